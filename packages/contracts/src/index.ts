@@ -1,1 +1,5 @@
-export {};
+export * from './errors.js';
+export * from './spec.js';
+export * from './job.js';
+export * from './events.js';
+export * from './queue.js';

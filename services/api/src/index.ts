@@ -1,1 +1,2 @@
-export {};
+export { buildApp } from './app.js';
+export { loadConfig, type ApiConfig } from './config.js';

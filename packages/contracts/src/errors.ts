@@ -1,0 +1,62 @@
+import { Type, type Static } from 'typebox';
+
+/** The one error envelope every 4xx/5xx answer carries. */
+export const ErrorEnvelope = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable machine-readable code, e.g. SPEC_UNKNOWN_LAYER' }),
+      message: Type.String({ description: 'What went wrong, for a person' }),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  },
+  {
+    description: 'Error envelope',
+    examples: [
+      {
+        error: {
+          code: 'SPEC_UNKNOWN_LAYER',
+          message: 'Unknown layer class "Lambda" at /model/config/layers/1',
+          details: { path: '/model/config/layers/1/class_name' },
+        },
+      },
+    ],
+  },
+);
+export type ErrorEnvelope = Static<typeof ErrorEnvelope>;
+
+/**
+ * The api's error catalogue: code → HTTP status. Codes raised by the engine (SPEC_*, TENSOR_*)
+ * and the data package (DATASET_*) are mapped by prefix in `statusForCode`.
+ */
+export const API_ERRORS = {
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  INVALID_BODY: 400,
+  BAD_REQUEST: 400,
+  INVALID_LAST_EVENT_ID: 400,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_FOUND: 404,
+  JOB_NOT_FOUND: 404,
+  SPEC_TOO_LARGE: 400,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** HTTP status for any code in the system; unknown codes are our own fault (500). */
+export function statusForCode(code: string): number {
+  if (code in API_ERRORS) return API_ERRORS[code as ApiErrorCode];
+  if (code === 'DATASET_NOT_INSTALLED') return 422;
+  if (code.startsWith('SPEC_') || code.startsWith('DATASET_') || code.startsWith('TENSOR_')) return 400;
+  return 500;
+}
+
+/** Codes a training job can fail with (carried by the `failed` event and the job record). */
+export const JOB_FAILURE_CODES = [
+  'TRAINING_DIVERGED',
+  'DATASET_NOT_INSTALLED',
+  'JOB_INVALID_SPEC',
+  'WORKER_LOST',
+  'INTERNAL',
+] as const;

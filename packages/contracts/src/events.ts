@@ -1,0 +1,37 @@
+import type { JobStatus } from './job.js';
+
+/** Logs as Keras names them: loss, accuracy, val_loss, val_accuracy, … */
+export type Logs = Record<string, number>;
+
+/**
+ * Events a job's stream carries, in order. Epochs are 1-based as Keras prints them
+ * ("Epoch 3/5"). Every stream ends with exactly one terminal event.
+ */
+export type JobEvent =
+  | { type: 'status'; status: JobStatus; attempt: number; worker?: string }
+  | { type: 'log'; level: 'info' | 'warn'; message: string }
+  | { type: 'batch'; epoch: number; batch: number; batches: number; logs: Logs }
+  | {
+      type: 'epoch';
+      epoch: number;
+      epochs: number;
+      logs: Logs;
+      seconds: number;
+      samples_per_second: number;
+    }
+  | { type: 'completed'; metrics: Logs; seconds: number }
+  | { type: 'failed'; error: { code: string; message: string } }
+  | { type: 'cancelled'; reason?: string };
+
+export type JobEventType = JobEvent['type'];
+export const TERMINAL_EVENTS: readonly JobEventType[] = ['completed', 'failed', 'cancelled'];
+
+/** True for the events after which a job's stream ends. */
+export function isTerminalEvent(e: { type: string }): boolean {
+  return (TERMINAL_EVENTS as readonly string[]).includes(e.type);
+}
+
+/** How often the worker may emit batch events (the SSE stream must not flood). */
+export const BATCH_EVENT_INTERVAL_MS = 250;
+/** SSE heartbeat comment period. */
+export const SSE_HEARTBEAT_MS = 15_000;

@@ -1,0 +1,64 @@
+import { Type, type Static } from 'typebox';
+import { JobSpec, JOB_SPEC_EXAMPLE } from './spec.js';
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export const JobStatusSchema = Type.Union(
+  [Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')],
+  { description: 'queued → running → succeeded | failed | cancelled' },
+);
+
+export const JobId = Type.String({ pattern: '^job_[A-Za-z0-9_-]{1,64}$', description: 'Job id, e.g. job_3kq9x…' });
+
+export const Metrics = Type.Record(Type.String(), Type.Number(), {
+  description: 'Keras-named logs: loss, accuracy, val_loss, val_accuracy, test_loss, test_accuracy, …',
+});
+
+export const JobLinks = Type.Object({
+  self: Type.String(),
+  events: Type.String(),
+});
+
+export const JobCreated = Type.Object(
+  { id: JobId, status: JobStatusSchema, links: JobLinks },
+  { examples: [{ id: 'job_4f1c2a9e7b', status: 'queued', links: { self: '/v1/jobs/job_4f1c2a9e7b', events: '/v1/jobs/job_4f1c2a9e7b/events' } }] },
+);
+export type JobCreated = Static<typeof JobCreated>;
+
+export const JobError = Type.Object({ code: Type.String(), message: Type.String() });
+
+/** A job as `GET /v1/jobs/:id` shows it. */
+export const JobView = Type.Object(
+  {
+    id: JobId,
+    status: JobStatusSchema,
+    spec: JobSpec,
+    created_at: Type.String({ description: 'ISO 8601' }),
+    started_at: Type.Optional(Type.String()),
+    finished_at: Type.Optional(Type.String()),
+    attempts: Type.Integer({ minimum: 0 }),
+    epoch: Type.Optional(Type.Integer({ minimum: 0, description: 'Last finished epoch (1-based)' })),
+    metrics: Type.Optional(Metrics),
+    error: Type.Optional(JobError),
+    links: JobLinks,
+  },
+  {
+    examples: [
+      {
+        id: 'job_4f1c2a9e7b',
+        status: 'succeeded',
+        spec: JOB_SPEC_EXAMPLE,
+        created_at: '2026-11-27T10:00:00.000Z',
+        started_at: '2026-11-27T10:00:00.120Z',
+        finished_at: '2026-11-27T10:00:04.870Z',
+        attempts: 1,
+        epoch: 30,
+        metrics: { loss: 0.052, accuracy: 0.985, val_loss: 0.061, val_accuracy: 0.98 },
+        links: { self: '/v1/jobs/job_4f1c2a9e7b', events: '/v1/jobs/job_4f1c2a9e7b/events' },
+      },
+    ],
+  },
+);
+export type JobView = Static<typeof JobView>;

@@ -1,0 +1,25 @@
+import type { JobSpec } from './spec.js';
+
+/** The BullMQ queue every worker consumes. */
+export const TRAIN_QUEUE = 'train';
+
+/** Default key prefix; the braces are a Redis Cluster hash tag so all keys share one slot. */
+export const DEFAULT_PREFIX = '{trainyard}';
+
+/** What the api puts on the queue: ids and the spec, never the data itself beyond small inline sets. */
+export interface TrainJobData {
+  jobId: string;
+  spec: JobSpec;
+}
+
+/** What a finished training job returns to BullMQ. */
+export interface TrainJobResult {
+  status: 'succeeded' | 'cancelled';
+  metrics: Record<string, number>;
+}
+
+/** Redis keys outside BullMQ's own, all under the same prefix. */
+export const keys = {
+  job: (prefix: string, id: string) => `${prefix}:job:${id}`,
+  events: (prefix: string, id: string) => `${prefix}:events:${id}`,
+};

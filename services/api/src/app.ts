@@ -1,0 +1,52 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ApiConfig } from './config.js';
+import { registerErrorHandling } from './errors.js';
+import { services } from './plugins/services.js';
+import { healthRoutes } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
+import { eventRoutes } from './routes/events.js';
+
+export interface BuildOptions {
+  config: ApiConfig;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the api (plugins, routes, docs) without listening: tests inject, server.ts listens. */
+export async function buildApp({ config, logger = false }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: config.maxBodyBytes,
+    genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  // TypeBox checks bodies strictly (no type coercion: "32" is not a number) and converts only
+  // params, querystrings and headers.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  registerErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Trainyard',
+        version: '0.1.0',
+        description: 'Training as a service: post a Keras model and a dataset, watch it train over server-sent events.',
+      },
+      tags: [
+        { name: 'jobs', description: 'Training jobs and their live events' },
+        { name: 'operations', description: 'Probes and documentation' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(services, { config });
+  await app.register(healthRoutes);
+  await app.register(jobRoutes);
+  await app.register(eventRoutes);
+  return app;
+}

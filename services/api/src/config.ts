@@ -1,0 +1,46 @@
+import { DEFAULT_PREFIX } from '@trainyard/contracts';
+
+/** Everything the api reads from its environment, parsed once. Nothing else reads process.env. */
+export interface ApiConfig {
+  /** PORT: the HTTP port (3000). */
+  port: number;
+  /** HOST: the interface to bind (0.0.0.0, so containers are reachable). */
+  host: string;
+  /** REDIS_URL: the one Redis that holds queue, job records and event streams. */
+  redisUrl: string;
+  /** TRAINYARD_PREFIX: Redis key prefix; keep the {hash tag} for Redis Cluster. */
+  prefix: string;
+  /** LOG_LEVEL: pino level (info). */
+  logLevel: string;
+  /** MAX_BODY_BYTES: largest accepted request body (8 MiB; inline datasets live in it). */
+  maxBodyBytes: number;
+  /** MAX_PARAMS: largest model accepted, in trainable parameters (20 million). */
+  maxParams: number;
+  /** SSE_HEARTBEAT_MS: comment line sent to idle SSE clients so proxies keep them open (15 s). */
+  sseHeartbeatMs: number;
+  /** JOB_ATTEMPTS: how many times a job is tried when a worker dies under it (3). */
+  jobAttempts: number;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || !Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+/** Reads the api configuration; throws on a malformed variable so a bad deploy fails at boot. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  return {
+    port: int(env, 'PORT', 3000),
+    host: env.HOST || '0.0.0.0',
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    prefix: env.TRAINYARD_PREFIX || DEFAULT_PREFIX,
+    logLevel: env.LOG_LEVEL || 'info',
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 8 * 1024 * 1024),
+    maxParams: int(env, 'MAX_PARAMS', 20_000_000),
+    sseHeartbeatMs: int(env, 'SSE_HEARTBEAT_MS', 15_000),
+    jobAttempts: int(env, 'JOB_ATTEMPTS', 3),
+  };
+}

@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { statusForCode } from '@trainyard/contracts';
+
+/** An error the caller caused (or a known fault), carrying its catalogue code. */
+export class ApiError extends Error {
+  readonly statusCode: number;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.statusCode = statusForCode(code);
+  }
+}
+
+/** Errors from our packages (engine, data) carry a code and details; treat them alike. */
+interface CodedError extends Error {
+  code: string;
+  details?: Record<string, unknown>;
+}
+
+function isCoded(err: unknown): err is CodedError {
+  return err instanceof Error && typeof (err as CodedError).code === 'string' && /^[A-Z][A-Z0-9_]+$/.test((err as CodedError).code);
+}
+
+// Fastify's own client errors, renamed into our catalogue.
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_BODY',
+};
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Turns a schema failure into one message naming the field, e.g. "body/fit/epochs must be <= 1000". */
+function describeValidation(err: FastifyError): { message: string; details: Record<string, unknown> } {
+  const issues = (err.validation ?? []) as ValidationIssue[];
+  const part = err.validationContext ?? 'body';
+  // The deepest path is the most specific complaint (a union reports its branches' failures too).
+  const first = [...issues].sort((a, b) => (b.instancePath ?? '').length - (a.instancePath ?? '').length)[0];
+  const path = first?.instancePath ?? '';
+  let what = first?.message ?? 'is invalid';
+  const extra = first?.params?.additionalProperties ?? first?.params?.requiredProperties ?? first?.params?.missingProperty;
+  if (extra !== undefined && !what.includes(String(extra))) what += `: ${JSON.stringify(extra)}`;
+  return {
+    message: `${part}${path || ''} ${what}`,
+    details: { part, path, issues: issues.slice(0, 5).map((i) => ({ path: i.instancePath, message: i.message })) },
+  };
+}
+
+/** One error handler: every error leaves as `{ error: { code, message, details } }`; 5xx hide internals. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err.validation) {
+      const { message, details } = describeValidation(err);
+      return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message, details } });
+    }
+    if (err instanceof ApiError || isCoded(err)) {
+      const coded = err as CodedError;
+      const status = statusForCode(coded.code);
+      if (status < 500) {
+        return reply.status(status).send({ error: { code: coded.code, message: coded.message, details: coded.details ?? {} } });
+      }
+    }
+    const fastifyCode = typeof err.code === 'string' ? FASTIFY_CODES[err.code] : undefined;
+    if (fastifyCode || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
+      const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+      return reply.status(status).send({ error: { code: fastifyCode ?? 'BAD_REQUEST', message: err.message, details: {} } });
+    }
+    request.log.error({ err }, 'unhandled error');
+    const unavailable = /ECONNREFUSED|Connection is closed|MaxRetriesPerRequest/i.test(err.message);
+    return reply
+      .status(unavailable ? 503 : 500)
+      .send({ error: { code: unavailable ? 'SERVICE_UNAVAILABLE' : 'INTERNAL', message: unavailable ? 'Redis is unreachable' : 'Internal error', details: { request_id: request.id } } });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}`, details: {} } });
+  });
+}

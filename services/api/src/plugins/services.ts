@@ -1,0 +1,47 @@
+import fp from 'fastify-plugin';
+import { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
+import { TRAIN_QUEUE, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
+import type { ApiConfig } from '../config.js';
+import { EventHub } from '../event-hub.js';
+import { JobStore } from '../job-store.js';
+
+export type TrainQueue = Queue<TrainJobData, TrainJobResult>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: ApiConfig;
+    redis: Redis;
+    queue: TrainQueue;
+    jobs: JobStore;
+    hub: EventHub;
+  }
+}
+
+/**
+ * Shared services as decorators: one command connection (also BullMQ's), one blocking
+ * connection for the event hub. Whatever the number of SSE clients, two connections.
+ */
+export const services = fp<{ config: ApiConfig }>(
+  async (app, { config }) => {
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectionName: 'trainyard-api' });
+    const blocking = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectionName: 'trainyard-api-events' });
+    const queue: TrainQueue = new Queue(TRAIN_QUEUE, { connection: redis, prefix: config.prefix });
+    const hub = new EventHub(redis, blocking, app.log);
+    await hub.start();
+
+    app.decorate('config', config);
+    app.decorate('redis', redis);
+    app.decorate('queue', queue);
+    app.decorate('jobs', new JobStore(redis, config.prefix));
+    app.decorate('hub', hub);
+
+    app.addHook('onClose', async () => {
+      await hub.close();
+      await queue.close();
+      blocking.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
+    });
+  },
+  { name: 'trainyard-services' },
+);

@@ -1,0 +1,104 @@
+import { tensor, type Tensor } from '@trainyard/tensor';
+import { modelFromJson, type Logs } from '@trainyard/nn';
+import { BATCH_EVENT_INTERVAL_MS, type JobEvent, type JobSpec } from '@trainyard/contracts';
+import type { Dataset, NdArray } from '@trainyard/data';
+import { TrainingError } from './errors.js';
+
+type Progress = Extract<JobEvent, { type: 'log' | 'batch' | 'epoch' }>;
+
+export interface TrainResult {
+  metrics: Logs;
+  seconds: number;
+  /** True when the signal stopped training before the last epoch. */
+  aborted: boolean;
+}
+
+const toTensor = (a: NdArray): Tensor => tensor(a.data, a.shape);
+
+function assertFinite(logs: Logs, where: string): void {
+  for (const [name, value] of Object.entries(logs)) {
+    if (!Number.isFinite(value)) {
+      throw new TrainingError('TRAINING_DIVERGED', `${name} became ${value} ${where}; lower the learning rate or normalise the inputs`, { metric: name });
+    }
+  }
+}
+
+/**
+ * Trains one job: a plain function of (spec, data, emit, signal) that knows nothing of Redis or
+ * BullMQ. Emits batch events at most every 250 ms, an epoch event after every epoch, and
+ * returns the final metrics (plus test_* metrics when the dataset has a test split).
+ */
+export async function train(spec: JobSpec, data: Dataset, emit: (e: Progress) => Promise<void>, signal?: AbortSignal): Promise<TrainResult> {
+  const started = performance.now();
+  const x = toTensor(data.x);
+  const y = toTensor(data.y);
+  const model = modelFromJson(spec.model, { seed: spec.seed ?? 0, inputShape: data.x.shape.slice(1) });
+  model.compile(spec.compile);
+
+  const samples = data.x.shape[0] ?? 0;
+  const split = spec.fit.validation_split ?? 0;
+  const trainSamples = split > 0 ? Math.floor(samples * (1 - split)) : samples;
+  const batchSize = spec.fit.batch_size ?? 32;
+  const batches = Math.ceil(trainSamples / batchSize);
+  const epochs = spec.fit.epochs;
+  await emit({
+    type: 'log',
+    level: 'info',
+    message: `${data.name}: ${samples} samples of shape [${data.x.shape.slice(1).join(', ')}]; model has ${model.countParams()} parameters; ${epochs} epochs of ${batches} batches`,
+  });
+
+  let epochStart = performance.now();
+  let currentEpoch = 1;
+  let lastBatchEvent = 0;
+  let lastLogs: Logs = {};
+  const history = await model.fit(x, y, {
+    epochs,
+    batchSize,
+    validationSplit: split,
+    shuffle: spec.fit.shuffle ?? true,
+    seed: spec.seed ?? 0,
+    signal,
+    callbacks: [
+      {
+        onEpochBegin: (epoch) => {
+          currentEpoch = epoch + 1;
+          epochStart = performance.now();
+        },
+        onBatchEnd: async (batch, logs) => {
+          assertFinite({ loss: logs.loss ?? NaN }, `at batch ${batch + 1}`);
+          const now = performance.now();
+          if (now - lastBatchEvent < BATCH_EVENT_INTERVAL_MS) return;
+          lastBatchEvent = now;
+          const { batch: _b, size: _s, ...rest } = logs;
+          await emit({ type: 'batch', epoch: currentEpoch, batch: batch + 1, batches, logs: rest });
+        },
+        onEpochEnd: async (epoch, logs) => {
+          const seconds = (performance.now() - epochStart) / 1000;
+          assertFinite(logs, `after epoch ${epoch + 1}`);
+          lastLogs = logs;
+          await emit({
+            type: 'epoch',
+            epoch: epoch + 1,
+            epochs,
+            logs,
+            seconds: round(seconds, 3),
+            samples_per_second: Math.round(trainSamples / Math.max(seconds, 1e-9)),
+          });
+        },
+      },
+    ],
+  });
+
+  const metrics: Logs = { ...lastLogs };
+  const aborted = signal?.aborted === true || history.epoch.length < epochs;
+  if (data.test && !aborted) {
+    const test = model.evaluate(toTensor(data.test.x), toTensor(data.test.y), { batchSize: 1024 });
+    for (const [name, value] of Object.entries(test)) metrics[`test_${name}`] = value;
+  }
+  return { metrics, seconds: round((performance.now() - started) / 1000, 3), aborted };
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { TRAIN_QUEUE, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
+import type { WorkerConfig } from './config.js';
+import { finishJob } from './job-record.js';
+import type { ThreadData } from './processor.js';
+
+// Node 20 cannot load a .ts file in a worker thread, so the thread always runs the compiled
+// entry; `npm start` and `npm test` build it first.
+export const PROCESSOR_PATH = fileURLToPath(new URL('../dist/processor.js', import.meta.url));
+
+export interface TrainWorker {
+  worker: Worker<TrainJobData, TrainJobResult>;
+  /** Stops taking jobs, waits up to `graceMs` for running ones, then closes connections. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * A BullMQ worker whose processor runs in a worker thread, so training never blocks the event
+ * loop that renews the job lock. The main thread only watches for jobs that died for good.
+ */
+export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorker {
+  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectionName: 'trainyard-worker' });
+  const threadData: ThreadData = { redisUrl: config.redisUrl, fashionMnistDir: config.fashionMnistDir, workerName: config.name };
+  const worker = new Worker<TrainJobData, TrainJobResult>(TRAIN_QUEUE, PROCESSOR_PATH, {
+    connection,
+    prefix: config.prefix,
+    concurrency: config.concurrency,
+    useWorkerThreads: true,
+    // The thread gets our data and none of the parent's loader flags (tsx, vitest).
+    workerThreadsOptions: { workerData: threadData, execArgv: [] },
+  });
+
+  worker.on('active', (job) => log.info({ jobId: job.id, attempt: job.attemptsMade + 1 }, 'job started'));
+  worker.on('completed', (job, result) => log.info({ jobId: job.id, status: result.status }, 'job finished'));
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    log.warn({ jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'job attempt failed');
+    if (!final) return;
+    // The thread writes the terminal event for errors it saw; a crash leaves it to us.
+    void finishJob(connection, config.prefix, job.data.jobId, {
+      type: 'failed',
+      error: { code: 'WORKER_LOST', message: `Training stopped unexpectedly after ${job.attemptsMade} attempt(s): ${err.message}` },
+    }).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not record failure'));
+  });
+  worker.on('error', (err) => log.error({ err }, 'worker error'));
+
+  return {
+    worker,
+    async close(graceMs = config.shutdownGraceMs) {
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
+      const closed = worker.close().then(() => 'closed' as const);
+      if ((await Promise.race([closed, timeout])) === 'timeout') {
+        log.warn({ graceMs }, 'jobs still running after the grace period; forcing close');
+        await worker.close(true);
+      }
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
