@@ -24,8 +24,8 @@ declare module 'fastify' {
  */
 export const services = fp<{ config: ApiConfig }>(
   async (app, { config }) => {
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectionName: 'trainyard-api' });
-    const blocking = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectionName: 'trainyard-api-events' });
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectionName: `trainyard-api@${config.prefix}` });
+    const blocking = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectionName: `trainyard-api-events@${config.prefix}` });
     const queue: TrainQueue = new Queue(TRAIN_QUEUE, { connection: redis, prefix: config.prefix });
     const hub = new EventHub(redis, blocking, app.log);
     await hub.start();
