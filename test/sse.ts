@@ -1,9 +1,6 @@
-/** One server-sent event as a test sees it. */
-export interface SseEvent {
-  id: string;
-  event: string;
-  data: unknown;
-}
+import { parseEventStream, type ServerEvent } from '../packages/client/src/index.js';
+
+export type SseEvent = ServerEvent;
 
 export interface ReadOptions {
   lastEventId?: string;
@@ -23,57 +20,29 @@ export interface ReadResult {
   headers: Headers;
 }
 
-/** Reads an SSE stream with fetch, parsing fields the way EventSource does. */
+/** Reads an SSE stream with fetch; stops at the server's end, at `limit` events, or on timeout. */
 export async function readSse(url: string, opts: ReadOptions = {}): Promise<ReadResult> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(new Error(`SSE read timed out: ${url}`)), opts.timeoutMs ?? 60_000);
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (opts.lastEventId) headers['last-event-id'] = opts.lastEventId;
-  const res = await fetch(url, { headers, signal: ac.signal });
-  const events: SseEvent[] = [];
-  if (!res.ok || !res.body) {
-    clearTimeout(timer);
-    return { events, ended: true, status: res.status, headers: res.headers };
-  }
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = '';
-  let ended = false;
-  let current: { id?: string; event?: string; data: string[] } = { data: [] };
   try {
-    outer: for (;;) {
-      const { value, done } = await reader.read();
-      if (done) {
-        ended = true;
+    const res = await fetch(url, { headers, signal: ac.signal });
+    const events: SseEvent[] = [];
+    if (!res.ok || !res.body) return { events, ended: true, status: res.status, headers: res.headers };
+    let ended = true;
+    for await (const e of parseEventStream(res.body, opts.onComment)) {
+      events.push(e);
+      if (opts.limit !== undefined && events.length >= opts.limit) {
+        ended = false;
         break;
       }
-      buf += value;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).replace(/\r$/, '');
-        buf = buf.slice(nl + 1);
-        if (line === '') {
-          if (current.data.length > 0) {
-            events.push({ id: current.id ?? '', event: current.event ?? 'message', data: JSON.parse(current.data.join('\n')) });
-            if (opts.limit !== undefined && events.length >= opts.limit) break outer;
-          }
-          current = { data: [] };
-        } else if (line.startsWith(':')) {
-          opts.onComment?.(line.slice(1).trim());
-        } else {
-          const i = line.indexOf(':');
-          const field = i < 0 ? line : line.slice(0, i);
-          const val = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-          if (field === 'id') current.id = val;
-          else if (field === 'event') current.event = val;
-          else if (field === 'data') current.data.push(val);
-        }
-      }
     }
+    return { events, ended, status: res.status, headers: res.headers };
   } finally {
     clearTimeout(timer);
     ac.abort();
   }
-  return { events, ended, status: res.status, headers: res.headers };
 }
 
 /** Orders Redis Stream ids ("ms-seq") numerically. */

@@ -1,1 +1,2 @@
-export {};
+export { TrainyardClient, TrainyardError, type ClientOptions } from './client.js';
+export { parseEventStream, type ServerEvent } from './sse.js';
