@@ -1,0 +1,21 @@
+/** Metric values by name, e.g. { loss, accuracy, val_loss, val_accuracy }. */
+export type Logs = Record<string, number>;
+
+/** Per-epoch logs returned by fit. */
+export interface History {
+  epoch: number[];
+  history: Record<string, number[]>;
+  /** True when fit stopped because its AbortSignal fired (the unfinished epoch is not logged). */
+  aborted?: boolean;
+}
+
+/** Training hooks (TF.js names); each may be async and is awaited. */
+export interface Callback {
+  onTrainBegin?(): void | Promise<void>;
+  onEpochBegin?(epoch: number): void | Promise<void>;
+  /** logs: { batch, size, loss, accuracy? } — the loss before this batch's update. */
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** logs: { loss, accuracy?, val_loss?, val_accuracy? }. */
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onTrainEnd?(logs?: Logs): void | Promise<void>;
+}

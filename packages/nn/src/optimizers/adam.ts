@@ -1,0 +1,50 @@
+import type { JsonObject } from '../config/reader.js';
+import { Optimizer, optimizerReader, readLearningRate } from './optimizer.js';
+
+/**
+ * Keras 3 Adam: α_t = η·√(1−β₂ᵗ)/(1−β₁ᵗ); m ← m + (1−β₁)(g − m); v ← v + (1−β₂)(g² − v);
+ * w ← w − α_t·m/(√v + ε) — ε is "epsilon hat", added to the un-corrected √v (TF.js differs).
+ */
+export class Adam extends Optimizer {
+  readonly className = 'Adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+  private alpha = 0;
+
+  constructor(config: JsonObject = {}, path = '/optimizer/config') {
+    const r = optimizerReader(config, path, ['beta_1', 'beta_2', 'epsilon', 'amsgrad']);
+    super(readLearningRate(r, 0.001));
+    this.beta1 = r.number('beta_1', 0.9, { min: 0, below: 1 });
+    this.beta2 = r.number('beta_2', 0.999, { min: 0, below: 1 });
+    this.epsilon = r.number('epsilon', 1e-7, { min: 0 });
+    this.amsgrad = r.bool('amsgrad', false);
+  }
+
+  protected override slotNames(): string[] {
+    return this.amsgrad ? ['m', 'v', 'vhat'] : ['m', 'v'];
+  }
+
+  protected override beginStep(t: number): void {
+    this.alpha = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+  }
+
+  protected override update(i: number, w: Float32Array, g: Float32Array): void {
+    const m = this.slots[0][i];
+    const v = this.slots[1][i];
+    const vhat = this.amsgrad ? this.slots[2][i] : v;
+    const { beta1, beta2, epsilon, alpha } = this;
+    for (let j = 0; j < w.length; j++) {
+      const gj = g[j];
+      m[j] += (1 - beta1) * (gj - m[j]);
+      v[j] += (1 - beta2) * (gj * gj - v[j]);
+      if (vhat !== v && v[j] > vhat[j]) vhat[j] = v[j];
+      w[j] -= (alpha * m[j]) / (Math.sqrt(vhat[j]) + epsilon);
+    }
+  }
+
+  override getConfig(): JsonObject {
+    return { name: 'Adam', learning_rate: this.learningRate, beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+  }
+}

@@ -1,0 +1,20 @@
+import { record } from '../autograd/engine.js';
+import { mapBinary } from '../kernels/elementwise.js';
+import { sumToShape } from '../kernels/reduce.js';
+import { broadcastShapes } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { asTensor, type TensorLike } from './util.js';
+
+const ADD = (x: number, y: number): number => x + y;
+
+/** a + b with broadcasting. */
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  const x = asTensor(a);
+  const y = asTensor(b);
+  const shape = broadcastShapes(x.shape, y.shape);
+  const out = new Tensor(mapBinary(x.data, x.shape, y.data, y.shape, shape, ADD), shape);
+  return record(out, 'add', [x, y], (g) => [
+    x.requiresGrad ? sumToShape(g, shape, x.shape) : null,
+    y.requiresGrad ? sumToShape(g, shape, y.shape) : null,
+  ]);
+}

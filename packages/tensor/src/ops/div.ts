@@ -1,0 +1,24 @@
+import { record } from '../autograd/engine.js';
+import { mapBinary } from '../kernels/elementwise.js';
+import { sumToShape } from '../kernels/reduce.js';
+import { broadcastShapes } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { asTensor, type TensorLike } from './util.js';
+
+const DIV = (x: number, y: number): number => x / y;
+const NEG_MUL = (x: number, y: number): number => -x * y;
+
+/** a / b element-wise with broadcasting. */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  const x = asTensor(a);
+  const y = asTensor(b);
+  const shape = broadcastShapes(x.shape, y.shape);
+  const out = new Tensor(mapBinary(x.data, x.shape, y.data, y.shape, shape, DIV), shape);
+  // d(x/y)/dy = −(x/y)/y = −out/y.
+  return record(out, 'div', [x, y], (g) => [
+    x.requiresGrad ? sumToShape(mapBinary(g, shape, y.data, y.shape, shape, DIV), shape, x.shape) : null,
+    y.requiresGrad
+      ? sumToShape(mapBinary(mapBinary(g, shape, out.data, shape, shape, NEG_MUL), shape, y.data, y.shape, shape, DIV), shape, y.shape)
+      : null,
+  ]);
+}

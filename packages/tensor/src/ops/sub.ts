@@ -1,0 +1,21 @@
+import { record } from '../autograd/engine.js';
+import { mapBinary, mapUnary } from '../kernels/elementwise.js';
+import { sumToShape } from '../kernels/reduce.js';
+import { broadcastShapes } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { asTensor, type TensorLike } from './util.js';
+
+const SUB = (x: number, y: number): number => x - y;
+const NEG = (x: number): number => -x;
+
+/** a − b with broadcasting. */
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  const x = asTensor(a);
+  const y = asTensor(b);
+  const shape = broadcastShapes(x.shape, y.shape);
+  const out = new Tensor(mapBinary(x.data, x.shape, y.data, y.shape, shape, SUB), shape);
+  return record(out, 'sub', [x, y], (g) => [
+    x.requiresGrad ? sumToShape(g, shape, x.shape) : null,
+    y.requiresGrad ? sumToShape(mapUnary(g, NEG), shape, y.shape) : null,
+  ]);
+}
