@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { readSse, strictlyIncreasing } from './sse.js';
-import { REDIS_URL, postJson, startStack, type Stack } from './stack.js';
+import { REDIS_URL, getJson, postJson, startStack, type Stack } from './stack.js';
 import { spiralsJob } from './fixtures.js';
 
 describe('SSE replay with Last-Event-ID', () => {
@@ -21,7 +21,7 @@ describe('SSE replay with Last-Event-ID', () => {
     const first = await readSse(url, { limit: 5 });
     expect(first.ended).toBe(false);
     expect(first.events).toHaveLength(5);
-    const job = await (await fetch(`${stack.url}/v1/jobs/${body.id}`)).json();
+    const job = await getJson(`${stack.url}/v1/jobs/${body.id}`);
     expect(['queued', 'running']).toContain(job.status);
 
     // Reconnect where we left off, and read to the end.
@@ -57,10 +57,10 @@ describe('SSE replay with Last-Event-ID', () => {
     const { body } = await postJson(`${stack.url}/v1/jobs`, spiralsJob({ epochs: 1, samples: 100 }));
     const bad = await fetch(`${stack.url}${body.links.events}`, { headers: { 'last-event-id': 'yesterday' } });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.code).toBe('INVALID_LAST_EVENT_ID');
+    expect(((await bad.json()) as any).error.code).toBe('INVALID_LAST_EVENT_ID');
     const missing = await fetch(`${stack.url}/v1/jobs/job_doesnotexist/events`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe('JOB_NOT_FOUND');
+    expect(((await missing.json()) as any).error.code).toBe('JOB_NOT_FOUND');
     await readSse(`${stack.url}${body.links.events}`);
   });
 });

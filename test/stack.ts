@@ -74,3 +74,8 @@ export async function postJson(url: string, body: unknown): Promise<{ status: nu
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }
+
+/** GETs JSON. */
+export async function getJson(url: string): Promise<any> {
+  return (await fetch(url)).json();
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSse, strictlyIncreasing, type SseEvent } from './sse.js';
-import { postJson, startStack, type Stack } from './stack.js';
+import { getJson, postJson, startStack, type Stack } from './stack.js';
 import { spiralsJob } from './fixtures.js';
 
 type Data = Record<string, any>;
@@ -50,7 +50,7 @@ describe('one training job, end to end', () => {
     expect(final.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(final.val_accuracy).toBeGreaterThanOrEqual(0.9);
 
-    const job = await (await fetch(`${stack.url}/v1/jobs/${id}`)).json();
+    const job = await getJson(`${stack.url}/v1/jobs/${id}`);
     expect(job).toMatchObject({ id, status: 'succeeded', attempts: 1, epoch: 40 });
     expect(job.metrics).toEqual(final);
     expect(Date.parse(job.finished_at)).toBeGreaterThanOrEqual(Date.parse(job.started_at));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareStreamIds, readSse, type SseEvent } from './sse.js';
-import { postJson, startStack, type Stack } from './stack.js';
+import { getJson, postJson, startStack, type Stack } from './stack.js';
 import { mlp, spiralsJob } from './fixtures.js';
 
 const data = (e: SseEvent) => e.data as Record<string, any>;
@@ -48,7 +48,7 @@ describe('the worker', () => {
     expect(batches.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 1);
     // Epoch events are never throttled.
     expect(events.filter((e) => e.event === 'epoch')).toHaveLength(30);
-    const job = await (await fetch(`${stack.url}/v1/jobs/${body.id}`)).json();
+    const job = await getJson(`${stack.url}/v1/jobs/${body.id}`);
     expect(job.attempts).toBe(1);
   });
 
@@ -75,7 +75,7 @@ describe('the worker', () => {
     expect(data(last).error.code).toBe('DATASET_NOT_INSTALLED');
     expect(data(last).error.message).toMatch(/apt-get install dataset-fashion-mnist/);
     expect(data(last).error.message).toMatch(/FASHION_MNIST_DIR/);
-    const job = await (await fetch(`${stack.url}/v1/jobs/${body.id}`)).json();
+    const job = await getJson(`${stack.url}/v1/jobs/${body.id}`);
     expect(job).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'DATASET_NOT_INSTALLED' } });
     const queued = await stack.app.queue.getJob(body.id);
     expect(queued?.attemptsMade).toBe(1);

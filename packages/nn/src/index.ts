@@ -1,6 +1,7 @@
 export { NnError, type NnErrorCode, type NnErrorDetails } from './errors.js';
 export { inspectModel, type ModelInfo, type SpecOptions } from './model/spec.js';
 export { modelFromJson, Sequential, type BatchResult, type CompileArgs } from './model/sequential.js';
+export { checkCompile } from './model/compile.js';
 export type { FitOptions } from './model/fit.js';
 export type { Callback, History, Logs } from './callbacks.js';
 export { Layer, type CallArgs, type SymbolicShape } from './layers/layer.js';

@@ -25,6 +25,8 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
   // TypeBox checks bodies strictly (no type coercion: "32" is not a number) and converts only
   // params, querystrings and headers.
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // JSON only: anything else is a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
 
   await app.register(swagger, {

@@ -37,24 +37,27 @@ const FASTIFY_CODES: Record<string, string> = {
 interface ValidationIssue {
   instancePath?: string;
   message?: string;
-  keyword?: string;
-  params?: Record<string, unknown>;
 }
 
 /** Turns a schema failure into one message naming the field, e.g. "body/fit/epochs must be <= 1000". */
 function describeValidation(err: FastifyError): { message: string; details: Record<string, unknown> } {
   const issues = (err.validation ?? []) as ValidationIssue[];
   const part = err.validationContext ?? 'body';
-  // The deepest path is the most specific complaint (a union reports its branches' failures too).
+  const details = { part, issues: issues.slice(0, 5).map((i) => ({ path: i.instancePath ?? '', message: i.message ?? '' })) };
+  // A union (dataset: builtin | inline) reports each branch's missing property at one path.
+  const required = new Map<string, Set<string>>();
+  for (const i of issues) {
+    const m = /must have required propert(?:y|ies) (.+)$/.exec(i.message ?? '');
+    if (m) required.set(i.instancePath ?? '', (required.get(i.instancePath ?? '') ?? new Set()).add(m[1]!));
+  }
+  for (const [path, names] of required) {
+    if (names.size > 1) return { message: `${part}${path} must have one of: ${[...names].join(', ')}`, details: { ...details, path } };
+  }
+  // Otherwise the deepest path is the most specific complaint.
   const first = [...issues].sort((a, b) => (b.instancePath ?? '').length - (a.instancePath ?? '').length)[0];
   const path = first?.instancePath ?? '';
-  let what = first?.message ?? 'is invalid';
-  const extra = first?.params?.additionalProperties ?? first?.params?.requiredProperties ?? first?.params?.missingProperty;
-  if (extra !== undefined && !what.includes(String(extra))) what += `: ${JSON.stringify(extra)}`;
-  return {
-    message: `${part}${path || ''} ${what}`,
-    details: { part, path, issues: issues.slice(0, 5).map((i) => ({ path: i.instancePath, message: i.message })) },
-  };
+  const what = first?.message === 'schema is false' ? 'is not a known field' : (first?.message ?? 'is invalid');
+  return { message: `${part}${path} ${what}`, details: { ...details, path } };
 }
 
 /** One error handler: every error leaves as `{ error: { code, message, details } }`; 5xx hide internals. */

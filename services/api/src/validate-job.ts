@@ -1,5 +1,5 @@
 import { BUILTINS, fromInline, validateBuiltinOptions } from '@trainyard/data';
-import { inspectModel } from '@trainyard/nn';
+import { checkCompile, checkTargets, inspectModel } from '@trainyard/nn';
 import type { JobSpec } from '@trainyard/contracts';
 import { ApiError } from './errors.js';
 
@@ -10,41 +10,56 @@ export interface CheckedJob {
   params: number;
 }
 
-const CLASSIFICATION_LOSSES = new Set(['sparse_categorical_crossentropy', 'categorical_crossentropy']);
-
-function lossName(loss: JobSpec['compile']['loss']): string {
-  const raw = typeof loss === 'string' ? loss : loss.class_name;
-  // Keras class names (SparseCategoricalCrossentropy) and function names are both accepted.
-  return raw.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+interface DataShape {
+  samples: number;
+  sampleShape: number[];
+  /** Shape of one target: [] for class indices, [k] for rows. */
+  targetShape: number[];
+  classes: number | undefined;
 }
 
-function datasetShape(spec: JobSpec): { sampleShape: number[]; classes: number | undefined; samples: number } {
-  const ds = spec.dataset;
-  if ('builtin' in ds) {
-    const info = BUILTINS.find((b) => b.name === ds.builtin);
-    if (!info) {
-      throw new ApiError('DATASET_UNKNOWN_BUILTIN', `Unknown built-in dataset "${ds.builtin}"; known: ${BUILTINS.map((b) => b.name).join(', ')}`, {
-        path: '/dataset/builtin',
-      });
-    }
-    validateBuiltinOptions(ds.builtin, ds.options);
-    const opts = (ds.options ?? {}) as Record<string, unknown>;
-    const sampleShape = ds.builtin === 'blobs' && typeof opts.features === 'number' ? [opts.features] : info.sampleShape;
-    const classes = typeof opts.classes === 'number' ? opts.classes : info.classes;
-    const samples = typeof opts.samples === 'number' ? opts.samples : 1;
-    return { sampleShape, classes, samples };
+/** Engine and data errors name paths inside their own input; make them paths inside the body. */
+function under<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const details = (err as { details?: { path?: unknown } }).details;
+    if (details && typeof details.path === 'string' && !details.path.startsWith(prefix)) details.path = `${prefix}${details.path}`;
+    else if (details && details.path === undefined) details.path = prefix;
+    throw err;
   }
-  const data = fromInline(ds.inline);
-  return { sampleShape: data.x.shape.slice(1), classes: data.classes, samples: data.x.shape[0] ?? 0 };
+}
+
+function datasetShape(ds: JobSpec['dataset']): DataShape {
+  if ('inline' in ds) {
+    const data = under('/dataset/inline', () => fromInline(ds.inline));
+    return { samples: data.x.shape[0]!, sampleShape: data.x.shape.slice(1), targetShape: data.y.shape.slice(1), classes: data.classes };
+  }
+  const info = BUILTINS.find((b) => b.name === ds.builtin);
+  if (!info) {
+    throw new ApiError('DATASET_UNKNOWN_BUILTIN', `Unknown built-in dataset "${ds.builtin}"; known: ${BUILTINS.map((b) => b.name).join(', ')}`, {
+      path: '/dataset/builtin',
+    });
+  }
+  under('/dataset/options', () => validateBuiltinOptions(ds.builtin, ds.options));
+  const opt = (name: string): number | undefined => {
+    const given = ds.options?.[name];
+    return typeof given === 'number' ? given : info.options.find((o) => o.name === name)?.default;
+  };
+  const sampleShape = ds.builtin === 'blobs' ? [opt('features') ?? info.sampleShape[0]!] : info.sampleShape;
+  const samples = ds.builtin === 'fashion-mnist' ? 60_000 : (opt('samples') ?? 0);
+  return { samples, sampleShape, targetShape: [], classes: opt('classes') ?? info.classes };
 }
 
 /**
  * Checks a spec the way the worker will use it — dataset, model shapes against the data,
- * parameter count, output width against the classes — so a bad spec never reaches a worker.
+ * parameter count, loss against the targets — so a bad spec never reaches a worker. Nothing
+ * here allocates weights: a model of a trillion parameters is refused as cheaply as any other.
  */
 export function checkJob(spec: JobSpec, limits: { maxParams: number }): CheckedJob {
-  const { sampleShape, classes, samples } = datasetShape(spec);
-  const info = inspectModel(spec.model, { inputShape: sampleShape });
+  const data = datasetShape(spec.dataset);
+  const { loss } = checkCompile(spec.compile, '/compile');
+  const info = under('/model', () => inspectModel(spec.model, { inputShape: data.sampleShape }));
   if (info.params > limits.maxParams) {
     throw new ApiError('SPEC_TOO_LARGE', `Model has ${info.params} parameters; the limit is ${limits.maxParams}`, {
       path: '/model',
@@ -52,19 +67,19 @@ export function checkJob(spec: JobSpec, limits: { maxParams: number }): CheckedJ
       limit: limits.maxParams,
     });
   }
-  const loss = lossName(spec.compile.loss);
+  const last = info.layers[info.layers.length - 1];
   const units = info.outputShape[info.outputShape.length - 1];
-  if (CLASSIFICATION_LOSSES.has(loss) && classes !== undefined && units !== classes) {
-    const last = info.layers[info.layers.length - 1];
+  if (loss.name.endsWith('categorical_crossentropy') && data.classes !== undefined && data.targetShape.length === 0 && units !== data.classes) {
     throw new ApiError(
       'SPEC_SHAPE_MISMATCH',
-      `Output layer "${last?.name}" gives [null, ${units}] but the dataset has ${classes} classes; ${loss} needs ${classes} units`,
-      { path: '/model', layer: last?.name, output_shape: info.outputShape, classes },
+      `Output layer "${last?.name}" gives [null, ${units}] but the dataset has ${data.classes} classes: ${loss.name} needs ${data.classes} units`,
+      { path: '/model', layer: last?.name, output_shape: [null, ...info.outputShape], classes: data.classes },
     );
   }
+  under('/compile/loss', () => checkTargets(loss, [1, ...info.outputShape], [1, ...data.targetShape]));
   const split = spec.fit.validation_split ?? 0;
-  if (split > 0 && Math.floor(samples * (1 - split)) < 1) {
-    throw new ApiError('VALIDATION_FAILED', `validation_split ${split} leaves no training samples out of ${samples}`, { path: '/fit/validation_split' });
+  if (split > 0 && Math.floor(data.samples * (1 - split)) < 1) {
+    throw new ApiError('VALIDATION_FAILED', `validation_split ${split} leaves no training samples out of ${data.samples}`, { path: '/fit/validation_split' });
   }
-  return { sampleShape, classes, params: info.params };
+  return { sampleShape: data.sampleShape, classes: data.classes, params: info.params };
 }

@@ -37,7 +37,7 @@ describe('POST /v1/jobs', () => {
   });
 
   // Each malformed body must be refused with a 400, a code, and a message naming the field.
-  const cases: [string, unknown, string, RegExp][] = [
+  const table: [string, unknown, string, RegExp][] = [
     ['epochs as a string', mutate((j) => (j.fit.epochs = '5')), 'VALIDATION_FAILED', /fit\/epochs/],
     ['epochs huge', mutate((j) => (j.fit.epochs = 1e12)), 'VALIDATION_FAILED', /fit\/epochs/],
     ['epochs zero', mutate((j) => (j.fit.epochs = 0)), 'VALIDATION_FAILED', /fit\/epochs/],
@@ -63,7 +63,8 @@ describe('POST /v1/jobs', () => {
     ['inline ragged rows', mutate((j) => (j.dataset = { inline: { x: [[0, 1], [1]], y: [0, 1] } })), 'DATASET_SHAPE_MISMATCH', /x\/1/],
     ['inline counts differ', mutate((j) => (j.dataset = { inline: { x: [[0, 1], [1, 0]], y: [0] } })), 'DATASET_SHAPE_MISMATCH', /2.*1|1.*2/],
   ];
-  it.each(cases)('%s → 400 %s', async (_name, payload, code, message) => {
+  const cases = table.map(([name, payload, code, message]) => ({ name, payload, code, message }));
+  it.each(cases)('$name → 400 $code', async ({ payload, code, message }) => {
     const { status, body } = await post(payload);
     expect(status).toBe(400);
     expect(body.error.code).toBe(code);
@@ -94,7 +95,7 @@ describe('POST /v1/jobs', () => {
 
   it('enqueues nothing for rejected bodies and keeps serving', async () => {
     const before = await app.queue.count();
-    for (const [, payload] of cases) await post(payload);
+    for (const { payload } of cases) await post(payload);
     expect(await app.queue.count()).toBe(before);
     expect((await post(validJob())).status).toBe(201);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
