@@ -1,7 +1,8 @@
 // Bootstrap shared by `npm start` and `npm test`. Plain Node, no dependencies: it runs
 // before anything is installed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,13 +22,17 @@ function run(cmd, args, opts = {}) {
   }
 }
 
-/** Installs dependencies when node_modules is missing or older than the lockfile. */
+/** Installs dependencies when node_modules is missing or was installed from another lockfile. */
 export function ensureInstalled() {
-  const installed = join(ROOT, 'node_modules/.pnpm/lock.yaml');
-  const lock = join(ROOT, 'pnpm-lock.yaml');
-  if (existsSync(installed) && readFileSync(installed, 'utf8') === readFileSync(lock, 'utf8')) return;
+  const stamp = join(ROOT, 'node_modules/.trainyard-lock-hash');
+  const hash = createHash('sha256')
+    .update(readFileSync(join(ROOT, 'pnpm-lock.yaml')))
+    .update(readFileSync(join(ROOT, 'pnpm-workspace.yaml')))
+    .digest('hex');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
   say('installing dependencies (pnpm 12.4.2 through npx)…');
   run('npx', [...PNPM, 'install', '--frozen-lockfile']);
+  writeFileSync(stamp, hash);
 }
 
 /** Compiles every package (incremental: a no-op when nothing changed). */
@@ -68,7 +73,7 @@ export function freePort() {
   });
 }
 
-const NO_REDIS = `no Redis answers and \`redis-server\` is not installed. Get one of:
+const noRedis = (url) => `no Redis answers at ${url} and \`redis-server\` is not installed. Get one of:
   - apt-get install redis-server          (Debian/Ubuntu; brew install redis on macOS)
   - docker compose up -d redis            (then run this again)
   - REDIS_URL=redis://host:6379 npm …     (a Redis you already have)`;
@@ -81,7 +86,7 @@ export async function ensureRedis(url, { persist = true } = {}) {
   if (await redisAnswers(url)) return { url, stop: async () => {}, started: false };
   const found = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
   if (found.error || found.status !== 0) {
-    say(NO_REDIS);
+    say(noRedis(url));
     process.exit(1);
   }
   const { port } = new URL(url);

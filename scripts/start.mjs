@@ -10,9 +10,11 @@ const port = process.env.PORT || '3000';
 const redis = await ensureRedis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
 const env = { ...process.env, REDIS_URL: redis.url, PORT: port };
 
+// The IPC channel lets each child notice when this supervisor dies, however it dies.
+const stdio = ['inherit', 'inherit', 'inherit', 'ipc'];
 const children = [
-  spawn(process.execPath, [join(ROOT, 'services/api/dist/server.js')], { env, stdio: 'inherit' }),
-  spawn(process.execPath, [join(ROOT, 'services/worker/dist/main.js')], { env, stdio: 'inherit' }),
+  spawn(process.execPath, [join(ROOT, 'services/api/dist/server.js')], { env, stdio }),
+  spawn(process.execPath, [join(ROOT, 'services/worker/dist/main.js')], { env, stdio }),
 ];
 
 let stopping = false;

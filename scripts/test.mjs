@@ -1,5 +1,7 @@
 // `npm test`: install if needed, build, make sure a Redis answers, typecheck, run the suite.
-import { bin, build, ensureInstalled, ensureRedis, freePort, redisAnswers, say } from './lib.mjs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, bin, build, ensureInstalled, ensureRedis, freePort, redisAnswers, say } from './lib.mjs';
 
 ensureInstalled();
 build();
@@ -14,7 +16,17 @@ try {
   status = bin('tsc', ['-p', 'tsconfig.json']);
   if (status === 0) {
     say(`running tests against ${url}`);
-    status = bin('vitest', ['run', ...process.argv.slice(2)], { env: { ...process.env, REDIS_URL: url } });
+    const report = join(ROOT, 'test-artifacts/vitest.json');
+    rmSync(report, { force: true });
+    status = bin('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
+      env: { ...process.env, REDIS_URL: url },
+    });
+    // One plain closing line any CI can read: "tests: N passed, N failed, N skipped".
+    if (existsSync(report)) {
+      const r = JSON.parse(readFileSync(report, 'utf8'));
+      const skipped = r.numPendingTests + r.numTodoTests;
+      console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+    }
   }
 } finally {
   await redis.stop();

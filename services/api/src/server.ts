@@ -6,22 +6,23 @@ const config = loadConfig();
 const app = await buildApp({ config, logger: { level: config.logLevel } });
 
 let closing = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'closing');
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err) => {
-        app.log.error({ err }, 'close failed');
-        process.exit(1);
-      },
-    );
-  });
+function shutdown(reason: string): void {
+  if (closing) return;
+  closing = true;
+  app.log.info({ reason }, 'closing');
+  setTimeout(() => process.exit(1), 10_000).unref();
+  app.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      app.log.error({ err }, 'close failed');
+      process.exit(1);
+    },
+  );
 }
+process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.once('SIGINT', () => shutdown('SIGINT'));
+// Started by `npm start` with an IPC channel: when that supervisor goes, so do we.
+if (process.send) process.once('disconnect', () => shutdown('supervisor exited'));
 
 await app.listen({ port: config.port, host: config.host });
 app.log.info(`docs at http://localhost:${config.port}/docs`);

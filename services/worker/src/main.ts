@@ -9,17 +9,19 @@ const trainer = createTrainWorker(config, log);
 log.info({ concurrency: config.concurrency, prefix: config.prefix }, 'worker ready');
 
 let closing = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    if (closing) return;
-    closing = true;
-    log.info({ signal }, 'draining');
-    trainer.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'close failed');
-        process.exit(1);
-      },
-    );
-  });
+function shutdown(reason: string): void {
+  if (closing) return;
+  closing = true;
+  log.info({ reason }, 'draining');
+  trainer.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      log.error({ err }, 'close failed');
+      process.exit(1);
+    },
+  );
 }
+process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.once('SIGINT', () => shutdown('SIGINT'));
+// Started by `npm start` with an IPC channel: when that supervisor goes, so do we.
+if (process.send) process.once('disconnect', () => shutdown('supervisor exited'));
