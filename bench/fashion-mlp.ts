@@ -1,6 +1,9 @@
 // Fashion-MNIST MLP through the real service: POST the job, follow its SSE stream to the end,
-// print one JSON line. Uses TRAINYARD_URL when set; otherwise starts the api and one worker
-// in this process on REDIS_URL under a throwaway key prefix.
+// print one JSON line; then the same recipe in TensorFlow.js (wasm backend) in its own process,
+// one more line. Uses TRAINYARD_URL when set; otherwise starts the api and one worker in this
+// process on REDIS_URL under a throwaway key prefix. RIVAL=none skips TensorFlow.js.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { readSse } from '../test/sse.js';
 import { startStack } from '../test/stack.js';
 
@@ -52,10 +55,17 @@ try {
       train_accuracy: round(m.accuracy!, 4),
       wall_seconds: round((performance.now() - started) / 1000, 1),
       samples_per_second: Math.round((60000 * epochs.length) / trainSeconds),
+      peak_rss_mb: stack ? Math.round(process.resourceUsage().maxRSS / 1024) : null,
     }),
   );
 } finally {
   await stack?.close();
+}
+
+if (process.env.RIVAL !== 'none') {
+  const rival = fileURLToPath(new URL('./tfjs-fashion-mlp.ts', import.meta.url));
+  const r = spawnSync(process.execPath, ['--conditions=@trainyard/source', '--import', 'tsx', rival, 'wasm'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exitCode = r.status ?? 1;
 }
 
 function round(v: number, d: number): number {
