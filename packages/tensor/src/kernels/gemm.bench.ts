@@ -1,4 +1,5 @@
-// Prints single-thread GFLOPS of the three GEMM variants. Run: npx tsx packages/tensor/src/kernels/gemm.bench.ts
+// Prints single-thread GFLOPS of the three GEMM variants.
+// Run: node --conditions=@trainyard/source --import tsx packages/tensor/src/kernels/gemm.bench.ts
 import { gemmNN, gemmNT, gemmTN } from './gemm.js';
 
 const variants = { nn: gemmNN, tn: gemmTN, nt: gemmNT } as const;
