@@ -1,7 +1,7 @@
+import { Rng } from '@trainyard/tensor';
 import { resolveOptions, type SyntheticName } from './builtins.js';
 import { DataError } from './errors.js';
 import { crumple, GAP } from './paper-ball.js';
-import { Rng } from './random.js';
 import type { Dataset } from './types.js';
 
 /** Options shared by the generators; each accepts the subset listed in BUILTINS, plus its extras. */
