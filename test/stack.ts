@@ -1,31 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, loadConfig as loadApiConfig, type ApiConfig } from '../services/api/src/index.js';
+import { REDIS_URL, dropPrefix } from '../services/api/src/test-utils/app.js';
 import { createTrainWorker, loadConfig as loadWorkerConfig, type TrainWorker, type WorkerConfig } from '../services/worker/src/index.js';
 
-export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+export { REDIS_URL };
 
 /** A unique key prefix per test, with a hash tag as in production. */
 export function testPrefix(): string {
   return `{ty-test-${randomBytes(6).toString('hex')}}`;
-}
-
-/** Deletes every key under a prefix. */
-export async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (found.length) await redis.del(...found);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 export interface Stack {

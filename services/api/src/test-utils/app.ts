@@ -6,6 +6,21 @@ import { loadConfig, type ApiConfig } from '../config.js';
 
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
+/** Deletes every key under a prefix (tests clean up after themselves). */
+export async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (found.length) await redis.del(...found);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** The api on real Redis under a unique prefix; `close()` removes every key it wrote. */
 export async function testApp(overrides: Partial<ApiConfig> = {}): Promise<{ app: FastifyInstance; prefix: string; close: () => Promise<void> }> {
   const prefix = `{ty-api-${randomBytes(6).toString('hex')}}`;
@@ -16,14 +31,7 @@ export async function testApp(overrides: Partial<ApiConfig> = {}): Promise<{ app
     prefix,
     async close() {
       await app.close();
-      const redis = new Redis(REDIS_URL);
-      let cursor = '0';
-      do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (found.length) await redis.del(...found);
-      } while (cursor !== '0');
-      redis.disconnect();
+      await dropPrefix(prefix);
     },
   };
 }
