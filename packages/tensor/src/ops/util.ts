@@ -23,3 +23,11 @@ export function unaryOp(
   const out = new Tensor(data, x.shape);
   return record(out, name, [x], (g) => [backward(g, src, data)]);
 }
+
+/**
+ * The values of `x` as one contiguous row-major Float32Array. Every op reads its inputs
+ * through this, so that tensors which are views (strided, offset) work everywhere.
+ */
+export function contiguousData(x: Tensor): Float32Array {
+  return x.data;
+}
