@@ -55,3 +55,30 @@ describe('SSE delivery', () => {
     redis.disconnect();
   });
 });
+
+describe('api shutdown', () => {
+  it('ends open streams when the api closes, and a client resumes on a new api without a gap', async () => {
+    const first = await startStack({ workers: 0 });
+    const { body } = await postJson(`${first.url}/v1/jobs`, spiralsJob({ epochs: 3, samples: 300 }));
+    const reading = readSse(`${first.url}${body.links.events}`, { timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 200));
+    const started = performance.now();
+    await first.app.close();
+    const cut = await reading;
+    // Closing does not wait for streaming clients: it ends their streams.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(cut.ended).toBe(true);
+    expect(cut.events.map((e) => e.event)).toEqual(['status']);
+
+    // The job and its stream live in Redis: a new api on the same prefix continues the stream.
+    const second = await startStack({ workers: 1, prefix: first.prefix });
+    try {
+      const rest = await readSse(`${second.url}${body.links.events}`, { lastEventId: cut.events[0]!.id });
+      expect(rest.events.map((e) => e.id)).not.toContain(cut.events[0]!.id);
+      expect((rest.events[0]!.data as { status?: string }).status).toBe('running');
+      expect(rest.events.at(-1)!.event).toBe('completed');
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -25,8 +25,10 @@ export interface Stack {
 }
 
 /** The real service for a test: the api listening on a free port and N workers, on real Redis. */
-export async function startStack(opts: { workers?: number; api?: Partial<ApiConfig>; worker?: Partial<WorkerConfig> } = {}): Promise<Stack> {
-  const prefix = testPrefix();
+export async function startStack(
+  opts: { workers?: number; prefix?: string; api?: Partial<ApiConfig>; worker?: Partial<WorkerConfig> } = {},
+): Promise<Stack> {
+  const prefix = opts.prefix ?? testPrefix();
   const apiConfig = { ...loadApiConfig({ REDIS_URL }), prefix, ...opts.api };
   const app = await buildApp({ config: apiConfig });
   await app.listen({ port: 0, host: '127.0.0.1' });

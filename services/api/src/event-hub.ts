@@ -92,9 +92,10 @@ export class EventHub {
     if (!tail) {
       tail = { cursor: lastId, subs: new Set() };
       this.tails.set(key, tail);
+      // Only a new stream changes what the blocking read must watch.
+      void this.wake();
     }
     tail.subs.add(sub);
-    void this.wake();
     const unsubscribe = () => {
       const t = this.tails.get(key);
       if (!t) return;

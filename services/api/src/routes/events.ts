@@ -13,6 +13,12 @@ function sseMessage(e: StreamEntry): string {
 
 /** `GET /v1/jobs/:id/events`: the job's event stream as server-sent events, resumable by Last-Event-ID. */
 export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Open streams end when the server closes; clients reconnect (to any instance) with Last-Event-ID.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const finish of [...open]) finish();
+  });
+
   app.get(
     '/v1/jobs/:id/events',
     {
@@ -69,10 +75,12 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const finish = () => {
         if (closed) return;
         closed = true;
+        open.delete(finish);
         clearInterval(heartbeat);
         unsubscribe?.();
         res.end();
       };
+      open.add(finish);
       request.raw.on('close', finish);
 
       let lastSent = lastId;
