@@ -48,7 +48,7 @@ describe('one training job, end to end', () => {
     expect(events.at(-1)!.event).toBe('completed');
     const final = data(events.at(-1)!).metrics;
     expect(final.accuracy).toBeGreaterThanOrEqual(0.95);
-    expect(final.val_accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(final.val_accuracy).toBeGreaterThanOrEqual(0.95);
 
     const job = await getJson(`${stack.url}/v1/jobs/${id}`);
     expect(job).toMatchObject({ id, status: 'succeeded', attempts: 1, epoch: 40 });
