@@ -1,9 +1,12 @@
 /** Error codes raised by @trainyard/tensor. */
 export type TensorErrorCode =
   | 'TENSOR_SHAPE_MISMATCH'
+  | 'TENSOR_DTYPE_MISMATCH'
   | 'TENSOR_INVALID_SHAPE'
   | 'TENSOR_INVALID_DATA'
   | 'TENSOR_INVALID_AXIS'
+  | 'TENSOR_INVALID_SLICE'
+  | 'TENSOR_INDEX_OUT_OF_RANGE'
   | 'TENSOR_INVALID_ARGUMENT'
   | 'TENSOR_NOT_SCALAR'
   | 'TENSOR_NO_GRAD';

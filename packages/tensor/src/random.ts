@@ -69,6 +69,13 @@ export class Rng {
     return mean + std * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 
+  /** Normal N(mean, std²) redrawn until within 2σ of the mean. */
+  truncatedNormal(mean = 0, std = 1): number {
+    let z = this.normal();
+    while (Math.abs(z) > 2) z = this.normal();
+    return mean + std * z;
+  }
+
   /** Uniform integer in [low, high). */
   int(low: number, high: number): number {
     if (!(high > low)) throw new TensorError('TENSOR_INVALID_ARGUMENT', `int(${low}, ${high}) has an empty range`);

@@ -74,7 +74,7 @@ export function runBackward(root: Tensor, seed?: Tensor): void {
     if (seed.size !== root.size) {
       throw new TensorError('TENSOR_SHAPE_MISMATCH', `gradient ${formatShape(seed.shape)} does not match ${formatShape(root.shape)}`);
     }
-    g0 = seed.data;
+    g0 = seed.dataSync(); // a copy, row-major even if the seed is a view
   } else {
     if (root.size !== 1) {
       throw new TensorError('TENSOR_NOT_SCALAR', `backward() without a gradient needs a scalar, got ${formatShape(root.shape)}`);

@@ -22,14 +22,14 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   const eps = opts.eps ?? 1e-3;
   const atol = opts.atol ?? 2e-3;
   const rtol = opts.rtol ?? 1e-2;
-  const leaves = inputs.map((t) => new Tensor(t.data.slice(), t.shape, true));
+  const leaves = inputs.map((t) => new Tensor(t.dataSync(), t.shape, true));
   const out = fn(...leaves);
   const rng = new Rng(opts.seed ?? 0);
   const weights = new Float32Array(out.size);
   for (let i = 0; i < weights.length; i++) weights[i] = rng.uniform(-1, 1);
   const project = (): number =>
     noGrad(() => {
-      const y = fn(...leaves).data;
+      const y = fn(...leaves).dataSync(); // row-major even when the op returns a view
       let s = 0;
       for (let i = 0; i < y.length; i++) s += y[i] * weights[i];
       return s;

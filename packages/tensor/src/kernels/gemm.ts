@@ -180,8 +180,6 @@ function packBT(b: Float32Array, bOff: number, k: number, pc: number, kc: number
   }
 }
 
-const edge = new Float64Array(MR * NR);
-
 function macroKernel(mc: number, nc: number, kc: number, c: Float32Array, cOff: number, ldc: number, acc: boolean): void {
   const ap = packA;
   const bp = packB;
@@ -230,23 +228,19 @@ function micro4x4(kc: number, ap: Float64Array, aOff: number, bp: Float64Array, 
   }
 }
 
-// Partial tile at the right/bottom edge: the padded panels make a full product well-defined,
-// so compute it generically and store only the valid rows/cols.
+// Partial tile at the right/bottom edge: the padded panels make a full 4×4 product well-defined,
+// so the fast micro-kernel computes it into a scratch tile (seeded with C's values when
+// accumulating, so C still gets one rounding) and only the valid rows/cols are copied back.
+const edge = new Float32Array(MR * NR);
+
 function microEdge(kc: number, ap: Float64Array, aOff: number, bp: Float64Array, bOff: number, c: Float32Array, ci: number, ldc: number, acc: boolean, rows: number, cols: number): void {
-  edge.fill(0);
-  for (let p = 0; p < kc; p++) {
-    const pa = aOff + p * MR;
-    const pb = bOff + p * NR;
-    for (let r = 0; r < MR; r++) {
-      const av = ap[pa + r];
-      for (let q = 0; q < NR; q++) edge[r * NR + q] += av * bp[pb + q];
-    }
+  if (acc) {
+    edge.fill(0);
+    for (let r = 0; r < rows; r++) for (let q = 0; q < cols; q++) edge[r * NR + q] = c[ci + r * ldc + q];
   }
+  micro4x4(kc, ap, aOff, bp, bOff, edge, 0, NR, acc);
   for (let r = 0; r < rows; r++) {
     const row = ci + r * ldc;
-    for (let q = 0; q < cols; q++) {
-      if (acc) c[row + q] += edge[r * NR + q];
-      else c[row + q] = edge[r * NR + q];
-    }
+    for (let q = 0; q < cols; q++) c[row + q] = edge[r * NR + q];
   }
 }

@@ -1,13 +1,14 @@
 // Reductions over arbitrary axes of a contiguous row-major array. Each input element is visited
 // once; the output offset follows an odometer whose strides are 0 on reduced axes.
 import { stridesOf, type Shape } from '../shape.js';
+import { asBlock, ReduceMode as Mode, reduceBlock } from './reduce-fast.js';
 
 /** Shape after reducing `axes` (sorted, unique), keeping them as size 1. */
 export function reducedShape(shape: Shape, axes: readonly number[]): number[] {
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
-function reduce(a: Float32Array, shape: Shape, axes: readonly number[], init: number, isMax: boolean): Float32Array {
+function reduce(a: Float32Array, shape: Shape, axes: readonly number[], init: number, mode: Mode): Float32Array {
   const keep = reducedShape(shape, axes);
   let outSize = 1;
   for (const d of keep) outSize *= d;
@@ -18,6 +19,12 @@ function reduce(a: Float32Array, shape: Shape, axes: readonly number[], init: nu
     out[0] = a[0];
     return out;
   }
+  const block = asBlock(shape, axes);
+  if (block !== null) {
+    reduceBlock(a, block[0], block[1], block[2], mode, out);
+    return out;
+  }
+  // Several separate reduced blocks: one odometer over all axes.
   const keepStrides = stridesOf(keep);
   const so = shape.map((d, i) => (axes.includes(i) ? 0 : keepStrides[i]));
   const inner = shape[rank - 1];
@@ -28,13 +35,19 @@ function reduce(a: Float32Array, shape: Shape, axes: readonly number[], init: nu
     if (io === 0) {
       // Reducing the contiguous axis: accumulate in a double, store once.
       let acc = out[po];
-      if (isMax) for (let j = 0; j < inner; j++) acc = a[i + j] > acc ? a[i + j] : acc;
-      else for (let j = 0; j < inner; j++) acc += a[i + j];
+      if (mode === Mode.Sum) for (let j = 0; j < inner; j++) acc += a[i + j];
+      else if (mode === Mode.Max) for (let j = 0; j < inner; j++) acc = a[i + j] > acc ? a[i + j] : acc;
+      else if (mode === Mode.Min) for (let j = 0; j < inner; j++) acc = a[i + j] < acc ? a[i + j] : acc;
+      else for (let j = 0; j < inner; j++) acc *= a[i + j];
       out[po] = acc;
-    } else if (isMax) {
-      for (let j = 0; j < inner; j++) if (a[i + j] > out[po + j]) out[po + j] = a[i + j];
-    } else {
+    } else if (mode === Mode.Sum) {
       for (let j = 0; j < inner; j++) out[po + j] += a[i + j];
+    } else if (mode === Mode.Max) {
+      for (let j = 0; j < inner; j++) if (a[i + j] > out[po + j]) out[po + j] = a[i + j];
+    } else if (mode === Mode.Min) {
+      for (let j = 0; j < inner; j++) if (a[i + j] < out[po + j]) out[po + j] = a[i + j];
+    } else {
+      for (let j = 0; j < inner; j++) out[po + j] *= a[i + j];
     }
     for (let ax = rank - 2; ax >= 0; ax--) {
       idx[ax]++;
@@ -49,12 +62,22 @@ function reduce(a: Float32Array, shape: Shape, axes: readonly number[], init: nu
 
 /** Sum over `axes`; the result has the `reducedShape` layout. */
 export function sumAxes(a: Float32Array, shape: Shape, axes: readonly number[]): Float32Array {
-  return reduce(a, shape, axes, 0, false);
+  return reduce(a, shape, axes, 0, Mode.Sum);
 }
 
 /** Max over `axes`; the result has the `reducedShape` layout. */
 export function maxAxes(a: Float32Array, shape: Shape, axes: readonly number[]): Float32Array {
-  return reduce(a, shape, axes, -Infinity, true);
+  return reduce(a, shape, axes, -Infinity, Mode.Max);
+}
+
+/** Min over `axes`; the result has the `reducedShape` layout. */
+export function minAxes(a: Float32Array, shape: Shape, axes: readonly number[]): Float32Array {
+  return reduce(a, shape, axes, Infinity, Mode.Min);
+}
+
+/** Product over `axes`; the result has the `reducedShape` layout. */
+export function prodAxes(a: Float32Array, shape: Shape, axes: readonly number[]): Float32Array {
+  return reduce(a, shape, axes, 1, Mode.Prod);
 }
 
 /** Sums a broadcast gradient `g` of shape `gShape` back to `target` (sums leading and size-1 axes). */

@@ -3,7 +3,7 @@ import { mapBinary } from '../kernels/elementwise.js';
 import { sumToShape } from '../kernels/reduce.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { asTensor, type TensorLike } from './util.js';
+import { asTensor, contiguousData, type TensorLike } from './util.js';
 
 const ADD = (x: number, y: number): number => x + y;
 
@@ -11,8 +11,10 @@ const ADD = (x: number, y: number): number => x + y;
 export function add(a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor(a);
   const y = asTensor(b);
+  const xd = contiguousData(x);
+  const yd = contiguousData(y);
   const shape = broadcastShapes(x.shape, y.shape);
-  const out = new Tensor(mapBinary(x.data, x.shape, y.data, y.shape, shape, ADD), shape);
+  const out = new Tensor(mapBinary(xd, x.shape, yd, y.shape, shape, ADD), shape);
   return record(out, 'add', [x, y], (g) => [
     x.requiresGrad ? sumToShape(g, shape, x.shape) : null,
     y.requiresGrad ? sumToShape(g, shape, y.shape) : null,

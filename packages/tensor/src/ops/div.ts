@@ -3,7 +3,7 @@ import { mapBinary } from '../kernels/elementwise.js';
 import { sumToShape } from '../kernels/reduce.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { asTensor, type TensorLike } from './util.js';
+import { asTensor, contiguousData, type TensorLike } from './util.js';
 
 const DIV = (x: number, y: number): number => x / y;
 const NEG_MUL = (x: number, y: number): number => -x * y;
@@ -12,13 +12,15 @@ const NEG_MUL = (x: number, y: number): number => -x * y;
 export function div(a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor(a);
   const y = asTensor(b);
+  const xd = contiguousData(x);
+  const yd = contiguousData(y);
   const shape = broadcastShapes(x.shape, y.shape);
-  const out = new Tensor(mapBinary(x.data, x.shape, y.data, y.shape, shape, DIV), shape);
+  const out = new Tensor(mapBinary(xd, x.shape, yd, y.shape, shape, DIV), shape);
   // d(x/y)/dy = −(x/y)/y = −out/y.
   return record(out, 'div', [x, y], (g) => [
-    x.requiresGrad ? sumToShape(mapBinary(g, shape, y.data, y.shape, shape, DIV), shape, x.shape) : null,
+    x.requiresGrad ? sumToShape(mapBinary(g, shape, yd, y.shape, shape, DIV), shape, x.shape) : null,
     y.requiresGrad
-      ? sumToShape(mapBinary(mapBinary(g, shape, out.data, shape, shape, NEG_MUL), shape, y.data, y.shape, shape, DIV), shape, y.shape)
+      ? sumToShape(mapBinary(mapBinary(g, shape, out.data, shape, shape, NEG_MUL), shape, yd, y.shape, shape, DIV), shape, y.shape)
       : null,
   ]);
 }

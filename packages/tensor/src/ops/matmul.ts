@@ -4,6 +4,7 @@ import { gemm } from '../kernels/gemm.js';
 import { sumToShape } from '../kernels/reduce.js';
 import { broadcastShapes, formatShape, sizeOf, stridesOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { contiguousData } from './util.js';
 
 // Offset of each output batch matrix inside an operand whose batch axes broadcast to `batch`.
 function batchOffsets(own: Shape, batch: Shape, matSize: number): number[] {
@@ -27,18 +28,24 @@ function batchOffsets(own: Shape, batch: Shape, matSize: number): number[] {
 }
 
 /**
- * Matrix product over the last two axes; leading (batch) axes broadcast.
- * Shape rule: [..., m, k] · [..., k, n] → [...broadcast, m, n].
+ * Matrix product over the last two axes; leading (batch) axes broadcast. `transposeA` reads `a`
+ * as [..., k, m] and `transposeB` reads `b` as [..., n, k]; the GEMM kernel packs them transposed,
+ * so no transpose is materialised. Shape rule: [..., m, k] · [..., k, n] → [...broadcast, m, n].
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
   if (a.ndim < 2 || b.ndim < 2) {
     throw new TensorError('TENSOR_INVALID_SHAPE', `matmul needs rank ≥ 2, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
-  const m = a.shape[a.ndim - 2];
-  const k = a.shape[a.ndim - 1];
-  const n = b.shape[b.ndim - 1];
-  if (b.shape[b.ndim - 2] !== k) {
-    throw new TensorError('TENSOR_SHAPE_MISMATCH', `matmul cannot contract ${formatShape(a.shape)} with ${formatShape(b.shape)}`);
+  const ra = a.shape[a.ndim - 2];
+  const ca = a.shape[a.ndim - 1];
+  const rb = b.shape[b.ndim - 2];
+  const cb = b.shape[b.ndim - 1];
+  const m = transposeA ? ca : ra;
+  const k = transposeA ? ra : ca;
+  const n = transposeB ? rb : cb;
+  if ((transposeB ? cb : rb) !== k) {
+    const flags = transposeA || transposeB ? ` (transposeA=${transposeA}, transposeB=${transposeB})` : '';
+    throw new TensorError('TENSOR_SHAPE_MISMATCH', `matmul cannot contract ${formatShape(a.shape)} with ${formatShape(b.shape)}${flags}`);
   }
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
@@ -48,27 +55,35 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   } catch {
     throw new TensorError('TENSOR_SHAPE_MISMATCH', `matmul cannot broadcast batch axes of ${formatShape(a.shape)} with ${formatShape(b.shape)}`);
   }
+  const ad = contiguousData(a);
+  const bd = contiguousData(b);
   const count = sizeOf(batch);
   const offA = batchOffsets(batchA, batch, m * k);
   const offB = batchOffsets(batchB, batch, k * n);
   const outShape = [...batch, m, n];
   const data = new Float32Array(count * m * n);
-  for (let i = 0; i < count; i++) gemm(false, false, m, n, k, a.data, offA[i], b.data, offB[i], data, i * m * n, false);
+  for (let i = 0; i < count; i++) gemm(transposeA, transposeB, m, n, k, ad, offA[i], bd, offB[i], data, i * m * n, false);
   const out = new Tensor(data, outShape);
   return record(out, 'matmul', [a, b], (g) => {
     let da: Float32Array | null = null;
     let db: Float32Array | null = null;
+    // With C = op(A)·op(B): d op(A) = G·op(B)ᵀ and d op(B) = op(A)ᵀ·G. When an operand is stored
+    // transposed, its gradient is the transpose of that, which swaps the GEMM's factors instead.
     if (a.requiresGrad) {
-      // dA = G·Bᵀ, then summed over batch axes that A broadcast along.
       const full = new Float32Array(count * m * k);
-      for (let i = 0; i < count; i++) gemm(false, true, m, k, n, g, i * m * n, b.data, offB[i], full, i * m * k, false);
-      da = sumToShape(full, [...batch, m, k], a.shape);
+      for (let i = 0; i < count; i++) {
+        if (transposeA) gemm(transposeB, true, k, m, n, bd, offB[i], g, i * m * n, full, i * m * k, false); // op(B)·Gᵀ
+        else gemm(false, !transposeB, m, k, n, g, i * m * n, bd, offB[i], full, i * m * k, false); // G·op(B)ᵀ
+      }
+      da = sumToShape(full, [...batch, ...a.shape.slice(-2)], a.shape);
     }
     if (b.requiresGrad) {
-      // dB = Aᵀ·G.
       const full = new Float32Array(count * k * n);
-      for (let i = 0; i < count; i++) gemm(true, false, k, n, m, a.data, offA[i], g, i * m * n, full, i * k * n, false);
-      db = sumToShape(full, [...batch, k, n], b.shape);
+      for (let i = 0; i < count; i++) {
+        if (transposeB) gemm(true, transposeA, n, k, m, g, i * m * n, ad, offA[i], full, i * k * n, false); // Gᵀ·op(A)
+        else gemm(!transposeA, false, k, n, m, ad, offA[i], g, i * m * n, full, i * k * n, false); // op(A)ᵀ·G
+      }
+      db = sumToShape(full, [...batch, ...b.shape.slice(-2)], b.shape);
     }
     return [da, db];
   });

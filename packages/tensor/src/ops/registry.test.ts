@@ -22,12 +22,46 @@ const CASES: Record<string, [(...t: Tensor[]) => Tensor, Tensor[]]> = {
   sqrt: [api.sqrt, [rand([4], 1, 0.5, 2)]],
   abs: [api.abs, [rand([4])]],
   clip: [(x) => api.clip(x, -0.5, 0.5), [rand([6])]],
-  matmul: [api.matmul, [rand([2, 3]), rand([3, 2], 2)]],
+  matmul: [(a, b) => api.matmul(a, b), [rand([2, 3]), rand([3, 2], 2)]],
   reshape: [(x) => api.reshape(x, [3, 2]), [rand([2, 3])]],
   transpose: [(x) => api.transpose(x), [rand([2, 3])]],
   sum: [(x) => api.sum(x, 1), [rand([2, 3])]],
   max: [(x) => api.max(x, 1), [rand([2, 3])]],
   gather: [(x) => api.gather(x, [2, 0]), [rand([3, 2])]],
+  slice: [(x) => api.slice(x, '1:, ::-2'), [rand([3, 4])]],
+  concat: [(a, b) => api.concat([a, b], 1), [rand([2, 3]), rand([2, 2], 2)]],
+  pad: [(x) => api.pad(x, [[1, 0], [0, 2]]), [rand([2, 3])]],
+  broadcastTo: [(x) => api.broadcastTo(x, [2, 3, 2]), [rand([3, 1])]],
+  contiguous: [(x) => api.contiguous(api.transpose(x)), [rand([2, 3])]],
+  stack: [(a, b) => api.stack([a, b], 1), [rand([2, 3]), rand([2, 3], 2)]],
+  split: [(x) => api.split(x, [1, 2], 1)[1], [rand([2, 3])]],
+  tile: [(x) => api.tile(x, [2, 1, 3]), [rand([2, 3])]],
+  expandDims: [(x) => api.expandDims(x, 1), [rand([2, 3])]],
+  squeeze: [(x) => api.squeeze(x), [rand([2, 1, 3])]],
+  flatten: [(x) => api.flatten(x), [rand([2, 3])]],
+  conv2d: [(x, w) => api.conv2d(x, w, { strides: 2, padding: 'same' }), [rand([1, 5, 4, 2]), rand([3, 3, 2, 2], 2)]],
+  depthwiseConv2d: [(x, w) => api.depthwiseConv2d(x, w, { strides: 2, padding: 'same' }), [rand([1, 5, 4, 2]), rand([3, 3, 2, 2], 2)]],
+  maxPool2d: [(x) => api.maxPool2d(x, { poolSize: 3, strides: 2, padding: 'same' }), [rand([1, 5, 5, 2])]],
+  avgPool2d: [(x) => api.avgPool2d(x, { poolSize: 3, strides: 2, padding: 'same' }), [rand([1, 5, 5, 2])]],
+  globalAvgPool2d: [api.globalAvgPool2d, [rand([2, 3, 2, 2])]],
+  globalMaxPool2d: [api.globalMaxPool2d, [rand([2, 3, 2, 2])]],
+  pow: [api.pow, [rand([2, 3], 1, 0.5, 2), rand([3], 2)]],
+  minimum: [api.minimum, [rand([2, 3]), rand([3], 2)]],
+  log1p: [api.log1p, [rand([4])]],
+  rsqrt: [api.rsqrt, [rand([4], 1, 0.5, 2)]],
+  leakyRelu: [(x) => api.leakyRelu(x), [rand([6])]],
+  elu: [(x) => api.elu(x), [rand([6])]],
+  selu: [api.selu, [rand([6])]],
+  softplus: [api.softplus, [rand([6])]],
+  gelu: [(x) => api.gelu(x), [rand([6])]],
+  where: [(a, b) => api.where(api.tensor([1, 0, 1]), a, b), [rand([2, 3]), rand([3], 2)]],
+  min: [(x) => api.min(x, 1), [rand([2, 3])]],
+  prod: [(x) => api.prod(x, 0), [rand([2, 3])]],
+  variance: [(x) => api.variance(x, 1), [rand([2, 3])]],
+  logSumExp: [(x) => api.logSumExp(x, 1), [rand([2, 3])]],
+  dot: [api.dot, [rand([2, 3]), rand([3], 2)]],
+  tensordot: [(x, y) => api.tensordot(x, y, [[0], [1]]), [rand([3, 2]), rand([2, 3], 2)]],
+  outer: [api.outer, [rand([2]), rand([3], 2)]],
   mean: [(x) => api.mean(x, 0), [rand([2, 3])]],
   softmax: [(x) => api.softmax(x), [rand([2, 3])]],
   logSoftmax: [(x) => api.logSoftmax(x), [rand([2, 3])]],
@@ -64,6 +98,10 @@ describe('op registry', () => {
     expect(api.argmax(x).requiresGrad).toBe(false);
     expect(api.stopGradient(x).requiresGrad).toBe(false);
     expect(api.oneHot(api.tensor([1, 0]), 2).requiresGrad).toBe(false);
-    expect(OP_REGISTRY.filter((op) => !op.differentiable).map((op) => op.name).sort()).toEqual(['argmax', 'oneHot', 'stopGradient']);
+    expect(api.argmin(x).requiresGrad).toBe(false);
+    expect(api.less(x, 0.5).requiresGrad).toBe(false);
+    expect(OP_REGISTRY.filter((op) => !op.differentiable).map((op) => op.name).sort()).toEqual(
+      ['argmax', 'argmin', 'equal', 'greater', 'greaterEqual', 'less', 'lessEqual', 'notEqual', 'oneHot', 'stopGradient'],
+    );
   });
 });

@@ -1,7 +1,9 @@
 import { record } from '../autograd/engine.js';
 import { TensorError } from '../errors.js';
+import { reshapeStrides } from '../layout.js';
 import { formatShape, sizeOf, type Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, type DType } from '../tensor.js';
+import { contiguousAny, recordAny } from './util.js';
 
 /** Resolves one −1 entry of a target shape against `size` elements. */
 export function resolveShape(shape: Shape, size: number, from: Shape): number[] {
@@ -23,9 +25,18 @@ export function resolveShape(shape: Shape, size: number, from: Shape): number[] 
   return out;
 }
 
-/** Same values in a new shape (no copy); one axis may be −1. */
-export function reshape(x: Tensor, shape: Shape): Tensor {
+/**
+ * Same values in a new shape; one axis may be −1. A view sharing `x`'s buffer whenever the
+ * layout allows (always for contiguous tensors), otherwise a row-major copy.
+ */
+export function reshape<D extends DType = 'float32'>(x: Tensor<D>, shape: Shape): Tensor<D> {
   const target = resolveShape(shape, x.size, x.shape);
-  const out = new Tensor(x.data, target);
-  return record(out, 'reshape', [x], (g) => [g]);
+  let out: Tensor<D>;
+  if (x._packed) out = new Tensor<D>(x.data, target);
+  else {
+    const strides = reshapeStrides(x.shape, x.strides, target);
+    out = strides ? new Tensor<D>(x.data, target, false, { strides, offset: x.offset }) : new Tensor<D>(contiguousAny(x), target);
+  }
+  // The gradient is already laid out row-major, and row-major order is what reshape keeps.
+  return recordAny(out, 'reshape', [x], (g) => [g]);
 }

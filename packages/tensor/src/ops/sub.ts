@@ -3,7 +3,7 @@ import { mapBinary, mapUnary } from '../kernels/elementwise.js';
 import { sumToShape } from '../kernels/reduce.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { asTensor, type TensorLike } from './util.js';
+import { asTensor, contiguousData, type TensorLike } from './util.js';
 
 const SUB = (x: number, y: number): number => x - y;
 const NEG = (x: number): number => -x;
@@ -12,8 +12,10 @@ const NEG = (x: number): number => -x;
 export function sub(a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor(a);
   const y = asTensor(b);
+  const xd = contiguousData(x);
+  const yd = contiguousData(y);
   const shape = broadcastShapes(x.shape, y.shape);
-  const out = new Tensor(mapBinary(x.data, x.shape, y.data, y.shape, shape, SUB), shape);
+  const out = new Tensor(mapBinary(xd, x.shape, yd, y.shape, shape, SUB), shape);
   return record(out, 'sub', [x, y], (g) => [
     x.requiresGrad ? sumToShape(g, shape, x.shape) : null,
     y.requiresGrad ? sumToShape(mapUnary(g, NEG), shape, y.shape) : null,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { gradcheck } from '../autograd/gradcheck.js';
 import { Rng } from '../random.js';
 import { sizeOf, type Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, type DType } from '../tensor.js';
 
 tf.env().set('IS_TEST', true); // silences the "install tfjs-node" banner
 await tf.setBackend('cpu');
@@ -20,17 +20,18 @@ export function rand(shape: Shape, seed = 1, low = -1, high = 1): Tensor {
 }
 
 /** The same values as a tf.Tensor. */
-export function toTf(x: Tensor): tf.Tensor {
-  return tf.tensor(x.data.slice(), [...x.shape]);
+export function toTf(x: Tensor<DType>): tf.Tensor {
+  return tf.tensor(x.dataSync(), [...x.shape], x.dtype);
 }
 
 /** Asserts equal shapes and values within `tol` relative to magnitude. */
-export function expectClose(ours: Tensor, expected: tf.Tensor | Tensor | { shape: number[]; data: ArrayLike<number> }, tol = 1e-5): void {
+export function expectClose(ours: Tensor<DType>, expected: tf.Tensor | Tensor<DType> | { shape: number[]; data: ArrayLike<number> }, tol = 1e-5): void {
   const shape = expected instanceof Tensor ? [...expected.shape] : expected instanceof tf.Tensor ? expected.shape : expected.shape;
-  const data = expected instanceof Tensor ? expected.data : expected instanceof tf.Tensor ? expected.dataSync() : expected.data;
+  const data = expected instanceof Tensor ? expected.dataSync() : expected instanceof tf.Tensor ? expected.dataSync() : expected.data;
   expect([...ours.shape]).toEqual(shape);
+  const got = ours.dataSync(); // row-major even when `ours` is a view
   for (let i = 0; i < ours.size; i++) {
-    const a = ours.data[i];
+    const a = got[i];
     const b = data[i];
     if (!(Math.abs(a - b) <= tol * (1 + Math.abs(b)))) {
       throw new Error(`element ${i}: got ${a}, expected ${b} (shape ${JSON.stringify(shape)})`);

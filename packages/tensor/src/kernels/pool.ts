@@ -1,0 +1,91 @@
+// Max and average pooling over NHWC data. Windows are clipped to the image, so `same` padding
+// never contributes: max ignores padded cells and the average divides by the real cell count
+// (TF semantics, keras-formats.md §2.3). Loops run channels innermost, where NHWC is contiguous.
+import type { WindowGeometry } from './conv-geometry.js';
+
+// Visits each output pixel with the clipped input window [y0, y1) × [x0, x1).
+function forEachWindow(g: WindowGeometry, fn: (n: number, out: number, y0: number, y1: number, x0: number, x1: number) => void): void {
+  let out = 0;
+  for (let n = 0; n < g.batch; n++) {
+    for (let oy = 0; oy < g.outH; oy++) {
+      const ys = oy * g.strideH - g.padTop;
+      const y0 = Math.max(ys, 0);
+      const y1 = Math.min(ys + g.kH, g.inH);
+      for (let ox = 0; ox < g.outW; ox++) {
+        const xs = ox * g.strideW - g.padLeft;
+        fn(n, out, y0, y1, Math.max(xs, 0), Math.min(xs + g.kW, g.inW));
+        out += g.inC;
+      }
+    }
+  }
+}
+
+/** Max pooling; also returns, per output value, the flat input index of its (first) maximum. */
+export function maxPoolForward(x: Float32Array, g: WindowGeometry): { y: Float32Array; argmax: Int32Array } {
+  const C = g.inC;
+  const size = g.batch * g.outH * g.outW * C;
+  const y = new Float32Array(size);
+  const argmax = new Int32Array(size);
+  forEachWindow(g, (n, out, y0, y1, x0, x1) => {
+    // The window's first cell seeds the maximum, so an all -Infinity window still has an argmax.
+    const first = ((n * g.inH + y0) * g.inW + x0) * C;
+    for (let c = 0; c < C; c++) {
+      y[out + c] = x[first + c];
+      argmax[out + c] = first + c;
+    }
+    for (let iy = y0; iy < y1; iy++) {
+      for (let ix = x0; ix < x1; ix++) {
+        const src = ((n * g.inH + iy) * g.inW + ix) * C;
+        for (let c = 0; c < C; c++) {
+          const v = x[src + c];
+          // `>` keeps the first maximum in window order, as TF's cpu backend does; NaN wins so it propagates.
+          if (v > y[out + c] || (v !== v && y[out + c] === y[out + c])) {
+            y[out + c] = v;
+            argmax[out + c] = src + c;
+          }
+        }
+      }
+    }
+  });
+  return { y, argmax };
+}
+
+/** Routes each output gradient to the input position that was the maximum. */
+export function maxPoolBackward(dy: Float32Array, argmax: Int32Array, inSize: number): Float32Array {
+  const dx = new Float32Array(inSize);
+  for (let i = 0; i < dy.length; i++) dx[argmax[i]] += dy[i];
+  return dx;
+}
+
+/** Average pooling over the real (unpadded) cells of each window. */
+export function avgPoolForward(x: Float32Array, g: WindowGeometry): Float32Array {
+  const C = g.inC;
+  const y = new Float32Array(g.batch * g.outH * g.outW * C);
+  forEachWindow(g, (n, out, y0, y1, x0, x1) => {
+    for (let iy = y0; iy < y1; iy++) {
+      for (let ix = x0; ix < x1; ix++) {
+        const src = ((n * g.inH + iy) * g.inW + ix) * C;
+        for (let c = 0; c < C; c++) y[out + c] += x[src + c];
+      }
+    }
+    const inv = 1 / ((y1 - y0) * (x1 - x0));
+    for (let c = 0; c < C; c++) y[out + c] *= inv;
+  });
+  return y;
+}
+
+/** Spreads each output gradient evenly over the real cells of its window. */
+export function avgPoolBackward(dy: Float32Array, g: WindowGeometry): Float32Array {
+  const C = g.inC;
+  const dx = new Float32Array(g.batch * g.inH * g.inW * C);
+  forEachWindow(g, (n, out, y0, y1, x0, x1) => {
+    const inv = 1 / ((y1 - y0) * (x1 - x0));
+    for (let iy = y0; iy < y1; iy++) {
+      for (let ix = x0; ix < x1; ix++) {
+        const dst = ((n * g.inH + iy) * g.inW + ix) * C;
+        for (let c = 0; c < C; c++) dx[dst + c] += dy[out + c] * inv;
+      }
+    }
+  });
+  return dx;
+}
