@@ -11,7 +11,11 @@ export type NnErrorCode =
   | 'SPEC_UNKNOWN_METRIC'
   | 'SPEC_INCOMPATIBLE_TARGETS'
   | 'SPEC_INVALID_FIT_CONFIG'
-  | 'SPEC_NOT_COMPILED';
+  | 'SPEC_NOT_COMPILED'
+  /** A weights file (manifest or bytes) does not fit the model: missing, extra, misshapen or truncated. */
+  | 'SPEC_INVALID_WEIGHTS'
+  /** A checkpoint is malformed or was saved from a different model or optimizer. */
+  | 'SPEC_INVALID_CHECKPOINT';
 
 /** Where in the spec an error points: layer name and index, and a JSON-pointer-ish `path`. */
 export interface NnErrorDetails extends Record<string, unknown> {

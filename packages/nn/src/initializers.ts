@@ -44,6 +44,31 @@ const varianceScaling: Fill = (out, shape, rng, cfg) => {
   }
 };
 
+/**
+ * Keras Orthogonal: QR of a (max(rows, cols) × min(rows, cols)) standard-normal matrix with rows =
+ * prod(shape[:-1]), Q's columns signed so R has a positive diagonal, transposed when rows < cols,
+ * times `gain`. Modified Gram-Schmidt in float64 yields exactly that Q.
+ */
+const orthogonal: Fill = (out, shape, rng, cfg) => {
+  const cols = shape.length === 0 ? 1 : shape[shape.length - 1];
+  const rows = cols === 0 ? 0 : out.length / cols;
+  const [m, n] = [Math.max(rows, cols), Math.min(rows, cols)];
+  const a = Float64Array.from({ length: m * n }, () => rng.normal());
+  for (let j = 0; j < n; j++) {
+    for (let k = 0; k < j; k++) {
+      let dot = 0;
+      for (let i = 0; i < m; i++) dot += a[i * n + k] * a[i * n + j];
+      for (let i = 0; i < m; i++) a[i * n + j] -= dot * a[i * n + k];
+    }
+    let norm = 0;
+    for (let i = 0; i < m; i++) norm += a[i * n + j] ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < m; i++) a[i * n + j] /= norm;
+  }
+  const gain = Number(cfg.gain ?? 1);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? a[r * n + c] : a[c * n + r]);
+};
+
 const scaled = (scale: number, mode: string, distribution: string): Fill => (out, shape, rng) =>
   varianceScaling(out, shape, rng, { scale, mode, distribution });
 
@@ -77,6 +102,7 @@ export const INITIALIZERS: Readonly<Record<string, { defaults: JsonObject; fill:
   HeNormal: { defaults: { seed: null }, fill: scaled(2, 'fan_in', 'truncated_normal') },
   LecunUniform: { defaults: { seed: null }, fill: scaled(1, 'fan_in', 'uniform') },
   LecunNormal: { defaults: { seed: null }, fill: scaled(1, 'fan_in', 'truncated_normal') },
+  Orthogonal: { defaults: { gain: 1, seed: null }, fill: orthogonal },
 };
 
 const pascal = (name: string): string => name.replace(/(^|_)([a-z])/g, (_, _u: string, c: string) => c.toUpperCase());
@@ -91,7 +117,16 @@ export function readInitializer(reader: ConfigReader, key: string, fallback: str
     cfg = isObject(raw.config) ? raw.config : {};
   }
   if (typeof name !== 'string') return reader.fail(key, `${key} must be an initializer name or {class_name, config}`);
-  const aliases: Record<string, string> = { Zero: 'Zeros', One: 'Ones', Uniform: 'RandomUniform', Normal: 'RandomNormal' };
+  // Keras 2 short names, TF.js spellings (leCunNormal) and Keras 3's OrthogonalInitializer.
+  const aliases: Record<string, string> = {
+    Zero: 'Zeros',
+    One: 'Ones',
+    Uniform: 'RandomUniform',
+    Normal: 'RandomNormal',
+    LeCunNormal: 'LecunNormal',
+    LeCunUniform: 'LecunUniform',
+    OrthogonalInitializer: 'Orthogonal',
+  };
   let className = pascal(name);
   className = aliases[className] ?? className;
   const entry = INITIALIZERS[className];

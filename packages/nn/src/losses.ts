@@ -1,4 +1,4 @@
-import { abs, add, clip, div, exp, formatShape, log, logSoftmax, mean, mul, neg, oneHot, relu, reshape, shapesEqual, square, sub, sum, type Tensor } from '@trainyard/tensor';
+import { abs, add, clip, div, exp, formatShape, log, logSoftmax, mean, minimum, mul, neg, oneHot, relu, reshape, shapesEqual, square, sub, sum, type Tensor } from '@trainyard/tensor';
 import { ConfigReader, isObject } from './config/reader.js';
 import { NnError } from './errors.js';
 
@@ -6,12 +6,14 @@ import { NnError } from './errors.js';
 export const EPS = 1e-7;
 
 /** Canonical Keras loss names we implement. */
-export type LossName = 'mean_squared_error' | 'mean_absolute_error' | 'binary_crossentropy' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy';
+export type LossName = 'mean_squared_error' | 'mean_absolute_error' | 'huber' | 'binary_crossentropy' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy';
 
 /** A parsed loss. */
 export interface LossSpec {
   name: LossName;
   fromLogits: boolean;
+  /** Huber's switch point between the quadratic and linear parts (Keras default 1). */
+  delta?: number;
 }
 
 const ALIASES: Record<string, LossName> = {
@@ -19,6 +21,8 @@ const ALIASES: Record<string, LossName> = {
   mean_squared_error: 'mean_squared_error',
   mae: 'mean_absolute_error',
   mean_absolute_error: 'mean_absolute_error',
+  huber: 'huber',
+  huber_loss: 'huber',
   binary_crossentropy: 'binary_crossentropy',
   categorical_crossentropy: 'categorical_crossentropy',
   sparse_categorical_crossentropy: 'sparse_categorical_crossentropy',
@@ -31,17 +35,19 @@ export function parseLoss(v: unknown, path = '/loss'): LossSpec {
   const raw = isObject(v) ? v.class_name : v;
   const name = typeof raw === 'string' ? ALIASES[snake(raw)] : undefined;
   if (name === undefined) throw new NnError('SPEC_UNKNOWN_LOSS', `unknown loss ${JSON.stringify(raw)}`, { path: isObject(v) ? `${path}/class_name` : path });
-  if (!isObject(v)) return { name, fromLogits: false };
+  if (!isObject(v)) return name === 'huber' ? { name, fromLogits: false, delta: 1 } : { name, fromLogits: false };
   const r = new ConfigReader(isObject(v.config) ? v.config : {}, `${path}/config`, {}, 'SPEC_UNKNOWN_LOSS');
   const fromLogits = r.bool('from_logits', false);
-  if (fromLogits && (name === 'mean_squared_error' || name === 'mean_absolute_error')) r.fail('from_logits', `${name} has no from_logits option`);
+  const regression = name === 'mean_squared_error' || name === 'mean_absolute_error' || name === 'huber';
+  if (fromLogits && regression) r.fail('from_logits', `${name} has no from_logits option`);
+  if (name !== 'huber' && r.has('delta')) r.fail('delta', `${name} has no delta option`);
   if (r.has('label_smoothing') && r.config.label_smoothing !== 0) r.fail('label_smoothing', 'label_smoothing is not supported yet');
   const reduction = r.config.reduction;
   if (reduction !== undefined && reduction !== null && reduction !== 'sum_over_batch_size' && reduction !== 'auto') {
     r.fail('reduction', `reduction ${JSON.stringify(reduction)} is not supported (sum_over_batch_size only)`);
   }
   r.unsupported(['ignore_class'], 'loss');
-  return { name, fromLogits };
+  return name === 'huber' ? { name, fromLogits, delta: r.number('delta', 1, { above: 0 }) } : { name, fromLogits };
 }
 
 /** Throws SPEC_INCOMPATIBLE_TARGETS unless per-sample target shape suits the loss and the per-sample output shape. */
@@ -94,6 +100,13 @@ export function computeLoss(loss: LossSpec, yTrue: Tensor, yPred: Tensor, logits
       return mean(square(sub(yPred, yTrue)));
     case 'mean_absolute_error':
       return mean(abs(sub(yPred, yTrue)));
+    case 'huber': {
+      // ½q² + δ·(|e| − q) with q = min(|e|, δ): Keras's two branches, without a `where`.
+      const delta = loss.delta ?? 1;
+      const a = abs(sub(yPred, yTrue));
+      const q = minimum(a, delta);
+      return mean(add(mul(square(q), 0.5), mul(sub(a, q), delta)));
+    }
     case 'binary_crossentropy': {
       if (logits) {
         // max(x, 0) − x·y + log(1 + e^−|x|)

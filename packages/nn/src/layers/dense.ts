@@ -2,22 +2,25 @@ import { add, matmul, reshape, Tensor, type Rng } from '@trainyard/tensor';
 import { ACTIVATIONS, activationName } from '../activations.js';
 import type { ConfigReader, JsonObject } from '../config/reader.js';
 import { initialize, readInitializer, serializeInitializer, type InitializerSpec } from '../initializers.js';
+import { penalty, readRegularizer, serializeRegularizer, type Regularized, type RegularizerSpec } from '../regularizers.js';
 import { Layer, readBaseArgs, type CallArgs, type SymbolicShape } from './layer.js';
 
 // Anything that changes training silently if ignored must be rejected until implemented.
-const UNSUPPORTED = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint', 'lora_rank'];
+const UNSUPPORTED = ['activity_regularizer', 'kernel_constraint', 'bias_constraint', 'lora_rank'];
 
 /** Largest weight we allocate (float32 elements); bigger specs are rejected, not attempted. */
 export const MAX_WEIGHT_SIZE = 2 ** 28;
 
 /** Fully connected layer: y = activation(x·kernel + bias), kernel [in, units]; rank > 2 contracts the last axis. */
-export class Dense extends Layer {
+export class Dense extends Layer implements Regularized {
   readonly className = 'Dense';
   readonly units: number;
   readonly activation: string;
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerSpec;
   readonly biasInitializer: InitializerSpec;
+  readonly kernelRegularizer: RegularizerSpec | null;
+  readonly biasRegularizer: RegularizerSpec | null;
 
   constructor(r: ConfigReader, name: string) {
     super(readBaseArgs(r, name));
@@ -28,6 +31,8 @@ export class Dense extends Layer {
     this.useBias = r.bool('use_bias', true);
     this.kernelInitializer = readInitializer(r, 'kernel_initializer', 'glorot_uniform');
     this.biasInitializer = readInitializer(r, 'bias_initializer', 'zeros');
+    this.kernelRegularizer = readRegularizer(r, 'kernel_regularizer');
+    this.biasRegularizer = readRegularizer(r, 'bias_regularizer');
     r.unsupported(UNSUPPORTED, 'Dense');
   }
 
@@ -66,6 +71,15 @@ export class Dense extends Layer {
     return ACTIVATIONS[this.activation](this.callLinear(x));
   }
 
+  /** Kernel and bias penalties (Keras adds them to the loss); only while the layer is trainable. */
+  regularizationLoss(): Tensor | null {
+    if (!this.trainable) return null;
+    const [kernel, bias] = this.weights;
+    const k = this.kernelRegularizer && kernel ? penalty(this.kernelRegularizer, kernel) : null;
+    const b = this.biasRegularizer && bias ? penalty(this.biasRegularizer, bias) : null;
+    return k && b ? add(k, b) : (k ?? b);
+  }
+
   override weightNames(): string[] {
     return this.useBias ? ['kernel', 'bias'] : ['kernel'];
   }
@@ -78,8 +92,8 @@ export class Dense extends Layer {
       use_bias: this.useBias,
       kernel_initializer: serializeInitializer(this.kernelInitializer),
       bias_initializer: serializeInitializer(this.biasInitializer),
-      kernel_regularizer: null,
-      bias_regularizer: null,
+      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
+      bias_regularizer: serializeRegularizer(this.biasRegularizer),
       activity_regularizer: null,
       kernel_constraint: null,
       bias_constraint: null,

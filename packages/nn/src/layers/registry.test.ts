@@ -9,6 +9,15 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   Activation: { activation: 'sigmoid' },
   Flatten: {},
   Dropout: { rate: 0.25, seed: 5 },
+  Conv2D: { filters: 4, kernel_size: 3, strides: [2, 1], padding: 'same', activation: 'relu', use_bias: false },
+  MaxPooling2D: { pool_size: [3, 2], padding: 'same' },
+  AveragePooling2D: { pool_size: 2, strides: 1 },
+  GlobalAveragePooling2D: { keepdims: true },
+  GlobalMaxPooling2D: {},
+  Reshape: { target_shape: [2, -1] },
+  Permute: { dims: [2, 1] },
+  BatchNormalization: { axis: [3], momentum: 0.9, center: false },
+  Embedding: { input_dim: 10, output_dim: 4, input_length: 5 },
 };
 
 describe('layer registry', () => {

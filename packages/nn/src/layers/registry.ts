@@ -1,9 +1,14 @@
 import type { ConfigReader } from '../config/reader.js';
 import { Activation } from './activation.js';
+import { BatchNormalization } from './batch-normalization.js';
+import { Conv2D } from './conv2d.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
+import { Embedding } from './embedding.js';
 import { Flatten } from './flatten.js';
 import type { Layer } from './layer.js';
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling.js';
+import { Permute, Reshape } from './reshape.js';
 
 /** One deserialisable layer class: its Keras class name and a constructor from config. */
 export interface LayerClass {
@@ -20,6 +25,15 @@ export const LAYER_REGISTRY: readonly LayerClass[] = [
   { className: 'Activation', fromConfig: (r, name) => new Activation(r, name) },
   { className: 'Flatten', fromConfig: (r, name) => new Flatten(r, name) },
   { className: 'Dropout', fromConfig: (r, name) => new Dropout(r, name) },
+  { className: 'Conv2D', fromConfig: (r, name) => new Conv2D(r, name) },
+  { className: 'MaxPooling2D', fromConfig: (r, name) => new MaxPooling2D(r, name) },
+  { className: 'AveragePooling2D', fromConfig: (r, name) => new AveragePooling2D(r, name) },
+  { className: 'GlobalAveragePooling2D', fromConfig: (r, name) => new GlobalAveragePooling2D(r, name) },
+  { className: 'GlobalMaxPooling2D', fromConfig: (r, name) => new GlobalMaxPooling2D(r, name) },
+  { className: 'Reshape', fromConfig: (r, name) => new Reshape(r, name) },
+  { className: 'Permute', fromConfig: (r, name) => new Permute(r, name) },
+  { className: 'BatchNormalization', fromConfig: (r, name) => new BatchNormalization(r, name) },
+  { className: 'Embedding', fromConfig: (r, name) => new Embedding(r, name) },
 ];
 
 /** Looks a layer class up by Keras class name. */

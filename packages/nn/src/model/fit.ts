@@ -44,7 +44,7 @@ function validate(opts: FitOptions): void {
 export async function fitModel(model: Sequential, x: Tensor, y: Tensor, opts: FitOptions): Promise<History> {
   const compiled = model.requireCompiled();
   validate(opts);
-  const kind = model.checkData(x, y);
+  const metrics = model.checkData(x, y);
   const batchSize = checkBatchSize(opts.batchSize ?? 32);
   const n = x.shape[0];
   const split = opts.validationSplit ?? 0;
@@ -60,7 +60,6 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, opts: Fi
   const yTrain = sliceRows(y, 0, nTrain);
   const seed = opts.seed ?? model.seed;
   const callbacks = opts.callbacks ?? [];
-  const accName = compiled.accuracyName;
   const params = model.trainableWeights();
   const history: History = { epoch: [], history: {} };
   let lastLogs: Logs | undefined;
@@ -75,8 +74,8 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, opts: Fi
     for (let i = 0; i < nTrain; i++) order[i] = i;
     if (opts.shuffle ?? true) rng.shuffle(order);
     let lossSum = 0;
-    let correct = 0;
     let seen = 0;
+    for (const m of metrics) m.reset(); // Keras resets metric state at each epoch start
     for (let batch = 0, start = 0; start < nTrain; batch++, start += batchSize) {
       if (opts.signal?.aborted) {
         history.aborted = true;
@@ -85,15 +84,14 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, opts: Fi
       const idx = order.subarray(start, Math.min(start + batchSize, nTrain));
       const size = idx.length;
       for (const p of params) p.zeroGrad();
-      const r = model.runBatch(gather(xTrain, idx), gather(yTrain, idx), true, rng, kind);
+      const r = model.runBatch(gather(xTrain, idx), gather(yTrain, idx), true, rng, metrics);
       const loss = r.loss.item(); // before this batch's update, as Keras logs it
       r.loss.backward();
       compiled.optimizer.apply(params);
       lossSum += loss * size;
-      correct += r.correct;
       seen += size;
       const batchLogs: Logs = { batch, size, loss };
-      if (accName) batchLogs[accName] = r.correct / size;
+      for (const m of metrics) batchLogs[m.name] = m.result(); // running value since the epoch began, as Keras logs it
       for (const cb of callbacks) await cb.onBatchEnd?.(batch, batchLogs);
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await yieldToEventLoop();
@@ -102,7 +100,7 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, opts: Fi
       if (model.stopTraining) break;
     }
     const logs: Logs = { loss: lossSum / seen };
-    if (accName) logs[accName] = correct / seen;
+    for (const m of metrics) logs[m.name] = m.result();
     if (validation) {
       const v = model.evaluate(validation[0], validation[1], { batchSize });
       for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;

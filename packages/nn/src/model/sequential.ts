@@ -1,4 +1,4 @@
-import { formatShape, noGrad, Rng, shapesEqual, Tensor } from '@trainyard/tensor';
+import { add, contiguousData, formatShape, noGrad, Rng, shapesEqual, softmax, Tensor } from '@trainyard/tensor';
 import type { History, Logs } from '../callbacks.js';
 import type { JsonObject } from '../config/reader.js';
 import { NnError } from '../errors.js';
@@ -6,9 +6,10 @@ import { Activation } from '../layers/activation.js';
 import { Dense, MAX_WEIGHT_SIZE } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
 import { alignTargets, checkLabels, checkTargets, computeLoss, parseLoss, type LossSpec } from '../losses.js';
-import { parseMetrics, resolveAccuracy, sumAccuracy, type AccuracyKind } from '../metrics.js';
+import { createMetrics, parseMetrics, type Metric, type MetricSpec } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { parseOptimizer } from '../optimizers/registry.js';
+import { isRegularized } from '../regularizers.js';
 import { fitModel, type FitOptions } from './fit.js';
 import { checkBatchSize, sliceRows } from './data.js';
 import { analyse, type Analysis, type SpecOptions } from './spec.js';
@@ -18,13 +19,14 @@ import { renderSummary } from './summary.js';
 export interface CompileArgs {
   optimizer: string | { class_name: string; config?: Record<string, unknown> };
   loss: string | { class_name: string; config?: Record<string, unknown> };
-  metrics?: string[];
+  /** Names ('accuracy', 'mae', 'auc', …) or Keras metric objects ({class_name: 'AUC', config}). */
+  metrics?: (string | { class_name: string; config?: Record<string, unknown> })[];
 }
 
 interface Compiled {
   optimizer: Optimizer;
   loss: LossSpec;
-  accuracyName: string | null;
+  metrics: MetricSpec[];
   /** Softmax output + crossentropy: compute the loss from logits (Keras on TF does the same). */
   fused: boolean;
 }
@@ -32,8 +34,6 @@ interface Compiled {
 /** Result of one forward pass over a batch. */
 export interface BatchResult {
   loss: Tensor;
-  /** Sum of per-sample accuracy over the batch. */
-  correct: number;
 }
 
 /** A linear stack of layers built from a Keras Sequential config. */
@@ -72,8 +72,7 @@ export class Sequential {
 
   /** Log names in order, e.g. ['loss', 'accuracy']. */
   get metricsNames(): string[] {
-    const acc = this.compiled?.accuracyName;
-    return acc ? ['loss', acc] : ['loss'];
+    return ['loss', ...(this.compiled?.metrics ?? []).map((m) => m.name)];
   }
 
   /** The compiled optimizer (for checkpointing its state), or null before compile. */
@@ -85,12 +84,12 @@ export class Sequential {
   compile(c: CompileArgs): void {
     const optimizer = parseOptimizer(c.optimizer);
     const loss = parseLoss(c.loss);
-    const accuracyName = parseMetrics(c.metrics);
+    const metrics = parseMetrics(c.metrics);
     const last = this.layers[this.layers.length - 1];
     const softmaxOut = (last instanceof Dense || last instanceof Activation) && last.activation === 'softmax';
     const crossentropy = loss.name === 'categorical_crossentropy' || loss.name === 'sparse_categorical_crossentropy';
     optimizer.build(this.trainableWeights());
-    this.compiled = { optimizer, loss, accuracyName, fused: softmaxOut && crossentropy && !loss.fromLogits };
+    this.compiled = { optimizer, loss, metrics, fused: softmaxOut && crossentropy && !loss.fromLogits };
   }
 
   /** Trains on (x, y) with Keras semantics; see FitOptions. Resolves with the per-epoch history. */
@@ -100,22 +99,19 @@ export class Sequential {
 
   /** Loss and metrics over (x, y) in inference mode, batch-size-weighted. */
   evaluate(x: Tensor, y: Tensor, opts: { batchSize?: number } = {}): Logs {
-    const c = this.requireCompiled();
-    const kind = this.checkData(x, y);
+    const metrics = this.checkData(x, y);
     const n = x.shape[0];
     const bs = checkBatchSize(opts.batchSize ?? 32);
     let lossSum = 0;
-    let correct = 0;
     noGrad(() => {
       for (let start = 0; start < n; start += bs) {
         const size = Math.min(bs, n - start);
-        const r = this.runBatch(sliceRows(x, start, size), sliceRows(y, start, size), false, undefined, kind);
+        const r = this.runBatch(sliceRows(x, start, size), sliceRows(y, start, size), false, undefined, metrics);
         lossSum += r.loss.item() * size;
-        correct += r.correct;
       }
     });
     const logs: Logs = { loss: lossSum / n };
-    if (c.accuracyName) logs[c.accuracyName] = correct / n;
+    for (const m of metrics) logs[m.name] = m.result();
     return logs;
   }
 
@@ -142,8 +138,8 @@ export class Sequential {
     return h;
   }
 
-  /** @internal Loss (with graph, when grad mode is on) and accuracy for one batch. */
-  runBatch(xb: Tensor, yb: Tensor, training: boolean, rng: Rng | undefined, kind: AccuracyKind | null): BatchResult {
+  /** @internal Loss (with graph, when grad mode is on) for one batch; updates the streaming `metrics`. */
+  runBatch(xb: Tensor, yb: Tensor, training: boolean, rng: Rng | undefined, metrics: readonly Metric[]): BatchResult {
     const c = this.requireCompiled();
     const args = { training, rng };
     let h = xb;
@@ -154,10 +150,19 @@ export class Sequential {
     if (c.fused) pred = last instanceof Dense ? last.callLinear(h) : h;
     else pred = last.call(h, args);
     const target = alignTargets(c.loss, yb, pred.shape);
-    const loss = computeLoss(c.loss, target, pred, c.fused || c.loss.fromLogits);
-    const classes = pred.shape[pred.ndim - 1];
-    const correct = kind ? sumAccuracy(kind, yb.data, pred.data, xb.shape[0], classes) : 0;
-    return { loss, correct };
+    let loss = computeLoss(c.loss, target, pred, c.fused || c.loss.fromLogits);
+    // Keras adds the weight penalties to the loss it trains on and reports (evaluate too).
+    for (const layer of this.layers) {
+      const p = isRegularized(layer) ? layer.regularizationLoss() : null;
+      if (p) loss = add(loss, p);
+    }
+    if (metrics.length > 0) {
+      // Metrics see the model's output: probabilities, also when the loss used the fused logits.
+      const out = c.fused ? noGrad(() => softmax(pred, -1)) : pred;
+      const batch = { yRaw: contiguousData(yb), yTrue: contiguousData(target), yPred: contiguousData(out), rows: xb.shape[0], classes: pred.shape[pred.ndim - 1] };
+      for (const m of metrics) m.update(batch);
+    }
+    return { loss };
   }
 
   /** @internal Validates x against the model input; throws SPEC_SHAPE_MISMATCH. */
@@ -167,8 +172,8 @@ export class Sequential {
     }
   }
 
-  /** @internal Validates x and y for the compiled loss; returns the accuracy kind (or null). */
-  checkData(x: Tensor, y: Tensor): AccuracyKind | null {
+  /** @internal Validates x and y for the compiled loss and metrics; returns fresh metric trackers. */
+  checkData(x: Tensor, y: Tensor): Metric[] {
     const c = this.requireCompiled();
     this.checkInput(x);
     if (y.ndim < 1 || y.shape[0] !== x.shape[0]) {
@@ -176,7 +181,7 @@ export class Sequential {
     }
     checkTargets(c.loss, this.outputShape, y.shape.slice(1));
     checkLabels(c.loss, y, this.outputShape[this.outputShape.length - 1]);
-    return c.accuracyName ? resolveAccuracy(this.outputShape, y.shape.slice(1)) : null;
+    return createMetrics(c.metrics, this.outputShape, y.shape.slice(1));
   }
 
   /** @internal */
@@ -187,7 +192,8 @@ export class Sequential {
 
   /** Weights the optimizer updates, in layer order. */
   trainableWeights(): Tensor[] {
-    return this.layers.filter((l) => l.trainable).flatMap((l) => l.weights);
+    // requiresGrad marks trainable weights; BatchNormalization's moving statistics are not.
+    return this.layers.filter((l) => l.trainable).flatMap((l) => l.weights.filter((w) => w.requiresGrad));
   }
 
   /** Total parameter count. */

@@ -106,8 +106,11 @@ describe('inspectModel', () => {
     bad.config.layers[2].config.activation = 'gelu_ish';
     expect(thrown(() => inspectModel(bad)).code).toBe('SPEC_UNKNOWN_ACTIVATION');
     (bad.config.layers[2].config as Record<string, unknown>).activation = 'relu';
+    (bad.config.layers[2].config as Record<string, unknown>).kernel_regularizer = { class_name: 'L2', config: { l2: -0.01 } };
+    expect(thrown(() => inspectModel(bad)).details.path).toBe('/config/layers/2/config/kernel_regularizer/config/l2');
     (bad.config.layers[2].config as Record<string, unknown>).kernel_regularizer = { class_name: 'L2', config: { l2: 0.01 } };
-    expect(thrown(() => inspectModel(bad)).details.path).toBe('/config/layers/2/config/kernel_regularizer');
+    (bad.config.layers[2].config as Record<string, unknown>).activity_regularizer = 'l2';
+    expect(thrown(() => inspectModel(bad)).details.path).toBe('/config/layers/2/config/activity_regularizer');
   });
 
   it('rejects malformed models, functional models and duplicate names', () => {

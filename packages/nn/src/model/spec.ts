@@ -31,7 +31,12 @@ export interface SpecOptions {
 
 const NAME_RE = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
 
-const snake = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+// Keras's to_snake_case, so default names match Keras's: Conv2D → conv2d, MaxPooling2D → max_pooling2d.
+const snake = (s: string): string =>
+  s
+    .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 
 // The declared per-sample input shape, from an InputLayer or the first layer's kwargs.
 function declaredInput(first: LayerEntry, buildInputShape: unknown): { shape: unknown[]; path: string } | undefined {
@@ -40,7 +45,10 @@ function declaredInput(first: LayerEntry, buildInputShape: unknown): { shape: un
   if (Array.isArray(c.batch_input_shape)) return { shape: c.batch_input_shape.slice(1), path: `${p}/batch_input_shape` };
   if (Array.isArray(c.input_shape)) return { shape: c.input_shape, path: `${p}/input_shape` };
   if (Array.isArray(c.shape)) return { shape: c.shape, path: `${p}/shape` };
-  if (c.input_dim !== undefined && c.input_dim !== null) return { shape: [c.input_dim], path: `${p}/input_dim` };
+  // Embedding's input_dim is its vocabulary size; its sequence length is input_length.
+  if (first.className === 'Embedding') {
+    if (typeof c.input_length === 'number') return { shape: [c.input_length], path: `${p}/input_length` };
+  } else if (c.input_dim !== undefined && c.input_dim !== null) return { shape: [c.input_dim], path: `${p}/input_dim` };
   const built = Array.isArray(first.buildInputShape) ? first.buildInputShape : Array.isArray(buildInputShape) ? buildInputShape : undefined;
   if (built) return { shape: built.slice(1), path: `${first.path}/build_config/input_shape` };
   return undefined;

@@ -1,21 +1,25 @@
 import type { JsonObject } from '../config/reader.js';
-import { Optimizer, optimizerReader, readLearningRate } from './optimizer.js';
+import { Optimizer, optimizerReader, readCommon, type CommonOptions } from './optimizer.js';
+
+const ADAM_KEYS = ['beta_1', 'beta_2', 'epsilon', 'amsgrad'];
 
 /**
  * Keras 3 Adam: α_t = η·√(1−β₂ᵗ)/(1−β₁ᵗ); m ← m + (1−β₁)(g − m); v ← v + (1−β₂)(g² − v);
  * w ← w − α_t·m/(√v + ε) — ε is "epsilon hat", added to the un-corrected √v (TF.js differs).
+ * amsgrad keeps v̂ = max(v̂, v) and divides by √v̂.
  */
 export class Adam extends Optimizer {
-  readonly className = 'Adam';
+  readonly className: string = 'Adam';
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
   readonly amsgrad: boolean;
   private alpha = 0;
 
-  constructor(config: JsonObject = {}, path = '/optimizer/config') {
-    const r = optimizerReader(config, path, ['beta_1', 'beta_2', 'epsilon', 'amsgrad']);
-    super(readLearningRate(r, 0.001));
+  constructor(config: JsonObject = {}, path = '/optimizer/config', weightDecay: number | null = null) {
+    const r = optimizerReader(config, path, ADAM_KEYS);
+    const common: CommonOptions = readCommon(r, 0.001, weightDecay);
+    super(common);
     this.beta1 = r.number('beta_1', 0.9, { min: 0, below: 1 });
     this.beta2 = r.number('beta_2', 0.999, { min: 0, below: 1 });
     this.epsilon = r.number('epsilon', 1e-7, { min: 0 });
@@ -27,7 +31,7 @@ export class Adam extends Optimizer {
   }
 
   protected override beginStep(t: number): void {
-    this.alpha = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    this.alpha = (this.lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
   }
 
   protected override update(i: number, w: Float32Array, g: Float32Array): void {
@@ -45,6 +49,15 @@ export class Adam extends Optimizer {
   }
 
   override getConfig(): JsonObject {
-    return { name: 'Adam', learning_rate: this.learningRate, beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+    return { name: this.className, ...this.commonConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+  }
+}
+
+/** Keras 3 AdamW: Adam with decoupled weight decay (default 0.004): w ← w − η·wd·w, then the Adam step. */
+export class AdamW extends Adam {
+  override readonly className = 'AdamW';
+
+  constructor(config: JsonObject = {}, path = '/optimizer/config') {
+    super(config, path, 0.004);
   }
 }

@@ -3,25 +3,12 @@ import { Tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
 import { NnError } from '../errors.js';
 import { Adam } from './adam.js';
-import type { Optimizer } from './optimizer.js';
 import { parseOptimizer } from './registry.js';
 import { SGD } from './sgd.js';
+import { close, steps } from './test-steps.js';
 
 tf.env().set('IS_TEST', true);
 await tf.setBackend('cpu');
-
-// Runs `grads.length` steps on one parameter starting at w0; returns the weights after each step.
-function steps(opt: Optimizer, w0: number[], grads: number[][]): number[][] {
-  const p = new Tensor(new Float32Array(w0), [w0.length], true);
-  opt.build([p]);
-  return grads.map((g) => {
-    p.grad = new Tensor(new Float32Array(g), [g.length]);
-    opt.apply([p]);
-    return Array.from(p.data);
-  });
-}
-
-const close = (a: number[][], b: number[][], digits = 6): void => a.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(b[i][j], digits)));
 
 describe('SGD', () => {
   it('plain: w ← w − ηg', () => {
@@ -105,10 +92,12 @@ describe('parseOptimizer', () => {
       }
       throw new Error('no error');
     };
-    expect(err('rmsprop').code).toBe('SPEC_UNKNOWN_OPTIMIZER');
+    expect(err('adadelta').code).toBe('SPEC_UNKNOWN_OPTIMIZER');
     expect(err({ class_name: 'Adam', config: { learning_rate: -1 } }).details.path).toBe('/optimizer/config/learning_rate');
     expect(err({ class_name: 'Adam', config: { learning_rate: -1 } }).code).toBe('SPEC_INVALID_OPTIMIZER_CONFIG');
     expect(err({ class_name: 'Adam', config: { learnin_rate: 0.1 } }).details.path).toBe('/optimizer/config/learnin_rate');
-    expect(err({ class_name: 'SGD', config: { clipnorm: 1 } }).details.path).toBe('/optimizer/config/clipnorm');
+    expect(err({ class_name: 'SGD', config: { clipnorm: -1 } }).details.path).toBe('/optimizer/config/clipnorm');
+    expect(err({ class_name: 'SGD', config: { clipnorm: 1, clipvalue: 1 } }).message).toMatch(/only one of/);
+    expect(err({ class_name: 'SGD', config: { learning_rate: { class_name: 'StepDecay', config: {} } } }).details.path).toBe('/optimizer/config/learning_rate/class_name');
   });
 });

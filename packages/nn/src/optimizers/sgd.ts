@@ -1,5 +1,5 @@
 import type { JsonObject } from '../config/reader.js';
-import { Optimizer, optimizerReader, readLearningRate } from './optimizer.js';
+import { Optimizer, optimizerReader, readCommon } from './optimizer.js';
 
 /** Keras 3 SGD: v ← μv − ηg; w ← w + v, or with Nesterov w ← w + μv − ηg; plain w ← w − ηg when μ = 0. */
 export class SGD extends Optimizer {
@@ -9,7 +9,7 @@ export class SGD extends Optimizer {
 
   constructor(config: JsonObject = {}, path = '/optimizer/config') {
     const r = optimizerReader(config, path, ['momentum', 'nesterov']);
-    super(readLearningRate(r, 0.01));
+    super(readCommon(r, 0.01));
     this.momentum = r.number('momentum', 0, { min: 0, max: 1 });
     this.nesterov = r.bool('nesterov', false);
   }
@@ -19,7 +19,7 @@ export class SGD extends Optimizer {
   }
 
   protected override update(i: number, w: Float32Array, g: Float32Array): void {
-    const lr = this.learningRate;
+    const lr = this.lr;
     if (this.momentum === 0) {
       for (let j = 0; j < w.length; j++) w[j] -= lr * g[j];
       return;
@@ -33,6 +33,6 @@ export class SGD extends Optimizer {
   }
 
   override getConfig(): JsonObject {
-    return { name: 'SGD', learning_rate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov };
+    return { name: 'SGD', ...this.commonConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
 }
