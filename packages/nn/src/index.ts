@@ -30,3 +30,8 @@ export { RMSprop } from './optimizers/rmsprop.js';
 export { Adagrad } from './optimizers/adagrad.js';
 export { parseSchedule, SCHEDULES, type LearningRateSchedule } from './optimizers/schedules.js';
 export { OPTIMIZER_REGISTRY, parseOptimizer } from './optimizers/registry.js';
+export { EarlyStopping, TerminateOnNaN, type EarlyStoppingOptions } from './callbacks/early-stopping.js';
+export { LearningRateScheduler, ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './callbacks/learning-rate.js';
+export { ModelCheckpoint, type CheckpointSink, type ModelCheckpointOptions } from './callbacks/model-checkpoint.js';
+export { callbackFromConfig, type CallbackContext } from './callbacks/from-config.js';
+export type { MonitorMode } from './callbacks/monitor.js';

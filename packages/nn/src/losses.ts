@@ -92,33 +92,44 @@ export function alignTargets(loss: LossSpec, y: Tensor, predShape: readonly numb
 
 /**
  * Mean loss over the batch ("sum_over_batch_size"), from probabilities (clipped to [EPS, 1−EPS] as
- * Keras does) or, when `logits` is set, from logits through the stable forms.
+ * Keras does) or, when `logits` is set, from logits through the stable forms. `sampleWeight` [N]
+ * weights each sample's loss; the sum is still divided by N, as Keras does.
  */
-export function computeLoss(loss: LossSpec, yTrue: Tensor, yPred: Tensor, logits: boolean): Tensor {
+export function computeLoss(loss: LossSpec, yTrue: Tensor, yPred: Tensor, logits: boolean, sampleWeight?: Tensor): Tensor {
+  const per = perSampleLoss(loss, yTrue, yPred, logits);
+  if (!sampleWeight) return mean(per);
+  // Keras: sum(loss_i·w_i) / N. Broadcasting w over the non-batch axes of `per` and averaging
+  // everything equals that, since each sample's loss is itself the mean over those axes.
+  const w = reshape(sampleWeight, [per.shape[0], ...per.shape.slice(1).map(() => 1)]);
+  return mean(mul(per, w));
+}
+
+/** Element-wise loss values, batch axis first (last axis reduced for the crossentropies). */
+function perSampleLoss(loss: LossSpec, yTrue: Tensor, yPred: Tensor, logits: boolean): Tensor {
   switch (loss.name) {
     case 'mean_squared_error':
-      return mean(square(sub(yPred, yTrue)));
+      return square(sub(yPred, yTrue));
     case 'mean_absolute_error':
-      return mean(abs(sub(yPred, yTrue)));
+      return abs(sub(yPred, yTrue));
     case 'huber': {
       // ½q² + δ·(|e| − q) with q = min(|e|, δ): Keras's two branches, without a `where`.
       const delta = loss.delta ?? 1;
       const a = abs(sub(yPred, yTrue));
       const q = minimum(a, delta);
-      return mean(add(mul(square(q), 0.5), mul(sub(a, q), delta)));
+      return add(mul(square(q), 0.5), mul(sub(a, q), delta));
     }
     case 'binary_crossentropy': {
       if (logits) {
         // max(x, 0) − x·y + log(1 + e^−|x|)
-        return mean(add(sub(relu(yPred), mul(yPred, yTrue)), log(add(exp(neg(abs(yPred))), 1))));
+        return add(sub(relu(yPred), mul(yPred, yTrue)), log(add(exp(neg(abs(yPred))), 1)));
       }
       const p = clip(yPred, EPS, 1 - EPS);
-      return mean(neg(add(mul(yTrue, log(p)), mul(sub(1, yTrue), log(sub(1, p))))));
+      return neg(add(mul(yTrue, log(p)), mul(sub(1, yTrue), log(sub(1, p)))));
     }
     case 'categorical_crossentropy':
     case 'sparse_categorical_crossentropy': {
       const logP = logits ? logSoftmax(yPred, -1) : log(clip(div(yPred, sum(yPred, -1, true)), EPS, 1 - EPS));
-      return mean(neg(sum(mul(yTrue, logP), -1)));
+      return neg(sum(mul(yTrue, logP), -1));
     }
   }
 }

@@ -12,6 +12,7 @@ import { parseOptimizer } from '../optimizers/registry.js';
 import { isRegularized } from '../regularizers.js';
 import { fitModel, type FitOptions } from './fit.js';
 import { checkBatchSize, sliceRows } from './data.js';
+import { sampleWeights } from './sample-weights.js';
 import { analyse, type Analysis, type SpecOptions } from './spec.js';
 import { renderSummary } from './summary.js';
 
@@ -97,16 +98,18 @@ export class Sequential {
     return fitModel(this, x, y, opts);
   }
 
-  /** Loss and metrics over (x, y) in inference mode, batch-size-weighted. */
-  evaluate(x: Tensor, y: Tensor, opts: { batchSize?: number } = {}): Logs {
+  /** Loss and metrics over (x, y) in inference mode, batch-size-weighted; `sampleWeight` [N] weights the loss as in fit. */
+  evaluate(x: Tensor, y: Tensor, opts: { batchSize?: number; sampleWeight?: Float32Array | Tensor } = {}): Logs {
     const metrics = this.checkData(x, y);
+    const weights = sampleWeights(y, opts.sampleWeight, undefined);
+    const w = weights && new Tensor(weights, [weights.length]);
     const n = x.shape[0];
     const bs = checkBatchSize(opts.batchSize ?? 32);
     let lossSum = 0;
     noGrad(() => {
       for (let start = 0; start < n; start += bs) {
         const size = Math.min(bs, n - start);
-        const r = this.runBatch(sliceRows(x, start, size), sliceRows(y, start, size), false, undefined, metrics);
+        const r = this.runBatch(sliceRows(x, start, size), sliceRows(y, start, size), false, undefined, metrics, w && sliceRows(w, start, size));
         lossSum += r.loss.item() * size;
       }
     });
@@ -138,8 +141,8 @@ export class Sequential {
     return h;
   }
 
-  /** @internal Loss (with graph, when grad mode is on) for one batch; updates the streaming `metrics`. */
-  runBatch(xb: Tensor, yb: Tensor, training: boolean, rng: Rng | undefined, metrics: readonly Metric[]): BatchResult {
+  /** @internal Loss (with graph, when grad mode is on) for one batch, weighted by `sampleWeight` [N] if given; updates the streaming `metrics`. */
+  runBatch(xb: Tensor, yb: Tensor, training: boolean, rng: Rng | undefined, metrics: readonly Metric[], sampleWeight?: Tensor): BatchResult {
     const c = this.requireCompiled();
     const args = { training, rng };
     let h = xb;
@@ -150,7 +153,7 @@ export class Sequential {
     if (c.fused) pred = last instanceof Dense ? last.callLinear(h) : h;
     else pred = last.call(h, args);
     const target = alignTargets(c.loss, yb, pred.shape);
-    let loss = computeLoss(c.loss, target, pred, c.fused || c.loss.fromLogits);
+    let loss = computeLoss(c.loss, target, pred, c.fused || c.loss.fromLogits, sampleWeight);
     // Keras adds the weight penalties to the loss it trains on and reports (evaluate too).
     for (const layer of this.layers) {
       const p = isRegularized(layer) ? layer.regularizationLoss() : null;
