@@ -56,7 +56,7 @@ export const FitSpec = Type.Object(
 
 export const BuiltinDatasetSpec = Type.Object(
   {
-    builtin: Type.String({ minLength: 1, maxLength: 100, description: 'spirals, xor, moons, blobs, paper-ball or fashion-mnist' }),
+    builtin: Type.String({ minLength: 1, maxLength: 100, description: 'spirals, xor, moons, blobs, paper-ball, fashion-mnist, iris, wine, breast-cancer, digits, boston-housing or diabetes' }),
     options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Generator options: samples, noise, classes, …' })),
   },
   { additionalProperties: false },

@@ -5,9 +5,12 @@ import { synthetic } from './synthetic.js';
 import { expectDataError } from './test-utils/expect-error.js';
 
 describe('BUILTINS', () => {
-  it('lists each dataset once: five synthetic generators and installed Fashion-MNIST', () => {
+  it('lists each dataset once: five synthetic generators, installed Fashion-MNIST and six bundled classics', () => {
     const names = BUILTINS.map((b) => b.name);
     expect(new Set(names).size).toBe(names.length);
+    expect(BUILTINS.filter((b) => b.kind === 'bundled').map((b) => b.name)).toEqual(['iris', 'wine', 'breast-cancer', 'digits', 'boston-housing', 'diabetes']);
+    // Only regression datasets have no classes.
+    for (const b of BUILTINS) expect(b.classes === 0).toBe(b.task === 'regression');
     expect(BUILTINS.filter((b) => b.kind === 'synthetic').map((b) => b.name)).toEqual(['spirals', 'xor', 'moons', 'blobs', 'paper-ball']);
     expect(BUILTINS.find((b) => b.name === 'fashion-mnist')).toMatchObject({ kind: 'installed', sampleShape: [28, 28], classes: 10, options: [] });
     expect(Object.isFrozen(BUILTINS)).toBe(true);

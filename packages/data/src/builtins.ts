@@ -14,12 +14,17 @@ export interface BuiltinOption {
 /** What the api can know about a built-in dataset without generating or reading it. */
 export interface BuiltinInfo {
   name: string;
-  kind: 'synthetic' | 'installed';
+  /** synthetic: generated; installed: read from an OS package; bundled: files shipped in packages/data/datasets. */
+  kind: 'synthetic' | 'installed' | 'bundled';
+  /** regression datasets have float targets [N, 1] and `classes` 0. */
+  task: 'classification' | 'regression';
   description: string;
   /** Shape of one sample with default options (blobs: [features]). */
   sampleShape: number[];
-  /** Number of classes with default options. */
+  /** Number of classes with default options; 0 for regression. */
   classes: number;
+  /** Bundled only: rows in the shipped file; training gets samples − round(samples × test_split). */
+  samples?: number;
   options: BuiltinOption[];
 }
 
@@ -39,11 +44,42 @@ const samples = (def = 1000): BuiltinOption => ({
 const seed: BuiltinOption = { name: 'seed', default: 0, min: 0, max: 2 ** 32 - 1, integer: true, description: 'PRNG seed; the same seed gives identical data' };
 const noise = (def: number, max: number, description: string): BuiltinOption => ({ name: 'noise', default: def, min: 0, max, integer: false, description });
 
+const testSplit: BuiltinOption = { name: 'test_split', default: 0.2, min: 0, max: 0.5, integer: false, description: 'Fraction of the samples held out as the test split' };
+const standardize = (def: number): BuiltinOption => ({
+  name: 'standardize',
+  default: def,
+  min: 0,
+  max: 1,
+  integer: true,
+  description: '1 to z-score every feature with the mean and std of the training split only',
+});
+const classic = (name: string, task: BuiltinInfo['task'], samples: number, features: number, classes: number, description: string, std = 1): BuiltinInfo => ({
+  name,
+  kind: 'bundled',
+  task,
+  description,
+  sampleShape: [features],
+  classes,
+  samples,
+  options: [testSplit, standardize(std), { ...seed, description: 'Seed of the shuffle that picks the test split' }],
+});
+
+/** The scikit-learn toy datasets shipped in packages/data/datasets (see its LICENSES.md). */
+const CLASSIC_BUILTINS: BuiltinInfo[] = [
+  classic('iris', 'classification', 150, 4, 3, "Fisher's iris: 150 flowers, 4 measurements in cm, 3 species"),
+  classic('wine', 'classification', 178, 13, 3, 'UCI wine recognition: 178 wines, 13 chemical measurements, 3 cultivars'),
+  classic('breast-cancer', 'classification', 569, 30, 2, 'Breast cancer Wisconsin (diagnostic): 569 tumours, 30 features, malignant (0) or benign (1)'),
+  classic('digits', 'classification', 1797, 64, 10, 'UCI optical handwritten digits: 1797 8×8 images flattened to 64 counts in 0..16, 10 classes', 0),
+  classic('boston-housing', 'regression', 506, 13, 0, 'Boston housing: 506 tracts, 13 features, target median home value in $1000s'),
+  classic('diabetes', 'regression', 442, 10, 0, 'Diabetes (Efron et al. 2004): 442 patients, 10 raw baseline variables, target disease progression after one year'),
+];
+
 /** Every built-in dataset, in the order the docs list them. */
 export const BUILTINS: readonly BuiltinInfo[] = Object.freeze([
   {
     name: 'spirals',
     kind: 'synthetic',
+    task: 'classification',
     description: 'Interleaved Archimedean spiral arms in 2-D, one per class: not linearly separable',
     sampleShape: [2],
     classes: 2,
@@ -58,6 +94,7 @@ export const BUILTINS: readonly BuiltinInfo[] = Object.freeze([
   {
     name: 'xor',
     kind: 'synthetic',
+    task: 'classification',
     description: 'Points in [-1, 1]²; class 1 where x and y have opposite signs',
     sampleShape: [2],
     classes: 2,
@@ -66,6 +103,7 @@ export const BUILTINS: readonly BuiltinInfo[] = Object.freeze([
   {
     name: 'moons',
     kind: 'synthetic',
+    task: 'classification',
     description: "Two interleaving half circles, as scikit-learn's make_moons",
     sampleShape: [2],
     classes: 2,
@@ -74,6 +112,7 @@ export const BUILTINS: readonly BuiltinInfo[] = Object.freeze([
   {
     name: 'blobs',
     kind: 'synthetic',
+    task: 'classification',
     description: "Gaussian clusters around seeded centres in [-10, 10]^features, as scikit-learn's make_blobs",
     sampleShape: [2],
     classes: 3,
@@ -88,6 +127,7 @@ export const BUILTINS: readonly BuiltinInfo[] = Object.freeze([
   {
     name: 'paper-ball',
     kind: 'synthetic',
+    task: 'classification',
     description: 'Two parallel sheets crumpled together in 3-D by one smooth invertible map: they interpenetrate but never touch',
     sampleShape: [3],
     classes: 2,
@@ -96,11 +136,13 @@ export const BUILTINS: readonly BuiltinInfo[] = Object.freeze([
   {
     name: 'fashion-mnist',
     kind: 'installed',
+    task: 'classification',
     description: "Zalando's 28×28 grey clothing images: 60,000 to train, 10,000 to test, 10 classes (apt-get install dataset-fashion-mnist)",
     sampleShape: [28, 28],
     classes: 10,
     options: [],
   },
+  ...CLASSIC_BUILTINS,
 ] satisfies BuiltinInfo[]);
 
 /** The built-in's description, or DATASET_UNKNOWN_BUILTIN listing the known names. */

@@ -47,7 +47,11 @@ function datasetShape(ds: JobSpec['dataset']): DataShape {
     return typeof given === 'number' ? given : info.options.find((o) => o.name === name)?.default;
   };
   const sampleShape = ds.builtin === 'blobs' ? [opt('features') ?? info.sampleShape[0]!] : info.sampleShape;
-  const samples = ds.builtin === 'fashion-mnist' ? 60_000 : (opt('samples') ?? 0);
+  let samples = opt('samples') ?? 0;
+  if (ds.builtin === 'fashion-mnist') samples = 60_000;
+  // Bundled tables hold a fixed number of rows; their test split leaves the rest for training.
+  else if (info.samples !== undefined) samples = info.samples - Math.round(info.samples * (opt('test_split') ?? 0));
+  if (info.task === 'regression') return { samples, sampleShape, targetShape: [1], classes: undefined };
   return { samples, sampleShape, targetShape: [], classes: opt('classes') ?? info.classes };
 }
 

@@ -93,6 +93,26 @@ describe('POST /v1/jobs', () => {
     }
   });
 
+  it('accepts the bundled classic datasets with their shapes, and checks targets against the loss', async () => {
+    const regression = mutate((j) => {
+      j.dataset = { builtin: 'boston-housing' };
+      j.model.config.layers[0].config.batch_input_shape = [null, 13];
+      j.model.config.layers[1].config = { name: 'out', units: 1, activation: 'linear' };
+      j.compile = { optimizer: 'adam', loss: 'mean_squared_error', metrics: ['mae'] };
+    });
+    expect((await post(regression)).status).toBe(201);
+    const wrongLoss = mutate((j) => {
+      j.dataset = { builtin: 'iris' };
+      j.model.config.layers[0].config.batch_input_shape = [null, 4];
+      j.model.config.layers[1].config.units = 3;
+    });
+    expect((await post(wrongLoss)).status).toBe(201);
+    const mismatch = mutate((j) => (j.dataset = { builtin: 'iris' }));
+    const res = await post(mismatch);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('SPEC_SHAPE_MISMATCH');
+  });
+
   it('enqueues nothing for rejected bodies and keeps serving', async () => {
     const before = await app.queue.count();
     for (const { payload } of cases) await post(payload);
