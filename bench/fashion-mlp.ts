@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { readSse } from '../test/sse.js';
 import { startStack } from '../test/stack.js';
+import { round } from './util.js';
 
 const EPOCHS = Number(process.env.EPOCHS || 5);
 
@@ -66,8 +67,4 @@ if (process.env.RIVAL !== 'none') {
   const rival = fileURLToPath(new URL('./tfjs-fashion-mlp.ts', import.meta.url));
   const r = spawnSync(process.execPath, ['--conditions=@trainyard/source', '--import', 'tsx', rival, 'wasm'], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = r.status ?? 1;
-}
-
-function round(v: number, d: number): number {
-  return Math.round(v * 10 ** d) / 10 ** d;
 }

@@ -1,20 +1,14 @@
 // The rival: the same MLP, optimizer, batch size, epochs and data in TensorFlow.js (wasm SIMD
 // backend, one thread, as measured in toolchain.md). Run by fashion-mlp.ts in its own process so
 // peak memory is its own. Prints one JSON line.
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadFashionMnist } from '../packages/data/src/index.js';
+import { fitTimed, useBackend } from './tfjs.js';
+import { round } from './util.js';
 
 const EPOCHS = Number(process.env.EPOCHS || 5);
 const backend = process.argv[2] === 'cpu' ? 'cpu' : 'wasm';
-if (backend === 'wasm') {
-  const require = createRequire(import.meta.url);
-  setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
-}
-await tf.setBackend(backend);
-await tf.ready();
+await useBackend(backend);
 
 const data = await loadFashionMnist(process.env.FASHION_MNIST_DIR);
 const x = tf.tensor3d(data.x.data, data.x.shape as [number, number, number]);
@@ -34,22 +28,7 @@ const model = tf.sequential({
 model.compile({ optimizer: tf.train.adam(0.001), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
 
 const started = performance.now();
-let trainSeconds = 0;
-let epochStart = 0;
-const history = await model.fit(x, y, {
-  epochs: EPOCHS,
-  batchSize: 128,
-  shuffle: true,
-  verbose: 0,
-  callbacks: {
-    onEpochBegin: async () => {
-      epochStart = performance.now();
-    },
-    onEpochEnd: async () => {
-      trainSeconds += (performance.now() - epochStart) / 1000;
-    },
-  },
-});
+const { history, trainSeconds } = await fitTimed(model, x, y, { epochs: EPOCHS, batchSize: 128, shuffle: true });
 const [testLoss, testAcc] = (model.evaluate(xt, yt, { batchSize: 1024 }) as tf.Scalar[]).map((t) => t.dataSync()[0]!);
 const trainAcc = history.history.acc ?? history.history.accuracy;
 console.log(
@@ -69,6 +48,3 @@ console.log(
   }),
 );
 
-function round(v: number, d: number): number {
-  return Math.round(v * 10 ** d) / 10 ** d;
-}

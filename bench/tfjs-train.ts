@@ -1,15 +1,10 @@
 // The rival of train.ts: one recipe of train.ts in TensorFlow.js (wasm backend), in its
 // own process so peak memory is its own. Usage: tfjs-train.ts DATASET. Prints one JSON line.
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { fitTimed, useBackend } from './tfjs.js';
 import { loadRecipeData, recipe, report } from './train.js';
 
-const require = createRequire(import.meta.url);
-setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
-await tf.setBackend('wasm');
-await tf.ready();
+await useBackend('wasm');
 
 const r = recipe(process.argv[2]);
 const started = performance.now();
@@ -30,21 +25,6 @@ model.compile({
   metrics: [regression ? 'mae' : 'accuracy'],
 });
 
-let trainSeconds = 0;
-let epochStart = 0;
-await model.fit(x, y, {
-  epochs: r.epochs,
-  batchSize: r.batchSize,
-  shuffle: true,
-  verbose: 0,
-  callbacks: {
-    onEpochBegin: async () => {
-      epochStart = performance.now();
-    },
-    onEpochEnd: async () => {
-      trainSeconds += (performance.now() - epochStart) / 1000;
-    },
-  },
-});
+const { trainSeconds } = await fitTimed(model, x, y, { epochs: r.epochs, batchSize: r.batchSize, shuffle: true });
 const [, metric] = (model.evaluate(xt, yt, { batchSize: 1024 }) as tf.Scalar[]).map((t) => t.dataSync()[0]!);
 console.log(report(r, 'tfjs-wasm', data, metric!, trainSeconds, started));

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { modelFromJson } from '../packages/nn/src/index.js';
 import { Tensor } from '../packages/tensor/src/index.js';
 import { loadBuiltin, type Dataset } from '../packages/data/src/index.js';
+import { round } from './util.js';
 
 function run(file: string, name: string): void {
   const r = spawnSync(process.execPath, ['--conditions=@trainyard/source', '--import', 'tsx', file, name], { stdio: 'inherit' });
@@ -95,10 +96,6 @@ export function report(r: Recipe, engine: string, data: Dataset, testMetric: num
     wall_seconds: round((performance.now() - started) / 1000, 1),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   });
-}
-
-export function round(v: number, d: number): number {
-  return Math.round(v * 10 ** d) / 10 ** d;
 }
 
 // tfjs-train.ts imports the recipes from here; only a direct run trains. At the bottom so the

@@ -4,7 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, build, ensureInstalled, ensureRedis, say } from './lib.mjs';
 
-const names = readdirSync(join(ROOT, 'bench')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+// tfjs-*.ts are rival processes the benches start themselves; tfjs.ts and util.ts are helpers.
+const names = readdirSync(join(ROOT, 'bench'))
+  .filter((f) => f.endsWith('.ts') && !f.startsWith('tfjs') && f !== 'util.ts')
+  .map((f) => f.slice(0, -3));
 const name = process.argv[2];
 if (!name || !names.includes(name)) {
   say(`usage: pnpm bench NAME, with NAME one of: ${names.join(', ')}`);

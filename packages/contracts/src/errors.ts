@@ -51,12 +51,3 @@ export function statusForCode(code: string): number {
   if (code.startsWith('SPEC_') || code.startsWith('DATASET_') || code.startsWith('TENSOR_')) return 400;
   return 500;
 }
-
-/** Codes a training job can fail with (carried by the `failed` event and the job record). */
-export const JOB_FAILURE_CODES = [
-  'TRAINING_DIVERGED',
-  'DATASET_NOT_INSTALLED',
-  'JOB_INVALID_SPEC',
-  'WORKER_LOST',
-  'INTERNAL',
-] as const;

@@ -65,7 +65,7 @@ export async function train(spec: JobSpec, data: Dataset, emit: (e: Progress) =>
           epochStart = performance.now();
         },
         onBatchEnd: async (batch, logs) => {
-          assertFinite({ loss: logs.loss ?? NaN }, `at batch ${batch + 1}`);
+          if (!Number.isFinite(logs.loss)) assertFinite({ loss: logs.loss ?? NaN }, `at batch ${batch + 1}`);
           const now = performance.now();
           if (now - lastBatchEvent < BATCH_EVENT_INTERVAL_MS) return;
           lastBatchEvent = now;

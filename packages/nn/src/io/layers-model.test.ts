@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng, Tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
-import { LAYER_REGISTRY } from '../layers/registry.js';
 import { modelFromJson, type Sequential } from '../model/sequential.js';
 import { fromLayersModel, toLayersModel, type LayersModelJson } from './layers-model.js';
 import type { WeightSpec } from './weights.js';
@@ -66,8 +65,6 @@ const MLP = {
   },
 };
 
-const registered = (...names: string[]): boolean => names.every((n) => LAYER_REGISTRY.some((c) => c.className === n));
-const hasCnn = registered('Conv2D', 'MaxPooling2D');
 
 describe('toLayersModel → tf.loadLayersModel', () => {
   it('an MLP with Dropout and Activation trained here predicts the same in TF.js', async () => {
@@ -83,8 +80,7 @@ describe('toLayersModel → tf.loadLayersModel', () => {
     await expectSamePredictions(model, [6]);
   });
 
-  it('a CNN (Conv2D, MaxPooling2D) trained here predicts the same in TF.js', async (ctx) => {
-    ctx.skip(!hasCnn, 'Conv2D/MaxPooling2D are not registered in LAYER_REGISTRY yet');
+  it('a CNN (Conv2D, MaxPooling2D) trained here predicts the same in TF.js', async () => {
     const cnn = {
       class_name: 'Sequential',
       config: {
@@ -100,8 +96,7 @@ describe('toLayersModel → tf.loadLayersModel', () => {
     await expectSamePredictions(await trained(cnn, [8, 8, 2], 3, 2), [8, 8, 2]);
   });
 
-  it('BatchNormalization: moving statistics are saved last (non-trainable) and TF.js predicts the same', async (ctx) => {
-    ctx.skip(!registered('BatchNormalization'), 'BatchNormalization is not registered in LAYER_REGISTRY yet');
+  it('BatchNormalization: moving statistics are saved last (non-trainable) and TF.js predicts the same', async () => {
     const bn = {
       class_name: 'Sequential',
       config: {
@@ -206,8 +201,7 @@ describe('fromLayersModel of a TF.js-saved model', () => {
     expect(predictBoth(tfModel, fromLayersModel(artifacts, artifacts.weightData as ArrayBuffer))).toBeLessThanOrEqual(1e-5);
   });
 
-  it('a TF.js CNN (conv2d, maxPooling2d, flatten) loads and predicts the same', async (ctx) => {
-    ctx.skip(!hasCnn, 'Conv2D/MaxPooling2D are not registered in LAYER_REGISTRY yet');
+  it('a TF.js CNN (conv2d, maxPooling2d, flatten) loads and predicts the same', async () => {
     const tfModel = tf.sequential();
     tfModel.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [6, 6, 2], biasInitializer: 'randomNormal' }));
     tfModel.add(tf.layers.maxPooling2d({ poolSize: 2 }));
