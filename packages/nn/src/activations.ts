@@ -1,13 +1,30 @@
-import { relu, sigmoid, softmax, tanh, type Tensor } from '@trainyard/tensor';
+import { abs, add, clip, div, elu, exp, gelu, leakyRelu, logSumExp, mul, relu, selu, sigmoid, softmax, softplus, sub, tanh, type Tensor } from '@trainyard/tensor';
 import { isObject } from './config/reader.js';
 
-/** Keras activation names we implement, each a function of a tensor (softmax over the last axis). */
+/**
+ * Keras activation names we implement, each a function of a tensor (softmax and log_softmax over
+ * the last axis). Formulas follow Keras 2 and TF.js, the formats we import and export: notably
+ * hard_sigmoid is clip(0.2x + 0.5, 0, 1) there (Keras 3 changed it; see config/normalize.ts).
+ */
 export const ACTIVATIONS: Readonly<Record<string, (x: Tensor) => Tensor>> = {
   linear: (x) => x,
   relu,
+  relu6: (x) => clip(x, 0, 6),
   sigmoid,
+  hard_sigmoid: (x) => clip(add(mul(x, 0.2), 0.5), 0, 1),
   tanh,
   softmax: (x) => softmax(x, -1),
+  log_softmax: (x) => sub(x, logSumExp(x, -1, true)),
+  elu: (x) => elu(x),
+  selu,
+  softplus,
+  softsign: (x) => div(x, add(abs(x), 1)),
+  swish: (x) => mul(x, sigmoid(x)),
+  silu: (x) => mul(x, sigmoid(x)),
+  gelu: (x) => gelu(x),
+  leaky_relu: (x) => leakyRelu(x),
+  exponential: exp,
+  mish: (x) => mul(x, tanh(softplus(x))),
 };
 
 /**

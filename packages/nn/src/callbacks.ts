@@ -1,4 +1,4 @@
-import type { Sequential } from './model/sequential.js';
+import type { Model } from './model/model.js';
 
 /** Metric values by name, e.g. { loss, accuracy, val_loss, val_accuracy }. */
 export type Logs = Record<string, number>;
@@ -14,7 +14,7 @@ export interface History {
 /** Training hooks (TF.js names); each may be async and is awaited. */
 export interface Callback {
   /** Called by fit before onTrainBegin with the model being trained (Keras `set_model`). */
-  setModel?(model: Sequential): void;
+  setModel?(model: Model): void;
   onTrainBegin?(): void | Promise<void>;
   onEpochBegin?(epoch: number): void | Promise<void>;
   /** logs: { batch, size, loss, accuracy? } — the loss before this batch's update. */

@@ -1,7 +1,7 @@
 export { NnError, type NnErrorCode, type NnErrorDetails } from './errors.js';
-export { inspectModel, type ModelInfo, type SpecOptions } from './model/spec.js';
-export { modelFromJson, Sequential, type BatchResult, type CompileArgs } from './model/sequential.js';
-export { checkCompile } from './model/compile.js';
+export { inspectModel, type ModelInfo, type ModelInput, type SpecOptions } from './model/spec.js';
+export { Model, modelFromJson, type BatchResult, type HeadMetrics, type ModelData } from './model/model.js';
+export { checkCompile, resolveHeads, type CompileArgs, type HeadSpec, type KerasArg } from './model/compile.js';
 export type { FitOptions } from './model/fit.js';
 export type { Callback, History, Logs } from './callbacks.js';
 export { fromLayersModel, toLayersModel, type FromLayersModelOptions, type LayersModelJson } from './io/layers-model.js';
@@ -35,3 +35,5 @@ export { LearningRateScheduler, ReduceLROnPlateau, type ReduceLROnPlateauOptions
 export { ModelCheckpoint, type CheckpointSink, type ModelCheckpointOptions } from './callbacks/model-checkpoint.js';
 export { callbackFromConfig, type CallbackContext } from './callbacks/from-config.js';
 export type { MonitorMode } from './callbacks/monitor.js';
+export { SimpleRNN } from './layers/simple-rnn.js';
+export { LSTM } from './layers/lstm.js';

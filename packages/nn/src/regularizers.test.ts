@@ -2,7 +2,7 @@ import { gradcheck, Tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
 import { ConfigReader } from './config/reader.js';
 import { Dense } from './layers/dense.js';
-import { modelFromJson } from './model/sequential.js';
+import { modelFromJson } from './model/model.js';
 import { penalty, readRegularizer } from './regularizers.js';
 
 const read = (v: unknown): unknown => readRegularizer(new ConfigReader({ k: v }, '/layer/config'), 'k');

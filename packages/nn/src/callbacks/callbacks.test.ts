@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Callback } from '../callbacks.js';
 import { NnError } from '../errors.js';
 import { loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
-import { modelFromJson, type Sequential } from '../model/sequential.js';
+import { modelFromJson, type Model } from '../model/model.js';
 import { mlp } from '../test-utils/fixtures.js';
 import { EarlyStopping, TerminateOnNaN } from './early-stopping.js';
 import { callbackFromConfig } from './from-config.js';
@@ -13,7 +13,7 @@ import { ModelCheckpoint } from './model-checkpoint.js';
 // A linear regression that keeps moving under SGD, so each epoch ends with different weights.
 const x = new Tensor(new Float32Array([1, 2, -1, 0.5, 0.3, -2, 2, 1]), [4, 2]);
 const y = new Tensor(new Float32Array([1, -1, 0.5, 2]), [4, 1]);
-const linear = (lr = 0.01): Sequential => {
+const linear = (lr = 0.01): Model => {
   const m = modelFromJson(mlp(2, [[1, 'linear']]), { seed: 3 });
   m.compile({ optimizer: { class_name: 'SGD', config: { learning_rate: lr } }, loss: 'mse' });
   return m;
@@ -23,7 +23,7 @@ const linear = (lr = 0.01): Sequential => {
 const script = (values: number[], key = 'val_loss'): Callback => ({ onEpochEnd: (epoch, logs) => void (logs[key] = values[epoch]) });
 
 /** Records the weights at every epoch end. */
-const recorder = (m: Sequential): { weights: number[][][]; cb: Callback } => {
+const recorder = (m: Model): { weights: number[][][]; cb: Callback } => {
   const weights: number[][][] = [];
   return { weights, cb: { onEpochEnd: () => void weights.push(m.getWeights().map((w) => Array.from(w.data))) } };
 };

@@ -1,6 +1,6 @@
 import type { Callback, Logs } from '../callbacks.js';
 import { NnError } from '../errors.js';
-import type { Sequential } from '../model/sequential.js';
+import type { Model } from '../model/model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { checkMode, isMaximised, ModelCallback, monitored, type MonitorMode } from './monitor.js';
 
@@ -9,7 +9,7 @@ function configError(message: string, path: string): never {
 }
 
 /** The compiled optimizer, whose rate must be a constant (Keras refuses to overwrite a schedule). */
-function constantRateOptimizer(model: Sequential, who: string): Optimizer {
+function constantRateOptimizer(model: Model, who: string): Optimizer {
   const opt = model.requireCompiled().optimizer;
   if (opt.schedule) configError(`${who} cannot change the learning rate of an optimizer built with a learning-rate schedule`, '/callbacks');
   return opt;

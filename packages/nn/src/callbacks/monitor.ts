@@ -1,7 +1,7 @@
 // Which direction of a monitored log value counts as better, shared by the Keras callbacks.
 import type { Logs } from '../callbacks.js';
 import { NnError } from '../errors.js';
-import type { Sequential } from '../model/sequential.js';
+import type { Model } from '../model/model.js';
 
 /** Keras `mode`: auto picks max for accuracy-like names, else min. */
 export type MonitorMode = 'auto' | 'min' | 'max';
@@ -29,14 +29,14 @@ export function checkMode(mode: string, path: string): MonitorMode {
 
 /** Base of callbacks that need the model (Keras `set_model`). */
 export abstract class ModelCallback {
-  private current: Sequential | null = null;
+  private current: Model | null = null;
 
-  setModel(model: Sequential): void {
+  setModel(model: Model): void {
     this.current = model;
   }
 
   /** The model passed by fit; throws when used outside fit. */
-  protected get model(): Sequential {
+  protected get model(): Model {
     if (!this.current) throw new NnError('SPEC_INVALID_FIT_CONFIG', `${this.constructor.name} is used outside fit (no model set)`);
     return this.current;
   }

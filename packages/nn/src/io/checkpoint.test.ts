@@ -1,7 +1,8 @@
 import { Rng, Tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
 import type { History, Logs } from '../callbacks.js';
-import { modelFromJson, type CompileArgs } from '../model/sequential.js';
+import { modelFromJson } from '../model/model.js';
+import type { CompileArgs } from '../model/compile.js';
 import { xorData } from '../test-utils/fixtures.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 

@@ -5,7 +5,7 @@ import { Tensor } from '@trainyard/tensor';
 import type { History } from '../callbacks.js';
 import { isObject, type JsonObject } from '../config/reader.js';
 import { NnError } from '../errors.js';
-import type { Sequential } from '../model/sequential.js';
+import type { Model } from '../model/model.js';
 import { assignWeights, GENERATED_BY, namedWeights } from './layers-model.js';
 import { concatWeightData, decodeWeights, encodeWeights, flattenManifest, type WeightData, type WeightsGroup } from './weights.js';
 
@@ -58,7 +58,7 @@ function bad(message: string, path = ''): never {
  * Snapshots weights, optimizer state and run state. Not captured: the private stream of a Dropout
  * layer with its own `seed` (it is not keyed by epoch), so such runs do not resume bit-identically.
  */
-export function saveCheckpoint(model: Sequential, state: CheckpointState): Checkpoint {
+export function saveCheckpoint(model: Model, state: CheckpointState): Checkpoint {
   if (!Number.isSafeInteger(state.epoch) || state.epoch < 0) bad(`epoch must be a non-negative integer, got ${state.epoch}`, '/epoch');
   const opt = model.optimizer;
   // getWeights()[0] is the iteration count; it goes into the JSON as an exact integer.
@@ -93,7 +93,7 @@ function sameJson(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-function checkTopology(model: Sequential, saved: unknown): void {
+function checkTopology(model: Model, saved: unknown): void {
   const layersOf = (t: unknown): unknown[] => (isObject(t) && isObject(t.config) && Array.isArray(t.config.layers) ? t.config.layers : bad('the checkpoint has no model topology', '/modelTopology'));
   const ours = layersOf(model.toJSON());
   const theirs = layersOf(saved);
@@ -137,7 +137,7 @@ function parse(raw: unknown): JsonObject {
  * `weightsOnly`, compiled with the same optimizer class. Resume with
  * `model.fit(x, y, { epochs, initialEpoch: s.epoch, seed: s.rngSeed })`. Throws NnError.
  */
-export function loadCheckpoint(model: Sequential, checkpoint: { json: unknown; bin: WeightData }, opts: { weightsOnly?: boolean } = {}): RestoredState {
+export function loadCheckpoint(model: Model, checkpoint: { json: unknown; bin: WeightData }, opts: { weightsOnly?: boolean } = {}): RestoredState {
   const json = parse(checkpoint.json);
   const history = readHistory(json.history);
   checkTopology(model, json.modelTopology);

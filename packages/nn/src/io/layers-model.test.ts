@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng, Tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
-import { modelFromJson, type Sequential } from '../model/sequential.js';
+import { modelFromJson, type Model } from '../model/model.js';
 import { fromLayersModel, toLayersModel, type LayersModelJson } from './layers-model.js';
 import type { WeightSpec } from './weights.js';
 
@@ -32,7 +32,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-async function trained(spec: object, inputShape: number[], classes: number, seed: number): Promise<Sequential> {
+async function trained(spec: object, inputShape: number[], classes: number, seed: number): Promise<Model> {
   const model = modelFromJson(spec, { seed });
   model.compile({ optimizer: { class_name: 'Adam', config: { learning_rate: 0.01 } }, loss: 'sparse_categorical_crossentropy' });
   const before = model.getWeights();
@@ -42,7 +42,7 @@ async function trained(spec: object, inputShape: number[], classes: number, seed
   return model;
 }
 
-async function expectSamePredictions(model: Sequential, inputShape: number[]): Promise<void> {
+async function expectSamePredictions(model: Model, inputShape: number[]): Promise<void> {
   const { modelJson, weightsBin } = toLayersModel(model);
   const tfModel = await loadInTfjs(modelJson, weightsBin);
   const x = rand([10, ...inputShape], 99);
@@ -175,7 +175,7 @@ describe('fromLayersModel of a TF.js-saved model', () => {
     return { tfModel, artifacts: artifacts! };
   }
 
-  const predictBoth = (tfModel: tf.Sequential, ours: Sequential): number => {
+  const predictBoth = (tfModel: tf.Sequential, ours: Model): number => {
     const x = rand([6, 5], 7);
     return maxAbsDiff(ours.predict(x).data, (tfModel.predict(tf.tensor(x.data, [6, 5])) as tf.Tensor).dataSync());
   };

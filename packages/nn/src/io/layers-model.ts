@@ -3,7 +3,7 @@
 import { Tensor } from '@trainyard/tensor';
 import { isObject, type JsonObject } from '../config/reader.js';
 import { NnError } from '../errors.js';
-import { modelFromJson, type Sequential } from '../model/sequential.js';
+import { modelFromJson, type Model } from '../model/model.js';
 import { concatWeightData, decodeWeights, encodeWeights, flattenManifest, type DecodedWeight, type WeightData, type WeightsGroup } from './weights.js';
 
 /** Written into `generatedBy` (informational only; TF.js does not read it). */
@@ -34,7 +34,7 @@ export interface NamedWeight {
 }
 
 /** The model's weights named `<layer>/<weight>`, in layer order (the getWeights order). */
-export function namedWeights(model: Sequential): NamedWeight[] {
+export function namedWeights(model: Model): NamedWeight[] {
   return model.layers.flatMap((l) => {
     const names = l.weightNames();
     // A layer's own non-trainable state (e.g. moving statistics) is created without requiresGrad.
@@ -60,22 +60,22 @@ function renameInitializers(config: JsonObject, names: Record<string, string>, t
 }
 
 /** Exports `model` as a TF.js layers model: Keras-2-style topology plus float32 weights (trainable first, as TF.js saves). */
-export function toLayersModel(model: Sequential): { modelJson: LayersModelJson; weightsBin: Uint8Array } {
+export function toLayersModel(model: Model): { modelJson: LayersModelJson; weightsBin: Uint8Array } {
   const json = model.toJSON();
   const config = json.config as { name: string; layers: { class_name: string; config: JsonObject }[] };
-  // TF.js's own form: no InputLayer entry; the first layer carries the batch input shape.
-  const layers = config.layers.filter((l) => l.class_name !== 'InputLayer');
-  const batchInputShape = [null, ...model.inputShape];
-  const exported = layers.map((l, i) => {
-    const c = renameInitializers(l.config, TO_TFJS, true);
-    return { class_name: l.class_name, config: i === 0 ? { ...c, batch_input_shape: batchInputShape, dtype: 'float32' } : c };
-  });
+  const renamed = config.layers.map((l) => ({ ...l, config: renameInitializers(l.config, TO_TFJS, true) }));
+  // Sequential in TF.js's own form: no InputLayer entry; the first layer carries the batch input shape.
+  // Functional models keep their InputLayers: the graph refers to them by name.
+  const layers =
+    model.kind === 'functional'
+      ? renamed
+      : renamed.slice(1).map((l, i) => (i === 0 ? { ...l, config: { ...l.config, batch_input_shape: [null, ...model.inputShape], dtype: 'float32' } } : l));
   const weights = namedWeights(model);
   const ordered = [...weights.filter((w) => w.trainable), ...weights.filter((w) => !w.trainable)];
   const { specs, bytes } = encodeWeights(ordered);
   return {
     modelJson: {
-      modelTopology: { ...json, config: { name: config.name, layers: exported } },
+      modelTopology: { ...json, config: { ...config, layers } },
       format: 'layers-model',
       generatedBy: GENERATED_BY,
       convertedBy: null,
@@ -113,7 +113,7 @@ function withImportedInitializers(topology: JsonObject): JsonObject {
  * Assigns decoded manifest entries to the model's weights by name (`<layer>/<weight>`, or Keras 3's
  * `<layer>/<index>`); entries in group "optimizer" are ignored. Throws SPEC_INVALID_WEIGHTS.
  */
-export function assignWeights(model: Sequential, decoded: readonly DecodedWeight[], strict = true): void {
+export function assignWeights(model: Model, decoded: readonly DecodedWeight[], strict = true): void {
   const byName = new Map(decoded.filter((d) => d.spec.group !== 'optimizer').map((d) => [d.spec.name, d]));
   const used = new Set<string>();
   const missing: string[] = [];
@@ -148,10 +148,10 @@ export function assignWeights(model: Sequential, decoded: readonly DecodedWeight
 
 /**
  * Loads a TF.js layers model (model.json object or string, plus the weight bytes — one buffer, or
- * one per manifest path in order) into a Sequential. Accepts the `weightSpecs` form of
+ * one per manifest path in order) into a Model. Accepts the `weightSpecs` form of
  * `tf.io.withSaveHandler` artifacts too. Throws NnError (SPEC_INVALID_WEIGHTS for weight problems).
  */
-export function fromLayersModel(modelJson: unknown, weightsBin: WeightData, opts: FromLayersModelOptions = {}): Sequential {
+export function fromLayersModel(modelJson: unknown, weightsBin: WeightData, opts: FromLayersModelOptions = {}): Model {
   const json = parseJson(modelJson);
   const model = modelFromJson({ modelTopology: withImportedInitializers(json.modelTopology as JsonObject) }, { seed: opts.seed });
   const decoded = decodeWeights(flattenManifest(json), concatWeightData(weightsBin));

@@ -4,7 +4,7 @@ import { Rng, Tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
 import { NnError } from '../errors.js';
 import { inspectModel } from '../model/spec.js';
-import { modelFromJson } from '../model/sequential.js';
+import { modelFromJson } from '../model/model.js';
 import { maxDiff, rand, tf } from './test-utils/oracle.js';
 
 const seq = (layers: { class_name: string; config: Record<string, unknown> }[]): object => ({ class_name: 'Sequential', config: { name: 'cnn', layers } });

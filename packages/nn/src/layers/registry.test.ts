@@ -18,6 +18,15 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   Permute: { dims: [2, 1] },
   BatchNormalization: { axis: [3], momentum: 0.9, center: false },
   Embedding: { input_dim: 10, output_dim: 4, input_length: 5 },
+  Concatenate: { axis: 1 },
+  Add: {},
+  Subtract: {},
+  Multiply: {},
+  Average: {},
+  Maximum: {},
+  Minimum: {},
+  SimpleRNN: { units: 3, return_sequences: true },
+  LSTM: { units: 2, go_backwards: true },
 };
 
 describe('layer registry', () => {

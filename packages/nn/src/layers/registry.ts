@@ -7,8 +7,11 @@ import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { Flatten } from './flatten.js';
 import type { Layer } from './layer.js';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling.js';
 import { Permute, Reshape } from './reshape.js';
+import { LSTM } from './lstm.js';
+import { SimpleRNN } from './simple-rnn.js';
 
 /** One deserialisable layer class: its Keras class name and a constructor from config. */
 export interface LayerClass {
@@ -18,11 +21,18 @@ export interface LayerClass {
 
 /**
  * Every layer a model spec may use, by Keras class name. InputLayer is handled by the model
- * builder (it has no weights and no call). Anything else (Lambda, custom classes) is rejected.
+ * builder (it has no weights and no call); merge layers take several inputs (functional models). Anything else (Lambda, custom classes) is rejected.
  */
 export const LAYER_REGISTRY: readonly LayerClass[] = [
   { className: 'Dense', fromConfig: (r, name) => new Dense(r, name) },
   { className: 'Activation', fromConfig: (r, name) => new Activation(r, name) },
+  { className: 'Concatenate', fromConfig: (r, name) => new Concatenate(r, name) },
+  { className: 'Add', fromConfig: (r, name) => new Add(r, name) },
+  { className: 'Subtract', fromConfig: (r, name) => new Subtract(r, name) },
+  { className: 'Multiply', fromConfig: (r, name) => new Multiply(r, name) },
+  { className: 'Average', fromConfig: (r, name) => new Average(r, name) },
+  { className: 'Maximum', fromConfig: (r, name) => new Maximum(r, name) },
+  { className: 'Minimum', fromConfig: (r, name) => new Minimum(r, name) },
   { className: 'Flatten', fromConfig: (r, name) => new Flatten(r, name) },
   { className: 'Dropout', fromConfig: (r, name) => new Dropout(r, name) },
   { className: 'Conv2D', fromConfig: (r, name) => new Conv2D(r, name) },
@@ -34,6 +44,8 @@ export const LAYER_REGISTRY: readonly LayerClass[] = [
   { className: 'Permute', fromConfig: (r, name) => new Permute(r, name) },
   { className: 'BatchNormalization', fromConfig: (r, name) => new BatchNormalization(r, name) },
   { className: 'Embedding', fromConfig: (r, name) => new Embedding(r, name) },
+  { className: 'SimpleRNN', fromConfig: (r, name) => new SimpleRNN(r, name) },
+  { className: 'LSTM', fromConfig: (r, name) => new LSTM(r, name) },
 ];
 
 /** Looks a layer class up by Keras class name. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Logs } from '../callbacks.js';
 import { mlp, xorData } from '../test-utils/fixtures.js';
 import { sliceRows } from './data.js';
-import { modelFromJson } from './sequential.js';
+import { modelFromJson } from './model.js';
 
 const xorModel = (seed: number, loss = 'sparse_categorical_crossentropy', out: [number, string] = [2, 'softmax']) => {
   const m = modelFromJson(mlp(2, [[16, 'tanh'], [16, 'relu'], out]), { seed });

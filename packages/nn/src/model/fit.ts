@@ -3,9 +3,9 @@ import type { Callback, History, Logs } from '../callbacks.js';
 import { NnError } from '../errors.js';
 import { checkBatchSize, sliceRows } from './data.js';
 import { sampleWeights } from './sample-weights.js';
-import type { Sequential } from './sequential.js';
+import type { Model, ModelData } from './model.js';
 
-/** Options of `Sequential.fit` (Keras names in camelCase). */
+/** Options of `Model.fit` (Keras names in camelCase). */
 export interface FitOptions {
   epochs: number;
   /** Default 32. */
@@ -13,7 +13,7 @@ export interface FitOptions {
   /** Fraction in (0, 1): the LAST part of x/y, taken before shuffling. */
   validationSplit?: number;
   /** [x, y] or Keras's [x, y, sampleWeight], whose weights apply to val_loss. */
-  validationData?: [Tensor, Tensor] | [Tensor, Tensor, Float32Array | Tensor];
+  validationData?: [ModelData, ModelData] | [ModelData, ModelData, Float32Array | Tensor];
   /** Reshuffle the training samples every epoch (default true). */
   shuffle?: boolean;
   /** Seed of shuffling and dropout (default: the model's seed). Epoch e uses Rng.fromKey(seed, e), so resuming at initialEpoch replays the same order. */
@@ -23,9 +23,9 @@ export interface FitOptions {
   /** Checked before every batch: when aborted, fit stops at that batch boundary and resolves with `aborted: true`. */
   signal?: AbortSignal;
   callbacks?: Callback[];
-  /** Keras class_weight: each training sample's loss is multiplied by the weight of its class (missing classes: 1). */
+  /** Keras class_weight (single-output models): each training sample's loss is multiplied by the weight of its class (missing classes: 1). */
   classWeight?: Record<number, number>;
-  /** Keras sample_weight, one value per sample of x; multiplies class weights. The validation_split part weights val_loss. */
+  /** Keras sample_weight, one value per sample of x, applied to every output's loss; multiplies class weights. The validation_split part weights val_loss. */
   sampleWeight?: Float32Array | Tensor;
 }
 
@@ -46,30 +46,39 @@ function validate(opts: FitOptions): void {
   if (split > 0 && opts.validationData) fitError('give validation_split or validation_data, not both', '/validation_split');
 }
 
+const rowsOf = (ts: readonly Tensor[], start: number, size: number): Tensor[] => ts.map((t) => sliceRows(t, start, size));
+
 /** The Keras training loop; see FitOptions for the semantics. */
-export async function fitModel(model: Sequential, x: Tensor, y: Tensor, opts: FitOptions): Promise<History> {
+export async function fitModel(model: Model, x: ModelData, y: ModelData, opts: FitOptions): Promise<History> {
   const compiled = model.requireCompiled();
   validate(opts);
-  const metrics = model.checkData(x, y);
+  const xs = model.toInputs(x);
+  const ys = model.toTargets(y);
+  const metrics = model.checkData(xs, ys);
+  if (opts.classWeight && ys.length > 1) fitError('class_weight is only supported for single-output models; use sample_weight', '/class_weight');
   const batchSize = checkBatchSize(opts.batchSize ?? 32);
-  const n = x.shape[0];
+  const n = xs[0].shape[0];
   const split = opts.validationSplit ?? 0;
   let nTrain = n;
-  const givenWeights = sampleWeights(y, opts.sampleWeight, undefined);
-  let validation: [Tensor, Tensor, (Float32Array | Tensor)?] | undefined = opts.validationData;
+  const givenWeights = sampleWeights(ys[0], opts.sampleWeight, undefined);
+  let validation: { xs: Tensor[]; ys: Tensor[]; w?: Float32Array | Tensor } | undefined;
+  if (opts.validationData) {
+    const [vx, vy, vw] = opts.validationData;
+    validation = { xs: model.toInputs(vx), ys: model.toTargets(vy), w: vw };
+  }
   if (split > 0) {
     nTrain = Math.floor(n * (1 - split));
     if (nTrain === 0 || nTrain === n) fitError(`validation_split ${split} of ${n} samples leaves an empty training or validation set`, '/validation_split');
     // Keras splits sample_weight with x and y, so the validation part keeps its weights (class_weight it does not).
-    validation = [sliceRows(x, nTrain, n - nTrain), sliceRows(y, nTrain, n - nTrain), givenWeights?.subarray(nTrain)];
+    validation = { xs: rowsOf(xs, nTrain, n - nTrain), ys: rowsOf(ys, nTrain, n - nTrain), w: givenWeights?.subarray(nTrain) };
   }
   if (validation) {
-    model.checkData(validation[0], validation[1]);
-    sampleWeights(validation[1], validation[2], undefined); // fail before training, not after the first epoch
+    model.checkData(validation.xs, validation.ys);
+    sampleWeights(validation.ys[0], validation.w, undefined); // fail before training, not after the first epoch
   }
-  const xTrain = sliceRows(x, 0, nTrain);
-  const yTrain = sliceRows(y, 0, nTrain);
-  const trainWeights = sampleWeights(yTrain, givenWeights?.subarray(0, nTrain), opts.classWeight);
+  const xTrain = rowsOf(xs, 0, nTrain);
+  const yTrain = rowsOf(ys, 0, nTrain);
+  const trainWeights = sampleWeights(yTrain[0], givenWeights?.subarray(0, nTrain), opts.classWeight);
   const wTrain = trainWeights ? new Tensor(trainWeights, [nTrain]) : undefined;
   const seed = opts.seed ?? model.seed;
   const callbacks = opts.callbacks ?? [];
@@ -88,8 +97,9 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, opts: Fi
     for (let i = 0; i < nTrain; i++) order[i] = i;
     if (opts.shuffle ?? true) rng.shuffle(order);
     let lossSum = 0;
+    const headSums = new Float64Array(ys.length);
     let seen = 0;
-    for (const m of metrics) m.reset(); // Keras resets metric state at each epoch start
+    for (const hm of metrics) for (const m of hm.metrics) m.reset(); // Keras resets metric state at each epoch start
     for (let batch = 0, start = 0; start < nTrain; batch++, start += batchSize) {
       if (opts.signal?.aborted) {
         history.aborted = true;
@@ -98,14 +108,16 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, opts: Fi
       const idx = order.subarray(start, Math.min(start + batchSize, nTrain));
       const size = idx.length;
       for (const p of params) p.zeroGrad();
-      const r = model.runBatch(gather(xTrain, idx), gather(yTrain, idx), true, rng, metrics, wTrain && gather(wTrain, idx));
+      const pick = (ts: Tensor[]): Tensor[] => ts.map((t) => gather(t, idx));
+      const r = model.runBatch(pick(xTrain), pick(yTrain), true, rng, metrics, wTrain && gather(wTrain, idx));
       const loss = r.loss.item(); // before this batch's update, as Keras logs it
       r.loss.backward();
       compiled.optimizer.apply(params);
       lossSum += loss * size;
+      r.headLosses.forEach((l, i) => (headSums[i] += l * size));
       seen += size;
-      const batchLogs: Logs = { batch, size, loss };
-      for (const m of metrics) batchLogs[m.name] = m.result(); // running value since the epoch began, as Keras logs it
+      // Running values since the epoch began, as Keras logs them.
+      const batchLogs: Logs = { batch, size, ...model.logs(loss, r.headLosses, metrics) };
       for (const cb of callbacks) await cb.onBatchEnd?.(batch, batchLogs);
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await yieldToEventLoop();
@@ -113,10 +125,9 @@ export async function fitModel(model: Sequential, x: Tensor, y: Tensor, opts: Fi
       }
       if (model.stopTraining) break;
     }
-    const logs: Logs = { loss: lossSum / seen };
-    for (const m of metrics) logs[m.name] = m.result();
+    const logs = model.logs(lossSum / seen, [...headSums].map((s) => s / seen), metrics);
     if (validation) {
-      const v = model.evaluate(validation[0], validation[1], { batchSize, sampleWeight: validation[2] });
+      const v = model.evaluate(validation.xs, validation.ys, { batchSize, sampleWeight: validation.w });
       for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
     }
     history.epoch.push(epoch);

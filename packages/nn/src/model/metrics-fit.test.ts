@@ -4,7 +4,7 @@ import type { Logs } from '../callbacks.js';
 import { createMetrics, parseMetrics } from '../metrics.js';
 import { mlp, xorData } from '../test-utils/fixtures.js';
 import { sliceRows } from './data.js';
-import { modelFromJson } from './sequential.js';
+import { modelFromJson } from './model.js';
 
 // Metric value over a whole set in one batch, from predict's outputs (an independent path).
 function direct(name: string, pred: Tensor, y: Tensor, yAligned: Float32Array): number {

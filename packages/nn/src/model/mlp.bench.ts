@@ -1,7 +1,7 @@
 // Times one epoch of a 784-256-128-100-10 MLP (Adam, batch 128) on 60,000 random samples.
 // Run: node --conditions=@trainyard/source --import tsx packages/nn/src/model/mlp.bench.ts [epochs]
 import { Rng, Tensor } from '@trainyard/tensor';
-import { modelFromJson } from './sequential.js';
+import { modelFromJson } from './model.js';
 
 const N = 60_000;
 const epochs = Number(process.argv[2] ?? 1);

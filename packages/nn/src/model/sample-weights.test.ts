@@ -5,7 +5,7 @@ import { NnError } from '../errors.js';
 import { mlp } from '../test-utils/fixtures.js';
 import { sliceRows } from './data.js';
 import { sampleWeights } from './sample-weights.js';
-import { modelFromJson, type Sequential } from './sequential.js';
+import { modelFromJson, type Model } from './model.js';
 
 tf.env().set('IS_TEST', true);
 await tf.setBackend('cpu');
@@ -16,7 +16,7 @@ const kernel = [0.3, -0.7];
 const bias = 0.1;
 const yBin = [1, 0, 1, 1, 0, 0];
 
-const sigmoidModel = (lr: number): Sequential => {
+const sigmoidModel = (lr: number): Model => {
   const m = modelFromJson(mlp(2, [[1, 'sigmoid']]), { seed: 1 });
   m.setWeights([new Tensor(new Float32Array(kernel), [2, 1]), new Tensor(new Float32Array([bias]), [1])]);
   m.compile({ optimizer: { class_name: 'SGD', config: { learning_rate: lr } }, loss: 'binary_crossentropy' });
@@ -24,7 +24,7 @@ const sigmoidModel = (lr: number): Sequential => {
 };
 
 /** The loss logged for the one full batch (computed before the update). */
-const firstBatchLoss = async (m: Sequential, xs: Tensor, ys: Tensor, opts: object): Promise<number> => {
+const firstBatchLoss = async (m: Model, xs: Tensor, ys: Tensor, opts: object): Promise<number> => {
   let loss = NaN;
   await m.fit(xs, ys, { epochs: 1, batchSize: xs.shape[0], shuffle: false, callbacks: [{ onBatchEnd: (_b, l) => void (loss = l.loss) }], ...opts });
   return loss;

@@ -3,7 +3,7 @@ import { Rng, Tensor, tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
 import { NnError } from '../errors.js';
 import { KERAS2, KERAS3, mlp, xorData } from '../test-utils/fixtures.js';
-import { modelFromJson } from './sequential.js';
+import { modelFromJson } from './model.js';
 
 tf.env().set('IS_TEST', true);
 await tf.setBackend('cpu');

@@ -16,10 +16,12 @@ function thrown(fn: () => unknown): NnError {
 }
 
 const expected = {
+  kind: 'sequential',
   layers: [
     { name: 'dense', className: 'Dense', outputShape: [null, 8], params: 40 },
     { name: 'dense_1', className: 'Dense', outputShape: [null, 3], params: 27 },
   ],
+  outputs: [{ name: 'dense_1', shape: [3] }],
   inputShape: [4],
   outputShape: [3],
   params: 67,
@@ -27,24 +29,24 @@ const expected = {
 
 describe('inspectModel', () => {
   it('reads Keras 2 JSON with an InputLayer', () => {
-    expect(inspectModel(KERAS2)).toEqual(expected);
+    expect(inspectModel(KERAS2)).toMatchObject(expected);
   });
 
   it('reads Keras 3 JSON (module, registered_name, build_config, DTypePolicy, batch_shape)', () => {
-    expect(inspectModel(KERAS3)).toEqual(expected);
-    expect(inspectModel(JSON.stringify(KERAS3))).toEqual(expected);
+    expect(inspectModel(KERAS3)).toMatchObject(expected);
+    expect(inspectModel(JSON.stringify(KERAS3))).toMatchObject(expected);
   });
 
   it('reads what TF.js toJSON writes (no InputLayer, batch_input_shape on the first layer)', () => {
     const m = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu', name: 'dense' }), tf.layers.dense({ units: 3, activation: 'softmax', name: 'dense_1' })] });
     const json = m.toJSON(null, false);
-    expect(inspectModel(json)).toEqual(expected);
-    expect(inspectModel({ modelTopology: json, format: 'layers-model' })).toEqual(expected);
+    expect(inspectModel(json)).toMatchObject(expected);
+    expect(inspectModel({ modelTopology: json, format: 'layers-model' })).toMatchObject(expected);
   });
 
   it('reads Keras ≤ 2.2 bare layer lists, input_dim and input_shape', () => {
     const layers = [{ class_name: 'Dense', config: { units: 8, activation: 'relu', input_dim: 4 } }, { class_name: 'Dense', config: { units: 3, activation: 'softmax' } }];
-    expect(inspectModel({ class_name: 'Sequential', config: layers })).toEqual(expected);
+    expect(inspectModel({ class_name: 'Sequential', config: layers })).toMatchObject(expected);
     const withShape = [{ class_name: 'Dense', config: { units: 8, input_shape: [4] } }, layers[1]];
     expect(inspectModel({ class_name: 'Sequential', config: { layers: withShape } }).params).toBe(67);
   });
@@ -113,9 +115,10 @@ describe('inspectModel', () => {
     expect(thrown(() => inspectModel(bad)).details.path).toBe('/config/layers/2/config/activity_regularizer');
   });
 
-  it('rejects malformed models, functional models and duplicate names', () => {
+  it('rejects malformed models and duplicate names', () => {
     expect(thrown(() => inspectModel(42)).code).toBe('SPEC_INVALID_MODEL');
-    expect(thrown(() => inspectModel({ class_name: 'Functional', config: {} })).details.path).toBe('/class_name');
+    expect(thrown(() => inspectModel({ class_name: 'Graph', config: {} })).details.path).toBe('/class_name');
+    expect(thrown(() => inspectModel({ class_name: 'Functional', config: {} })).details.path).toBe('/config/layers');
     expect(thrown(() => inspectModel({ class_name: 'Sequential', config: { layers: [] } })).code).toBe('SPEC_INVALID_MODEL');
     const dup = structuredClone(KERAS2);
     dup.config.layers[2].config.name = 'dense';

@@ -1,29 +1,39 @@
 import { formatShape, shapesEqual } from '@trainyard/tensor';
-import { normalizeSequential, type LayerEntry } from '../config/normalize.js';
+import { normalizeModel, type LayerEntry, type ModelConfig, type TensorRef } from '../config/normalize.js';
 import { ConfigReader } from '../config/reader.js';
 import { NnError } from '../errors.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
+import { MergeLayer } from '../layers/merge.js';
 import { findLayerClass } from '../layers/registry.js';
 
 /** Per-layer result of shape inference. */
 export interface AnalysedLayer {
   layer: Layer;
   entry: LayerEntry;
-  inputShape: SymbolicShape;
+  /** Where the layer's inputs come from: value i < inputs.length is model input i, value inputs.length + j is layer j's output. */
+  inbound: number[];
+  inputShapes: SymbolicShape[];
   outputShape: (number | null)[];
   params: number;
 }
 
-/** A Sequential config after parsing and shape inference; no weights exist yet. */
-export interface Analysis {
+/** One model input: the InputLayer's name and the per-sample shape (no batch axis). */
+export interface ModelInput {
   name: string;
-  inputLayerName: string;
-  /** Per-sample input shape (no batch axis). */
-  inputShape: number[];
-  layers: AnalysedLayer[];
+  shape: number[];
 }
 
-/** Options shared by inspectModel and modelFromJson. */
+/** A model config after parsing and shape inference; no weights exist yet. */
+export interface Analysis {
+  kind: 'sequential' | 'functional';
+  name: string;
+  inputs: ModelInput[];
+  /** Layers in an order where every layer comes after its inputs. */
+  layers: AnalysedLayer[];
+  /** Values (see AnalysedLayer.inbound) that are the model's outputs, in order. */
+  outputs: number[];
+}
+
 export interface SpecOptions {
   /** Per-sample input shape (no batch axis); fills in or must match the declared one. */
   inputShape?: number[];
@@ -110,20 +120,45 @@ function inLayer<T>(a: { name: string; entry: LayerEntry }, fn: () => T): T {
   }
 }
 
-/** Parses and shape-checks a Sequential config without allocating weights. */
-export function analyse(raw: unknown, opts: SpecOptions = {}): Analysis {
-  const { name, entries, buildInputShape, layersPath } = normalizeSequential(raw);
+// Builds one layer object from its entry; throws SPEC_UNKNOWN_LAYER for unknown classes.
+function createLayer(entry: LayerEntry, layerName: string): Layer {
+  const where = { layer: layerName, index: entry.index };
+  const cls = findLayerClass(entry.className);
+  if (!cls) throw new NnError('SPEC_UNKNOWN_LAYER', `layer "${layerName}" (index ${entry.index}): unknown layer class "${entry.className}"`, { ...where, path: `${entry.path}/class_name` });
+  const dtype = entry.config.dtype;
+  if (dtype !== undefined && dtype !== null && dtype !== 'float32') {
+    throw new NnError('SPEC_INVALID_LAYER_CONFIG', `layer "${layerName}" (index ${entry.index}): dtype ${JSON.stringify(dtype)} is not supported (float32 only)`, { ...where, path: `${entry.path}/config/dtype` });
+  }
+  return cls.fromConfig(new ConfigReader(entry.config, `${entry.path}/config`, where), layerName);
+}
+
+// Shape inference and parameter count of one layer on its inputs' shapes.
+function infer(layer: Layer, entry: LayerEntry, inbound: number[], inputShapes: SymbolicShape[]): AnalysedLayer {
+  const ctx = { name: layer.name, entry };
+  if (!(layer instanceof MergeLayer) && inputShapes.length !== 1) {
+    throw new NnError('SPEC_INVALID_MODEL', `layer "${layer.name}" (index ${entry.index}) takes one input, got ${inputShapes.length}`, { layer: layer.name, index: entry.index, path: `${entry.path}/inbound_nodes` });
+  }
+  const outputShape = inLayer(ctx, () => (layer instanceof MergeLayer ? layer.computeMergedShape(inputShapes) : layer.computeOutputShape(inputShapes[0])));
+  const params = inLayer(ctx, () => layer.countParams(inputShapes[0]));
+  return { layer, entry, inbound, inputShapes, outputShape, params };
+}
+
+function checkName(given: unknown, entry: LayerEntry, path: string): string {
+  if (typeof given !== 'string' || !NAME_RE.test(given)) {
+    throw new NnError('SPEC_INVALID_LAYER_CONFIG', `layer at index ${entry.index} has an invalid name ${JSON.stringify(given)}`, { index: entry.index, path });
+  }
+  return given;
+}
+
+function analyseSequential(c: ModelConfig, opts: SpecOptions): Analysis {
+  const { entries, buildInputShape, layersPath } = c;
   const used = new Set<string>();
   const counters = new Map<string, number>();
   const nameOf = (entry: LayerEntry): string => {
     const given = entry.config.name;
     let n: string;
-    if (given !== undefined && given !== null) {
-      if (typeof given !== 'string' || !NAME_RE.test(given)) {
-        throw new NnError('SPEC_INVALID_LAYER_CONFIG', `layer at index ${entry.index} has an invalid name ${JSON.stringify(given)}`, { index: entry.index, path: `${entry.path}/config/name` });
-      }
-      n = given;
-    } else {
+    if (given !== undefined && given !== null) n = checkName(given, entry, `${entry.path}/config/name`);
+    else {
       // Keras-style deterministic names: dense, dense_1, …
       const base = snake(entry.className);
       do {
@@ -139,41 +174,121 @@ export function analyse(raw: unknown, opts: SpecOptions = {}): Analysis {
   const hasInputLayer = entries[0].className === 'InputLayer';
   const names = entries.map(nameOf);
   const inputShape = resolveInputShape(entries[0], names[0], buildInputShape, layersPath, opts);
-  const inputLayerName = hasInputLayer ? names[0] : `${names[0]}_input`;
+  const inputName = hasInputLayer ? names[0] : `${names[0]}_input`;
   let shape: (number | null)[] = [null, ...inputShape];
   const layers: AnalysedLayer[] = [];
   for (const entry of entries.slice(hasInputLayer ? 1 : 0)) {
     const layerName = names[entry.index];
-    const ctx = { name: layerName, entry };
     if (entry.className === 'InputLayer') {
       throw new NnError('SPEC_INVALID_MODEL', `layer "${layerName}" (index ${entry.index}): an InputLayer may only be the first layer`, { layer: layerName, index: entry.index, path: `${entry.path}/class_name` });
     }
-    const cls = findLayerClass(entry.className);
-    if (!cls) {
-      throw new NnError('SPEC_UNKNOWN_LAYER', `layer "${layerName}" (index ${entry.index}): unknown layer class "${entry.className}"`, { layer: layerName, index: entry.index, path: `${entry.path}/class_name` });
-    }
-    const dtype = entry.config.dtype;
-    if (dtype !== undefined && dtype !== null && dtype !== 'float32') {
-      throw new NnError('SPEC_INVALID_LAYER_CONFIG', `layer "${layerName}" (index ${entry.index}): dtype ${JSON.stringify(dtype)} is not supported (float32 only)`, { layer: layerName, index: entry.index, path: `${entry.path}/config/dtype` });
-    }
-    const reader = new ConfigReader(entry.config, `${entry.path}/config`, { layer: layerName, index: entry.index });
-    const layer = cls.fromConfig(reader, layerName);
-    const inShape = shape;
-    if (entry.index > 0) checkDeclared(entry, layerName, inShape);
-    shape = inLayer(ctx, () => layer.computeOutputShape(inShape));
-    const params = inLayer(ctx, () => layer.countParams(inShape));
-    layers.push({ layer, entry, inputShape: inShape, outputShape: shape, params });
+    const layer = createLayer(entry, layerName);
+    if (entry.index > 0) checkDeclared(entry, layerName, shape);
+    const a = infer(layer, entry, [layers.length], [shape]);
+    layers.push(a);
+    shape = a.outputShape;
   }
   if (layers.length === 0) throw new NnError('SPEC_INVALID_MODEL', 'the model has no layers after its InputLayer', { path: layersPath });
-  return { name, inputLayerName, inputShape, layers };
+  return { kind: 'sequential', name: c.name, inputs: [{ name: inputName, shape: inputShape }], layers, outputs: [layers.length] };
+}
+
+// A functional graph: InputLayers are the model inputs, every other layer is called exactly once.
+function analyseFunctional(c: ModelConfig, opts: SpecOptions): Analysis {
+  const entries = c.entries;
+  const byName = new Map<string, LayerEntry>();
+  for (const entry of entries) {
+    const name = checkName(entry.name, entry, `${entry.path}/name`);
+    if (byName.has(name)) throw new NnError('SPEC_INVALID_MODEL', `layer name "${name}" is used more than once`, { layer: name, index: entry.index, path: `${entry.path}/name` });
+    byName.set(name, entry);
+  }
+  const refs = c.inputs ?? [];
+  const inputsPath = c.layersPath.replace(/layers$/, 'input_layers');
+  const outputsPath = c.layersPath.replace(/layers$/, 'output_layers');
+  const value = new Map<string, number>(); // layer name → value index
+  const shapes: SymbolicShape[] = [];
+  const inputs: ModelInput[] = refs.map((ref, i) => {
+    const entry = byName.get(ref.layer);
+    if (!entry || entry.className !== 'InputLayer' || ref.node !== 0 || ref.tensor !== 0) {
+      throw new NnError('SPEC_INVALID_MODEL', `model input ${i} must name an InputLayer of this model, got ${JSON.stringify([ref.layer, ref.node, ref.tensor])}`, { path: `${inputsPath}/${i}` });
+    }
+    if (value.has(ref.layer)) throw new NnError('SPEC_INVALID_MODEL', `InputLayer "${ref.layer}" is listed twice as a model input`, { path: `${inputsPath}/${i}` });
+    const declared = declaredInput(entry, undefined);
+    if (!declared) throw new NnError('SPEC_INVALID_MODEL', `InputLayer "${ref.layer}" needs a batch_input_shape`, { layer: ref.layer, index: entry.index, path: `${entry.path}/config` });
+    let shape = checkDims(declared.shape, declared.path, 'input shape');
+    if (refs.length === 1 && opts.inputShape) shape = resolveInputShape(entry, ref.layer, undefined, c.layersPath, opts);
+    value.set(ref.layer, i);
+    shapes.push([null, ...shape]);
+    return { name: ref.layer, shape };
+  });
+  for (const entry of entries) {
+    if (entry.className === 'InputLayer' && !value.has(entry.name as string)) {
+      throw new NnError('SPEC_INVALID_MODEL', `InputLayer "${entry.name}" (index ${entry.index}) is not one of the model's input_layers`, { layer: entry.name, index: entry.index, path: entry.path });
+    }
+  }
+  // Keras lists layers in topological order, but the format does not promise it: resolve
+  // layers whose inputs are known until none is left (or none can be: a cycle or a dangling name).
+  let pending = entries.filter((e) => e.className !== 'InputLayer');
+  const layers: AnalysedLayer[] = [];
+  while (pending.length > 0) {
+    const next: LayerEntry[] = [];
+    for (const entry of pending) {
+      const name = entry.name as string;
+      const nodes = entry.inbound ?? [];
+      if (nodes.length !== 1) {
+        const what = nodes.length === 0 ? 'is never called (no inbound_nodes)' : `is called ${nodes.length} times; shared layers are not supported`;
+        throw new NnError('SPEC_INVALID_MODEL', `layer "${name}" (index ${entry.index}) ${what}`, { layer: name, index: entry.index, path: `${entry.path}/inbound_nodes` });
+      }
+      if (!nodes[0].every((r) => value.has(r.layer))) {
+        next.push(entry);
+        continue;
+      }
+      const inbound = nodes[0].map((r, i) => refIndex(r, value, byName, `${entry.path}/inbound_nodes/0/${i}`));
+      const a = infer(createLayer(entry, name), entry, inbound, inbound.map((v) => shapes[v]));
+      value.set(name, shapes.length);
+      shapes.push(a.outputShape);
+      layers.push(a);
+    }
+    if (next.length === pending.length) {
+      const e = next[0];
+      const missing = (e.inbound as TensorRef[][])[0].find((r) => !value.has(r.layer)) as TensorRef;
+      const why = byName.has(missing.layer) ? 'the graph has a cycle through it' : 'no layer of the model has that name';
+      throw new NnError('SPEC_INVALID_MODEL', `layer "${e.name}" (index ${e.index}) takes input from "${missing.layer}", but ${why}`, { layer: e.name, index: e.index, path: `${e.path}/inbound_nodes/0` });
+    }
+    pending = next;
+  }
+  const outputs = (c.outputs ?? []).map((r, i) => refIndex(r, value, byName, `${outputsPath}/${i}`));
+  if (outputs.some((v) => v < inputs.length)) throw new NnError('SPEC_INVALID_MODEL', 'a model output must be the output of a layer, not an InputLayer', { path: outputsPath });
+  if (layers.length === 0) throw new NnError('SPEC_INVALID_MODEL', 'the model has no layers besides its inputs', { path: c.layersPath });
+  return { kind: 'functional', name: c.name, inputs, layers, outputs };
+}
+
+// The value index of a reference; our layers have one output and are called once.
+function refIndex(r: TensorRef, value: ReadonlyMap<string, number>, byName: ReadonlyMap<string, LayerEntry>, path: string): number {
+  const v = value.get(r.layer);
+  if (v === undefined) {
+    const why = byName.has(r.layer) ? 'is not connected to the model inputs' : 'is not a layer of this model';
+    throw new NnError('SPEC_INVALID_MODEL', `"${r.layer}" ${why}`, { path });
+  }
+  if (r.node !== 0 || r.tensor !== 0) throw new NnError('SPEC_INVALID_MODEL', `reference ${JSON.stringify([r.layer, r.node, r.tensor])}: layers have one call and one output, so node and tensor index must be 0`, { path });
+  return v;
+}
+
+/** Parses and shape-checks a Sequential or functional config without allocating weights. */
+export function analyse(raw: unknown, opts: SpecOptions = {}): Analysis {
+  const c = normalizeModel(raw);
+  return c.kind === 'functional' ? analyseFunctional(c, opts) : analyseSequential(c, opts);
 }
 
 /** What inspectModel reports: per-layer output shapes (batch axis null) and parameter counts. */
 export interface ModelInfo {
+  kind: 'sequential' | 'functional';
   layers: { name: string; className: string; outputShape: (number | null)[]; params: number }[];
-  /** Per-sample input shape (no batch axis). */
+  /** Per-sample input shapes (no batch axis), in model input order. */
+  inputs: { name: string; shape: number[] }[];
+  /** Per-sample output shapes (no batch axis), named by their layer, in model output order. */
+  outputs: { name: string; shape: number[] }[];
+  /** Shortcuts for single-input, single-output models: the first input's and output's shapes. */
   inputShape: number[];
-  /** Per-sample output shape (no batch axis). */
   outputShape: number[];
   params: number;
 }
@@ -181,11 +296,22 @@ export interface ModelInfo {
 /** Parses and shape-checks a Keras model config without allocating any weights. Throws NnError. */
 export function inspectModel(modelConfig: unknown, opts: SpecOptions = {}): ModelInfo {
   const a = analyse(modelConfig, opts);
-  const last = a.layers[a.layers.length - 1].outputShape;
+  const outputs = outputsOf(a);
   return {
+    kind: a.kind,
     layers: a.layers.map((l) => ({ name: l.layer.name, className: l.layer.className, outputShape: l.outputShape, params: l.params })),
-    inputShape: a.inputShape,
-    outputShape: last.slice(1) as number[],
+    inputs: a.inputs,
+    outputs,
+    inputShape: a.inputs[0].shape,
+    outputShape: outputs[0].shape,
     params: a.layers.reduce((s, l) => s + l.params, 0),
   };
+}
+
+/** The model's outputs: layer name and per-sample shape. */
+export function outputsOf(a: Analysis): { name: string; shape: number[] }[] {
+  return a.outputs.map((v) => {
+    const l = a.layers[v - a.inputs.length];
+    return { name: l.layer.name, shape: l.outputShape.slice(1) as number[] };
+  });
 }

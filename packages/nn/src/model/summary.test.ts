@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelFromJson } from './sequential.js';
+import { modelFromJson } from './model.js';
 
 describe('summary', () => {
   it('prints the tf.keras 2.x table, BatchNormalization moving stats as non-trainable', () => {

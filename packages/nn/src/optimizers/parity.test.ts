@@ -9,7 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
-import { modelFromJson, type CompileArgs } from '../model/sequential.js';
+import { modelFromJson } from '../model/model.js';
+import type { CompileArgs } from '../model/compile.js';
 
 tf.env().set('IS_TEST', true);
 await tf.setBackend('cpu');
