@@ -51,6 +51,11 @@ describe('inspectModel', () => {
     expect(inspectModel({ class_name: 'Sequential', config: { layers: withShape } }).params).toBe(67);
   });
 
+  it('reads a Keras 2 recurrent first layer declared with input_dim and input_length', () => {
+    const spec = { class_name: 'Sequential', config: { layers: [{ class_name: 'LSTM', config: { units: 4, input_dim: 3, input_length: 7 } }] } };
+    expect(inspectModel(spec).inputShape).toEqual([7, 3]);
+  });
+
   it('contracts the last axis of rank-3 inputs and flattens in C order', () => {
     const spec = { class_name: 'Sequential', config: { layers: [
       { class_name: 'Dense', config: { units: 5, batch_input_shape: [null, 3, 4] } },

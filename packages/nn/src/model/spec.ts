@@ -58,7 +58,11 @@ function declaredInput(first: LayerEntry, buildInputShape: unknown): { shape: un
   // Embedding's input_dim is its vocabulary size; its sequence length is input_length.
   if (first.className === 'Embedding') {
     if (typeof c.input_length === 'number') return { shape: [c.input_length], path: `${p}/input_length` };
-  } else if (c.input_dim !== undefined && c.input_dim !== null) return { shape: [c.input_dim], path: `${p}/input_dim` };
+  } else if (c.input_dim !== undefined && c.input_dim !== null) {
+    // Keras 2 recurrent layers: input_length timesteps of input_dim features.
+    if (typeof c.input_length === 'number') return { shape: [c.input_length, c.input_dim], path: `${p}/input_dim` };
+    return { shape: [c.input_dim], path: `${p}/input_dim` };
+  }
   const built = Array.isArray(first.buildInputShape) ? first.buildInputShape : Array.isArray(buildInputShape) ? buildInputShape : undefined;
   if (built) return { shape: built.slice(1), path: `${first.path}/build_config/input_shape` };
   return undefined;
