@@ -3,6 +3,13 @@ import type { JobStatus } from './job.js';
 /** Logs as Keras names them: loss, accuracy, val_loss, val_accuracy, … */
 export type Logs = Record<string, number>;
 
+/** Why training ended early: an EarlyStopping callback ran out of patience. */
+export interface EarlyStop {
+  monitor: string;
+  best?: number;
+  best_epoch?: number;
+}
+
 /**
  * Events a job's stream carries, in order. Epochs are 1-based as Keras prints them
  * ("Epoch 3/5"). Every stream ends with exactly one terminal event.
@@ -19,7 +26,15 @@ export type JobEvent =
       seconds: number;
       samples_per_second: number;
     }
-  | { type: 'completed'; metrics: Logs; seconds: number }
+  | {
+      type: 'completed';
+      metrics: Logs;
+      seconds: number;
+      /** Last epoch that ran (1-based, as in epoch events); below fit.epochs when a callback stopped training. */
+      epoch?: number;
+      /** Present when EarlyStopping ended training before fit.epochs: what it watched and the best value (1-based epoch) it saw. */
+      stopped_early?: EarlyStop;
+    }
   | { type: 'failed'; error: { code: string; message: string } }
   | { type: 'cancelled'; reason?: string };
 

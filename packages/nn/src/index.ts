@@ -1,7 +1,7 @@
 export { NnError, type NnErrorCode, type NnErrorDetails } from './errors.js';
 export { inspectModel, type ModelInfo, type ModelInput, type SpecOptions } from './model/spec.js';
 export { Model, modelFromJson, type BatchResult, type HeadMetrics, type ModelData } from './model/model.js';
-export { checkCompile, resolveHeads, type CompileArgs, type HeadSpec, type KerasArg } from './model/compile.js';
+export { checkCompile, logNames, resolveHeads, type CompileArgs, type HeadSpec, type KerasArg } from './model/compile.js';
 export type { FitOptions } from './model/fit.js';
 export type { Callback, History, Logs } from './callbacks.js';
 export { fromLayersModel, toLayersModel, type FromLayersModelOptions, type LayersModelJson } from './io/layers-model.js';

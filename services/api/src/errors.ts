@@ -53,8 +53,10 @@ function describeValidation(err: FastifyError): { message: string; details: Reco
   for (const [path, names] of required) {
     if (names.size > 1) return { message: `${part}${path} must have one of: ${[...names].join(', ')}`, details: { ...details, path } };
   }
-  // Otherwise the deepest path is the most specific complaint.
-  const first = [...issues].sort((a, b) => (b.instancePath ?? '').length - (a.instancePath ?? '').length)[0];
+  // Otherwise the deepest path is the most specific complaint; at one path, a missing property
+  // ({ config } without class_name) says more than the other branches' "must be string".
+  const missing = (i: ValidationIssue): number => (/must have required propert/.test(i.message ?? '') ? 1 : 0);
+  const first = [...issues].sort((a, b) => (b.instancePath ?? '').length - (a.instancePath ?? '').length || missing(b) - missing(a))[0];
   const path = first?.instancePath ?? '';
   const what = first?.message === 'schema is false' ? 'is not a known field' : (first?.message ?? 'is invalid');
   return { message: `${part}${path} ${what}`, details: { ...details, path } };

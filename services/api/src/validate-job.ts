@@ -1,7 +1,8 @@
 import { BUILTINS, fromInline, validateBuiltinOptions } from '@trainyard/data';
-import { checkCompile, checkTargets, inspectModel } from '@trainyard/nn';
+import { checkCompile, checkTargets, createMetrics, inspectModel } from '@trainyard/nn';
 import type { JobSpec } from '@trainyard/contracts';
 import { ApiError } from './errors.js';
+import { checkFit } from './validate-fit.js';
 
 /** What the api learns about a job before enqueuing it. */
 export interface CheckedJob {
@@ -62,7 +63,6 @@ function datasetShape(ds: JobSpec['dataset']): DataShape {
  */
 export function checkJob(spec: JobSpec, limits: { maxParams: number }): CheckedJob {
   const data = datasetShape(spec.dataset);
-  const { loss } = checkCompile(spec.compile, '/compile');
   const info = under('/model', () => inspectModel(spec.model, { inputShape: data.sampleShape }));
   if (info.params > limits.maxParams) {
     throw new ApiError('SPEC_TOO_LARGE', `Model has ${info.params} parameters; the limit is ${limits.maxParams}`, {
@@ -71,6 +71,16 @@ export function checkJob(spec: JobSpec, limits: { maxParams: number }): CheckedJ
       limit: limits.maxParams,
     });
   }
+  // The schema admits Keras's multi-output forms (loss, loss_weights and metrics as lists or
+  // objects keyed by output); whether they fit this model is checkCompile's call, not the api's.
+  const heads = checkCompile(spec.compile, '/compile', info.outputs.map((o) => o.name));
+  if (heads.length !== 1) {
+    throw new ApiError('SPEC_SHAPE_MISMATCH', `The model has ${heads.length} outputs (${info.outputs.map((o) => o.name).join(', ')}) but a dataset gives one target per sample`, {
+      path: '/model',
+      outputs: info.outputs.map((o) => o.name),
+    });
+  }
+  const { loss, metrics } = heads[0]!;
   const last = info.layers[info.layers.length - 1];
   const units = info.outputShape[info.outputShape.length - 1];
   if (loss.name.endsWith('categorical_crossentropy') && data.classes !== undefined && data.targetShape.length === 0 && units !== data.classes) {
@@ -81,9 +91,14 @@ export function checkJob(spec: JobSpec, limits: { maxParams: number }): CheckedJ
     );
   }
   under('/compile/loss', () => checkTargets(loss, [1, ...info.outputShape], [1, ...data.targetShape]));
+  // Metrics meet the targets only in fit; trackers are a few small arrays, so build them here (top-k needs one-hot targets, …).
+  under('/compile/metrics', () => createMetrics(metrics, info.outputShape, data.targetShape));
   const split = spec.fit.validation_split ?? 0;
   if (split > 0 && Math.floor(data.samples * (1 - split)) < 1) {
     throw new ApiError('VALIDATION_FAILED', `validation_split ${split} leaves no training samples out of ${data.samples}`, { path: '/fit/validation_split' });
   }
+  // Rows of k > 1 targets (inline one-hot) weigh by their argmax, as Keras's class_weight does.
+  const rowWidth = data.targetShape.length === 1 && data.targetShape[0]! > 1 ? data.targetShape[0] : undefined;
+  checkFit(spec.fit, { compile: spec.compile, heads, classes: data.classes ?? rowWidth });
   return { sampleShape: data.sampleShape, classes: data.classes, params: info.params };
 }

@@ -35,7 +35,13 @@ export default async function processTrainJob(
       await pub.finish({ type: 'cancelled', reason: String(signal?.reason ?? 'cancelled') });
       return { status: 'cancelled', metrics: result.metrics };
     }
-    await pub.finish({ type: 'completed', metrics: result.metrics, seconds: result.seconds });
+    await pub.finish({
+      type: 'completed',
+      metrics: result.metrics,
+      seconds: result.seconds,
+      epoch: result.epoch,
+      ...(result.stoppedEarly && { stopped_early: result.stoppedEarly }),
+    });
     return { status: 'succeeded', metrics: result.metrics };
   } catch (err) {
     if (isUserError(err)) {

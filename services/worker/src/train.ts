@@ -1,6 +1,6 @@
 import { tensor, type Tensor } from '@trainyard/tensor';
-import { modelFromJson, type Logs } from '@trainyard/nn';
-import { BATCH_EVENT_INTERVAL_MS, type JobEvent, type JobSpec } from '@trainyard/contracts';
+import { callbackFromConfig, EarlyStopping, modelFromJson, type Callback, type Logs } from '@trainyard/nn';
+import { BATCH_EVENT_INTERVAL_MS, type EarlyStop, type JobEvent, type JobSpec } from '@trainyard/contracts';
 import type { Dataset, NdArray } from '@trainyard/data';
 import { TrainingError } from './errors.js';
 
@@ -11,6 +11,10 @@ export interface TrainResult {
   seconds: number;
   /** True when the signal stopped training before the last epoch. */
   aborted: boolean;
+  /** Last epoch that ran, 1-based (fit.epochs unless a callback or the signal stopped training). */
+  epoch: number;
+  /** Set when an EarlyStopping callback ended training early. */
+  stoppedEarly?: EarlyStop;
 }
 
 const toTensor = (a: NdArray): Tensor => tensor(a.data, a.shape);
@@ -34,6 +38,9 @@ export async function train(spec: JobSpec, data: Dataset, emit: (e: Progress) =>
   const y = toTensor(data.y);
   const model = modelFromJson(spec.model, { seed: spec.seed ?? 0, inputShape: data.x.shape.slice(1) });
   model.compile(spec.compile);
+  // User callbacks run before ours, as Keras runs them before History: what they add to the logs
+  // (ReduceLROnPlateau's learning_rate) reaches the epoch events. The api has checked their configs.
+  const userCallbacks = (spec.fit.callbacks ?? []).map((c, i) => callbackFromConfig(c, {}, `/fit/callbacks/${i}`));
 
   const samples = data.x.shape[0] ?? 0;
   const split = spec.fit.validation_split ?? 0;
@@ -41,14 +48,16 @@ export async function train(spec: JobSpec, data: Dataset, emit: (e: Progress) =>
   const batchSize = spec.fit.batch_size ?? 32;
   const batches = Math.ceil(trainSamples / batchSize);
   const epochs = spec.fit.epochs;
+  const initialEpoch = spec.fit.initial_epoch ?? 0;
   await emit({
     type: 'log',
     level: 'info',
-    message: `${data.name}: ${samples} samples of shape [${data.x.shape.slice(1).join(', ')}]; model has ${model.countParams()} parameters; ${epochs} epochs of ${batches} batches`,
+    message: `${data.name}: ${samples} samples of shape [${data.x.shape.slice(1).join(', ')}]; model has ${model.countParams()} parameters; ${epochs - initialEpoch} epochs of ${batches} batches${initialEpoch ? ` from epoch ${initialEpoch + 1}` : ''}`,
   });
 
   let epochStart = performance.now();
-  let currentEpoch = 1;
+  let currentEpoch = initialEpoch + 1;
+  let lastEpoch = initialEpoch;
   let lastBatchEvent = 0;
   let lastLogs: Logs = {};
   const history = await model.fit(x, y, {
@@ -58,7 +67,10 @@ export async function train(spec: JobSpec, data: Dataset, emit: (e: Progress) =>
     shuffle: spec.fit.shuffle ?? true,
     seed: spec.seed ?? 0,
     signal,
+    initialEpoch,
+    ...(spec.fit.class_weight && { classWeight: classWeights(spec.fit.class_weight) }),
     callbacks: [
+      ...userCallbacks,
       {
         onEpochBegin: (epoch) => {
           currentEpoch = epoch + 1;
@@ -76,6 +88,7 @@ export async function train(spec: JobSpec, data: Dataset, emit: (e: Progress) =>
           const seconds = (performance.now() - epochStart) / 1000;
           assertFinite(logs, `after epoch ${epoch + 1}`);
           lastLogs = logs;
+          lastEpoch = epoch + 1;
           await emit({
             type: 'epoch',
             epoch: epoch + 1,
@@ -90,12 +103,26 @@ export async function train(spec: JobSpec, data: Dataset, emit: (e: Progress) =>
   });
 
   const metrics: Logs = { ...lastLogs };
-  const aborted = signal?.aborted === true || history.epoch.length < epochs;
+  // Fewer epochs than asked is not an abort: EarlyStopping ends a job that completes normally.
+  const aborted = signal?.aborted === true || history.aborted === true;
   if (data.test && !aborted) {
     const test = model.evaluate(toTensor(data.test.x), toTensor(data.test.y), { batchSize: 1024 });
     for (const [name, value] of Object.entries(test)) metrics[`test_${name}`] = value;
   }
-  return { metrics, seconds: round((performance.now() - started) / 1000, 3), aborted };
+  const stoppedEarly = aborted ? undefined : earlyStop(userCallbacks);
+  return { metrics, seconds: round((performance.now() - started) / 1000, 3), aborted, epoch: lastEpoch, ...(stoppedEarly && { stoppedEarly }) };
+}
+
+/** Keras class_weight keys are class indices; JSON object keys are strings. */
+function classWeights(given: Record<string, number>): Record<number, number> {
+  return Object.fromEntries(Object.entries(given).map(([k, w]) => [Number(k), w]));
+}
+
+/** What the first EarlyStopping that stopped training watched, with its best epoch 1-based. */
+function earlyStop(callbacks: Callback[]): EarlyStop | undefined {
+  const es = callbacks.find((c): c is EarlyStopping => c instanceof EarlyStopping && c.stoppedEpoch > 0);
+  if (!es) return undefined;
+  return { monitor: es.monitor, ...(es.best !== undefined && { best: es.best, best_epoch: es.bestEpoch + 1 }) };
 }
 
 function round(v: number, digits: number): number {

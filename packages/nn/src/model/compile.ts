@@ -82,6 +82,12 @@ export function resolveHeads(c: CompileArgs, outputs: readonly string[], path = 
   });
 }
 
+/** Keras's log names for these heads: loss, `<output>_loss` per output when there are several, then each metric under its output's prefix. */
+export function logNames(heads: readonly HeadSpec[]): string[] {
+  const perHead = heads.length > 1 ? heads.map((h) => `${h.prefix}loss`) : [];
+  return ['loss', ...perHead, ...heads.flatMap((h) => h.metrics.map((m) => h.prefix + m.name))];
+}
+
 /**
  * Checks compile arguments without building the model (no weights, no optimizer state), so a
  * service can refuse an unknown optimizer, loss or metric before queuing. `outputs` are the

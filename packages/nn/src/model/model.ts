@@ -11,7 +11,7 @@ import { createMetrics, type Metric } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { parseOptimizer } from '../optimizers/registry.js';
 import { isRegularized } from '../regularizers.js';
-import { resolveHeads, type CompileArgs, type HeadSpec } from './compile.js';
+import { logNames, resolveHeads, type CompileArgs, type HeadSpec } from './compile.js';
 import { checkBatchSize, sliceRows } from './data.js';
 import { fitModel, type FitOptions } from './fit.js';
 import { sampleWeights } from './sample-weights.js';
@@ -104,9 +104,7 @@ export class Model {
 
   /** Log names in order, e.g. ['loss', 'accuracy'], or for two outputs ['loss', 'a_loss', 'b_loss', 'a_accuracy', …]. */
   get metricsNames(): string[] {
-    const heads = this.compiled?.heads ?? [];
-    const perHead = heads.length > 1 ? heads.map((h) => `${h.prefix}loss`) : [];
-    return ['loss', ...perHead, ...heads.flatMap((h) => h.metrics.map((m) => h.prefix + m.name))];
+    return logNames(this.compiled?.heads ?? []);
   }
 
   /** The compiled optimizer (for checkpointing its state), or null before compile. */

@@ -26,7 +26,9 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Stream a job's events (SSE)",
         description:
           'Server-sent events: status, log, batch (at most ~4 per second), epoch, then exactly one terminal event ' +
-          '(completed, failed or cancelled), after which the server ends the stream. Each event id is the Redis Stream ' +
+          '(completed, failed or cancelled), after which the server ends the stream. `completed` carries the final metrics, ' +
+          'the last epoch that ran (`epoch`) and, when an EarlyStopping callback ended training before fit.epochs, ' +
+          '`stopped_early: { monitor, best, best_epoch }`. Each event id is the Redis Stream ' +
           'entry id; reconnect with the Last-Event-ID header (or ?last_event_id=) to receive exactly what was missed. ' +
           'A ": ping" comment arrives every 15 s.',
         tags: ['jobs'],

@@ -17,7 +17,10 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Takes a Keras model config, compile and fit arguments, a dataset and a seed. The model is built against ' +
           "the dataset's shapes before the job is queued, so a spec that cannot train is refused here with a 400 " +
-          'naming the field, the layer and the shapes.',
+          'naming the field, the layer and the shapes. compile and fit take the Keras options the engine trains with: ' +
+          'metric objects (AUC, Precision, Recall, TopKCategoricalAccuracy, …), learning-rate schedules and gradient ' +
+          'clipping in the optimizer config, class_weight, initial_epoch, and callbacks (EarlyStopping, ' +
+          'ReduceLROnPlateau, TerminateOnNaN), each checked before queuing — a callback also against the values the job logs.',
         tags: ['jobs'],
         body: JobSpec,
         response: { 201: JobCreated, 400: ErrorEnvelope, 503: ErrorEnvelope },
