@@ -1,11 +1,14 @@
 // Kernel throughput, ours against TensorFlow.js (cpu and wasm backends) in the same process:
 // GEMM in its three training variants and the two conv layers of a Fashion-MNIST CNN in their
-// three passes. Prints one JSON line per measurement. Run: pnpm bench kernels
+// three passes. Ours is measured through `gemm` (`kernel`: the WebAssembly SIMD kernel when it is
+// built, see gemmEngine) and, for GEMM, also through the TypeScript reference kernel.
+// Prints one JSON line per measurement. Run: pnpm bench kernels
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { gemmNN, gemmNT, gemmTN } from '../packages/tensor/src/index.js';
+import { gemmEngine, gemmNN, gemmNT, gemmTN } from '../packages/tensor/src/index.js';
+import { gemmTs } from '../packages/tensor/src/kernels/gemm.js';
 import { conv2dFilterGrad, conv2dForward, conv2dInputGrad } from '../packages/tensor/src/kernels/conv.js';
 import { windowGeometry } from '../packages/tensor/src/kernels/conv-geometry.js';
 
@@ -13,7 +16,7 @@ tf.env().set('IS_TEST', true); // silences the "install tfjs-node" banner
 const require = createRequire(import.meta.url);
 setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
 
-const MATMUL_SIZES = [256, 512, 1024];
+const MATMUL_SIZES = [128, 256, 512, 1024];
 const CPU_MATMUL_SIZES = [256, 512]; // the cpu backend needs seconds per 1024 product
 // Batch 64 of conv32(3×3, same) on 28×28×1 and conv64(3×3, same) on the pooled 14×14×32.
 type Shape4 = [number, number, number, number];
@@ -65,13 +68,18 @@ function tfCall(make: () => tf.Tensor): () => void {
 
 function matmulOurs(): void {
   const variants = { nn: gemmNN, tn: gemmTN, nt: gemmNT } as const;
+  const flags = { nn: [false, false], tn: [true, false], nt: [false, true] } as const;
   for (const size of MATMUL_SIZES) {
     const a = random(size * size);
     const b = random(size * size);
     const c = new Float32Array(size * size);
     for (const [variant, fn] of Object.entries(variants)) {
       const s = secondsPerCall(() => fn(size, size, size, a, b, c));
-      emit({ bench: 'matmul', variant, size, engine: 'trainyard', gflops: gflops(2 * size ** 3, s) });
+      emit({ bench: 'matmul', variant, size, engine: 'trainyard', kernel: gemmEngine, gflops: gflops(2 * size ** 3, s) });
+      if (gemmEngine === 'typescript') continue;
+      const [ta, tb] = flags[variant as keyof typeof flags];
+      const ts = secondsPerCall(() => gemmTs(ta, tb, size, size, size, a, 0, b, 0, c, 0, false));
+      emit({ bench: 'matmul', variant, size, engine: 'trainyard', kernel: 'typescript', gflops: gflops(2 * size ** 3, ts) });
     }
   }
 }
@@ -106,7 +114,7 @@ function convOurs(): void {
       'filter-grad': () => conv2dFilterGrad(x, dy, g, outC),
     };
     for (const [pass, fn] of Object.entries(passes)) {
-      emit({ bench: 'conv2d', pass, shape: layer.shape, engine: 'trainyard', gflops: gflops(convFlops(layer.x, layer.w), secondsPerCall(fn)) });
+      emit({ bench: 'conv2d', pass, shape: layer.shape, engine: 'trainyard', kernel: gemmEngine, gflops: gflops(convFlops(layer.x, layer.w), secondsPerCall(fn)) });
     }
   }
 }

@@ -2,7 +2,7 @@
 // before anything is installed.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,18 @@ export function ensureInstalled() {
 
 /** Compiles every package (incremental: a no-op when nothing changed). */
 export function build() {
+  // tsc does not compile the tensor package's AssemblyScript kernels; asc does, when they changed.
+  // (The lockfile stands for the compiler's version: files inside node_modules keep npm's 1985 mtimes.)
+  const tensor = join(ROOT, 'packages/tensor');
+  const sources = ['pnpm-lock.yaml', 'packages/tensor/asconfig.json', ...readdirSync(join(tensor, 'assembly')).map((f) => `packages/tensor/assembly/${f}`)];
+  if (!newerThan(join(tensor, 'wasm/gemm.wasm'), sources.map((f) => join(ROOT, f)))) {
+    run(process.execPath, [join(tensor, 'node_modules/assemblyscript/bin/asc.js'), '--config', 'asconfig.json'], { cwd: tensor });
+  }
   run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
+}
+
+function newerThan(file, sources) {
+  return existsSync(file) && sources.every((s) => statSync(s).mtimeMs <= statSync(file).mtimeMs);
 }
 
 /** Runs a workspace binary from the root (tsc, vitest). */

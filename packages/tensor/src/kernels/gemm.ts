@@ -1,4 +1,6 @@
-// Cache-blocked single-precision GEMM in pure TypeScript (GotoBLAS loop order).
+// Single-precision GEMM: `gemm` dispatches to the WebAssembly SIMD kernel (gemm-wasm.ts, built from
+// ../../assembly/gemm.ts) when it loaded, and otherwise to `gemmTs` below, the cache-blocked
+// pure-TypeScript kernel (GotoBLAS loop order) that also serves as the reference in tests.
 //
 // C[m,n] (+)= op(A)[m,k] · op(B)[k,n], row-major. The three training variants differ only in how
 // panels are packed, so one register-blocked micro-kernel serves all of them:
@@ -7,6 +9,36 @@
 //   nt: A stored [m,k], B stored [n,k]   (input gradient G·Wᵀ)
 // Packed panels are Float64Array: the micro-kernel then loads doubles directly, avoiding a
 // float32→float64 conversion per load in its inner loop (V8 computes in doubles anyway).
+
+import { gemmWasm } from './gemm-wasm.js';
+
+/** Which kernel `gemm` runs: 'wasm-simd' unless the module is missing, unsupported or overridden. */
+export const gemmEngine: 'wasm-simd' | 'typescript' = gemmWasm ? 'wasm-simd' : 'typescript';
+
+/**
+ * General matrix multiply: c[cOff..] (+)= op(a)·op(b). `transA` means `a` is stored [k,m],
+ * `transB` means `b` is stored [n,k]. With `accumulate` false, C is overwritten.
+ */
+export function gemm(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  cOff: number,
+  accumulate: boolean,
+): void {
+  // No size threshold, although TypeScript wins below about 8×8×8 (0.1 µs against 0.4 µs for 4×4×4):
+  // the kernels round differently, and a row of C must not depend on how many rows came with it
+  // (predicting in batches must equal predicting at once).
+  if (gemmWasm) gemmWasm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+  else gemmTs(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+}
 
 const MR = 4;
 const NR = 4;
@@ -17,11 +49,8 @@ const NC = 2048;
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
 
-/**
- * General matrix multiply: c[cOff..] (+)= op(a)·op(b). `transA` means `a` is stored [k,m],
- * `transB` means `b` is stored [n,k]. With `accumulate` false, C is overwritten.
- */
-export function gemm(
+/** The pure-TypeScript kernel behind `gemm`: the fallback, and the reference in tests. */
+export function gemmTs(
   transA: boolean,
   transB: boolean,
   m: number,
