@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng, Tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
 import { NnError } from '../errors.js';
+import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { fromLayersModel, toLayersModel, type LayersModelJson } from '../io/layers-model.js';
 import { modelFromJson } from './model.js';
 import { inspectModel } from './spec.js';
@@ -40,6 +41,13 @@ const TWO_HEADS = functional(
   ],
   ['out_reg', 'out_cls'],
 );
+
+/** The same graph with a wider trunk: a different model. */
+const widerTrunk = (spec: Record<string, unknown>): Record<string, unknown> => {
+  const copy = structuredClone(spec) as { config: { layers: { config: Record<string, unknown> }[] } };
+  copy.config.layers[3].config.units = 17;
+  return copy;
+};
 
 const uniform = (shape: number[], rng: Rng, lo = -1, hi = 1): Tensor => new Tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(lo, hi)), shape);
 
@@ -243,6 +251,28 @@ describe('functional Model', () => {
     const ourWeights = ours.getWeights();
     expect(ourWeights).toHaveLength(theirWeights.length);
     ourWeights.forEach((w, i) => expect(maxAbsDiff(w.data, theirWeights[i])).toBeLessThanOrEqual(1e-5));
+  });
+
+  it('resumes from a checkpoint exactly: 2 + 2 epochs equal 4 uninterrupted, history included', async () => {
+    const d = twoHeadData(96, 6);
+    const compile = { optimizer: 'adam', loss: ['mse', 'sparse_categorical_crossentropy'], loss_weights: [0.3, 1], metrics: { out_cls: ['accuracy'] } };
+    const opts = { batchSize: 16, validationSplit: 0.25 };
+    const full = modelFromJson(TWO_HEADS, { seed: 2 });
+    full.compile(compile);
+    const fullHistory = await full.fit([d.a, d.b], [d.reg, d.cls], { ...opts, epochs: 4 });
+    const first = modelFromJson(TWO_HEADS, { seed: 2 });
+    first.compile(compile);
+    const h1 = await first.fit([d.a, d.b], [d.reg, d.cls], { ...opts, epochs: 2 });
+    const ckpt = saveCheckpoint(first, { epoch: 2, history: h1 });
+    const resumed = modelFromJson(TWO_HEADS, { seed: 77 });
+    resumed.compile(compile);
+    const state = loadCheckpoint(resumed, { json: JSON.stringify(ckpt.json), bin: ckpt.bin });
+    const h2 = await resumed.fit([d.a, d.b], [d.reg, d.cls], { ...opts, epochs: 4, initialEpoch: state.epoch, seed: state.rngSeed });
+    expect(resumed.getWeights().map((w) => Array.from(w.data))).toEqual(full.getWeights().map((w) => Array.from(w.data)));
+    for (const k of Object.keys(fullHistory.history)) expect([...state.history.history[k], ...h2.history[k]]).toEqual(fullHistory.history[k]);
+    // A checkpoint of another graph is refused.
+    const other = modelFromJson(widerTrunk(TWO_HEADS), { seed: 1 });
+    expect(() => loadCheckpoint(other, ckpt, { weightsOnly: true })).toThrow(NnError);
   });
 
   it('round-trips its own JSON', () => {
