@@ -1,4 +1,4 @@
-import { add, conv2d, formatShape, Tensor, type Rng } from '@trainyard/tensor';
+import { conv2d, formatShape, Tensor, type Rng } from '@trainyard/tensor';
 import { ACTIVATIONS, activationName } from '../activations.js';
 import type { ConfigReader, JsonObject } from '../config/reader.js';
 import { initialize, readInitializer, serializeInitializer, type InitializerSpec } from '../initializers.js';
@@ -77,8 +77,8 @@ export class Conv2D extends Layer {
 
   override call(x: Tensor, _args: CallArgs): Tensor {
     const [kernel, bias] = this.weights;
-    let y = conv2d(x, kernel, { strides: this.strides, padding: this.padding, dilations: this.dilationRate });
-    if (bias) y = add(y, bias);
+    // The op adds the bias itself (in place), which saves a full-size intermediate per step.
+    const y = conv2d(x, kernel, { strides: this.strides, padding: this.padding, dilations: this.dilationRate, bias });
     return ACTIVATIONS[this.activation](y);
   }
 

@@ -1,6 +1,7 @@
 import { TensorError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import type { BackwardFn, Tensor } from '../tensor.js';
+import { isGradBuffer, recycleGradBuffer } from './grad-pool.js';
 
 let gradEnabled = true;
 
@@ -61,6 +62,14 @@ function topoOrder(root: Tensor): Tensor[] {
   return order;
 }
 
+// Whether `g`'s buffer is still reachable after its node's backward: passed on to a parent (add
+// and reshape hand their gradient through) or held as another node's pending gradient.
+function isShared(g: Float32Array, parentGrads: readonly (Float32Array | null)[], grads: ReadonlyMap<Tensor, Float32Array>): boolean {
+  for (const pg of parentGrads) if (pg && pg.buffer === g.buffer) return true;
+  for (const other of grads.values()) if (other.buffer === g.buffer) return true;
+  return false;
+}
+
 /** Reverse-mode autodiff from `root`; gradients accumulate into leaf `.grad`, then the graph is freed. */
 export function runBackward(root: Tensor, seed?: Tensor): void {
   if (!root.requiresGrad) {
@@ -112,6 +121,7 @@ export function runBackward(root: Tensor, seed?: Tensor): void {
         grads.set(p, sum);
       }
     }
+    if (isGradBuffer(g) && !isShared(g, parentGrads, grads)) recycleGradBuffer(g);
   }
   for (const node of order) node._release();
 }

@@ -5,6 +5,7 @@
 // with rows = batch·outH·outW and K = kH·kW·inC. The column matrix's row (n, oy, ox) holds the
 // receptive field in (ky, kx, c) order, which is exactly the row-major layout of an HWIO filter
 // seen as [K, outC], and Y in (n, oy, ox, c) order is already NHWC: no transposes anywhere.
+import { gradBuffer } from '../autograd/grad-pool.js';
 import { gemm } from './gemm.js';
 import type { WindowGeometry } from './conv-geometry.js';
 
@@ -12,6 +13,7 @@ import type { WindowGeometry } from './conv-geometry.js';
 // (16 MB): large batches then cost no more memory than small ones.
 const COL_LIMIT = 1 << 22;
 let scratch = new Float32Array(0);
+const SET_MIN = 32;
 
 function scratchFor(size: number): Float32Array {
   if (scratch.length < size) scratch = new Float32Array(size);
@@ -35,6 +37,9 @@ function forEachChunk(g: WindowGeometry, fn: (n0: number, count: number, col: Fl
 export function im2col(x: Float32Array, g: WindowGeometry, n0: number, count: number, col: Float32Array): void {
   const { inH, inW, inC, outH, outW, kH, kW, strideH, strideW, dilH, dilW, padTop, padLeft } = g;
   const rowLen = kW * inC;
+  // A long run is copied with set() (a memcpy, about twice as fast at 96 values); for short
+  // runs (inC = 1) the subarray it needs costs more than the loop.
+  const copyBySet = rowLen >= SET_MIN;
   let d = 0;
   for (let n = n0; n < n0 + count; n++) {
     const img = n * inH * inW * inC;
@@ -52,6 +57,12 @@ export function im2col(x: Float32Array, g: WindowGeometry, n0: number, count: nu
             continue;
           }
           const row = img + iy * inW * inC;
+          if (wholeRow && copyBySet) {
+            const s = row + ix0 * inC;
+            col.set(x.subarray(s, s + rowLen), d);
+            d += rowLen;
+            continue;
+          }
           if (wholeRow) {
             let s = row + ix0 * inC;
             for (let e = d + rowLen; d < e; d++) col[d] = x[s++];
@@ -131,7 +142,7 @@ export function conv2dForward(x: Float32Array, w: Float32Array, g: WindowGeometr
 export function conv2dInputGrad(dy: Float32Array, w: Float32Array, g: WindowGeometry, outC: number): Float32Array {
   const pix = g.outH * g.outW;
   const K = g.kH * g.kW * g.inC;
-  const dx = new Float32Array(g.batch * g.inH * g.inW * g.inC);
+  const dx = gradBuffer(g.batch * g.inH * g.inW * g.inC);
   if (isPointwise(g)) {
     gemm(false, true, g.batch * pix, K, outC, dy, 0, w, 0, dx, 0, false);
     return dx;

@@ -1,6 +1,7 @@
 // Max and average pooling over NHWC data. Windows are clipped to the image, so `same` padding
 // never contributes: max ignores padded cells and the average divides by the real cell count
 // (TF semantics, keras-formats.md §2.3). Loops run channels innermost, where NHWC is contiguous.
+import { gradBuffer } from '../autograd/grad-pool.js';
 import type { WindowGeometry } from './conv-geometry.js';
 
 // Visits each output pixel with the clipped input window [y0, y1) × [x0, x1).
@@ -22,37 +23,51 @@ function forEachWindow(g: WindowGeometry, fn: (n: number, out: number, y0: numbe
 
 /** Max pooling; also returns, per output value, the flat input index of its (first) maximum. */
 export function maxPoolForward(x: Float32Array, g: WindowGeometry): { y: Float32Array; argmax: Int32Array } {
-  const C = g.inC;
-  const size = g.batch * g.outH * g.outW * C;
+  const { batch, inH, inW, inC: C, outH, outW, strideH, strideW, kH, kW, padTop, padLeft } = g;
+  const size = batch * outH * outW * C;
   const y = new Float32Array(size);
   const argmax = new Int32Array(size);
-  forEachWindow(g, (n, out, y0, y1, x0, x1) => {
-    // The window's first cell seeds the maximum, so an all -Infinity window still has an argmax.
-    const first = ((n * g.inH + y0) * g.inW + x0) * C;
-    for (let c = 0; c < C; c++) {
-      y[out + c] = x[first + c];
-      argmax[out + c] = first + c;
-    }
-    for (let iy = y0; iy < y1; iy++) {
-      for (let ix = x0; ix < x1; ix++) {
-        const src = ((n * g.inH + iy) * g.inW + ix) * C;
+  const rowStride = inW * C;
+  // Written out rather than through forEachWindow: its per-pixel callback and the read-modify-write
+  // of y[out + c] per window cell cost more than the comparisons. Each channel's running maximum
+  // stays in a local while the (small) window is scanned.
+  let out = 0;
+  for (let n = 0; n < batch; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const ys = oy * strideH - padTop;
+      const y0 = Math.max(ys, 0);
+      const y1 = Math.min(ys + kH, inH);
+      for (let ox = 0; ox < outW; ox++, out += C) {
+        const xs = ox * strideW - padLeft;
+        const x0 = Math.max(xs, 0);
+        const x1 = Math.min(xs + kW, inW);
+        // The window's first cell seeds the maximum, so an all -Infinity window still has an argmax.
+        const first = ((n * inH + y0) * inW + x0) * C;
         for (let c = 0; c < C; c++) {
-          const v = x[src + c];
-          // `>` keeps the first maximum in window order, as TF's cpu backend does; NaN wins so it propagates.
-          if (v > y[out + c] || (v !== v && y[out + c] === y[out + c])) {
-            y[out + c] = v;
-            argmax[out + c] = src + c;
+          let best = x[first + c];
+          let at = first + c;
+          for (let iy = y0; iy < y1; iy++) {
+            for (let src = first + (iy - y0) * rowStride + c, e = src + (x1 - x0) * C; src < e; src += C) {
+              const v = x[src];
+              // `>` keeps the first maximum in window order, as TF's cpu backend does; NaN wins so it propagates.
+              if (v > best || (v !== v && best === best)) {
+                best = v;
+                at = src;
+              }
+            }
           }
+          y[out + c] = best;
+          argmax[out + c] = at;
         }
       }
     }
-  });
+  }
   return { y, argmax };
 }
 
 /** Routes each output gradient to the input position that was the maximum. */
 export function maxPoolBackward(dy: Float32Array, argmax: Int32Array, inSize: number): Float32Array {
-  const dx = new Float32Array(inSize);
+  const dx = gradBuffer(inSize);
   for (let i = 0; i < dy.length; i++) dx[argmax[i]] += dy[i];
   return dx;
 }

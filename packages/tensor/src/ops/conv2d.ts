@@ -2,6 +2,7 @@ import { record } from '../autograd/engine.js';
 import { TensorError } from '../errors.js';
 import { windowGeometry, type Pair, type Padding } from '../kernels/conv-geometry.js';
 import { conv2dFilterGrad, conv2dForward, conv2dInputGrad } from '../kernels/conv.js';
+import { sumToShape } from '../kernels/reduce.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { contiguousData } from './util.js';
@@ -11,6 +12,8 @@ export interface Conv2dOptions {
   strides?: Pair;
   padding?: Padding;
   dilations?: Pair;
+  /** [out] added to every output pixel; the same values and gradients as `add(conv2d(x, w), bias)`. */
+  bias?: Tensor;
 }
 
 /**
@@ -26,11 +29,24 @@ export function conv2d(x: Tensor, filter: Tensor, opts: Conv2dOptions = {}): Ten
   if (g.inC !== inC) {
     throw new TensorError('TENSOR_SHAPE_MISMATCH', `conv2d input ${formatShape(x.shape)} has ${g.inC} channels but filter ${formatShape(filter.shape)} expects ${inC}`);
   }
+  const bias = opts.bias;
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== outC)) {
+    throw new TensorError('TENSOR_SHAPE_MISMATCH', `conv2d bias ${formatShape(bias.shape)} does not match ${outC} output channels`);
+  }
   const xd = contiguousData(x);
   const wd = contiguousData(filter);
-  const out = new Tensor(conv2dForward(xd, wd, g, outC), [g.batch, g.outH, g.outW, outC]);
-  return record(out, 'conv2d', [x, filter], (dy) => [
+  const yd = conv2dForward(xd, wd, g, outC);
+  // The bias is added in place into the fresh output: a separate add allocated (and page-faulted
+  // in) another full-size activation per layer and step. Each value rounds once, as add does.
+  if (bias) {
+    const bd = contiguousData(bias);
+    for (let o = 0; o < yd.length; o += outC) for (let c = 0; c < outC; c++) yd[o + c] += bd[c];
+  }
+  const shape = [g.batch, g.outH, g.outW, outC];
+  const out = new Tensor(yd, shape);
+  return record(out, 'conv2d', bias ? [x, filter, bias] : [x, filter], (dy) => [
     x.requiresGrad ? conv2dInputGrad(dy, wd, g, outC) : null,
     filter.requiresGrad ? conv2dFilterGrad(xd, dy, g, outC) : null,
+    bias?.requiresGrad ? sumToShape(dy, shape, bias.shape) : null,
   ]);
 }

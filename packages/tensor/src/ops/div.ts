@@ -1,11 +1,10 @@
 import { record } from '../autograd/engine.js';
-import { mapBinary } from '../kernels/elementwise.js';
+import { Arith, arith, mapBinary } from '../kernels/elementwise.js';
 import { sumToShape } from '../kernels/reduce.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { asTensor, contiguousData, type TensorLike } from './util.js';
 
-const DIV = (x: number, y: number): number => x / y;
 const NEG_MUL = (x: number, y: number): number => -x * y;
 
 /** a / b element-wise with broadcasting. */
@@ -15,12 +14,12 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   const xd = contiguousData(x);
   const yd = contiguousData(y);
   const shape = broadcastShapes(x.shape, y.shape);
-  const out = new Tensor(mapBinary(xd, x.shape, yd, y.shape, shape, DIV), shape);
+  const out = new Tensor(arith(Arith.Div, xd, x.shape, yd, y.shape, shape), shape);
   // d(x/y)/dy = −(x/y)/y = −out/y.
   return record(out, 'div', [x, y], (g) => [
-    x.requiresGrad ? sumToShape(mapBinary(g, shape, yd, y.shape, shape, DIV), shape, x.shape) : null,
+    x.requiresGrad ? sumToShape(arith(Arith.Div, g, shape, yd, y.shape, shape), shape, x.shape) : null,
     y.requiresGrad
-      ? sumToShape(mapBinary(mapBinary(g, shape, out.data, shape, shape, NEG_MUL), shape, yd, y.shape, shape, DIV), shape, y.shape)
+      ? sumToShape(arith(Arith.Div, mapBinary(g, shape, out.data, shape, shape, NEG_MUL), shape, yd, y.shape, shape), shape, y.shape)
       : null,
   ]);
 }

@@ -1,11 +1,9 @@
 import { record } from '../autograd/engine.js';
-import { mapBinary } from '../kernels/elementwise.js';
+import { Arith, arith } from '../kernels/elementwise.js';
 import { sumToShape } from '../kernels/reduce.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { asTensor, contiguousData, type TensorLike } from './util.js';
-
-const MUL = (x: number, y: number): number => x * y;
 
 /** a · b element-wise with broadcasting. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
@@ -14,9 +12,9 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   const xd = contiguousData(x);
   const yd = contiguousData(y);
   const shape = broadcastShapes(x.shape, y.shape);
-  const out = new Tensor(mapBinary(xd, x.shape, yd, y.shape, shape, MUL), shape);
+  const out = new Tensor(arith(Arith.Mul, xd, x.shape, yd, y.shape, shape), shape);
   return record(out, 'mul', [x, y], (g) => [
-    x.requiresGrad ? sumToShape(mapBinary(g, shape, yd, y.shape, shape, MUL), shape, x.shape) : null,
-    y.requiresGrad ? sumToShape(mapBinary(g, shape, xd, x.shape, shape, MUL), shape, y.shape) : null,
+    x.requiresGrad ? sumToShape(arith(Arith.Mul, g, shape, yd, y.shape, shape), shape, x.shape) : null,
+    y.requiresGrad ? sumToShape(arith(Arith.Mul, g, shape, xd, x.shape, shape), shape, y.shape) : null,
   ]);
 }

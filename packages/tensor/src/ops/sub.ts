@@ -1,11 +1,10 @@
 import { record } from '../autograd/engine.js';
-import { mapBinary, mapUnary } from '../kernels/elementwise.js';
+import { Arith, arith, mapUnary } from '../kernels/elementwise.js';
 import { sumToShape } from '../kernels/reduce.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { asTensor, contiguousData, type TensorLike } from './util.js';
 
-const SUB = (x: number, y: number): number => x - y;
 const NEG = (x: number): number => -x;
 
 /** a − b with broadcasting. */
@@ -15,7 +14,7 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
   const xd = contiguousData(x);
   const yd = contiguousData(y);
   const shape = broadcastShapes(x.shape, y.shape);
-  const out = new Tensor(mapBinary(xd, x.shape, yd, y.shape, shape, SUB), shape);
+  const out = new Tensor(arith(Arith.Sub, xd, x.shape, yd, y.shape, shape), shape);
   return record(out, 'sub', [x, y], (g) => [
     x.requiresGrad ? sumToShape(g, shape, x.shape) : null,
     y.requiresGrad ? sumToShape(mapUnary(g, NEG), shape, y.shape) : null,
