@@ -34,17 +34,34 @@ export class Adam extends Optimizer {
     this.alpha = (this.lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
   }
 
+  // The hottest loop of an MLP step. Values read back after a store go through Math.fround, as the
+  // Float32Array would return them, so results equal the plain `m[j] += …` form bit for bit.
   protected override update(i: number, w: Float32Array, g: Float32Array): void {
     const m = this.slots[0][i];
     const v = this.slots[1][i];
-    const vhat = this.amsgrad ? this.slots[2][i] : v;
-    const { beta1, beta2, epsilon, alpha } = this;
+    const { epsilon, alpha } = this;
+    const b1 = 1 - this.beta1;
+    const b2 = 1 - this.beta2;
+    if (this.amsgrad) {
+      const vhat = this.slots[2][i];
+      for (let j = 0; j < w.length; j++) {
+        const gj = g[j];
+        const mj = Math.fround(m[j] + b1 * (gj - m[j]));
+        const vj = Math.fround(v[j] + b2 * (gj * gj - v[j]));
+        m[j] = mj;
+        v[j] = vj;
+        if (vj > vhat[j]) vhat[j] = vj;
+        w[j] -= (alpha * mj) / (Math.sqrt(vhat[j]) + epsilon);
+      }
+      return;
+    }
     for (let j = 0; j < w.length; j++) {
       const gj = g[j];
-      m[j] += (1 - beta1) * (gj - m[j]);
-      v[j] += (1 - beta2) * (gj * gj - v[j]);
-      if (vhat !== v && v[j] > vhat[j]) vhat[j] = v[j];
-      w[j] -= (alpha * m[j]) / (Math.sqrt(vhat[j]) + epsilon);
+      const mj = Math.fround(m[j] + b1 * (gj - m[j]));
+      const vj = Math.fround(v[j] + b2 * (gj * gj - v[j]));
+      m[j] = mj;
+      v[j] = vj;
+      w[j] -= (alpha * mj) / (Math.sqrt(vj) + epsilon);
     }
   }
 
