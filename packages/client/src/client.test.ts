@@ -68,3 +68,58 @@ describe('TrainyardClient.events', () => {
     await expect(it.next()).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
   });
 });
+
+describe('TrainyardClient job management', () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+  /** A fake api that records each request and answers from a table. */
+  async function fake(answers: Record<string, [number, unknown]>) {
+    const seen: { method: string; url: string; headers: Record<string, unknown> }[] = [];
+    server = createServer((req, res) => {
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers });
+      const [status, body] = answers[`${req.method} ${req.url}`] ?? [404, { error: { code: 'NOT_FOUND', message: 'no' } }];
+      res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
+      res.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    return { client: new TrainyardClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }), seen };
+  }
+
+  it('listJobs builds the query (statuses joined, limit, cursor) and returns the page', async () => {
+    const page = { items: [], next_cursor: 'abc' };
+    const { client, seen } = await fake({ 'GET /v1/jobs?status=queued%2Crunning&limit=5&cursor=xyz': [200, page], 'GET /v1/jobs': [200, page] });
+    expect(await client.listJobs({ status: ['queued', 'running'], limit: 5, cursor: 'xyz' })).toEqual(page);
+    expect(await client.listJobs()).toEqual(page);
+    expect(seen.map((s) => s.url)).toEqual(['/v1/jobs?status=queued%2Crunning&limit=5&cursor=xyz', '/v1/jobs']);
+  });
+
+  it('cancelJob, deleteJob and getMetrics call their routes; errors keep their codes', async () => {
+    const view = { id: 'job_a', status: 'cancelled' };
+    const metrics = { epochs: [1, 2], metrics: { loss: [0.5, 0.4] }, total_epochs: 2, downsampling: 'none' };
+    const { client, seen } = await fake({
+      'POST /v1/jobs/job_a/cancel': [200, view],
+      'DELETE /v1/jobs/job_a': [204, undefined],
+      'GET /v1/jobs/job_a/metrics?max_points=50': [200, metrics],
+      'POST /v1/jobs/job_done/cancel': [409, { error: { code: 'JOB_ALREADY_FINISHED', message: 'already succeeded', details: { status: 'succeeded' } } }],
+      'DELETE /v1/jobs/job_run': [409, { error: { code: 'JOB_NOT_FINISHED', message: 'running' } }],
+    });
+    expect(await client.cancelJob('job_a')).toEqual(view);
+    expect(await client.deleteJob('job_a')).toBeUndefined();
+    expect(await client.getMetrics('job_a', { maxPoints: 50 })).toEqual(metrics);
+    await expect(client.cancelJob('job_done')).rejects.toMatchObject({ status: 409, code: 'JOB_ALREADY_FINISHED', details: { status: 'succeeded' } });
+    await expect(client.deleteJob('job_run')).rejects.toBeInstanceOf(TrainyardError);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toContain('DELETE /v1/jobs/job_a');
+  });
+
+  it('submitJob sends the Idempotency-Key header when given one', async () => {
+    const created = { id: 'job_a', status: 'queued', links: { self: '/v1/jobs/job_a', events: '/v1/jobs/job_a/events' } };
+    const { client, seen } = await fake({ 'POST /v1/jobs': [201, created] });
+    const spec = { model: {}, compile: {}, fit: { epochs: 1 }, dataset: { builtin: 'xor' } } as never;
+    expect(await client.submitJob(spec, { idempotencyKey: 'key-12345678' })).toEqual(created);
+    await client.submitJob(spec);
+    expect(seen[0]!.headers['idempotency-key']).toBe('key-12345678');
+    expect(seen[0]!.headers['content-type']).toBe('application/json');
+    expect(seen[1]!.headers['idempotency-key']).toBeUndefined();
+  });
+});

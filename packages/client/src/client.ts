@@ -1,4 +1,4 @@
-import type { JobCreated, JobEvent, JobSpec, JobView } from '@trainyard/contracts';
+import type { JobCreated, JobEvent, JobList, JobMetrics, JobSpec, JobStatus, JobView } from '@trainyard/contracts';
 import { parseEventStream, type ServerEvent } from './sse.js';
 
 /** An error answer from the api, with its catalogue code. */
@@ -32,12 +32,13 @@ export class TrainyardClient {
     this.fetch = opts.fetch ?? globalThis.fetch;
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const res = await this.fetch(`${this.base}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    if (res.status === 204) return undefined as T;
     const payload = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: Record<string, unknown> } };
     if (!res.ok) {
       const e = payload.error ?? { code: 'HTTP_ERROR', message: res.statusText };
@@ -46,9 +47,44 @@ export class TrainyardClient {
     return payload as T;
   }
 
-  /** Submits a job: `POST /v1/jobs`. */
-  submitJob(spec: JobSpec): Promise<JobCreated> {
-    return this.call('POST', '/v1/jobs', spec);
+  /**
+   * Submits a job: `POST /v1/jobs`. With `idempotencyKey`, retrying the same call (same key, same
+   * spec, within 24 h) returns the job the first call created instead of queuing another.
+   *
+   * @example await client.submitJob(spec, { idempotencyKey: crypto.randomUUID() });
+   */
+  submitJob(spec: JobSpec, opts: { idempotencyKey?: string } = {}): Promise<JobCreated> {
+    return this.call('POST', '/v1/jobs', spec, opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {});
+  }
+
+  /**
+   * Lists jobs newest first: `GET /v1/jobs`. Pass the answer's `next_cursor` as `cursor` for the next page.
+   *
+   * @example const { items, next_cursor } = await client.listJobs({ status: ['queued', 'running'], limit: 50 });
+   */
+  listJobs(opts: { status?: JobStatus | JobStatus[]; limit?: number; cursor?: string } = {}): Promise<JobList> {
+    const q = new URLSearchParams();
+    if (opts.status !== undefined) q.set('status', [opts.status].flat().join(','));
+    if (opts.limit !== undefined) q.set('limit', String(opts.limit));
+    if (opts.cursor !== undefined) q.set('cursor', opts.cursor);
+    const qs = q.toString();
+    return this.call('GET', `/v1/jobs${qs ? `?${qs}` : ''}`);
+  }
+
+  /** Cancels a job: `POST /v1/jobs/:id/cancel`; a running job answers still running and ends `cancelled` shortly. */
+  cancelJob(id: string): Promise<JobView> {
+    return this.call('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`);
+  }
+
+  /** Deletes a finished job, its events and its list entry: `DELETE /v1/jobs/:id`. */
+  async deleteJob(id: string): Promise<void> {
+    await this.call('DELETE', `/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  /** A job's per-epoch metric history, downsampled by the server to at most `maxPoints` epochs: `GET /v1/jobs/:id/metrics`. */
+  getMetrics(id: string, opts: { maxPoints?: number } = {}): Promise<JobMetrics> {
+    const qs = opts.maxPoints === undefined ? '' : `?max_points=${opts.maxPoints}`;
+    return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}/metrics${qs}`);
   }
 
   /** Reads a job: `GET /v1/jobs/:id`. */

@@ -3,3 +3,5 @@ export * from './spec.js';
 export * from './job.js';
 export * from './events.js';
 export * from './queue.js';
+export * from './jobs.js';
+export * from './datasets.js';

@@ -146,8 +146,24 @@ export const InlineDatasetSpec = Type.Object(
   { additionalProperties: false },
 );
 
-export const DatasetSpec = Type.Union([BuiltinDatasetSpec, InlineDatasetSpec], {
-  description: 'A built-in dataset ({ builtin, options }) or small inline data ({ inline: { x, y } })',
+export const StoredDatasetSpec = Type.Object(
+  {
+    id: Type.String({ pattern: '^ds_[A-Za-z0-9_-]{6,64}$', description: 'An uploaded dataset (POST /v1/datasets)' }),
+    options: Type.Optional(
+      Type.Object(
+        {
+          test_split: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5, default: 0, description: 'Fraction held out (seeded shuffle) and evaluated at the end as test_*' })),
+          seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1, default: 0, description: 'Seed of the shuffle that picks the test split' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const DatasetSpec = Type.Union([BuiltinDatasetSpec, InlineDatasetSpec, StoredDatasetSpec], {
+  description: 'A built-in dataset ({ builtin, options }), small inline data ({ inline: { x, y } }) or an uploaded one ({ id, options })',
 });
 
 /** The example job of DESIGN.md: an MLP on two spirals. */

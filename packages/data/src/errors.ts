@@ -8,7 +8,10 @@ export type DataErrorCode =
   | 'DATASET_INVALID_OPTION'
   | 'DATASET_NOT_INSTALLED'
   | 'DATASET_TOO_LARGE'
-  | 'DATASET_CORRUPT';
+  | 'DATASET_CORRUPT'
+  | 'DATASET_INVALID_CSV'
+  | 'DATASET_INVALID_NPY'
+  | 'DATASET_INVALID_JSON';
 
 /** A dataset error: `code` for machines, a message naming the offending path or option for people. */
 export class DataError extends Error {

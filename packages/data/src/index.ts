@@ -7,3 +7,8 @@ export { fromInline, INLINE_LIMITS, type InlineLimits } from './inline.js';
 export { parseIdx, type IdxArray } from './idx.js';
 export { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, FASHION_MNIST_FILES, loadFashionMnist } from './fashion-mnist.js';
 export { CLASSIC_DIR, loadClassic, type ClassicName } from './classic.js';
+export { fromArrays, isOneHot, MAX_CLASSES, splitTest, type ArrayOptions, type RawArray } from './arrays.js';
+export { csvRows, parseCsv, type CsvDataset, type CsvOptions } from './csv.js';
+export { encodeNpy, parseNpy, type NpyArray, type NpyDtype } from './npy.js';
+export { fromJsonData } from './json-data.js';
+export { arrayFormat, parseArrayFile, type ArrayFormat } from './upload.js';

@@ -5,9 +5,11 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import type { ApiConfig } from './config.js';
 import { registerErrorHandling } from './errors.js';
 import { services } from './plugins/services.js';
+import { metrics } from './plugins/metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { eventRoutes } from './routes/events.js';
+import { datasetRoutes, resolveJobDatasets } from './routes/datasets.js';
 
 export interface BuildOptions {
   config: ApiConfig;
@@ -39,6 +41,7 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
       },
       tags: [
         { name: 'jobs', description: 'Training jobs and their live events' },
+        { name: 'datasets', description: 'Uploaded datasets (JSON, CSV, NPY, IDX or a URL) and the built-ins' },
         { name: 'operations', description: 'Probes and documentation' },
       ],
     },
@@ -47,8 +50,11 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(services, { config });
+  await app.register(metrics);
   await app.register(healthRoutes);
+  await app.register(resolveJobDatasets);
   await app.register(jobRoutes);
   await app.register(eventRoutes);
+  await app.register(datasetRoutes);
   return app;
 }

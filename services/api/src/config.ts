@@ -20,6 +20,12 @@ export interface ApiConfig {
   sseHeartbeatMs: number;
   /** JOB_ATTEMPTS: how many times a job is tried when a worker dies under it (3). */
   jobAttempts: number;
+  /** TRAINYARD_MAX_DATASET_BYTES: largest dataset upload or URL download, all files together (100 MiB). */
+  maxDatasetBytes: number;
+  /** TRAINYARD_DATASET_FETCH_TIMEOUT_MS: how long a `{ url }` dataset may take to download (30 s). */
+  datasetFetchTimeoutMs: number;
+  /** TRAINYARD_DATASET_URL_ALLOW_PRIVATE: 1 lets `{ url }` reach loopback and private addresses (off: no SSRF). */
+  datasetUrlAllowPrivate: boolean;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -42,5 +48,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     maxParams: int(env, 'MAX_PARAMS', 20_000_000),
     sseHeartbeatMs: int(env, 'SSE_HEARTBEAT_MS', 15_000),
     jobAttempts: int(env, 'JOB_ATTEMPTS', 3),
+    maxDatasetBytes: int(env, 'TRAINYARD_MAX_DATASET_BYTES', 100 * 1024 * 1024),
+    datasetFetchTimeoutMs: int(env, 'TRAINYARD_DATASET_FETCH_TIMEOUT_MS', 30_000),
+    datasetUrlAllowPrivate: ['1', 'true', 'yes'].includes((env.TRAINYARD_DATASET_URL_ALLOW_PRIVATE ?? '').toLowerCase()),
   };
 }

@@ -53,6 +53,8 @@ export class EventHub {
   private blockingId: number | null = null;
   private loopDone: Promise<void> | null = null;
   private idle: (() => void) | null = null;
+  /** Events handed to subscribers since start (for metrics). */
+  delivered = 0;
 
   constructor(
     private readonly cmd: Redis,
@@ -123,6 +125,7 @@ export class EventHub {
   private push(sub: Subscriber, e: StreamEntry): void {
     if (compareIds(e.id, sub.lastId) <= 0) return;
     sub.lastId = e.id;
+    this.delivered++;
     sub.deliver(e);
   }
 

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { keys, type JobSpec, type JobStatus, type JobView } from '@trainyard/contracts';
+import {
+  JOB_STATUSES,
+  finishJobCall,
+  jobKeys,
+  keys,
+  type JobSpec,
+  type JobStatus,
+  type JobView,
+} from '@trainyard/contracts';
 
 /** A fresh, unguessable job id. */
 export function newJobId(): string {
@@ -16,9 +24,116 @@ function parseJson<T>(raw: string | undefined): T | undefined {
   return raw === undefined || raw === '' ? undefined : (JSON.parse(raw) as T);
 }
 
+function toView(h: Record<string, string>): JobView | null {
+  if (!h.id) return null;
+  const view: JobView = {
+    id: h.id,
+    status: h.status as JobStatus,
+    spec: JSON.parse(h.spec ?? '{}') as JobSpec,
+    created_at: h.created_at ?? '',
+    attempts: Number(h.attempts ?? 0),
+    links: jobLinks(h.id),
+  };
+  if (h.started_at) view.started_at = h.started_at;
+  if (h.finished_at) view.finished_at = h.finished_at;
+  if (h.epoch) view.epoch = Number(h.epoch);
+  const metrics = parseJson<Record<string, number>>(h.metrics);
+  if (metrics) view.metrics = metrics;
+  const error = parseJson<{ code: string; message: string }>(h.error);
+  if (error) view.error = error;
+  return view;
+}
+
+// The record, the first event and both index entries at once; with an Idempotency-Key, only
+// when the key is new (else the key's stored value is returned and nothing is written).
+const CREATE = `
+if #KEYS == 5 then
+  if not redis.call('SET', KEYS[5], ARGV[5], 'NX', 'EX', ARGV[6]) then return redis.call('GET', KEYS[5]) end
+  redis.call('HSET', KEYS[1], 'idempotency_key', KEYS[5])
+end
+redis.call('HSET', KEYS[1], 'id', ARGV[1], 'status', 'queued', 'spec', ARGV[2], 'created_at', ARGV[3], 'attempts', '0')
+redis.call('XADD', KEYS[2], '*', 'type', 'status', 'data', ARGV[4])
+-- Microseconds from Redis's own clock (built as a string: Lua would print the number with 14 digits).
+local now = redis.call('TIME')
+local score = now[1] .. string.format('%06d', tonumber(now[2]))
+redis.call('ZADD', KEYS[3], score, ARGV[1])
+redis.call('ZADD', KEYS[4], score, ARGV[1])
+return 1
+`;
+
+// Removes a job that is not queued or running: record, stream, index entries, idempotency key.
+const DELETE = `
+local s = redis.call('HGET', KEYS[1], 'status')
+if not s then return 0 end
+if s == 'queued' or s == 'running' then return s end
+local idem = redis.call('HGET', KEYS[1], 'idempotency_key')
+redis.call('DEL', KEYS[1], KEYS[2])
+for i = 3, #KEYS do
+  if KEYS[i] == idem then redis.call('DEL', KEYS[i]) else redis.call('ZREM', KEYS[i], ARGV[1]) end
+end
+return 1
+`;
+
+// Marks a live job as having a cancel pending (a worker starting it later ends it cancelled).
+const REQUEST_CANCEL = `
+local s = redis.call('HGET', KEYS[1], 'status')
+if not s then return false end
+if s == 'queued' or s == 'running' then redis.call('HSETNX', KEYS[1], 'cancel_requested', ARGV[1]) end
+return s
+`;
+
+/** What an Idempotency-Key remembers: the job it created and a hash of the body it came with. */
+export interface IdempotencyRecord {
+  id: string;
+  body_sha256: string;
+}
+
+export interface ListOptions {
+  statuses?: JobStatus[];
+  limit: number;
+  cursor?: string;
+}
+
+interface Position {
+  score: number;
+  id: string;
+}
+
+/** Thrown for a cursor this api did not write. */
+export class InvalidCursorError extends Error {}
+
+function encodeCursor(p: Position): string {
+  return Buffer.from(JSON.stringify([p.score, p.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Position {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string' && /^job_[A-Za-z0-9_-]{1,64}$/.test(v[1])) {
+      return { score: v[0] as number, id: v[1] };
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError('cursor is not one this api wrote');
+}
+
+/** Newest first; equal creation times fall back to the id, as Redis orders equal scores. */
+function newerFirst(a: Position, b: Position): number {
+  return b.score - a.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** Epoch history read from a job's stream: one series per logged value, aligned with epochs. */
+export interface History {
+  epochs: number[];
+  series: Record<string, (number | null)[]>;
+}
+
 /**
  * Job records live in one Redis hash per job; the worker updates status, epoch and metrics in
  * the same transaction as the event it streams, so the record and the stream never disagree.
+ * Sorted sets by creation time in µs (all jobs, and one per status, kept in step by the same scripts
+ * that change a status) serve the list.
  */
 export class JobStore {
   constructor(
@@ -26,45 +141,125 @@ export class JobStore {
     private readonly prefix: string,
   ) {}
 
-  /** Writes the queued record and the stream's first event. */
-  async create(id: string, spec: JobSpec): Promise<void> {
-    const now = new Date().toISOString();
-    await this.redis
-      .multi()
-      .hset(keys.job(this.prefix, id), { id, status: 'queued', spec: JSON.stringify(spec), created_at: now, attempts: '0' })
-      .xadd(keys.events(this.prefix, id), '*', 'type', 'status', 'data', JSON.stringify({ type: 'status', status: 'queued', attempt: 0 }))
-      .exec();
+  /**
+   * Writes the queued record, the stream's first event and the index entries. With an
+   * idempotency key already used, writes nothing and returns what the key remembers.
+   */
+  async create(id: string, spec: JobSpec, idempotency?: { key: string; bodySha256: string; ttlSeconds: number }): Promise<IdempotencyRecord | null> {
+    const ks = [keys.job(this.prefix, id), keys.events(this.prefix, id), jobKeys.created(this.prefix), jobKeys.byStatus(this.prefix, 'queued')];
+    if (idempotency) ks.push(jobKeys.idempotency(this.prefix, idempotency.key));
+    const remembered: IdempotencyRecord = { id, body_sha256: idempotency?.bodySha256 ?? '' };
+    const r = await this.redis.eval(
+      CREATE,
+      ks.length,
+      ...ks,
+      id,
+      JSON.stringify(spec),
+      new Date().toISOString(),
+      JSON.stringify({ type: 'status', status: 'queued', attempt: 0 }),
+      JSON.stringify(remembered),
+      String(idempotency?.ttlSeconds ?? 0),
+    );
+    return r === 1 ? null : (JSON.parse(String(r)) as IdempotencyRecord);
   }
 
-  /** Removes a record whose enqueue failed, so no phantom "queued" job remains. */
+  /** Removes a record whose enqueue failed, so no phantom "queued" job (or key pointing at it) remains. */
   async discard(id: string): Promise<void> {
-    await this.redis.del(keys.job(this.prefix, id), keys.events(this.prefix, id));
+    const idem = await this.redis.hget(keys.job(this.prefix, id), 'idempotency_key');
+    const tx = this.redis.multi().del(keys.job(this.prefix, id), keys.events(this.prefix, id)).zrem(jobKeys.created(this.prefix), id);
+    for (const s of JOB_STATUSES) tx.zrem(jobKeys.byStatus(this.prefix, s), id);
+    if (idem) tx.del(idem);
+    await tx.exec();
   }
 
   /** The job as the api shows it, or null. */
   async get(id: string): Promise<JobView | null> {
-    const h = await this.redis.hgetall(keys.job(this.prefix, id));
-    if (!h.id) return null;
-    const view: JobView = {
-      id: h.id,
-      status: h.status as JobStatus,
-      spec: JSON.parse(h.spec ?? '{}') as JobSpec,
-      created_at: h.created_at ?? '',
-      attempts: Number(h.attempts ?? 0),
-      links: jobLinks(h.id),
-    };
-    if (h.started_at) view.started_at = h.started_at;
-    if (h.finished_at) view.finished_at = h.finished_at;
-    if (h.epoch) view.epoch = Number(h.epoch);
-    const metrics = parseJson<Record<string, number>>(h.metrics);
-    if (metrics) view.metrics = metrics;
-    const error = parseJson<{ code: string; message: string }>(h.error);
-    if (error) view.error = error;
-    return view;
+    return toView(await this.redis.hgetall(keys.job(this.prefix, id)));
   }
 
   /** Just the status, for the SSE route's cheap existence check. */
   async status(id: string): Promise<JobStatus | null> {
     return ((await this.redis.hget(keys.job(this.prefix, id), 'status')) as JobStatus | null) ?? null;
+  }
+
+  /** Jobs newest first, optionally only some statuses; `next_cursor` is null on the last page. */
+  async list({ statuses, limit, cursor }: ListOptions): Promise<{ items: JobView[]; next_cursor: string | null }> {
+    const after = cursor === undefined ? null : decodeCursor(cursor);
+    const sets = statuses?.length ? [...new Set(statuses)].map((s) => jobKeys.byStatus(this.prefix, s)) : [jobKeys.created(this.prefix)];
+    const candidates: Position[] = [];
+    for (const set of sets) {
+      // Entries created in the cursor's millisecond are re-read and filtered by id.
+      const ties = after ? await this.redis.zcount(set, after.score, after.score) : 0;
+      const raw = await this.redis.zrevrangebyscore(set, after ? after.score : '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, limit + 1 + ties);
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const p = { id: raw[i]!, score: Number(raw[i + 1]) };
+        if (!after || newerFirst(after, p) < 0) candidates.push(p);
+      }
+    }
+    candidates.sort(newerFirst);
+    const page = candidates.slice(0, limit);
+    const more = candidates.length > limit;
+    const pipe = this.redis.pipeline();
+    for (const p of page) pipe.hgetall(keys.job(this.prefix, p.id));
+    const rows = (await pipe.exec()) ?? [];
+    const items: JobView[] = [];
+    for (const [err, h] of rows) {
+      if (err) throw err;
+      const view = toView(h as Record<string, string>);
+      if (view) items.push(view); // deleted between the index read and now
+    }
+    return { items, next_cursor: more && page.length ? encodeCursor(page[page.length - 1]!) : null };
+  }
+
+  /** The per-epoch logs from the job's epoch events (a resumed epoch keeps its latest values), or null for an unknown job. */
+  async history(id: string): Promise<History | null> {
+    if (!(await this.status(id))) return null;
+    const byEpoch = new Map<number, Record<string, number>>();
+    const stream = keys.events(this.prefix, id);
+    for (let from = '-'; ; ) {
+      const page = await this.redis.xrange(stream, from, '+', 'COUNT', 1000);
+      for (const [, fields] of page) {
+        if (fields[1] !== 'epoch') continue; // fields: type, <type>, data, <json>
+        const e = JSON.parse(fields[3] ?? '{}') as { epoch?: number; logs?: Record<string, number> };
+        if (typeof e.epoch === 'number' && e.logs) byEpoch.set(e.epoch, e.logs);
+      }
+      if (page.length < 1000) break;
+      from = `(${page[page.length - 1]![0]}`;
+    }
+    const epochs = [...byEpoch.keys()].sort((a, b) => a - b);
+    const series: Record<string, (number | null)[]> = {};
+    epochs.forEach((epoch, i) => {
+      for (const [name, value] of Object.entries(byEpoch.get(epoch)!)) {
+        (series[name] ??= new Array<number | null>(epochs.length).fill(null))[i] = Number.isFinite(value) ? value : null;
+      }
+    });
+    return { epochs, series };
+  }
+
+  /** Notes that a cancel was asked for; returns the status it found, or null for an unknown job. */
+  async requestCancel(id: string): Promise<JobStatus | null> {
+    return ((await this.redis.eval(REQUEST_CANCEL, 1, keys.job(this.prefix, id), new Date().toISOString())) as JobStatus | null) ?? null;
+  }
+
+  /** Ends a job no worker holds as cancelled, with its one terminal event. */
+  async finishCancelled(id: string, reason: string): Promise<boolean> {
+    return (await this.redis.eval(...finishJobCall(this.prefix, id, { type: 'cancelled', reason }))) === 1;
+  }
+
+  /** Deletes a finished job; 'not_found', 'deleted', or the live status that forbids it. */
+  async delete(id: string): Promise<'not_found' | 'deleted' | JobStatus> {
+    const record = keys.job(this.prefix, id);
+    const idem = (await this.redis.hget(record, 'idempotency_key')) ?? jobKeys.idempotency(this.prefix, '');
+    const ks = [record, keys.events(this.prefix, id), jobKeys.created(this.prefix), ...JOB_STATUSES.map((s) => jobKeys.byStatus(this.prefix, s)), idem];
+    const r = await this.redis.eval(DELETE, ks.length, ...ks, id);
+    return r === 0 ? 'not_found' : r === 1 ? 'deleted' : (r as JobStatus);
+  }
+
+  /** Jobs per status, from the index (for /metrics). */
+  async countByStatus(): Promise<Record<JobStatus, number>> {
+    const pipe = this.redis.pipeline();
+    for (const s of JOB_STATUSES) pipe.zcard(jobKeys.byStatus(this.prefix, s));
+    const rows = (await pipe.exec()) ?? [];
+    return Object.fromEntries(JOB_STATUSES.map((s, i) => [s, Number(rows[i]?.[1] ?? 0)])) as Record<JobStatus, number>;
   }
 }

@@ -31,7 +31,35 @@ function under<T>(prefix: string, fn: () => T): T {
   }
 }
 
+/** The shapes of an uploaded dataset, as its record states them. */
+export interface StoredDatasetShape {
+  samples: number;
+  x_shape: number[];
+  y_shape: number[];
+  classes: number | null;
+}
+
+// Filled by the routes' preHandler (which can await Redis) for the spec's dataset object; read here.
+const storedShapes = new WeakMap<object, StoredDatasetShape>();
+
+/** Records the stored dataset a job's `dataset: { id }` refers to, for checkJob. */
+export function rememberStoredDataset(ds: object, shape: StoredDatasetShape): void {
+  storedShapes.set(ds, shape);
+}
+
+function storedShape(ds: { id: string; options?: { test_split?: number } }): DataShape {
+  const rec = storedShapes.get(ds);
+  if (!rec) throw new ApiError('DATASET_NOT_FOUND', `No dataset ${ds.id}`, { id: ds.id, path: '/dataset/id' });
+  const split = ds.options?.test_split ?? 0;
+  const samples = rec.samples - Math.round(rec.samples * split);
+  if (samples < 1) throw new ApiError('DATASET_INVALID_OPTION', `test_split ${split} leaves no training samples out of ${rec.samples}`, { path: '/dataset/options/test_split' });
+  const targetShape = rec.y_shape.slice(1);
+  // Regression targets carry no class count; one-hot rows and class indices do.
+  return { samples, sampleShape: rec.x_shape.slice(1), targetShape, classes: targetShape.length === 0 ? (rec.classes ?? undefined) : undefined };
+}
+
 function datasetShape(ds: JobSpec['dataset']): DataShape {
+  if ('id' in ds) return storedShape(ds);
   if ('inline' in ds) {
     const data = under('/dataset/inline', () => fromInline(ds.inline));
     return { samples: data.x.shape[0]!, sampleShape: data.x.shape.slice(1), targetShape: data.y.shape.slice(1), classes: data.classes };

@@ -27,12 +27,21 @@ export default async function processTrainJob(
   const prefix = job.queueQualifiedName.slice(0, -(TRAIN_QUEUE.length + 1));
   const { jobId, spec } = job.data;
   const pub = await JobPublisher.connect(env.redisUrl, prefix, jobId);
+  // A cancel reaches this thread as the abort of `signal`: the worker's main thread hears it on
+  // the cancel channel and calls BullMQ's cancelJob, which forwards it here.
+  const cancelled = async (reason: string): Promise<TrainJobResult> => {
+    await pub.finish({ type: 'cancelled', reason });
+    return { status: 'cancelled', metrics: {} };
+  };
   try {
-    await pub.started(job.attemptsMade + 1, env.workerName);
-    const data = await loadDataset(spec.dataset, env);
+    const start = await pub.started(job.attemptsMade + 1, env.workerName);
+    if (start === 'ended') return { status: 'cancelled', metrics: {} };
+    if (start === 'cancel_requested') return await cancelled('cancelled before it started');
+    const data = await loadDataset(spec.dataset, { ...env, prefix });
+    if (signal?.aborted) return await cancelled(abortReason(signal));
     const result = await train(spec, data, (e) => pub.emit(e), signal);
     if (result.aborted) {
-      await pub.finish({ type: 'cancelled', reason: String(signal?.reason ?? 'cancelled') });
+      await pub.finish({ type: 'cancelled', reason: abortReason(signal) });
       return { status: 'cancelled', metrics: result.metrics };
     }
     await pub.finish({
@@ -44,6 +53,8 @@ export default async function processTrainJob(
     });
     return { status: 'succeeded', metrics: result.metrics };
   } catch (err) {
+    // Whatever an abort interrupted, a cancelled job ends cancelled and is never retried.
+    if (signal?.aborted) return await cancelled(abortReason(signal));
     if (isUserError(err)) {
       await pub.finish({ type: 'failed', error: { code: err.code, message: err.message } });
       throw new UnrecoverableError(`${err.code}: ${err.message}`);
@@ -52,4 +63,9 @@ export default async function processTrainJob(
   } finally {
     await pub.close();
   }
+}
+
+function abortReason(signal: AbortSignal | undefined): string {
+  const r: unknown = signal?.reason;
+  return typeof r === 'string' && r ? r : 'cancelled';
 }

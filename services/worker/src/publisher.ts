@@ -1,8 +1,26 @@
 import { Redis } from 'ioredis';
-import { keys, type JobEvent } from '@trainyard/contracts';
-import { finishJob } from './job-record.js';
+import { jobKeys, keys, type JobEvent } from '@trainyard/contracts';
+import { finishJob, type TerminalEvent } from './job-record.js';
 
-type TerminalEvent = Extract<JobEvent, { type: 'completed' | 'failed' | 'cancelled' }>;
+// Marks the job running, in the status index too, unless it has ended or a cancel was asked
+// for before this attempt started (the api sets cancel_requested before it publishes).
+const START = `
+local s = redis.call('HGET', KEYS[1], 'status')
+if not s or s == 'succeeded' or s == 'failed' or s == 'cancelled' then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'cancel_requested') == 1 then return 2 end
+redis.call('HSET', KEYS[1], 'status', 'running', 'attempts', ARGV[1])
+redis.call('HSETNX', KEYS[1], 'started_at', ARGV[2])
+redis.call('XADD', KEYS[2], '*', 'type', 'status', 'data', ARGV[3])
+local t = redis.call('ZSCORE', KEYS[3], ARGV[4])
+if t then
+  redis.call('ZREM', KEYS[4], ARGV[4])
+  redis.call('ZADD', KEYS[5], t, ARGV[4])
+end
+return 1
+`;
+
+/** What `started` found: go ahead, the job already ended, or a cancel is waiting for it. */
+export type StartOutcome = 'started' | 'ended' | 'cancel_requested';
 
 /**
  * Writes one job's events to its Redis Stream, in order, and keeps the job record in step
@@ -28,14 +46,22 @@ export class JobPublisher {
   }
 
   /** Marks the job running (first start keeps its started_at) and says which attempt this is. */
-  async started(attempt: number, worker: string): Promise<void> {
+  async started(attempt: number, worker: string): Promise<StartOutcome> {
     const event: JobEvent = { type: 'status', status: 'running', attempt, worker };
-    await this.redis
-      .multi()
-      .hset(this.record, 'status', 'running', 'attempts', String(attempt))
-      .hsetnx(this.record, 'started_at', new Date().toISOString())
-      .xadd(this.stream, '*', 'type', event.type, 'data', JSON.stringify(event))
-      .exec();
+    const r = await this.redis.eval(
+      START,
+      5,
+      this.record,
+      this.stream,
+      jobKeys.created(this.prefix),
+      jobKeys.byStatus(this.prefix, 'queued'),
+      jobKeys.byStatus(this.prefix, 'running'),
+      String(attempt),
+      new Date().toISOString(),
+      JSON.stringify(event),
+      this.jobId,
+    );
+    return r === 1 ? 'started' : r === 2 ? 'cancel_requested' : 'ended';
   }
 
   /** Appends a non-terminal event; epoch events also update the record's epoch and metrics. */

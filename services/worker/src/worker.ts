@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { TRAIN_QUEUE, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
+import { TRAIN_QUEUE, jobKeys, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
 import type { WorkerConfig } from './config.js';
 import { finishJob } from './job-record.js';
 import type { ThreadData } from './processor.js';
@@ -13,6 +13,8 @@ export const PROCESSOR_PATH = fileURLToPath(new URL('../dist/processor.js', impo
 
 export interface TrainWorker {
   worker: Worker<TrainJobData, TrainJobResult>;
+  /** Resolves once this worker hears cancel requests. */
+  ready: Promise<void>;
   /** Stops taking jobs, waits up to `graceMs` for running ones, then closes connections. */
   close(graceMs?: number): Promise<void>;
 }
@@ -48,8 +50,21 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
   });
   worker.on('error', (err) => log.error({ err }, 'worker error'));
 
+  // BullMQ's cancelJob only reaches jobs in this process, so the api publishes every cancel on
+  // one channel and each worker aborts the jobs it holds (the abort crosses into the thread).
+  const subscriber = connection.duplicate({ connectionName: 'trainyard-worker-cancel' });
+  const channel = jobKeys.cancel(config.prefix);
+  subscriber.on('message', (ch: string, jobId: string) => {
+    if (ch !== channel) return;
+    if (worker.cancelJob(jobId, 'cancelled by request')) log.info({ jobId }, 'cancelling job');
+  });
+  subscriber.on('error', (err) => log.warn({ err }, 'cancel listener error'));
+  const ready = subscriber.subscribe(channel).then(() => undefined);
+  ready.catch((err: unknown) => log.error({ err }, 'could not subscribe to cancel requests'));
+
   return {
     worker,
+    ready,
     async close(graceMs = config.shutdownGraceMs) {
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
       const closed = worker.close().then(() => 'closed' as const);
@@ -57,6 +72,7 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
         log.warn({ graceMs }, 'jobs still running after the grace period; forcing close');
         await worker.close(true);
       }
+      subscriber.disconnect();
       await connection.quit().catch(() => connection.disconnect());
     },
   };

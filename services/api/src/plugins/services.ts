@@ -5,6 +5,8 @@ import { TRAIN_QUEUE, type TrainJobData, type TrainJobResult } from '@trainyard/
 import type { ApiConfig } from '../config.js';
 import { EventHub } from '../event-hub.js';
 import { JobStore } from '../job-store.js';
+import { RedisBlobStore, type BlobStore } from '@trainyard/store';
+import { DatasetStore } from '../dataset-store.js';
 
 export type TrainQueue = Queue<TrainJobData, TrainJobResult>;
 
@@ -15,6 +17,8 @@ declare module 'fastify' {
     queue: TrainQueue;
     jobs: JobStore;
     hub: EventHub;
+    blobs: BlobStore;
+    datasets: DatasetStore;
   }
 }
 
@@ -35,6 +39,9 @@ export const services = fp<{ config: ApiConfig }>(
     app.decorate('queue', queue);
     app.decorate('jobs', new JobStore(redis, config.prefix));
     app.decorate('hub', hub);
+    const blobs = new RedisBlobStore(redis, config.prefix);
+    app.decorate('blobs', blobs);
+    app.decorate('datasets', new DatasetStore(redis, blobs, config.prefix));
 
     app.addHook('onClose', async () => {
       await hub.close();

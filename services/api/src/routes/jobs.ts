@@ -1,13 +1,32 @@
+import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ErrorEnvelope, JobCreated, JobId, JobSpec, JobView } from '@trainyard/contracts';
+import {
+  ErrorEnvelope,
+  IDEMPOTENCY_TTL_SECONDS,
+  IdempotencyKey,
+  JobCreated,
+  JobList,
+  JobListQuery,
+  JobMetrics,
+  JobParams,
+  JobSpec,
+  JobView,
+  MetricsQuery,
+  TERMINAL_STATUSES,
+  jobKeys,
+  type JobStatus,
+} from '@trainyard/contracts';
+import { lttbIndices } from '../downsample.js';
 import { ApiError } from '../errors.js';
-import { jobLinks, newJobId } from '../job-store.js';
+import { InvalidCursorError, jobLinks, newJobId } from '../job-store.js';
 import { checkJob } from '../validate-job.js';
 
-const JobParams = Type.Object({ id: JobId });
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Submit a training job and read it back. */
+const notFound = (id: string) => new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
+
+/** Submit, list, read, cancel and delete training jobs, and read their metric history. */
 export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/jobs',
@@ -20,17 +39,30 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'naming the field, the layer and the shapes. compile and fit take the Keras options the engine trains with: ' +
           'metric objects (AUC, Precision, Recall, TopKCategoricalAccuracy, …), learning-rate schedules and gradient ' +
           'clipping in the optimizer config, class_weight, initial_epoch, and callbacks (EarlyStopping, ' +
-          'ReduceLROnPlateau, TerminateOnNaN), each checked before queuing — a callback also against the values the job logs.',
+          'ReduceLROnPlateau, TerminateOnNaN), each checked before queuing — a callback also against the values the job logs. ' +
+          'With an Idempotency-Key header, a retried POST (same key, same body, within 24 h) answers 200 with the job the ' +
+          'first one created instead of queuing another; the same key with a different body is a 422.',
         tags: ['jobs'],
+        headers: Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }),
         body: JobSpec,
-        response: { 201: JobCreated, 400: ErrorEnvelope, 503: ErrorEnvelope },
+        response: { 200: JobCreated, 201: JobCreated, 400: ErrorEnvelope, 422: ErrorEnvelope, 503: ErrorEnvelope },
       },
     },
     async (request, reply) => {
       const spec = request.body;
       const checked = checkJob(spec, { maxParams: app.config.maxParams });
+      const key = request.headers['idempotency-key'];
+      const bodySha256 = sha256(JSON.stringify(spec));
       const id = newJobId();
-      await app.jobs.create(id, spec);
+      const existing = await app.jobs.create(id, spec, key ? { key, bodySha256, ttlSeconds: IDEMPOTENCY_TTL_SECONDS } : undefined);
+      if (existing) {
+        if (existing.body_sha256 !== bodySha256) {
+          throw new ApiError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different body; use a new key for a new job', { job_id: existing.id });
+        }
+        const status = await app.jobs.status(existing.id);
+        if (!status) throw notFound(existing.id);
+        return reply.status(200).header('location', jobLinks(existing.id).self).header('idempotent-replayed', 'true').send({ id: existing.id, status, links: jobLinks(existing.id) });
+      }
       try {
         await app.queue.add(
           'train',
@@ -54,6 +86,32 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
+    '/v1/jobs',
+    {
+      schema: {
+        summary: 'List jobs',
+        description:
+          'Newest first, `limit` per page (default 20, at most 100). `status` keeps only some statuses ' +
+          '(`?status=queued,running` or the parameter repeated). Pass `next_cursor` back as `cursor` for the next page; ' +
+          'it is null on the last one.',
+        tags: ['jobs'],
+        querystring: JobListQuery,
+        response: { 200: JobList, 400: ErrorEnvelope },
+      },
+    },
+    async (request) => {
+      const { status, limit = 20, cursor } = request.query;
+      const statuses = status === undefined ? undefined : ([status].flat().flatMap((s) => s.split(',')) as JobStatus[]);
+      try {
+        return await app.jobs.list({ statuses, limit, cursor });
+      } catch (err) {
+        if (err instanceof InvalidCursorError) throw new ApiError('INVALID_CURSOR', 'cursor must be a next_cursor this api returned', { path: 'cursor' });
+        throw err;
+      }
+    },
+  );
+
+  app.get(
     '/v1/jobs/:id',
     {
       schema: {
@@ -66,8 +124,94 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const job = await app.jobs.get(request.params.id);
-      if (!job) throw new ApiError('JOB_NOT_FOUND', `No job ${request.params.id}`, { id: request.params.id });
+      if (!job) throw notFound(request.params.id);
       return job;
+    },
+  );
+
+  app.get(
+    '/v1/jobs/:id/metrics',
+    {
+      schema: {
+        summary: "A job's metric history",
+        description:
+          'Every value the epoch events logged (loss, accuracy, val_*, learning_rate, …), one series per name aligned ' +
+          'with `epochs`. Long histories are downsampled on the server to at most `max_points` epochs (default 500) with ' +
+          'largest-triangle-three-buckets on loss: the first and last epochs are always kept, and every series keeps the same epochs.',
+        tags: ['jobs'],
+        params: JobParams,
+        querystring: MetricsQuery,
+        response: { 200: JobMetrics, 400: ErrorEnvelope, 404: ErrorEnvelope },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const maxPoints = request.query.max_points ?? 500;
+      const history = await app.jobs.history(id);
+      if (!history) throw notFound(id);
+      const { epochs, series } = history;
+      if (epochs.length <= maxPoints) return { epochs, metrics: series, total_epochs: epochs.length, downsampling: 'none' as const };
+      const primary = series.loss ?? Object.values(series)[0] ?? [];
+      const keep = lttbIndices(epochs, primary, maxPoints);
+      const metrics = Object.fromEntries(Object.entries(series).map(([name, values]) => [name, keep.map((i) => values[i] ?? null)]));
+      return { epochs: keep.map((i) => epochs[i]!), metrics, total_epochs: epochs.length, downsampling: 'lttb' as const };
+    },
+  );
+
+  app.post(
+    '/v1/jobs/:id/cancel',
+    {
+      schema: {
+        summary: 'Cancel a job',
+        description:
+          'A queued job is taken off the queue and ends `cancelled` at once (200). A running job is asked to stop ' +
+          '(202): the worker that holds it, on whichever machine, stops at the next batch boundary and the job ends ' +
+          '`cancelled` with one terminal event, never retried; follow the events to see it. Cancelling again is ' +
+          'harmless (200 once cancelled); a job that already succeeded or failed is a 409.',
+        tags: ['jobs'],
+        params: JobParams,
+        response: { 200: JobView, 202: JobView, 400: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const status = await app.jobs.requestCancel(id);
+      if (!status) throw notFound(id);
+      if ((TERMINAL_STATUSES as readonly string[]).includes(status) && status !== 'cancelled') {
+        throw new ApiError('JOB_ALREADY_FINISHED', `Job ${id} already ${status}`, { id, status });
+      }
+      if (status !== 'cancelled') {
+        // Removal succeeds only when no worker holds the job's lock: waiting, or delayed before a retry.
+        if ((await app.queue.remove(id)) === 1) {
+          await app.jobs.finishCancelled(id, 'cancelled before it started');
+        } else {
+          await app.redis.publish(jobKeys.cancel(app.config.prefix), id);
+        }
+      }
+      const view = await app.jobs.get(id);
+      if (!view) throw notFound(id);
+      return reply.status(view.status === 'cancelled' ? 200 : 202).send(view);
+    },
+  );
+
+  app.delete(
+    '/v1/jobs/:id',
+    {
+      schema: {
+        summary: 'Delete a finished job',
+        description: 'Removes a succeeded, failed or cancelled job: its record, its event stream and its place in the list. A queued or running job is a 409: cancel it first.',
+        tags: ['jobs'],
+        params: JobParams,
+        response: { 204: Type.Null({ description: 'Deleted' }), 400: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const result = await app.jobs.delete(id);
+      if (result === 'not_found') throw notFound(id);
+      if (result !== 'deleted') throw new ApiError('JOB_NOT_FINISHED', `Job ${id} is ${result}; cancel it before deleting it`, { id, status: result });
+      await app.queue.remove(id).catch(() => undefined); // BullMQ's own copy, if still kept
+      return reply.status(204).send(null);
     },
   );
 };

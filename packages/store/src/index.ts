@@ -1,0 +1,3 @@
+export { BlobKeyError, checkKey, type BlobInput, type BlobStore } from './blob-store.js';
+export { RedisBlobStore, type RedisBlobStoreOptions } from './redis-blob-store.js';
+export { FsBlobStore } from './fs-blob-store.js';

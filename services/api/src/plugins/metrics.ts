@@ -1,0 +1,64 @@
+import fp from 'fastify-plugin';
+import { JOB_STATUSES } from '@trainyard/contracts';
+
+// Prometheus text exposition (version 0.0.4), written by hand: a few gauges and counters do not
+// need a client library.
+const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${escape(v)}"`).join(',')}}`;
+
+function family(name: string, type: 'gauge' | 'counter', help: string, samples: [Record<string, string>, number][]): string {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
+  for (const [l, v] of samples) lines.push(`${name}${Object.keys(l).length ? labels(l) : ''} ${v}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `GET /metrics` in Prometheus format, and the per-route request counter behind it. */
+export const metrics = fp(
+  async (app) => {
+    const requests = new Map<string, { method: string; route: string; status: string; count: number }>();
+    app.addHook('onResponse', async (request, reply) => {
+      // The route pattern, not the URL: ids must not explode the label set.
+      const route = request.routeOptions.url ?? 'unmatched';
+      const key = `${request.method} ${route} ${reply.statusCode}`;
+      const entry = requests.get(key);
+      if (entry) entry.count++;
+      else requests.set(key, { method: request.method, route, status: String(reply.statusCode), count: 1 });
+    });
+
+    app.get(
+      '/metrics',
+      {
+        schema: {
+          summary: 'Prometheus metrics',
+          description:
+            'Prometheus text format: trainyard_jobs (by status), trainyard_queue_jobs (waiting, active, delayed), ' +
+            'trainyard_sse_clients, trainyard_sse_events_total and trainyard_http_requests_total (by method, route and status).',
+          tags: ['operations'],
+          produces: ['text/plain'],
+          response: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
+      },
+      async (_request, reply) => {
+        const [byStatus, counts] = await Promise.all([app.jobs.countByStatus(), app.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')]);
+        const body = [
+          family('trainyard_jobs', 'gauge', 'Jobs known to the service, by status.', JOB_STATUSES.map((s) => [{ status: s }, byStatus[s]])),
+          family('trainyard_queue_jobs', 'gauge', 'Jobs in the BullMQ training queue, by state.', [
+            [{ state: 'waiting' }, (counts.waiting ?? 0) + (counts.prioritized ?? 0)],
+            [{ state: 'active' }, counts.active ?? 0],
+            [{ state: 'delayed' }, counts.delayed ?? 0],
+          ]),
+          family('trainyard_sse_clients', 'gauge', 'SSE clients connected to this api process.', [[{}, app.hub.subscribers]]),
+          family('trainyard_sse_events_total', 'counter', 'Events written to SSE clients by this api process.', [[{}, app.hub.delivered]]),
+          family(
+            'trainyard_http_requests_total',
+            'counter',
+            'HTTP requests answered by this api process, by method, route and status.',
+            [...requests.values()].map((r) => [{ method: r.method, route: r.route, status: r.status }, r.count]),
+          ),
+        ].join('');
+        return reply.type('text/plain; version=0.0.4; charset=utf-8').send(body);
+      },
+    );
+  },
+  { name: 'trainyard-metrics', dependencies: ['trainyard-services'] },
+);
