@@ -298,6 +298,7 @@ describe('functional Model', () => {
       ['a node index ≠ 0', (l: Record<string, unknown>[]) => (l[3].inbound_nodes = [[['concat', 1, 0, {}]]]), /node and tensor index/, '/config/layers/3/inbound_nodes/0/0'],
       ['call kwargs', (l: Record<string, unknown>[]) => (l[3].inbound_nodes = [[['concat', 0, 0, { scale: 2 }]]]), /not supported/, '/config/layers/3/inbound_nodes/0/0/3'],
       ['an output that is an input', (_: unknown, c: Record<string, unknown>) => (c.output_layers = [['in_a', 0, 0]]), /not an InputLayer/, '/config/output_layers'],
+      ['the same output twice', (_: unknown, c: Record<string, unknown>) => (c.output_layers = [['out_cls', 0, 0], ['out_cls', 0, 0]]), /listed twice/, '/config/output_layers/1'],
       ['an input that is not an InputLayer', (_: unknown, c: Record<string, unknown>) => (c.input_layers = [['trunk', 0, 0]]), /must name an InputLayer/, '/config/input_layers/0'],
       ['a Lambda layer', (l: Record<string, unknown>[]) => (l[3].class_name = 'Lambda'), /unknown layer class "Lambda"/, '/config/layers/3/class_name'],
     ])('%s', (_, edit, message, path) => {

@@ -122,8 +122,8 @@ export class Model {
       const layer = this.layerOf(value);
       const softmaxOut = (layer instanceof Dense || layer instanceof Activation) && layer.activation === 'softmax';
       const crossentropy = h.loss.name === 'categorical_crossentropy' || h.loss.name === 'sparse_categorical_crossentropy';
-      // Only an output nothing else reads may stop at its logits.
-      const fused = softmaxOut && crossentropy && !h.loss.fromLogits && !consumed.has(value) && this.analysis.outputs.indexOf(value) === i;
+      // Only an output no other layer reads may stop at its logits (outputs are distinct: see spec.ts).
+      const fused = softmaxOut && crossentropy && !h.loss.fromLogits && !consumed.has(value);
       return { ...h, value, fused };
     });
     optimizer.build(this.trainableWeights());

@@ -262,6 +262,8 @@ function analyseFunctional(c: ModelConfig, opts: SpecOptions): Analysis {
   }
   const outputs = (c.outputs ?? []).map((r, i) => refIndex(r, value, byName, `${outputsPath}/${i}`));
   if (outputs.some((v) => v < inputs.length)) throw new NnError('SPEC_INVALID_MODEL', 'a model output must be the output of a layer, not an InputLayer', { path: outputsPath });
+  const twice = outputs.findIndex((v, i) => outputs.indexOf(v) !== i);
+  if (twice >= 0) throw new NnError('SPEC_INVALID_MODEL', `output "${(c.outputs as TensorRef[])[twice].layer}" is listed twice; each output needs its own layer`, { path: `${outputsPath}/${twice}` });
   if (layers.length === 0) throw new NnError('SPEC_INVALID_MODEL', 'the model has no layers besides its inputs', { path: c.layersPath });
   return { kind: 'functional', name: c.name, inputs, layers, outputs };
 }
