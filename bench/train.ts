@@ -76,7 +76,7 @@ export const RECIPES: Recipe[] = [
     describe: 'Conv32-Pool-Conv64-Pool-Dropout0.3-Dense128-Dense10',
     learningRate: 1e-3,
     batchSize: 64,
-    epochs: 8,
+    epochs: 10,
     rivalEpochs: 1,
   },
 ];
