@@ -1,4 +1,4 @@
-import type { JobCreated, JobEvent, JobList, JobMetrics, JobSpec, JobStatus, JobView } from '@trainyard/contracts';
+import type { JobCreated, JobEvent, JobList, JobMetrics, JobSpec, JobStatus, JobView, PredictResponse } from '@trainyard/contracts';
 import { parseEventStream, type ServerEvent } from './sse.js';
 
 /** An error answer from the api, with its catalogue code. */
@@ -85,6 +85,25 @@ export class TrainyardClient {
   getMetrics(id: string, opts: { maxPoints?: number } = {}): Promise<JobMetrics> {
     const qs = opts.maxPoints === undefined ? '' : `?max_points=${opts.maxPoints}`;
     return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}/metrics${qs}`);
+  }
+
+  /**
+   * The absolute URL of a succeeded job's trained model (TF.js model.json, weights.bin next to it).
+   *
+   * @example const model = await tf.loadLayersModel(client.getModelUrl(id));
+   */
+  getModelUrl(id: string): string {
+    return `${this.base}/v1/jobs/${encodeURIComponent(id)}/model/model.json`;
+  }
+
+  /**
+   * Runs a batch through a succeeded job's model: `POST /v1/jobs/:id/predict`. `x` holds one nested
+   * array per sample in the model's input shape; the answer's `outputs` one per sample.
+   *
+   * @example const { outputs } = await client.predict(id, [[0.1, -0.4], [0.7, 0.2]]);
+   */
+  predict(id: string, x: unknown[]): Promise<PredictResponse> {
+    return this.call('POST', `/v1/jobs/${encodeURIComponent(id)}/predict`, { x });
   }
 
   /** Reads a job: `GET /v1/jobs/:id`. */

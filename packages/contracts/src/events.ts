@@ -34,7 +34,17 @@ export type JobEvent =
       epoch?: number;
       /** Present when EarlyStopping ended training before fit.epochs: what it watched and the best value (1-based epoch) it saw. */
       stopped_early?: EarlyStop;
+      /** The trained model (TF.js layers model.json, weights.bin next to it) and its predict endpoint. */
+      links?: { model: string; predict: string };
     }
+  /** A checkpoint of the model after `epoch` is stored; a retried attempt resumes from the latest one. */
+  | { type: 'checkpoint'; epoch: number; bytes: number }
+  /**
+   * A retried attempt (its worker crashed, stalled or shut down) restored the checkpoint of epoch
+   * `from_epoch` and trains on from there. Epochs the stream already reported are not reported
+   * again: the next epoch event is the first one not yet seen.
+   */
+  | { type: 'resumed'; from_epoch: number }
   | { type: 'failed'; error: { code: string; message: string } }
   | { type: 'cancelled'; reason?: string };
 

@@ -5,3 +5,4 @@ export * from './events.js';
 export * from './queue.js';
 export * from './jobs.js';
 export * from './datasets.js';
+export * from './models.js';

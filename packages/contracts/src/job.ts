@@ -19,6 +19,8 @@ export const Metrics = Type.Record(Type.String(), Type.Number(), {
 export const JobLinks = Type.Object({
   self: Type.String(),
   events: Type.String(),
+  model: Type.Optional(Type.String({ description: "Once succeeded: the trained model's TF.js model.json (weights.bin next to it)" })),
+  predict: Type.Optional(Type.String({ description: 'Once succeeded: POST a batch of inputs here for outputs' })),
 });
 
 export const JobCreated = Type.Object(
@@ -56,7 +58,12 @@ export const JobView = Type.Object(
         attempts: 1,
         epoch: 30,
         metrics: { loss: 0.052, accuracy: 0.985, val_loss: 0.061, val_accuracy: 0.98 },
-        links: { self: '/v1/jobs/job_4f1c2a9e7b', events: '/v1/jobs/job_4f1c2a9e7b/events' },
+        links: {
+          self: '/v1/jobs/job_4f1c2a9e7b',
+          events: '/v1/jobs/job_4f1c2a9e7b/events',
+          model: '/v1/jobs/job_4f1c2a9e7b/model/model.json',
+          predict: '/v1/jobs/job_4f1c2a9e7b/predict',
+        },
       },
     ],
   },

@@ -10,6 +10,8 @@ import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { eventRoutes } from './routes/events.js';
 import { datasetRoutes, resolveJobDatasets } from './routes/datasets.js';
+import { modelCache } from './model-cache.js';
+import { modelRoutes } from './routes/models.js';
 
 export interface BuildOptions {
   config: ApiConfig;
@@ -42,6 +44,7 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
       tags: [
         { name: 'jobs', description: 'Training jobs and their live events' },
         { name: 'datasets', description: 'Uploaded datasets (JSON, CSV, NPY, IDX or a URL) and the built-ins' },
+        { name: 'models', description: "A succeeded job's trained model (TensorFlow.js) and predictions from it" },
         { name: 'operations', description: 'Probes and documentation' },
       ],
     },
@@ -56,5 +59,7 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
   await app.register(jobRoutes);
   await app.register(eventRoutes);
   await app.register(datasetRoutes);
+  await app.register(modelCache);
+  await app.register(modelRoutes);
   return app;
 }

@@ -26,6 +26,14 @@ export interface ApiConfig {
   datasetFetchTimeoutMs: number;
   /** TRAINYARD_DATASET_URL_ALLOW_PRIVATE: 1 lets `{ url }` reach loopback and private addresses (off: no SSRF). */
   datasetUrlAllowPrivate: boolean;
+  /** TRAINYARD_PREDICT_MAX_SAMPLES: most samples one POST /v1/jobs/:id/predict may carry (1000). */
+  predictMaxSamples: number;
+  /** TRAINYARD_PREDICT_MAX_BYTES: largest predict request body (4 MiB; 1000 samples of 784 pixels fit). */
+  predictMaxBytes: number;
+  /** TRAINYARD_MODEL_CACHE_SIZE: trained models the api keeps loaded for predict, least recently used evicted (8). */
+  modelCacheSize: number;
+  /** TRAINYARD_MODEL_CACHE_MAX_BYTES: most weight bytes the loaded models may hold together (256 MiB). */
+  modelCacheMaxBytes: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -51,5 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     maxDatasetBytes: int(env, 'TRAINYARD_MAX_DATASET_BYTES', 100 * 1024 * 1024),
     datasetFetchTimeoutMs: int(env, 'TRAINYARD_DATASET_FETCH_TIMEOUT_MS', 30_000),
     datasetUrlAllowPrivate: ['1', 'true', 'yes'].includes((env.TRAINYARD_DATASET_URL_ALLOW_PRIVATE ?? '').toLowerCase()),
+    predictMaxSamples: int(env, 'TRAINYARD_PREDICT_MAX_SAMPLES', 1000),
+    predictMaxBytes: int(env, 'TRAINYARD_PREDICT_MAX_BYTES', 4 * 1024 * 1024),
+    modelCacheSize: int(env, 'TRAINYARD_MODEL_CACHE_SIZE', 8),
+    modelCacheMaxBytes: int(env, 'TRAINYARD_MODEL_CACHE_MAX_BYTES', 256 * 1024 * 1024),
   };
 }

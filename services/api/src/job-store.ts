@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
   JOB_STATUSES,
+  artifactLinks,
   finishJobCall,
   jobKeys,
   keys,
@@ -32,7 +33,8 @@ function toView(h: Record<string, string>): JobView | null {
     spec: JSON.parse(h.spec ?? '{}') as JobSpec,
     created_at: h.created_at ?? '',
     attempts: Number(h.attempts ?? 0),
-    links: jobLinks(h.id),
+    // The worker stores the model before it marks the job succeeded.
+    links: h.status === 'succeeded' ? { ...jobLinks(h.id), ...artifactLinks(h.id) } : jobLinks(h.id),
   };
   if (h.started_at) view.started_at = h.started_at;
   if (h.finished_at) view.finished_at = h.finished_at;

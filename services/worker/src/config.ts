@@ -12,8 +12,19 @@ export interface WorkerConfig {
   fashionMnistDir: string;
   /** LOG_LEVEL: pino level (info). */
   logLevel: string;
-  /** SHUTDOWN_GRACE_MS: how long SIGTERM waits for the running job before the process exits (30 s). */
+  /**
+   * SHUTDOWN_GRACE_MS: how long SIGTERM lets the running job go on before the process exits
+   * (30 s). The last part of it (a fifth, at most 5 s) is for handing an unfinished job back to
+   * the queue, where another worker resumes it from its last checkpoint. Keep it below the
+   * orchestrator's kill timeout.
+   */
   shutdownGraceMs: number;
+  /** WORKER_LOCK_DURATION_MS: BullMQ job lock; a dead worker's job is free again this long after its last renewal (30 s). */
+  lockDurationMs: number;
+  /** WORKER_STALLED_INTERVAL_MS: how often this worker looks for jobs whose lock expired, to resume them (30 s). */
+  stalledIntervalMs: number;
+  /** WORKER_MAX_STALLED_COUNT: times a job may lose its worker (crash, kill) and be resumed before it fails (1). */
+  maxStalledCount: number;
   /** WORKER_NAME: how this worker names itself in events (host:pid). */
   name: string;
 }
@@ -35,6 +46,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     fashionMnistDir: env.FASHION_MNIST_DIR || '/usr/share/datasets/fashion-mnist',
     logLevel: env.LOG_LEVEL || 'info',
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 30_000),
+    lockDurationMs: int(env, 'WORKER_LOCK_DURATION_MS', 30_000, 1000),
+    stalledIntervalMs: int(env, 'WORKER_STALLED_INTERVAL_MS', 30_000, 500),
+    maxStalledCount: int(env, 'WORKER_MAX_STALLED_COUNT', 1),
     name: env.WORKER_NAME || `${env.HOSTNAME || 'worker'}:${process.pid}`,
   };
 }

@@ -12,7 +12,12 @@ let closing = false;
 function shutdown(reason: string): void {
   if (closing) return;
   closing = true;
-  log.info({ reason }, 'draining');
+  log.info({ reason, graceMs: config.shutdownGraceMs }, 'draining');
+  // close() resolves within the grace period; this only guards against a hang after it.
+  setTimeout(() => {
+    log.error('shutdown overran the grace period; exiting');
+    process.exit(1);
+  }, config.shutdownGraceMs + 2000).unref();
   trainer.close().then(
     () => process.exit(0),
     (err: unknown) => {

@@ -71,6 +71,11 @@ export class JobPublisher {
     await tx.exec();
   }
 
+  /** The last epoch the stream reported (0 when none): a retried attempt reports only later ones. */
+  async reportedEpoch(): Promise<number> {
+    return Number((await this.redis.hget(this.record, 'epoch')) ?? 0) || 0;
+  }
+
   /** Ends the job with its one terminal event. */
   async finish(event: TerminalEvent): Promise<boolean> {
     return finishJob(this.redis, this.prefix, this.jobId, event);

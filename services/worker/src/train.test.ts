@@ -3,7 +3,7 @@ import type { JobEvent, JobSpec } from '@trainyard/contracts';
 import { loadDataset } from './dataset.js';
 import { train } from './train.js';
 
-type Progress = Extract<JobEvent, { type: 'log' | 'batch' | 'epoch' }>;
+type Progress = Extract<JobEvent, { type: 'log' | 'batch' | 'epoch' | 'resumed' }>;
 
 function spec(fit: JobSpec['fit'], compile: Partial<JobSpec['compile']> = {}): JobSpec {
   return {

@@ -1,10 +1,11 @@
 import { tensor, type Tensor } from '@trainyard/tensor';
-import { callbackFromConfig, EarlyStopping, modelFromJson, type Callback, type Logs } from '@trainyard/nn';
+import { callbackFromConfig, EarlyStopping, modelFromJson, type Callback, type Logs, type Model } from '@trainyard/nn';
 import { BATCH_EVENT_INTERVAL_MS, type EarlyStop, type JobEvent, type JobSpec } from '@trainyard/contracts';
 import type { Dataset, NdArray } from '@trainyard/data';
 import { TrainingError } from './errors.js';
+import { appendEpoch, restoreCheckpoint, snapshot, type TrainHooks } from './resume.js';
 
-type Progress = Extract<JobEvent, { type: 'log' | 'batch' | 'epoch' }>;
+type Progress = Extract<JobEvent, { type: 'log' | 'batch' | 'epoch' | 'resumed' }>;
 
 export interface TrainResult {
   metrics: Logs;
@@ -15,6 +16,8 @@ export interface TrainResult {
   epoch: number;
   /** Set when an EarlyStopping callback ended training early. */
   stoppedEarly?: EarlyStop;
+  /** The trained model, for the caller to export (train() stores nothing itself). */
+  model: Model;
 }
 
 const toTensor = (a: NdArray): Tensor => tensor(a.data, a.shape);
@@ -32,7 +35,13 @@ function assertFinite(logs: Logs, where: string): void {
  * BullMQ. Emits batch events at most every 250 ms, an epoch event after every epoch, and
  * returns the final metrics (plus test_* metrics when the dataset has a test split).
  */
-export async function train(spec: JobSpec, data: Dataset, emit: (e: Progress) => Promise<void>, signal?: AbortSignal): Promise<TrainResult> {
+export async function train(
+  spec: JobSpec,
+  data: Dataset,
+  emit: (e: Progress) => Promise<void>,
+  signal?: AbortSignal,
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
   const started = performance.now();
   const x = toTensor(data.x);
   const y = toTensor(data.y);
@@ -48,7 +57,13 @@ export async function train(spec: JobSpec, data: Dataset, emit: (e: Progress) =>
   const batchSize = spec.fit.batch_size ?? 32;
   const batches = Math.ceil(trainSamples / batchSize);
   const epochs = spec.fit.epochs;
-  const initialEpoch = spec.fit.initial_epoch ?? 0;
+  // A retried attempt continues from its checkpoint; one that does not fit starts over.
+  const restored = hooks.resume && restoreCheckpoint(model, hooks.resume);
+  const resumed = restored && !('error' in restored) ? restored : undefined;
+  if (restored && 'error' in restored) await emit({ type: 'log', level: 'warn', message: `checkpoint not usable, training from the start: ${restored.error}` });
+  if (resumed) await emit({ type: 'resumed', from_epoch: resumed.epoch });
+  const initialEpoch = resumed?.epoch ?? spec.fit.initial_epoch ?? 0;
+  const runHistory = resumed?.history ?? { epoch: [], history: {} };
   await emit({
     type: 'log',
     level: 'info',
@@ -59,7 +74,7 @@ export async function train(spec: JobSpec, data: Dataset, emit: (e: Progress) =>
   let currentEpoch = initialEpoch + 1;
   let lastEpoch = initialEpoch;
   let lastBatchEvent = 0;
-  let lastLogs: Logs = {};
+  let lastLogs: Logs = resumed ? { ...resumed.lastLogs } : {};
   const history = await model.fit(x, y, {
     epochs,
     batchSize,
@@ -97,6 +112,9 @@ export async function train(spec: JobSpec, data: Dataset, emit: (e: Progress) =>
             seconds: round(seconds, 3),
             samples_per_second: Math.round(trainSamples / Math.max(seconds, 1e-9)),
           });
+          // After the epoch event: a crash in between replays this epoch, and the replay's event is skipped.
+          appendEpoch(runHistory, epoch, logs);
+          if (hooks.onCheckpoint) await hooks.onCheckpoint(snapshot(model, epoch + 1, runHistory, spec.seed ?? 0));
         },
       },
     ],
@@ -110,7 +128,7 @@ export async function train(spec: JobSpec, data: Dataset, emit: (e: Progress) =>
     for (const [name, value] of Object.entries(test)) metrics[`test_${name}`] = value;
   }
   const stoppedEarly = aborted ? undefined : earlyStop(userCallbacks);
-  return { metrics, seconds: round((performance.now() - started) / 1000, 3), aborted, epoch: lastEpoch, ...(stoppedEarly && { stoppedEarly }) };
+  return { metrics, seconds: round((performance.now() - started) / 1000, 3), aborted, epoch: lastEpoch, ...(stoppedEarly && { stoppedEarly }), model };
 }
 
 /** Keras class_weight keys are class indices; JSON object keys are strings. */

@@ -6,6 +6,7 @@ import { TRAIN_QUEUE, jobKeys, type TrainJobData, type TrainJobResult } from '@t
 import type { WorkerConfig } from './config.js';
 import { finishJob } from './job-record.js';
 import type { ThreadData } from './processor.js';
+import { SHUTDOWN_REASON } from './shutdown.js';
 
 // Node 20 cannot load a .ts file in a worker thread, so the thread always runs the compiled
 // entry; `npm start` and `npm test` build it first.
@@ -15,7 +16,11 @@ export interface TrainWorker {
   worker: Worker<TrainJobData, TrainJobResult>;
   /** Resolves once this worker hears cancel requests. */
   ready: Promise<void>;
-  /** Stops taking jobs, waits up to `graceMs` for running ones, then closes connections. */
+  /**
+   * Stops taking jobs and lets running ones go on; near the end of `graceMs` hands those still
+   * running back to the queue (to be resumed from their checkpoints elsewhere); resolves within
+   * `graceMs` either way.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -31,11 +36,16 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
     prefix: config.prefix,
     concurrency: config.concurrency,
     useWorkerThreads: true,
+    // A worker that dies keeps its jobs only until the lock expires; then any worker's stalled
+    // check puts them back in the queue and the next attempt resumes from the last checkpoint.
+    lockDuration: config.lockDurationMs,
+    stalledInterval: config.stalledIntervalMs,
+    maxStalledCount: config.maxStalledCount,
     // The thread gets our data and none of the parent's loader flags (tsx, vitest).
     workerThreadsOptions: { workerData: threadData, execArgv: [] },
   });
 
-  worker.on('active', (job) => log.info({ jobId: job.id, attempt: job.attemptsMade + 1 }, 'job started'));
+  worker.on('active', (job) => log.info({ jobId: job.id, attempt: job.attemptsStarted }, 'job started'));
   worker.on('completed', (job, result) => log.info({ jobId: job.id, status: result.status }, 'job finished'));
   worker.on('failed', (job, err) => {
     if (!job) return;
@@ -66,14 +76,24 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
     worker,
     ready,
     async close(graceMs = config.shutdownGraceMs) {
-      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
+      const handoffMs = Math.min(5000, Math.floor(graceMs / 5));
       const closed = worker.close().then(() => 'closed' as const);
-      if ((await Promise.race([closed, timeout])) === 'timeout') {
-        log.warn({ graceMs }, 'jobs still running after the grace period; forcing close');
-        await worker.close(true);
+      if ((await within(closed, graceMs - handoffMs)) === 'timeout') {
+        // The thread stops at the next batch boundary and moves its job back to waiting.
+        log.warn({ graceMs }, 'jobs still running at the end of the grace period; handing them back to the queue');
+        worker.cancelAllJobs(SHUTDOWN_REASON);
+        // worker.close(true) would only return the pending close, so give up waiting instead: the
+        // lock of a job not handed back expires and another worker's stalled check resumes it.
+        if ((await within(closed, handoffMs)) === 'timeout') log.error({ handoffMs }, 'jobs not handed back in time; leaving them to the stalled check');
       }
       subscriber.disconnect();
-      await connection.quit().catch(() => connection.disconnect());
+      if ((await within(connection.quit().catch(() => 'failed'), 1000)) !== 'OK') connection.disconnect();
     },
   };
+}
+
+function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -14,6 +14,7 @@ import {
   JobView,
   MetricsQuery,
   TERMINAL_STATUSES,
+  jobBlobKey,
   jobKeys,
   type JobStatus,
 } from '@trainyard/contracts';
@@ -199,7 +200,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Delete a finished job',
-        description: 'Removes a succeeded, failed or cancelled job: its record, its event stream and its place in the list. A queued or running job is a 409: cancel it first.',
+        description: 'Removes a succeeded, failed or cancelled job: its record, its event stream, its place in the list and its stored files (the trained model). A queued or running job is a 409: cancel it first.',
         tags: ['jobs'],
         params: JobParams,
         response: { 204: Type.Null({ description: 'Deleted' }), 400: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope },
@@ -211,6 +212,9 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (result === 'not_found') throw notFound(id);
       if (result !== 'deleted') throw new ApiError('JOB_NOT_FINISHED', `Job ${id} is ${result}; cancel it before deleting it`, { id, status: result });
       await app.queue.remove(id).catch(() => undefined); // BullMQ's own copy, if still kept
+      // The record went first, so nothing serves these blobs any more: the model, and whatever else is under jobs/<id>/.
+      await app.blobs.delete(jobBlobKey(id));
+      app.models.evict(id);
       return reply.status(204).send(null);
     },
   );

@@ -1,0 +1,192 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ErrorEnvelope, JobParams, PredictRequest, PredictResponse, modelBlobKey, type ModelFile } from '@trainyard/contracts';
+import { tensor } from '@trainyard/tensor';
+import type { Model } from '@trainyard/nn';
+import { ApiError } from '../errors.js';
+
+/** Largest finite float32: a bigger JSON number would become Infinity in the model. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+const invalid = (message: string, path: string, details: Record<string, unknown> = {}) => new ApiError('PREDICT_INVALID_INPUT', message, { path, ...details });
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  return typeof v === 'string' ? `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}` : typeof v;
+}
+
+/**
+ * Checks a batch against a per-sample shape and packs it row-major, naming the first bad element.
+ *
+ * @example packSamples([[1, 2], [3, 'a']], [2]) // throws PREDICT_INVALID_INPUT at /x/1/1
+ */
+export function packSamples(x: readonly unknown[], shape: readonly number[]): Float32Array {
+  const per = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(x.length * per);
+  let k = 0;
+  const walk = (v: unknown, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (typeof v !== 'number') throw invalid(`${path} must be a number, got ${describe(v)}`, path);
+      if (!Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) throw invalid(`${path} must be a finite float32 number, got ${v}`, path);
+      out[k++] = v;
+      return;
+    }
+    const want = shape[depth]!;
+    if (!Array.isArray(v) || v.length !== want) {
+      const expected = `[${shape.slice(depth).join(', ')}]`;
+      throw invalid(`${path} must be an array of ${want} (the sample shape is [${shape.join(', ')}], so here ${expected}), got ${describe(v)}`, path, { expected_shape: shape });
+    }
+    for (let i = 0; i < want; i++) walk(v[i], depth + 1, `${path}/${i}`);
+  };
+  x.forEach((sample, i) => walk(sample, 0, `/x/${i}`));
+  return out;
+}
+
+/** Row-major float32 values as nested arrays of the given shape. */
+export function nest(data: Float32Array, shape: readonly number[]): unknown[] {
+  let k = 0;
+  const build = (depth: number): unknown[] => {
+    const n = shape[depth]!;
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = depth === shape.length - 1 ? data[k++] : build(depth + 1);
+    return out;
+  };
+  return shape.length === 0 ? [] : build(0);
+}
+
+const ModelFileResponses = {
+  400: ErrorEnvelope,
+  404: ErrorEnvelope,
+  409: ErrorEnvelope,
+};
+
+/**
+ * The trained model of a succeeded job, as TensorFlow.js loads it, and predictions from it.
+ * Predict runs in the api process: a batch is capped (samples and bytes) so it stays a few
+ * milliseconds of CPU for the models this service trains. Big batch inference belongs in a worker
+ * (a queued job like training), not on the event loop that serves every other request.
+ */
+export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // 404 for an unknown job, 409 until the job has succeeded (its model is stored just before).
+  const requireSucceeded = async (id: string): Promise<void> => {
+    const status = await app.jobs.status(id);
+    if (!status) throw new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
+    if (status !== 'succeeded') {
+      throw new ApiError('MODEL_NOT_READY', `Job ${id} is ${status}; a model exists only once a job has succeeded`, { id, status });
+    }
+  };
+  const missing = (id: string) => new ApiError('MODEL_NOT_FOUND', `Job ${id} succeeded but has no stored model (it finished before models were kept)`, { id });
+
+  app.get(
+    '/v1/jobs/:id/model',
+    {
+      schema: {
+        summary: "Redirect to a job's trained model",
+        description: 'A 302 to `model/model.json`, so the model has one short address.',
+        tags: ['models'],
+        params: JobParams,
+        response: { 302: Type.Null({ description: 'Location: /v1/jobs/{id}/model/model.json' }), ...ModelFileResponses },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      await requireSucceeded(id);
+      return reply.redirect(`/v1/jobs/${id}/model/model.json`, 302);
+    },
+  );
+
+  const sendFile = async (id: string, file: ModelFile): Promise<Buffer> => {
+    await requireSucceeded(id);
+    const blob = await app.blobs.get(modelBlobKey(id, file));
+    if (!blob) throw missing(id);
+    return blob;
+  };
+
+  app.get(
+    '/v1/jobs/:id/model/model.json',
+    {
+      schema: {
+        summary: "A job's trained model (TensorFlow.js model.json)",
+        description:
+          'The topology and weights manifest of a TensorFlow.js layers model; its manifest names `weights.bin`, served next to it, ' +
+          "so `tf.loadLayersModel('http://host/v1/jobs/{id}/model/model.json')` loads the trained model. A job that has not " +
+          'succeeded (queued, running, failed, cancelled) answers 409 MODEL_NOT_READY.',
+        tags: ['models'],
+        params: JobParams,
+        response: {
+          200: Type.Object(
+            { format: Type.Literal('layers-model'), modelTopology: Type.Unknown(), weightsManifest: Type.Array(Type.Unknown()) },
+            { additionalProperties: true, description: 'TensorFlow.js layers-model model.json' },
+          ),
+          ...ModelFileResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const blob = await sendFile(request.params.id, 'model.json');
+      // Sent as stored: a Buffer skips the serializer (the schema is for the docs), which would drop the topology's fields.
+      return reply.type('application/json; charset=utf-8').header('cache-control', 'private, no-cache').send(blob as never);
+    },
+  );
+
+  app.get(
+    '/v1/jobs/:id/model/weights.bin',
+    {
+      schema: {
+        summary: "A job's trained weights (TensorFlow.js weights.bin)",
+        description: 'Little-endian float32 values of every weight, in the order and shapes the model.json manifest lists.',
+        tags: ['models'],
+        params: JobParams,
+        response: {
+          200: { description: 'weights.bin', content: { 'application/octet-stream': { schema: Type.String({ format: 'binary' }) } } },
+          ...ModelFileResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const blob = await sendFile(request.params.id, 'weights.bin');
+      return reply.type('application/octet-stream').header('cache-control', 'private, no-cache').send(blob as never);
+    },
+  );
+
+  app.post(
+    '/v1/jobs/:id/predict',
+    {
+      bodyLimit: app.config.predictMaxBytes,
+      schema: {
+        summary: "Predict with a job's trained model",
+        description:
+          "`x` is a batch of samples, each a nested array in the model's input shape; the answer's `outputs` holds one output per " +
+          'sample. At most 1000 samples and 4 MiB per request by default (TRAINYARD_PREDICT_MAX_SAMPLES, TRAINYARD_PREDICT_MAX_BYTES) ' +
+          '(413 PREDICT_TOO_MANY_SAMPLES, 413 BODY_TOO_LARGE); a sample of the wrong shape or a value that is not a finite number ' +
+          'is a 400 PREDICT_INVALID_INPUT naming its path, e.g. `/x/3/1`. Models with one input and one output only. ' +
+          'For large batches download the model and run it yourself.',
+        tags: ['models'],
+        params: JobParams,
+        body: PredictRequest,
+        response: { 200: PredictResponse, ...ModelFileResponses, 413: ErrorEnvelope, 422: ErrorEnvelope },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { x } = request.body;
+      const max = app.config.predictMaxSamples;
+      if (x.length > max) throw new ApiError('PREDICT_TOO_MANY_SAMPLES', `x has ${x.length} samples; at most ${max} per request`, { path: '/x', samples: x.length, max });
+      await requireSucceeded(id);
+      const model: Model | null = await app.models.get(id);
+      if (!model) throw missing(id);
+      if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+        throw new ApiError('PREDICT_UNSUPPORTED_MODEL', `predict takes models with one input and one output; this one has ${model.inputs.length} and ${model.outputs.length}`, {
+          id,
+          inputs: model.inputs.map((i) => i.name),
+          outputs: model.outputs.map((o) => o.name),
+        });
+      }
+      const inShape = [...model.inputShape];
+      const packed = packSamples(x, inShape);
+      const y = model.predict(tensor(packed, [x.length, ...inShape]), { batchSize: 256 });
+      return { outputs: nest(y.data as Float32Array, y.shape), input_shape: inShape, output_shape: [...model.outputShape] };
+    },
+  );
+};
