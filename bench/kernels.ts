@@ -11,6 +11,7 @@ import { gemmEngine, gemmNN, gemmNT, gemmTN } from '../packages/tensor/src/index
 import { gemmTs } from '../packages/tensor/src/kernels/gemm.js';
 import { conv2dFilterGrad, conv2dForward, conv2dInputGrad } from '../packages/tensor/src/kernels/conv.js';
 import { windowGeometry } from '../packages/tensor/src/kernels/conv-geometry.js';
+import { filterGradComposite } from './tfjs.js';
 
 tf.env().set('IS_TEST', true); // silences the "install tfjs-node" banner
 const require = createRequire(import.meta.url);
@@ -117,17 +118,6 @@ function convOurs(): void {
       emit({ bench: 'conv2d', pass, shape: layer.shape, engine: 'trainyard', kernel: gemmEngine, gflops: gflops(convFlops(layer.x, layer.w), secondsPerCall(fn)) });
     }
   }
-}
-
-// The filter gradient of a stride-1 convolution without the missing kernel (toolchain.md):
-// pad x as 'same' would, then dW = conv(xᵀ, dYᵀ) with batch and channels swapped, transposed back.
-function filterGradComposite(x: tf.Tensor4D, dy: tf.Tensor4D, kH: number, kW: number): tf.Tensor4D {
-  return tf.tidy(() => {
-    const padded = tf.pad(x, [[0, 0], [(kH - 1) >> 1, kH >> 1], [(kW - 1) >> 1, kW >> 1], [0, 0]]);
-    const xt = tf.transpose(padded, [3, 1, 2, 0]); // [inC, Hp, Wp, N]
-    const dyt = tf.transpose(dy, [1, 2, 0, 3]); // [outH, outW, N, outC]
-    return tf.transpose(tf.conv2d(xt, dyt, 1, 'valid'), [1, 2, 0, 3]);
-  });
 }
 
 function convTf(engine: 'tfjs-cpu' | 'tfjs-wasm'): void {
