@@ -69,6 +69,37 @@ describe('TrainyardClient.events', () => {
   });
 });
 
+describe('TrainyardClient.eventsForJobs', () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+  it('follows several jobs on one stream, resumes each job with ?after= and ends after every terminal', async () => {
+    const seen: (string | null)[] = [];
+    server = createServer((req, res) => {
+      const url = new URL(req.url!, 'http://x');
+      expect(url.pathname).toBe('/v1/events');
+      expect(url.searchParams.get('jobs')).toBe('job_a,job_b');
+      const after = url.searchParams.get('after');
+      seen.push(after);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (!after) {
+        res.write('id: job_a/1-0\nevent: status\ndata: {"type":"status","job_id":"job_a"}\n\n');
+        res.write('id: job_b/1-0\nevent: status\ndata: {"type":"status","job_id":"job_b"}\n\n');
+        res.write('id: job_a/2-0\nevent: completed\ndata: {"type":"completed","job_id":"job_a"}\n\n');
+        setTimeout(() => res.destroy(), 20); // the connection drops before job_b ends
+      } else {
+        res.end('id: job_b/2-0\nevent: failed\ndata: {"type":"failed","job_id":"job_b"}\n\n');
+      }
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const client = new TrainyardClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const got = [];
+    for await (const e of client.eventsForJobs(['job_a', 'job_b'], { retryMs: 10 })) got.push(`${e.id}:${e.data.job_id}`);
+    expect(got).toEqual(['job_a/1-0:job_a', 'job_b/1-0:job_b', 'job_a/2-0:job_a', 'job_b/2-0:job_b']);
+    expect(seen).toEqual([null, 'job_a/2-0,job_b/1-0']);
+  });
+});
+
 describe('TrainyardClient job management', () => {
   let server: Server | undefined;
   afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));

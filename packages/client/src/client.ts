@@ -150,6 +150,54 @@ export class TrainyardClient {
       await sleep(opts.retryMs ?? 1000);
     }
   }
+
+  /**
+   * Follows several jobs' events on one connection (`GET /v1/events?jobs=`, at most 50 jobs) until
+   * every job has sent its terminal event. Each event's data carries `job_id`; on a dropped
+   * connection it reconnects with `?after=` holding the newest id seen per job, so every event
+   * arrives exactly once. `after` (job id → stream id) resumes from a known position.
+   *
+   * @example for await (const e of client.eventsForJobs([a, b])) console.log(e.data.job_id, e.event);
+   */
+  async *eventsForJobs(
+    ids: string[],
+    opts: { after?: Record<string, string>; signal?: AbortSignal; retryMs?: number } = {},
+  ): AsyncGenerator<ServerEvent<JobEvent & { job_id: string }>> {
+    const last = new Map<string, string>(Object.entries(opts.after ?? {}));
+    const pending = new Set(ids);
+    for (let attempt = 0; pending.size > 0; attempt++) {
+      opts.signal?.throwIfAborted();
+      const query = new URLSearchParams({ jobs: [...new Set(ids)].join(',') });
+      if (last.size > 0) query.set('after', [...last].map(([job, id]) => `${job}/${id}`).join(','));
+      let res: Response;
+      try {
+        res = await this.fetch(`${this.base}/v1/events?${query}`, { headers: { accept: 'text/event-stream' }, signal: opts.signal });
+      } catch (err) {
+        if (opts.signal?.aborted || attempt >= 10) throw err;
+        await sleep(opts.retryMs ?? 1000);
+        continue;
+      }
+      if (!res.ok || !res.body) {
+        const payload = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: Record<string, unknown> } };
+        throw new TrainyardError(res.status, payload.error?.code ?? 'HTTP_ERROR', payload.error?.message ?? res.statusText, payload.error?.details);
+      }
+      try {
+        for await (const e of parseEventStream(res.body)) {
+          const slash = e.id.lastIndexOf('/');
+          const job = slash > 0 ? e.id.slice(0, slash) : ((e.data as { job_id?: string }).job_id ?? '');
+          if (slash > 0) last.set(job, e.id.slice(slash + 1));
+          attempt = 0;
+          yield e as ServerEvent<JobEvent & { job_id: string }>;
+          if (TERMINAL.has(e.event)) pending.delete(job);
+          if (pending.size === 0) return;
+        }
+      } catch (err) {
+        if (opts.signal?.aborted) throw err;
+      }
+      // The stream ended before every job finished: the server went away. Resume where we were.
+      await sleep(opts.retryMs ?? 1000);
+    }
+  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -5,13 +5,60 @@ import { ApiError } from '../errors.js';
 import { compareIds, type StreamEntry } from '../event-hub.js';
 
 const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
+const JOB_ID = /^job_[A-Za-z0-9_-]{1,64}$/;
+
+/** Most jobs one multiplexed stream (`GET /v1/events?jobs=`) may carry. */
+export const MAX_STREAM_JOBS = 50;
+
+/** One message of the multiplexed stream: the id is `<job_id>/<stream-id>`, the data gains `job_id`. */
+function sseJobMessage(jobId: string, e: StreamEntry): string {
+  let data: string;
+  try {
+    data = JSON.stringify({ ...(JSON.parse(e.data) as object), job_id: jobId });
+  } catch {
+    data = JSON.stringify({ job_id: jobId });
+  }
+  return `id: ${jobId}/${e.id}\nevent: ${e.type}\ndata: ${data}\n\n`;
+}
+
+/** Parses a resume cursor `job_a/1732700000000-0,job_b/1732700000001-3` into job id → stream id. */
+function parseResume(raw: string, jobs: readonly string[]): Map<string, string> {
+  const after = new Map<string, string>();
+  for (const part of raw.split(',')) {
+    const item = part.trim();
+    if (item === '') continue;
+    const slash = item.lastIndexOf('/');
+    const jobId = item.slice(0, slash);
+    const streamId = item.slice(slash + 1);
+    if (slash < 0 || !JOB_ID.test(jobId) || !STREAM_ID.test(streamId) || !jobs.includes(jobId)) {
+      throw new ApiError(
+        'INVALID_LAST_EVENT_ID',
+        `Resume position must be <job_id>/<stream-id> pairs for jobs in ?jobs=, e.g. job_a/1732700000000-0; got "${item}"`,
+        { path: 'after', value: item },
+      );
+    }
+    const prev = after.get(jobId);
+    if (!prev || compareIds(streamId, prev) > 0) after.set(jobId, streamId);
+  }
+  return after;
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
 
 /** Formats one SSE message; `data` is JSON on one line, so no field splitting is needed. */
 function sseMessage(e: StreamEntry): string {
   return `id: ${e.id}\nevent: ${e.type}\ndata: ${e.data}\n\n`;
 }
 
-/** `GET /v1/jobs/:id/events`: the job's event stream as server-sent events, resumable by Last-Event-ID. */
+/**
+ * `GET /v1/jobs/:id/events`: the job's event stream as server-sent events, resumable by Last-Event-ID.
+ * `GET /v1/events?jobs=a,b`: several jobs' streams multiplexed onto one, through the same hub.
+ */
 export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Open streams end when the server closes; clients reconnect (to any instance) with Last-Event-ID.
   const open = new Set<() => void>();
@@ -109,6 +156,125 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if ((TERMINAL_STATUSES as readonly string[]).includes((await app.jobs.status(id)) ?? '')) {
         const [newest] = await app.redis.xrevrange(key, '+', '-', 'COUNT', 1);
         if (!newest || compareIds(newest[0], lastSent) <= 0) finish();
+      }
+    },
+  );
+
+  app.get(
+    '/v1/events',
+    {
+      schema: {
+        summary: "Stream several jobs' events on one connection (SSE)",
+        description:
+          `One server-sent event stream carrying the events of up to ${MAX_STREAM_JOBS} jobs, listed comma-separated in ` +
+          '`?jobs=job_a,job_b` (duplicates are ignored). Each job is replayed from its start, then the stream stays live; ' +
+          "each job's own events stay in order, while events of different jobs interleave as they arrive. Every message is " +
+          '`event: <type>`, `data: {...event, "job_id": "<job_id>"}` and `id: <job_id>/<stream-id>` (the stream id is the ' +
+          'per-job Redis Stream entry id, as in /v1/jobs/{id}/events). The stream ends once every listed job has sent ' +
+          'its terminal event (completed, failed or cancelled); a ": ping" comment arrives every 15 s.\n\n' +
+          'Resuming: pass the last id received for each job as a comma-separated list of `<job_id>/<stream-id>` pairs, ' +
+          'in `?after=` or the Last-Event-ID header (`?after=` wins when both are given). Each listed job resumes just ' +
+          'after its pair; jobs without a pair replay from the start. Note that a browser EventSource resends only the ' +
+          "last message's id, which resumes that one job: to resume every job exactly, keep the newest id per job and " +
+          'reconnect with `?after=`. Errors (before the stream starts): missing, empty, malformed or too many job ids → ' +
+          '400 VALIDATION_FAILED; a malformed resume position → 400 INVALID_LAST_EVENT_ID; an unknown job → 404 JOB_NOT_FOUND.',
+        tags: ['jobs'],
+        querystring: Type.Object({
+          jobs: Type.String({ minLength: 1, maxLength: 4096, description: `Comma-separated job ids, at most ${MAX_STREAM_JOBS}` }),
+          after: Type.Optional(Type.String({ maxLength: 8192, description: 'Resume position: comma-separated <job_id>/<stream-id> pairs' })),
+        }),
+        headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 8192 })) }),
+        produces: ['text/event-stream'],
+        response: {
+          200: {
+            description: 'An event stream',
+            content: {
+              'text/event-stream': {
+                schema: Type.String({
+                  examples: [
+                    'id: job_a/1732700000000-0\nevent: epoch\ndata: {"type":"epoch","epoch":1,"epochs":5,"logs":{"loss":0.41},"job_id":"job_a"}\n\n',
+                  ],
+                }),
+              },
+            },
+          },
+          400: ErrorEnvelope,
+          404: ErrorEnvelope,
+        },
+      },
+    },
+    async (request, reply) => {
+      const listed = request.query.jobs.split(',').map((j) => j.trim());
+      if (listed.some((j) => j === '')) {
+        throw new ApiError('VALIDATION_FAILED', 'querystring/jobs must be comma-separated job ids with none empty', { path: 'jobs' });
+      }
+      const jobs = [...new Set(listed)];
+      if (jobs.length > MAX_STREAM_JOBS) {
+        throw new ApiError('VALIDATION_FAILED', `querystring/jobs lists ${jobs.length} jobs; at most ${MAX_STREAM_JOBS} are allowed`, {
+          path: 'jobs',
+          limit: MAX_STREAM_JOBS,
+        });
+      }
+      const malformed = jobs.find((j) => !JOB_ID.test(j));
+      if (malformed !== undefined) {
+        throw new ApiError('VALIDATION_FAILED', `querystring/jobs has a malformed job id "${malformed.slice(0, 80)}"`, { path: 'jobs', id: malformed.slice(0, 80) });
+      }
+      const resume = parseResume(request.query.after ?? request.headers['last-event-id'] ?? '', jobs);
+      const statuses = await Promise.all(jobs.map((j) => app.jobs.status(j)));
+      const unknown = jobs.find((_, i) => !statuses[i]);
+      if (unknown !== undefined) throw new ApiError('JOB_NOT_FOUND', `No job ${unknown}`, { id: unknown });
+
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, SSE_HEADERS);
+      res.write('retry: 2000\n\n');
+
+      let closed = false;
+      const unsubscribes: (() => void)[] = [];
+      const pending = new Set(jobs);
+      const heartbeat = setInterval(() => res.write(': ping\n\n'), app.config.sseHeartbeatMs);
+      const finish = () => {
+        if (closed) return;
+        closed = true;
+        open.delete(finish);
+        clearInterval(heartbeat);
+        for (const u of unsubscribes) u();
+        res.end();
+      };
+      open.add(finish);
+      request.raw.on('close', finish);
+
+      const lastSent = new Map<string, string>();
+      const done = (jobId: string) => {
+        pending.delete(jobId);
+        if (pending.size === 0) finish();
+      };
+      try {
+        for (const jobId of jobs) {
+          if (closed) break;
+          const from = resume.get(jobId) ?? '0-0';
+          lastSent.set(jobId, from);
+          const deliver = (e: StreamEntry) => {
+            if (closed || !pending.has(jobId)) return;
+            lastSent.set(jobId, e.id);
+            res.write(sseJobMessage(jobId, e));
+            if (isTerminalEvent(e)) done(jobId);
+          };
+          // Subscribing replays the job after its resume point before going live, so nothing falls between.
+          const unsubscribe = await app.hub.subscribe(keys.events(app.config.prefix, jobId), from, deliver);
+          if (closed) unsubscribe();
+          else unsubscribes.push(unsubscribe);
+        }
+        // A finished job whose terminal event this client already had: nothing more will come from it.
+        for (const jobId of jobs) {
+          if (closed || !pending.has(jobId)) continue;
+          if (!(TERMINAL_STATUSES as readonly string[]).includes((await app.jobs.status(jobId)) ?? '')) continue;
+          const [newest] = await app.redis.xrevrange(keys.events(app.config.prefix, jobId), '+', '-', 'COUNT', 1);
+          if (pending.has(jobId) && (!newest || compareIds(newest[0], lastSent.get(jobId) ?? '0-0') <= 0)) done(jobId);
+        }
+      } catch (err) {
+        request.log.error({ err, jobs }, 'multiplexed event stream failed');
+        finish();
       }
     },
   );
