@@ -1,12 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
 import { Rng, Tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
 import { modelFromJson, type Model } from '../model/model.js';
 import { fromLayersModel, toLayersModel, type LayersModelJson } from './layers-model.js';
 import type { WeightSpec } from './weights.js';
+import { loadInTfjs, maxAbsDiff, tf } from '../test-utils/tfjs.js';
 
-tf.env().set('IS_TEST', true);
-await tf.setBackend('cpu');
 
 const rand = (shape: number[], seed: number, lo = -1, hi = 1): Tensor => {
   const r = new Rng(seed);
@@ -16,21 +14,6 @@ const labels = (n: number, classes: number, seed: number): Tensor => {
   const r = new Rng(seed);
   return new Tensor(Float32Array.from({ length: n }, () => r.int(0, classes)), [n]);
 };
-const arrayBuffer = (b: Uint8Array): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-
-/** Loads our export with `tf.loadLayersModel(tf.io.fromMemory(...))`, as the reference prescribes. */
-async function loadInTfjs(modelJson: LayersModelJson, bin: Uint8Array): Promise<tf.LayersModel> {
-  const { modelTopology, format, generatedBy, convertedBy, weightsManifest } = modelJson;
-  const weightSpecs = weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData: arrayBuffer(bin), format, generatedBy, convertedBy }));
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 async function trained(spec: object, inputShape: number[], classes: number, seed: number): Promise<Model> {
   const model = modelFromJson(spec, { seed });

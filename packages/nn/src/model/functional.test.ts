@@ -1,14 +1,13 @@
-import * as tf from '@tensorflow/tfjs';
 import { Rng, Tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
 import { NnError } from '../errors.js';
 import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
-import { fromLayersModel, toLayersModel, type LayersModelJson } from '../io/layers-model.js';
+import { fromLayersModel, toLayersModel } from '../io/layers-model.js';
+import { thrown } from '../test-utils/fixtures.js';
+import { loadInTfjs, maxAbsDiff, tf } from '../test-utils/tfjs.js';
 import { modelFromJson } from './model.js';
 import { inspectModel } from './spec.js';
 
-tf.env().set('IS_TEST', true);
-await tf.setBackend('cpu');
 
 type Node = [name: string, className: string, config: Record<string, unknown>, inputs: string[]];
 
@@ -69,30 +68,7 @@ function twoHeadData(n: number, seed: number): { a: Tensor; b: Tensor; reg: Tens
   return { a, b, reg: new Tensor(reg, [n, 1]), cls: new Tensor(cls, [n]) };
 }
 
-function thrown(fn: () => unknown): NnError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(NnError);
-    return e as NnError;
-  }
-  throw new Error('expected an NnError');
-}
 
-const arrayBuffer = (b: Uint8Array): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-
-async function loadInTfjs(modelJson: LayersModelJson, bin: Uint8Array): Promise<tf.LayersModel> {
-  const { modelTopology, format, generatedBy, convertedBy, weightsManifest } = modelJson;
-  const weightSpecs = weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData: arrayBuffer(bin), format, generatedBy, convertedBy }));
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 describe('functional Model', () => {
   it('infers shapes through branches and merges, and reports inputs and outputs by name', () => {

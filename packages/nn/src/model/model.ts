@@ -49,6 +49,8 @@ interface Head extends HeadSpec {
 interface Compiled {
   optimizer: Optimizer;
   heads: Head[];
+  /** Values of the fused heads: the forward pass leaves them before their softmax. */
+  logits: ReadonlySet<number>;
 }
 
 /**
@@ -127,7 +129,7 @@ export class Model {
       return { ...h, value, fused };
     });
     optimizer.build(this.trainableWeights());
-    this.compiled = { optimizer, heads };
+    this.compiled = { optimizer, heads, logits: new Set(heads.filter((h) => h.fused).map((h) => h.value)) };
   }
 
   /** Trains on (x, y) with Keras semantics; see FitOptions. Resolves with the per-epoch history. */
@@ -208,8 +210,8 @@ export class Model {
 
   /** @internal Loss (with graph, when grad mode is on) for one batch, weighted by `sampleWeight` [N] if given; updates the streaming `metrics`. */
   runBatch(xs: readonly Tensor[], ys: readonly Tensor[], training: boolean, rng: Rng | undefined, metrics: readonly HeadMetrics[], sampleWeight?: Tensor): BatchResult {
-    const { heads } = this.requireCompiled();
-    const preds = this.run(xs, { training, rng }, new Set(heads.filter((h) => h.fused).map((h) => h.value)));
+    const { heads, logits } = this.requireCompiled();
+    const preds = this.run(xs, { training, rng }, logits);
     let loss: Tensor | null = null;
     const headLosses: number[] = [];
     for (let i = 0; i < heads.length; i++) {

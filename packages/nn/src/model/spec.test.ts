@@ -1,19 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
-import { NnError } from '../errors.js';
 import { Dense } from '../layers/dense.js';
-import { KERAS2, KERAS3, mlp } from '../test-utils/fixtures.js';
+import { KERAS2, KERAS3, mlp, thrown } from '../test-utils/fixtures.js';
 import { inspectModel } from './spec.js';
 
-function thrown(fn: () => unknown): NnError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(NnError);
-    return e as NnError;
-  }
-  throw new Error('expected an NnError');
-}
 
 const expected = {
   kind: 'sequential',

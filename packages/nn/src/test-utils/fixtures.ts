@@ -1,5 +1,7 @@
 // Test-only Keras JSON samples, written the way each writer emits them, and small datasets.
 import { Rng, Tensor } from '@trainyard/tensor';
+import { expect } from 'vitest';
+import { NnError } from '../errors.js';
 
 const policy = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
 const init = (class_name: string, config: object = {}): object => ({ module: 'keras.initializers', class_name, config, registered_name: null });
@@ -65,4 +67,15 @@ export function xorData(n: number, seed: number): [Tensor, Tensor] {
     y[i] = a * b > 0 ? 1 : 0;
   }
   return [new Tensor(x, [n, 2]), new Tensor(y, [n])];
+}
+
+/** The NnError `fn` throws (the test fails if it throws nothing, or something else). */
+export function thrown(fn: () => unknown): NnError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(NnError);
+    return e as NnError;
+  }
+  throw new Error('expected an NnError');
 }
