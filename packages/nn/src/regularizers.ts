@@ -46,6 +46,16 @@ export function penalty(spec: RegularizerSpec, w: Tensor): Tensor | null {
   return l1 && l2 ? add(l1, l2) : (l1 ?? l2);
 }
 
+/** The sum of each weight's penalty, for the (regularizer, weight) pairs of a layer; null when none applies. */
+export function penalties(pairs: readonly (readonly [RegularizerSpec | null, Tensor | undefined])[]): Tensor | null {
+  let total: Tensor | null = null;
+  for (const [spec, w] of pairs) {
+    const p = spec && w ? penalty(spec, w) : null;
+    if (p) total = total ? add(total, p) : p;
+  }
+  return total;
+}
+
 /** Keras JSON for a regularizer: L1L2 with both factors, which Keras and TF.js both load; null stays null. */
 export function serializeRegularizer(spec: RegularizerSpec | null): JsonObject | null {
   return spec ? { class_name: 'L1L2', config: { l1: spec.l1, l2: spec.l2 } } : null;

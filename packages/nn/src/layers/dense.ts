@@ -2,7 +2,7 @@ import { add, matmul, reshape, Tensor, type Rng } from '@trainyard/tensor';
 import { ACTIVATIONS, activationName } from '../activations.js';
 import type { ConfigReader, JsonObject } from '../config/reader.js';
 import { initialize, readInitializer, serializeInitializer, type InitializerSpec } from '../initializers.js';
-import { penalty, readRegularizer, serializeRegularizer, type Regularized, type RegularizerSpec } from '../regularizers.js';
+import { penalties, readRegularizer, serializeRegularizer, type Regularized, type RegularizerSpec } from '../regularizers.js';
 import { Layer, readBaseArgs, type CallArgs, type SymbolicShape } from './layer.js';
 
 // Anything that changes training silently if ignored must be rejected until implemented.
@@ -75,9 +75,7 @@ export class Dense extends Layer implements Regularized {
   regularizationLoss(): Tensor | null {
     if (!this.trainable) return null;
     const [kernel, bias] = this.weights;
-    const k = this.kernelRegularizer && kernel ? penalty(this.kernelRegularizer, kernel) : null;
-    const b = this.biasRegularizer && bias ? penalty(this.biasRegularizer, bias) : null;
-    return k && b ? add(k, b) : (k ?? b);
+    return penalties([[this.kernelRegularizer, kernel], [this.biasRegularizer, bias]]);
   }
 
   override weightNames(): string[] {

@@ -2,7 +2,7 @@ import { add, matmul, reshape, slice, split, stack, Tensor, transpose, type Rng 
 import { activationName } from '../activations.js';
 import type { ConfigReader, JsonObject } from '../config/reader.js';
 import { initialize, readInitializer, serializeInitializer, type InitializerSpec } from '../initializers.js';
-import { penalty, readRegularizer, serializeRegularizer, type Regularized, type RegularizerSpec } from '../regularizers.js';
+import { penalties, readRegularizer, serializeRegularizer, type Regularized, type RegularizerSpec } from '../regularizers.js';
 import { Layer, readBaseArgs, type CallArgs, type SymbolicShape } from './layer.js';
 
 // Anything that changes training silently if ignored must be rejected until implemented.
@@ -140,15 +140,8 @@ export abstract class Recurrent extends Layer implements Regularized {
   /** Kernel, recurrent-kernel and bias penalties; only while the layer is trainable. */
   regularizationLoss(): Tensor | null {
     if (!this.trainable) return null;
-    const specs = [this.kernelRegularizer, this.recurrentRegularizer, this.biasRegularizer];
-    let total: Tensor | null = null;
-    for (let i = 0; i < specs.length; i++) {
-      const spec = specs[i];
-      const w = this.weights.at(i);
-      const p = spec && w ? penalty(spec, w) : null;
-      if (p) total = total ? add(total, p) : p;
-    }
-    return total;
+    const [kernel, recurrent, bias] = this.weights;
+    return penalties([[this.kernelRegularizer, kernel], [this.recurrentRegularizer, recurrent], [this.biasRegularizer, bias]]);
   }
 
   override weightNames(): string[] {
