@@ -67,15 +67,22 @@ export const IdempotencyKey = Type.String({
   description: 'Any 8–128 characters of A-Z a-z 0-9 . _ : - (a UUID fits). A retried POST with the same key and body returns the same job for 24 h.',
 });
 
+/** `?access_token=`: the API key in the query, for browsers' EventSource (which cannot set headers); SSE routes only. */
+export const AccessToken = Type.Optional(
+  Type.String({ minLength: 1, maxLength: 256, description: 'The API key, for clients that cannot send an Authorization header (a browser EventSource)' }),
+);
+
 /** How long an Idempotency-Key remembers its job. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 /** Job-level Redis keys beyond the record and the stream, all under the same prefix (one hash slot). */
 export const jobKeys = {
-  /** Sorted set: every job id, scored by creation time in µs (Redis TIME). */
-  created: (prefix: string) => `${prefix}:jobs:created`,
-  /** Sorted set per status, scored like `created`. */
-  byStatus: (prefix: string, status: JobStatus) => `${prefix}:jobs:status:${status}`,
+  /** Sorted set: every job id of one tenant, scored by creation time in µs (Redis TIME). */
+  created: (prefix: string, tenant: string) => `${prefix}:t:${tenant}:jobs:created`,
+  /** Sorted set per tenant and status, scored like `created`. */
+  byStatus: (prefix: string, tenant: string, status: JobStatus) => `${prefix}:t:${tenant}:jobs:status:${status}`,
+  /** Set of every tenant that ever created a job (for /metrics totals). */
+  tenants: (prefix: string) => `${prefix}:tenants`,
   /** An Idempotency-Key's remembered job (hashed key). */
   idempotency: (prefix: string, keyHash: string) => `${prefix}:idem:${keyHash}`,
   /** Pub/sub channel on which the api asks whichever worker holds a job to cancel it. */
@@ -107,10 +114,11 @@ return 1
 /**
  * The EVAL arguments that end a job with exactly one terminal event.
  *
- * @example const done = (await redis.eval(...finishJobCall(prefix, id, { type: 'cancelled' }))) === 1;
+ * @example const done = (await redis.eval(...finishJobCall(prefix, tenant, id, { type: 'cancelled' }))) === 1;
  */
 export function finishJobCall(
   prefix: string,
+  tenant: string,
   jobId: string,
   event: TerminalEvent,
 ): [string, number, ...string[]] {
@@ -120,10 +128,10 @@ export function finishJobCall(
     6,
     keys.job(prefix, jobId),
     keys.events(prefix, jobId),
-    jobKeys.created(prefix),
-    jobKeys.byStatus(prefix, 'queued'),
-    jobKeys.byStatus(prefix, 'running'),
-    jobKeys.byStatus(prefix, status),
+    jobKeys.created(prefix, tenant),
+    jobKeys.byStatus(prefix, tenant, 'queued'),
+    jobKeys.byStatus(prefix, tenant, 'running'),
+    jobKeys.byStatus(prefix, tenant, status),
     status,
     new Date().toISOString(),
     event.type,

@@ -10,7 +10,14 @@ export const DEFAULT_PREFIX = '{trainyard}';
 export interface TrainJobData {
   jobId: string;
   spec: JobSpec;
+  /** The tenant that owns the job (absent on jobs queued before tenants existed: the default tenant). */
+  tenant?: string;
+  /** Wall-clock budget of the whole job across attempts, in ms; past it the job fails with JOB_TIMEOUT. */
+  timeoutMs?: number;
 }
+
+/** The tenant of `npm start`'s open single-tenant mode, and of records written before tenants. */
+export const DEFAULT_TENANT = 'default';
 
 /** What a finished training job returns to BullMQ. */
 export interface TrainJobResult {

@@ -224,6 +224,12 @@ export const JobSpec = Type.Object(
     fit: FitSpec,
     dataset: DatasetSpec,
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: SPEC_LIMITS.maxSeed, default: 0 })),
+    timeout_seconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: "Wall-clock budget of the whole job, retries included; past it the job fails with JOB_TIMEOUT. Default and maximum: the service's TRAINYARD_JOB_TIMEOUT_S.",
+      }),
+    ),
   },
   {
     additionalProperties: false,

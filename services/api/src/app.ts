@@ -6,6 +6,8 @@ import type { ApiConfig } from './config.js';
 import { registerErrorHandling } from './errors.js';
 import { services } from './plugins/services.js';
 import { metrics } from './plugins/metrics.js';
+import { auth } from './plugins/auth.js';
+import { rateLimit } from './plugins/rate-limit.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { eventRoutes } from './routes/events.js';
@@ -53,6 +55,8 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(services, { config });
+  await app.register(auth);
+  await app.register(rateLimit);
   await app.register(metrics);
   await app.register(healthRoutes);
   await app.register(resolveJobDatasets);

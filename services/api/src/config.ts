@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DEFAULT_PREFIX } from '@trainyard/contracts';
 
 /** Everything the api reads from its environment, parsed once. Nothing else reads process.env. */
@@ -34,6 +35,42 @@ export interface ApiConfig {
   modelCacheSize: number;
   /** TRAINYARD_MODEL_CACHE_MAX_BYTES: most weight bytes the loaded models may hold together (256 MiB). */
   modelCacheMaxBytes: number;
+  /**
+   * TRAINYARD_API_KEYS: `tenant:key` pairs, comma-separated (a tenant may have several keys). Each
+   * key maps to its tenant; every dataset, job, event and model is scoped to the tenant. Unset:
+   * open single-tenant mode (no key asked, everything belongs to the tenant "default").
+   * Held as sha256(key) → tenant, so the keys themselves are not kept in memory.
+   */
+  apiKeys: Map<string, string> | null;
+  /** TRAINYARD_RATE_LIMIT_PER_MINUTE: requests per tenant per minute over every api process, shared through Redis (1200; 0: no limit). */
+  rateLimitPerMinute: number;
+  /** TRAINYARD_MAX_ACTIVE_JOBS: queued plus running jobs a tenant may have at once (20; 0: no limit). */
+  maxActiveJobs: number;
+  /** TRAINYARD_MAX_EPOCH_SAMPLES: largest epochs × training samples one job may ask for (100 million). */
+  maxEpochSamples: number;
+  /** TRAINYARD_JOB_TIMEOUT_S: a job's wall-clock budget when its spec names none, and the most it may name (6 h). */
+  jobTimeoutSeconds: number;
+}
+
+/** The hash under which an API key is looked up. */
+export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+
+const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** Parses TRAINYARD_API_KEYS; throws naming the bad entry (never echoing a key). */
+export function parseApiKeys(raw: string | undefined): Map<string, string> | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const keys = new Map<string, string>();
+  raw.split(',').forEach((entry, i) => {
+    const at = entry.indexOf(':');
+    const tenant = entry.slice(0, at).trim();
+    const key = entry.slice(at + 1).trim();
+    if (at < 0 || !TENANT.test(tenant)) throw new Error(`TRAINYARD_API_KEYS entry ${i + 1} must be tenant:key with a tenant of a-z 0-9 _ - (at most 63)`);
+    if (!/^[\x21-\x7e]{16,256}$/.test(key)) throw new Error(`TRAINYARD_API_KEYS entry ${i + 1} (tenant ${tenant}): the key must be 16–256 printable characters without spaces or commas`);
+    if (keys.has(hashApiKey(key))) throw new Error(`TRAINYARD_API_KEYS entry ${i + 1} (tenant ${tenant}) repeats a key`);
+    keys.set(hashApiKey(key), tenant);
+  });
+  return keys;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -63,5 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     predictMaxBytes: int(env, 'TRAINYARD_PREDICT_MAX_BYTES', 4 * 1024 * 1024),
     modelCacheSize: int(env, 'TRAINYARD_MODEL_CACHE_SIZE', 8),
     modelCacheMaxBytes: int(env, 'TRAINYARD_MODEL_CACHE_MAX_BYTES', 256 * 1024 * 1024),
+    apiKeys: parseApiKeys(env.TRAINYARD_API_KEYS),
+    rateLimitPerMinute: int(env, 'TRAINYARD_RATE_LIMIT_PER_MINUTE', 1200),
+    maxActiveJobs: int(env, 'TRAINYARD_MAX_ACTIVE_JOBS', 20),
+    maxEpochSamples: int(env, 'TRAINYARD_MAX_EPOCH_SAMPLES', 100_000_000),
+    jobTimeoutSeconds: Math.max(1, int(env, 'TRAINYARD_JOB_TIMEOUT_S', 6 * 3600)),
   };
 }

@@ -16,6 +16,16 @@ export function datasetView(r: DatasetRecord): DatasetView {
   return { ...r, links: { self: `/v1/datasets/${r.id}` } };
 }
 
+/** The record as Redis keeps it: the view's fields and the owning tenant. */
+type StoredRecord = DatasetRecord & { tenant: string };
+
+/** A stored record as its tenant sees it (without the tenant field); another tenant's is null. */
+function ownRecord(raw: string | null, tenant: string): DatasetRecord | null {
+  if (!raw) return null;
+  const { tenant: owner, ...record } = JSON.parse(raw) as StoredRecord;
+  return owner === tenant ? record : null;
+}
+
 // Index members sort newest first: an inverted, zero-padded millisecond time, then the id.
 const MAX_MS = 9_999_999_999_999;
 const member = (r: { id: string; created_at: string }): string => `${String(MAX_MS - Date.parse(r.created_at)).padStart(13, '0')}|${r.id}`;
@@ -36,12 +46,12 @@ export class DatasetStore {
     return `${this.prefix}:dataset:${id}`;
   }
 
-  private get index(): string {
-    return `${this.prefix}:datasets`;
+  private index(tenant: string): string {
+    return `${this.prefix}:t:${tenant}:datasets`;
   }
 
-  /** Stores a validated dataset and returns its record. */
-  async create(data: Dataset, info: { name: string; format: string; classNames?: string[] }): Promise<DatasetRecord> {
+  /** Stores a validated dataset for a tenant and returns its record. */
+  async create(tenant: string, data: Dataset, info: { name: string; format: string; classNames?: string[] }): Promise<DatasetRecord> {
     const id = newDatasetId();
     const classes = data.classes ?? (data.y.shape.length === 2 && data.y.shape[1]! > 1 && isOneHot(data.y) ? data.y.shape[1]! : null);
     const x = encodeNpy(data.x.data, data.x.shape);
@@ -63,7 +73,8 @@ export class DatasetStore {
       await this.blobs.put(datasetBlobKey(id, 'x.npy'), x);
       await this.blobs.put(datasetBlobKey(id, 'y.npy'), y);
       await this.blobs.put(datasetBlobKey(id, 'meta.json'), Buffer.from(JSON.stringify(record)));
-      await this.redis.multi().set(this.key(id), JSON.stringify(record)).zadd(this.index, 0, member(record)).exec();
+      const stored: StoredRecord = { ...record, tenant };
+      await this.redis.multi().set(this.key(id), JSON.stringify(stored)).zadd(this.index(tenant), 0, member(record)).exec();
     } catch (err) {
       await this.blobs.delete(datasetBlobKey(id)).catch(() => undefined);
       throw err;
@@ -71,27 +82,27 @@ export class DatasetStore {
     return record;
   }
 
-  async get(id: string): Promise<DatasetRecord | null> {
-    const raw = await this.redis.get(this.key(id));
-    return raw ? (JSON.parse(raw) as DatasetRecord) : null;
+  /** The tenant's dataset, or null (unknown, or another tenant's). */
+  async get(tenant: string, id: string): Promise<DatasetRecord | null> {
+    return ownRecord(await this.redis.get(this.key(id)), tenant);
   }
 
-  /** One page, newest first; `cursor` is the previous page's `next`. */
-  async list(limit: number, cursor?: string): Promise<{ items: DatasetRecord[]; next: string | null }> {
+  /** One page of the tenant's datasets, newest first; `cursor` is the previous page's `next`. */
+  async list(tenant: string, limit: number, cursor?: string): Promise<{ items: DatasetRecord[]; next: string | null }> {
     const from = cursor ? `(${Buffer.from(cursor, 'base64url').toString()}` : '-';
-    const members = await this.redis.zrangebylex(this.index, from, '+', 'LIMIT', 0, limit + 1);
+    const members = await this.redis.zrangebylex(this.index(tenant), from, '+', 'LIMIT', 0, limit + 1);
     const page = members.slice(0, limit);
     const raws = page.length ? await this.redis.mget(...page.map((m) => this.key(m.slice(m.indexOf('|') + 1)))) : [];
-    const items = raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as DatasetRecord);
+    const items = raws.map((r) => ownRecord(r, tenant)).filter((r): r is DatasetRecord => r !== null);
     const next = members.length > limit ? Buffer.from(page[page.length - 1]!).toString('base64url') : null;
     return { items, next };
   }
 
   /** Removes the record, then the blobs; false when there was no such dataset. */
-  async delete(id: string): Promise<boolean> {
-    const record = await this.get(id);
+  async delete(tenant: string, id: string): Promise<boolean> {
+    const record = await this.get(tenant, id);
     if (!record) return false;
-    const [[, removed] = [null, 0]] = (await this.redis.multi().del(this.key(id)).zrem(this.index, member(record)).exec()) ?? [];
+    const [[, removed] = [null, 0]] = (await this.redis.multi().del(this.key(id)).zrem(this.index(tenant), member(record)).exec()) ?? [];
     await this.blobs.delete(datasetBlobKey(id));
     return removed === 1;
   }

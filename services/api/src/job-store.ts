@@ -25,8 +25,9 @@ function parseJson<T>(raw: string | undefined): T | undefined {
   return raw === undefined || raw === '' ? undefined : (JSON.parse(raw) as T);
 }
 
-function toView(h: Record<string, string>): JobView | null {
-  if (!h.id) return null;
+/** The record as its tenant sees it; another tenant's job (or none) is null. */
+function toView(h: Record<string, string>, tenant: string): JobView | null {
+  if (!h.id || h.tenant !== tenant) return null;
   const view: JobView = {
     id: h.id,
     status: h.status as JobStatus,
@@ -47,13 +48,21 @@ function toView(h: Record<string, string>): JobView | null {
 }
 
 // The record, the first event and both index entries at once; with an Idempotency-Key, only
-// when the key is new (else the key's stored value is returned and nothing is written).
+// when the key is new (else the key's stored value is returned and nothing is written). A
+// tenant already at its limit of queued and running jobs gets 0 and nothing is written.
 const CREATE = `
-if #KEYS == 5 then
-  if not redis.call('SET', KEYS[5], ARGV[5], 'NX', 'EX', ARGV[6]) then return redis.call('GET', KEYS[5]) end
-  redis.call('HSET', KEYS[1], 'idempotency_key', KEYS[5])
+if #KEYS == 7 then
+  local known = redis.call('GET', KEYS[7])
+  if known then return known end
 end
-redis.call('HSET', KEYS[1], 'id', ARGV[1], 'status', 'queued', 'spec', ARGV[2], 'created_at', ARGV[3], 'attempts', '0')
+local limit = tonumber(ARGV[8])
+if limit > 0 and redis.call('ZCARD', KEYS[4]) + redis.call('ZCARD', KEYS[5]) >= limit then return 0 end
+if #KEYS == 7 then
+  redis.call('SET', KEYS[7], ARGV[5], 'EX', ARGV[6])
+  redis.call('HSET', KEYS[1], 'idempotency_key', KEYS[7])
+end
+redis.call('HSET', KEYS[1], 'id', ARGV[1], 'tenant', ARGV[7], 'status', 'queued', 'spec', ARGV[2], 'created_at', ARGV[3], 'attempts', '0')
+redis.call('SADD', KEYS[6], ARGV[7])
 redis.call('XADD', KEYS[2], '*', 'type', 'status', 'data', ARGV[4])
 -- Microseconds from Redis's own clock (built as a string: Lua would print the number with 14 digits).
 local now = redis.call('TIME')
@@ -63,10 +72,10 @@ redis.call('ZADD', KEYS[4], score, ARGV[1])
 return 1
 `;
 
-// Removes a job that is not queued or running: record, stream, index entries, idempotency key.
+// Removes a job of this tenant that is not queued or running: record, stream, index entries, idempotency key.
 const DELETE = `
-local s = redis.call('HGET', KEYS[1], 'status')
-if not s then return 0 end
+local s, t = unpack(redis.call('HMGET', KEYS[1], 'status', 'tenant'))
+if not s or t ~= ARGV[2] then return 0 end
 if s == 'queued' or s == 'running' then return s end
 local idem = redis.call('HGET', KEYS[1], 'idempotency_key')
 redis.call('DEL', KEYS[1], KEYS[2])
@@ -76,10 +85,10 @@ end
 return 1
 `;
 
-// Marks a live job as having a cancel pending (a worker starting it later ends it cancelled).
+// Marks a live job of this tenant as having a cancel pending (a worker starting it later ends it cancelled).
 const REQUEST_CANCEL = `
-local s = redis.call('HGET', KEYS[1], 'status')
-if not s then return false end
+local s, t = unpack(redis.call('HMGET', KEYS[1], 'status', 'tenant'))
+if not s or t ~= ARGV[2] then return false end
 if s == 'queued' or s == 'running' then redis.call('HSETNX', KEYS[1], 'cancel_requested', ARGV[1]) end
 return s
 `;
@@ -91,6 +100,7 @@ export interface IdempotencyRecord {
 }
 
 export interface ListOptions {
+  tenant: string;
   statuses?: JobStatus[];
   limit: number;
   cursor?: string;
@@ -132,10 +142,11 @@ export interface History {
 }
 
 /**
- * Job records live in one Redis hash per job; the worker updates status, epoch and metrics in
- * the same transaction as the event it streams, so the record and the stream never disagree.
- * Sorted sets by creation time in µs (all jobs, and one per status, kept in step by the same scripts
- * that change a status) serve the list.
+ * Job records live in one Redis hash per job, each naming its tenant; the worker updates status,
+ * epoch and metrics in the same transaction as the event it streams, so the record and the stream
+ * never disagree. Per-tenant sorted sets by creation time in µs (all jobs, and one per status, kept
+ * in step by the same scripts that change a status) serve the list. Every read takes the asking
+ * tenant, and another tenant's job reads as missing.
  */
 export class JobStore {
   constructor(
@@ -145,11 +156,26 @@ export class JobStore {
 
   /**
    * Writes the queued record, the stream's first event and the index entries. With an
-   * idempotency key already used, writes nothing and returns what the key remembers.
+   * idempotency key already used, writes nothing and returns what the key remembers; with the
+   * tenant at `maxActive` queued or running jobs (0: no limit), writes nothing and returns 'limit'.
    */
-  async create(id: string, spec: JobSpec, idempotency?: { key: string; bodySha256: string; ttlSeconds: number }): Promise<IdempotencyRecord | null> {
-    const ks = [keys.job(this.prefix, id), keys.events(this.prefix, id), jobKeys.created(this.prefix), jobKeys.byStatus(this.prefix, 'queued')];
-    if (idempotency) ks.push(jobKeys.idempotency(this.prefix, idempotency.key));
+  async create(
+    tenant: string,
+    id: string,
+    spec: JobSpec,
+    opts: { maxActive?: number; idempotency?: { key: string; bodySha256: string; ttlSeconds: number } } = {},
+  ): Promise<IdempotencyRecord | 'limit' | null> {
+    const { idempotency, maxActive = 0 } = opts;
+    const ks = [
+      keys.job(this.prefix, id),
+      keys.events(this.prefix, id),
+      jobKeys.created(this.prefix, tenant),
+      jobKeys.byStatus(this.prefix, tenant, 'queued'),
+      jobKeys.byStatus(this.prefix, tenant, 'running'),
+      jobKeys.tenants(this.prefix),
+    ];
+    // Keys are per tenant: two tenants may pick the same one.
+    if (idempotency) ks.push(jobKeys.idempotency(this.prefix, `${tenant}:${idempotency.key}`));
     const remembered: IdempotencyRecord = { id, body_sha256: idempotency?.bodySha256 ?? '' };
     const r = await this.redis.eval(
       CREATE,
@@ -161,33 +187,49 @@ export class JobStore {
       JSON.stringify({ type: 'status', status: 'queued', attempt: 0 }),
       JSON.stringify(remembered),
       String(idempotency?.ttlSeconds ?? 0),
+      tenant,
+      String(maxActive),
     );
+    if (r === 0) return 'limit';
     return r === 1 ? null : (JSON.parse(String(r)) as IdempotencyRecord);
   }
 
   /** Removes a record whose enqueue failed, so no phantom "queued" job (or key pointing at it) remains. */
-  async discard(id: string): Promise<void> {
+  async discard(tenant: string, id: string): Promise<void> {
     const idem = await this.redis.hget(keys.job(this.prefix, id), 'idempotency_key');
-    const tx = this.redis.multi().del(keys.job(this.prefix, id), keys.events(this.prefix, id)).zrem(jobKeys.created(this.prefix), id);
-    for (const s of JOB_STATUSES) tx.zrem(jobKeys.byStatus(this.prefix, s), id);
+    const tx = this.redis.multi().del(keys.job(this.prefix, id), keys.events(this.prefix, id)).zrem(jobKeys.created(this.prefix, tenant), id);
+    for (const s of JOB_STATUSES) tx.zrem(jobKeys.byStatus(this.prefix, tenant, s), id);
     if (idem) tx.del(idem);
     await tx.exec();
   }
 
-  /** The job as the api shows it, or null. */
-  async get(id: string): Promise<JobView | null> {
-    return toView(await this.redis.hgetall(keys.job(this.prefix, id)));
+  /** The job as the api shows it, or null (unknown, or another tenant's). */
+  async get(tenant: string, id: string): Promise<JobView | null> {
+    return toView(await this.redis.hgetall(keys.job(this.prefix, id)), tenant);
   }
 
-  /** Just the status, for the SSE route's cheap existence check. */
-  async status(id: string): Promise<JobStatus | null> {
-    return ((await this.redis.hget(keys.job(this.prefix, id), 'status')) as JobStatus | null) ?? null;
+  /** Just the status, for cheap existence checks; null when unknown or another tenant's. */
+  async status(tenant: string, id: string): Promise<JobStatus | null> {
+    const [status, owner] = await this.redis.hmget(keys.job(this.prefix, id), 'status', 'tenant');
+    return owner === tenant ? ((status as JobStatus | null) ?? null) : null;
   }
 
-  /** Jobs newest first, optionally only some statuses; `next_cursor` is null on the last page. */
-  async list({ statuses, limit, cursor }: ListOptions): Promise<{ items: JobView[]; next_cursor: string | null }> {
+  /** The statuses of several jobs in one round trip (null: unknown or another tenant's). */
+  async statuses(tenant: string, ids: string[]): Promise<(JobStatus | null)[]> {
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hmget(keys.job(this.prefix, id), 'status', 'tenant');
+    const rows = (await pipe.exec()) ?? [];
+    return rows.map(([err, v]) => {
+      if (err) throw err;
+      const [status, owner] = v as (string | null)[];
+      return owner === tenant ? ((status as JobStatus | null) ?? null) : null;
+    });
+  }
+
+  /** A tenant's jobs newest first, optionally only some statuses; `next_cursor` is null on the last page. */
+  async list({ tenant, statuses, limit, cursor }: ListOptions): Promise<{ items: JobView[]; next_cursor: string | null }> {
     const after = cursor === undefined ? null : decodeCursor(cursor);
-    const sets = statuses?.length ? [...new Set(statuses)].map((s) => jobKeys.byStatus(this.prefix, s)) : [jobKeys.created(this.prefix)];
+    const sets = statuses?.length ? [...new Set(statuses)].map((s) => jobKeys.byStatus(this.prefix, tenant, s)) : [jobKeys.created(this.prefix, tenant)];
     const candidates: Position[] = [];
     for (const set of sets) {
       // Entries created in the cursor's millisecond are re-read and filtered by id.
@@ -207,15 +249,15 @@ export class JobStore {
     const items: JobView[] = [];
     for (const [err, h] of rows) {
       if (err) throw err;
-      const view = toView(h as Record<string, string>);
+      const view = toView(h as Record<string, string>, tenant);
       if (view) items.push(view); // deleted between the index read and now
     }
     return { items, next_cursor: more && page.length ? encodeCursor(page[page.length - 1]!) : null };
   }
 
   /** The per-epoch logs from the job's epoch events (a resumed epoch keeps its latest values), or null for an unknown job. */
-  async history(id: string): Promise<History | null> {
-    if (!(await this.status(id))) return null;
+  async history(tenant: string, id: string): Promise<History | null> {
+    if (!(await this.status(tenant, id))) return null;
     const byEpoch = new Map<number, Record<string, number>>();
     const stream = keys.events(this.prefix, id);
     for (let from = '-'; ; ) {
@@ -239,29 +281,38 @@ export class JobStore {
   }
 
   /** Notes that a cancel was asked for; returns the status it found, or null for an unknown job. */
-  async requestCancel(id: string): Promise<JobStatus | null> {
-    return ((await this.redis.eval(REQUEST_CANCEL, 1, keys.job(this.prefix, id), new Date().toISOString())) as JobStatus | null) ?? null;
+  async requestCancel(tenant: string, id: string): Promise<JobStatus | null> {
+    return ((await this.redis.eval(REQUEST_CANCEL, 1, keys.job(this.prefix, id), new Date().toISOString(), tenant)) as JobStatus | null) ?? null;
   }
 
   /** Ends a job no worker holds as cancelled, with its one terminal event. */
-  async finishCancelled(id: string, reason: string): Promise<boolean> {
-    return (await this.redis.eval(...finishJobCall(this.prefix, id, { type: 'cancelled', reason }))) === 1;
+  async finishCancelled(tenant: string, id: string, reason: string): Promise<boolean> {
+    return (await this.redis.eval(...finishJobCall(this.prefix, tenant, id, { type: 'cancelled', reason }))) === 1;
   }
 
   /** Deletes a finished job; 'not_found', 'deleted', or the live status that forbids it. */
-  async delete(id: string): Promise<'not_found' | 'deleted' | JobStatus> {
+  async delete(tenant: string, id: string): Promise<'not_found' | 'deleted' | JobStatus> {
     const record = keys.job(this.prefix, id);
     const idem = (await this.redis.hget(record, 'idempotency_key')) ?? jobKeys.idempotency(this.prefix, '');
-    const ks = [record, keys.events(this.prefix, id), jobKeys.created(this.prefix), ...JOB_STATUSES.map((s) => jobKeys.byStatus(this.prefix, s)), idem];
-    const r = await this.redis.eval(DELETE, ks.length, ...ks, id);
+    const ks = [
+      record,
+      keys.events(this.prefix, id),
+      jobKeys.created(this.prefix, tenant),
+      ...JOB_STATUSES.map((s) => jobKeys.byStatus(this.prefix, tenant, s)),
+      idem,
+    ];
+    const r = await this.redis.eval(DELETE, ks.length, ...ks, id, tenant);
     return r === 0 ? 'not_found' : r === 1 ? 'deleted' : (r as JobStatus);
   }
 
-  /** Jobs per status, from the index (for /metrics). */
+  /** Jobs per status over every tenant, from the indexes (for /metrics). */
   async countByStatus(): Promise<Record<JobStatus, number>> {
+    const tenants = await this.redis.smembers(jobKeys.tenants(this.prefix));
     const pipe = this.redis.pipeline();
-    for (const s of JOB_STATUSES) pipe.zcard(jobKeys.byStatus(this.prefix, s));
+    for (const t of tenants) for (const s of JOB_STATUSES) pipe.zcard(jobKeys.byStatus(this.prefix, t, s));
     const rows = (await pipe.exec()) ?? [];
-    return Object.fromEntries(JOB_STATUSES.map((s, i) => [s, Number(rows[i]?.[1] ?? 0)])) as Record<JobStatus, number>;
+    const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+    rows.forEach(([, n], i) => (counts[JOB_STATUSES[i % JOB_STATUSES.length]!] += Number(n ?? 0)));
+    return counts;
   }
 }

@@ -89,8 +89,16 @@ function datasetShape(ds: JobSpec['dataset']): DataShape {
  * parameter count, loss against the targets — so a bad spec never reaches a worker. Nothing
  * here allocates weights: a model of a trillion parameters is refused as cheaply as any other.
  */
-export function checkJob(spec: JobSpec, limits: { maxParams: number }): CheckedJob {
+export function checkJob(spec: JobSpec, limits: { maxParams: number; maxEpochSamples: number }): CheckedJob {
   const data = datasetShape(spec.dataset);
+  const epochSamples = spec.fit.epochs * data.samples;
+  if (epochSamples > limits.maxEpochSamples) {
+    throw new ApiError('JOB_TOO_LARGE', `${spec.fit.epochs} epochs of ${data.samples} samples is ${epochSamples} sample passes; the limit is ${limits.maxEpochSamples}`, {
+      path: '/fit/epochs',
+      epoch_samples: epochSamples,
+      limit: limits.maxEpochSamples,
+    });
+  }
   const info = under('/model', () => inspectModel(spec.model, { inputShape: data.sampleShape }));
   if (info.params > limits.maxParams) {
     throw new ApiError('SPEC_TOO_LARGE', `Model has ${info.params} parameters; the limit is ${limits.maxParams}`, {

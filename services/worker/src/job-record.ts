@@ -8,6 +8,6 @@ export type TerminalEvent = Extract<JobEvent, { type: 'completed' | 'failed' | '
  * returns false when it had already ended. Whichever of the thread (normal end) or the main
  * thread (a crash BullMQ gave up on) comes second changes nothing.
  */
-export async function finishJob(redis: Redis, prefix: string, jobId: string, event: TerminalEvent): Promise<boolean> {
-  return (await redis.eval(...finishJobCall(prefix, jobId, event))) === 1;
+export async function finishJob(redis: Redis, prefix: string, tenant: string, jobId: string, event: TerminalEvent): Promise<boolean> {
+  return (await redis.eval(...finishJobCall(prefix, tenant, jobId, event))) === 1;
 }

@@ -1,6 +1,6 @@
 import { workerData } from 'node:worker_threads';
 import { UnrecoverableError, WaitingError, type SandboxedJob } from 'bullmq';
-import { TRAIN_QUEUE, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
+import { DEFAULT_TENANT, TRAIN_QUEUE, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
 import { saveModelArtifact } from './artifact.js';
 import { JobCheckpoints } from './checkpoints.js';
 import { loadDataset } from './dataset.js';
@@ -28,8 +28,8 @@ export default async function processTrainJob(
 ): Promise<TrainJobResult> {
   const env = workerData as ThreadData;
   const prefix = job.queueQualifiedName.slice(0, -(TRAIN_QUEUE.length + 1));
-  const { jobId, spec } = job.data;
-  const pub = await JobPublisher.connect(env.redisUrl, prefix, jobId);
+  const { jobId, spec, tenant = DEFAULT_TENANT } = job.data;
+  const pub = await JobPublisher.connect(env.redisUrl, prefix, tenant, jobId);
   const checkpoints = JobCheckpoints.open(env.redisUrl, prefix, jobId, pub);
   // attemptsStarted also counts starts after a stall (a crashed worker), which attemptsMade does not.
   const attempt = job.attemptsStarted || job.attemptsMade + 1;

@@ -33,6 +33,7 @@ export class JobPublisher {
   private constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly tenant: string,
     private readonly jobId: string,
   ) {
     this.record = keys.job(prefix, jobId);
@@ -40,9 +41,9 @@ export class JobPublisher {
   }
 
   /** Opens a connection for one job. */
-  static async connect(redisUrl: string, prefix: string, jobId: string): Promise<JobPublisher> {
+  static async connect(redisUrl: string, prefix: string, tenant: string, jobId: string): Promise<JobPublisher> {
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 20, connectionName: `trainyard-job-${jobId}` });
-    return new JobPublisher(redis, prefix, jobId);
+    return new JobPublisher(redis, prefix, tenant, jobId);
   }
 
   /** Marks the job running (first start keeps its started_at) and says which attempt this is. */
@@ -53,9 +54,9 @@ export class JobPublisher {
       5,
       this.record,
       this.stream,
-      jobKeys.created(this.prefix),
-      jobKeys.byStatus(this.prefix, 'queued'),
-      jobKeys.byStatus(this.prefix, 'running'),
+      jobKeys.created(this.prefix, this.tenant),
+      jobKeys.byStatus(this.prefix, this.tenant, 'queued'),
+      jobKeys.byStatus(this.prefix, this.tenant, 'running'),
       String(attempt),
       new Date().toISOString(),
       JSON.stringify(event),
@@ -78,7 +79,7 @@ export class JobPublisher {
 
   /** Ends the job with its one terminal event. */
   async finish(event: TerminalEvent): Promise<boolean> {
-    return finishJob(this.redis, this.prefix, this.jobId, event);
+    return finishJob(this.redis, this.prefix, this.tenant, this.jobId, event);
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { TRAIN_QUEUE, jobKeys, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
+import { DEFAULT_TENANT, TRAIN_QUEUE, jobKeys, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
 import type { WorkerConfig } from './config.js';
 import { finishJob } from './job-record.js';
 import type { ThreadData } from './processor.js';
@@ -53,7 +53,7 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
     log.warn({ jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'job attempt failed');
     if (!final) return;
     // The thread writes the terminal event for errors it saw; a crash leaves it to us.
-    void finishJob(connection, config.prefix, job.data.jobId, {
+    void finishJob(connection, config.prefix, job.data.tenant ?? DEFAULT_TENANT, job.data.jobId, {
       type: 'failed',
       error: { code: 'WORKER_LOST', message: `Training stopped unexpectedly after ${job.attemptsMade} attempt(s): ${err.message}` },
     }).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not record failure'));

@@ -158,7 +158,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
           parsed = { data: fromJsonData({ x: body.x, y: body.y }, { ...readOptions(q), name }), name, format: 'json' };
         }
       }
-      const record = await app.datasets.create(parsed.data, {
+      const record = await app.datasets.create(request.tenant, parsed.data, {
         name: parsed.name,
         format: parsed.format,
         ...((parsed.data as CsvDataset).classNames && { classNames: (parsed.data as CsvDataset).classNames }),
@@ -183,7 +183,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { limit = DATASET_LIMITS.defaultListLimit, cursor } = request.query;
       if (cursor !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw new ApiError('VALIDATION_FAILED', 'cursor is not one this api gave out', { path: 'querystring/cursor' });
-      const page = await app.datasets.list(limit, cursor);
+      const page = await app.datasets.list(request.tenant, limit, cursor);
       return { items: page.items.map(datasetView), next_cursor: page.next };
     },
   );
@@ -224,7 +224,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const record = await app.datasets.get(request.params.id);
+      const record = await app.datasets.get(request.tenant, request.params.id);
       if (!record) throw notFound(request.params.id);
       return datasetView(record);
     },
@@ -242,7 +242,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!(await app.datasets.delete(request.params.id))) throw notFound(request.params.id);
+      if (!(await app.datasets.delete(request.tenant, request.params.id))) throw notFound(request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -266,7 +266,7 @@ export const resolveJobDatasets = fp(
       if (request.method !== 'POST' || request.routeOptions.url !== '/v1/jobs') return;
       const ds = (request.body as Partial<JobSpec> | undefined)?.dataset;
       if (!ds || !('id' in ds)) return;
-      const record = await app.datasets.get(ds.id);
+      const record = await app.datasets.get(request.tenant, ds.id);
       if (!record) throw new ApiError('DATASET_NOT_FOUND', `No dataset ${ds.id}`, { id: ds.id, path: '/dataset/id' });
       rememberStoredDataset(ds, record);
     });

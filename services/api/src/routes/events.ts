@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ErrorEnvelope, JobId, TERMINAL_STATUSES, isTerminalEvent, keys } from '@trainyard/contracts';
+import { AccessToken, ErrorEnvelope, JobId, TERMINAL_STATUSES, isTerminalEvent, keys } from '@trainyard/contracts';
 import { ApiError } from '../errors.js';
 import { compareIds, type StreamEntry } from '../event-hub.js';
 
@@ -69,6 +69,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/jobs/:id/events',
     {
+      config: { queryToken: true },
       schema: {
         summary: "Stream a job's events (SSE)",
         description:
@@ -80,7 +81,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'A ": ping" comment arrives every 15 s.',
         tags: ['jobs'],
         params: Type.Object({ id: JobId }),
-        querystring: Type.Object({ last_event_id: Type.Optional(Type.String({ maxLength: 64 })) }),
+        querystring: Type.Object({ last_event_id: Type.Optional(Type.String({ maxLength: 64 })), access_token: AccessToken }),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 64 })) }),
         produces: ['text/event-stream'],
         response: {
@@ -95,6 +96,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
             },
           },
           400: ErrorEnvelope,
+          401: ErrorEnvelope,
           404: ErrorEnvelope,
         },
       },
@@ -105,7 +107,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!STREAM_ID.test(lastId)) {
         throw new ApiError('INVALID_LAST_EVENT_ID', `Last-Event-ID must be a stream id like 1732700000000-0, got "${lastId}"`, { path: 'last-event-id' });
       }
-      const status = await app.jobs.status(id);
+      const status = await app.jobs.status(request.tenant, id);
       if (!status) throw new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
 
       reply.hijack();
@@ -153,7 +155,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return;
       }
       // A finished job whose terminal event this client already had: nothing more will come.
-      if ((TERMINAL_STATUSES as readonly string[]).includes((await app.jobs.status(id)) ?? '')) {
+      if ((TERMINAL_STATUSES as readonly string[]).includes((await app.jobs.status(request.tenant, id)) ?? '')) {
         const [newest] = await app.redis.xrevrange(key, '+', '-', 'COUNT', 1);
         if (!newest || compareIds(newest[0], lastSent) <= 0) finish();
       }
@@ -163,6 +165,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/events',
     {
+      config: { queryToken: true },
       schema: {
         summary: "Stream several jobs' events on one connection (SSE)",
         description:
@@ -182,6 +185,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object({
           jobs: Type.String({ minLength: 1, maxLength: 4096, description: `Comma-separated job ids, at most ${MAX_STREAM_JOBS}` }),
           after: Type.Optional(Type.String({ maxLength: 8192, description: 'Resume position: comma-separated <job_id>/<stream-id> pairs' })),
+          access_token: AccessToken,
         }),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 8192 })) }),
         produces: ['text/event-stream'],
@@ -199,6 +203,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
             },
           },
           400: ErrorEnvelope,
+          401: ErrorEnvelope,
           404: ErrorEnvelope,
         },
       },
@@ -220,7 +225,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new ApiError('VALIDATION_FAILED', `querystring/jobs has a malformed job id "${malformed.slice(0, 80)}"`, { path: 'jobs', id: malformed.slice(0, 80) });
       }
       const resume = parseResume(request.query.after ?? request.headers['last-event-id'] ?? '', jobs);
-      const statuses = await Promise.all(jobs.map((j) => app.jobs.status(j)));
+      const statuses = await app.jobs.statuses(request.tenant, jobs);
       const unknown = jobs.find((_, i) => !statuses[i]);
       if (unknown !== undefined) throw new ApiError('JOB_NOT_FOUND', `No job ${unknown}`, { id: unknown });
 
@@ -268,7 +273,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // A finished job whose terminal event this client already had: nothing more will come from it.
         for (const jobId of jobs) {
           if (closed || !pending.has(jobId)) continue;
-          if (!(TERMINAL_STATUSES as readonly string[]).includes((await app.jobs.status(jobId)) ?? '')) continue;
+          if (!(TERMINAL_STATUSES as readonly string[]).includes((await app.jobs.status(request.tenant, jobId)) ?? '')) continue;
           const [newest] = await app.redis.xrevrange(keys.events(app.config.prefix, jobId), '+', '-', 'COUNT', 1);
           if (pending.has(jobId) && (!newest || compareIds(newest[0], lastSent.get(jobId) ?? '0-0') <= 0)) done(jobId);
         }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { finishJobCall, jobKeys, keys } from '@trainyard/contracts';
+import { DEFAULT_TENANT, finishJobCall, jobKeys, keys } from '@trainyard/contracts';
 import { testApp, validJob } from '../test-utils/app.js';
 
 // List, metrics history, cancel (of jobs no worker holds), delete and Idempotency-Key, through
@@ -31,13 +31,13 @@ async function submit(headers: Record<string, string> = {}, body: unknown = vali
 async function finish(id: string, type: 'completed' | 'failed', epochs: Record<string, number>[] = []): Promise<void> {
   const redis = app.redis;
   await redis.hset(keys.job(prefix, id), 'status', 'running', 'attempts', '1');
-  const t = await redis.zscore(jobKeys.created(prefix), id);
-  await redis.multi().zrem(jobKeys.byStatus(prefix, 'queued'), id).zadd(jobKeys.byStatus(prefix, 'running'), t!, id).exec();
+  const t = await redis.zscore(jobKeys.created(prefix, DEFAULT_TENANT), id);
+  await redis.multi().zrem(jobKeys.byStatus(prefix, DEFAULT_TENANT, 'queued'), id).zadd(jobKeys.byStatus(prefix, DEFAULT_TENANT, 'running'), t!, id).exec();
   for (const [i, logs] of epochs.entries()) {
     await redis.xadd(keys.events(prefix, id), '*', 'type', 'epoch', 'data', JSON.stringify({ type: 'epoch', epoch: i + 1, epochs: epochs.length, logs, seconds: 0.1, samples_per_second: 10 }));
   }
   const event = type === 'completed' ? { type, metrics: epochs.at(-1) ?? {}, seconds: 1 } : { type, error: { code: 'TRAINING_DIVERGED', message: 'loss became NaN' } };
-  expect(await redis.eval(...finishJobCall(prefix, id, event))).toBe(1);
+  expect(await redis.eval(...finishJobCall(prefix, DEFAULT_TENANT, id, event))).toBe(1);
   await app.queue.remove(id);
 }
 
@@ -200,8 +200,8 @@ describe('DELETE /v1/jobs/:id', () => {
     expect(res.status).toBe(204);
     expect((await req('GET', `/v1/jobs/${id}`)).status).toBe(404);
     expect(await app.redis.exists(keys.job(prefix, id), keys.events(prefix, id))).toBe(0);
-    expect(await app.redis.zscore(jobKeys.created(prefix), id)).toBeNull();
-    expect(await app.redis.zscore(jobKeys.byStatus(prefix, 'failed'), id)).toBeNull();
+    expect(await app.redis.zscore(jobKeys.created(prefix, DEFAULT_TENANT), id)).toBeNull();
+    expect(await app.redis.zscore(jobKeys.byStatus(prefix, DEFAULT_TENANT, 'failed'), id)).toBeNull();
     const again = await req('DELETE', `/v1/jobs/${id}`);
     expect(again.status).toBe(404);
     expect(again.body.error.code).toBe('JOB_NOT_FOUND');
@@ -233,7 +233,7 @@ describe('Idempotency-Key on POST /v1/jobs', () => {
     expect(second.body).toEqual(first.body);
     expect(await app.queue.getJobCounts('waiting').then((c) => c.waiting)).toBeGreaterThan(0);
     expect((await app.queue.getJobs(['waiting'])).filter((j) => j.data.jobId === first.body.id)).toHaveLength(1);
-    const ttl = await app.redis.ttl(jobKeys.idempotency(prefix, key));
+    const ttl = await app.redis.ttl(jobKeys.idempotency(prefix, `${DEFAULT_TENANT}:${key}`));
     expect(ttl).toBeGreaterThan(23 * 3600);
     expect(ttl).toBeLessThanOrEqual(24 * 3600);
     // Another key is another job.
@@ -264,7 +264,7 @@ describe('Idempotency-Key on POST /v1/jobs', () => {
     const first = await req('POST', '/v1/jobs', validJob(), { 'idempotency-key': key });
     await finish(first.body.id, 'completed');
     expect((await req('DELETE', `/v1/jobs/${first.body.id}`)).status).toBe(204);
-    expect(await app.redis.exists(jobKeys.idempotency(prefix, key))).toBe(0);
+    expect(await app.redis.exists(jobKeys.idempotency(prefix, `${DEFAULT_TENANT}:${key}`))).toBe(0);
     const again = await req('POST', '/v1/jobs', validJob(), { 'idempotency-key': key });
     expect(again.status).toBe(201);
     expect(again.body.id).not.toBe(first.body.id);

@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
   ErrorEnvelope,
-  IDEMPOTENCY_TTL_SECONDS,
   IdempotencyKey,
   JobCreated,
   JobList,
@@ -20,10 +18,8 @@ import {
 } from '@trainyard/contracts';
 import { lttbIndices } from '../downsample.js';
 import { ApiError } from '../errors.js';
-import { InvalidCursorError, jobLinks, newJobId } from '../job-store.js';
-import { checkJob } from '../validate-job.js';
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+import { InvalidCursorError, jobLinks } from '../job-store.js';
+import { submitJob } from '../submit.js';
 
 const notFound = (id: string) => new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
 
@@ -42,47 +38,21 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'clipping in the optimizer config, class_weight, initial_epoch, and callbacks (EarlyStopping, ' +
           'ReduceLROnPlateau, TerminateOnNaN), each checked before queuing — a callback also against the values the job logs. ' +
           'With an Idempotency-Key header, a retried POST (same key, same body, within 24 h) answers 200 with the job the ' +
-          'first one created instead of queuing another; the same key with a different body is a 422.',
+          'first one created instead of queuing another; the same key with a different body is a 422. Limits, each a coded 4xx: ' +
+          'model parameters (SPEC_TOO_LARGE), epochs × samples (JOB_TOO_LARGE), timeout_seconds (JOB_TIMEOUT_TOO_LONG), and ' +
+          'queued plus running jobs per tenant (429 TOO_MANY_ACTIVE_JOBS).',
         tags: ['jobs'],
         headers: Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }),
         body: JobSpec,
-        response: { 200: JobCreated, 201: JobCreated, 400: ErrorEnvelope, 422: ErrorEnvelope, 503: ErrorEnvelope },
+        response: { 200: JobCreated, 201: JobCreated, 400: ErrorEnvelope, 401: ErrorEnvelope, 422: ErrorEnvelope, 429: ErrorEnvelope, 503: ErrorEnvelope },
       },
     },
     async (request, reply) => {
-      const spec = request.body;
-      const checked = checkJob(spec, { maxParams: app.config.maxParams });
-      const key = request.headers['idempotency-key'];
-      const bodySha256 = sha256(JSON.stringify(spec));
-      const id = newJobId();
-      const existing = await app.jobs.create(id, spec, key ? { key, bodySha256, ttlSeconds: IDEMPOTENCY_TTL_SECONDS } : undefined);
-      if (existing) {
-        if (existing.body_sha256 !== bodySha256) {
-          throw new ApiError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different body; use a new key for a new job', { job_id: existing.id });
-        }
-        const status = await app.jobs.status(existing.id);
-        if (!status) throw notFound(existing.id);
-        return reply.status(200).header('location', jobLinks(existing.id).self).header('idempotent-replayed', 'true').send({ id: existing.id, status, links: jobLinks(existing.id) });
-      }
-      try {
-        await app.queue.add(
-          'train',
-          { jobId: id, spec },
-          {
-            jobId: id,
-            attempts: app.config.jobAttempts,
-            backoff: { type: 'exponential', delay: 1000 },
-            removeOnComplete: { age: 24 * 3600 },
-            removeOnFail: { age: 7 * 24 * 3600 },
-          },
-        );
-      } catch (err) {
-        await app.jobs.discard(id).catch(() => undefined);
-        throw err;
-      }
-      request.log.info({ jobId: id, params: checked.params }, 'job queued');
-      const links = jobLinks(id);
-      return reply.status(201).header('location', links.self).send({ id, status: 'queued' as const, links });
+      const job = await submitJob(app, request.tenant, request.body, { idempotencyKey: request.headers['idempotency-key'], log: request.log });
+      const links = jobLinks(job.id);
+      reply.header('location', links.self);
+      if (job.replayed) return reply.status(200).header('idempotent-replayed', 'true').send({ id: job.id, status: job.status, links });
+      return reply.status(201).send({ id: job.id, status: job.status, links });
     },
   );
 
@@ -104,7 +74,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { status, limit = 20, cursor } = request.query;
       const statuses = status === undefined ? undefined : ([status].flat().flatMap((s) => s.split(',')) as JobStatus[]);
       try {
-        return await app.jobs.list({ statuses, limit, cursor });
+        return await app.jobs.list({ tenant: request.tenant, statuses, limit, cursor });
       } catch (err) {
         if (err instanceof InvalidCursorError) throw new ApiError('INVALID_CURSOR', 'cursor must be a next_cursor this api returned', { path: 'cursor' });
         throw err;
@@ -124,7 +94,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const job = await app.jobs.get(request.params.id);
+      const job = await app.jobs.get(request.tenant, request.params.id);
       if (!job) throw notFound(request.params.id);
       return job;
     },
@@ -148,7 +118,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { id } = request.params;
       const maxPoints = request.query.max_points ?? 500;
-      const history = await app.jobs.history(id);
+      const history = await app.jobs.history(request.tenant, id);
       if (!history) throw notFound(id);
       const { epochs, series } = history;
       if (epochs.length <= maxPoints) return { epochs, metrics: series, total_epochs: epochs.length, downsampling: 'none' as const };
@@ -176,7 +146,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const status = await app.jobs.requestCancel(id);
+      const status = await app.jobs.requestCancel(request.tenant, id);
       if (!status) throw notFound(id);
       if ((TERMINAL_STATUSES as readonly string[]).includes(status) && status !== 'cancelled') {
         throw new ApiError('JOB_ALREADY_FINISHED', `Job ${id} already ${status}`, { id, status });
@@ -184,12 +154,12 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (status !== 'cancelled') {
         // Removal succeeds only when no worker holds the job's lock: waiting, or delayed before a retry.
         if ((await app.queue.remove(id)) === 1) {
-          await app.jobs.finishCancelled(id, 'cancelled before it started');
+          await app.jobs.finishCancelled(request.tenant, id, 'cancelled before it started');
         } else {
           await app.redis.publish(jobKeys.cancel(app.config.prefix), id);
         }
       }
-      const view = await app.jobs.get(id);
+      const view = await app.jobs.get(request.tenant, id);
       if (!view) throw notFound(id);
       return reply.status(view.status === 'cancelled' ? 200 : 202).send(view);
     },
@@ -208,7 +178,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const result = await app.jobs.delete(id);
+      const result = await app.jobs.delete(request.tenant, id);
       if (result === 'not_found') throw notFound(id);
       if (result !== 'deleted') throw new ApiError('JOB_NOT_FINISHED', `Job ${id} is ${result}; cancel it before deleting it`, { id, status: result });
       await app.queue.remove(id).catch(() => undefined); // BullMQ's own copy, if still kept

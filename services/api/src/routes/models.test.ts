@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { finishJobCall, keys, modelBlobKey, type JobSpec } from '@trainyard/contracts';
+import { DEFAULT_TENANT, finishJobCall, keys, modelBlobKey, type JobSpec } from '@trainyard/contracts';
 import { modelFromJson, toLayersModel, type Model } from '@trainyard/nn';
 import { tensor } from '@trainyard/tensor';
 import { newJobId } from '../job-store.js';
@@ -22,9 +22,9 @@ const spec = validJob() as JobSpec;
 
 async function job(status: 'queued' | 'running' | 'failed' | 'succeeded', opts: { model?: boolean } = {}): Promise<{ id: string; model?: Model }> {
   const id = newJobId();
-  await app.jobs.create(id, spec);
+  await app.jobs.create(DEFAULT_TENANT, id, spec);
   if (status === 'running') await app.redis.hset(keys.job(prefix, id), 'status', 'running');
-  if (status === 'failed') await app.redis.eval(...finishJobCall(prefix, id, { type: 'failed', error: { code: 'TRAINING_DIVERGED', message: 'loss became NaN' } }));
+  if (status === 'failed') await app.redis.eval(...finishJobCall(prefix, DEFAULT_TENANT, id, { type: 'failed', error: { code: 'TRAINING_DIVERGED', message: 'loss became NaN' } }));
   if (status !== 'succeeded') return { id };
   let model: Model | undefined;
   if (opts.model !== false) {
@@ -33,7 +33,7 @@ async function job(status: 'queued' | 'running' | 'failed' | 'succeeded', opts: 
     await app.blobs.put(modelBlobKey(id, 'weights.bin'), weightsBin);
     await app.blobs.put(modelBlobKey(id, 'model.json'), Buffer.from(JSON.stringify(modelJson)));
   }
-  await app.redis.eval(...finishJobCall(prefix, id, { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 }));
+  await app.redis.eval(...finishJobCall(prefix, DEFAULT_TENANT, id, { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 }));
   return { id, ...(model && { model }) };
 }
 

@@ -69,8 +69,8 @@ const ModelFileResponses = {
  */
 export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // 404 for an unknown job, 409 until the job has succeeded (its model is stored just before).
-  const requireSucceeded = async (id: string): Promise<void> => {
-    const status = await app.jobs.status(id);
+  const requireSucceeded = async (tenant: string, id: string): Promise<void> => {
+    const status = await app.jobs.status(tenant, id);
     if (!status) throw new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
     if (status !== 'succeeded') {
       throw new ApiError('MODEL_NOT_READY', `Job ${id} is ${status}; a model exists only once a job has succeeded`, { id, status });
@@ -91,13 +91,13 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { id } = request.params;
-      await requireSucceeded(id);
+      await requireSucceeded(request.tenant, id);
       return reply.redirect(`/v1/jobs/${id}/model/model.json`, 302);
     },
   );
 
-  const sendFile = async (id: string, file: ModelFile): Promise<Buffer> => {
-    await requireSucceeded(id);
+  const sendFile = async (tenant: string, id: string, file: ModelFile): Promise<Buffer> => {
+    await requireSucceeded(tenant, id);
     const blob = await app.blobs.get(modelBlobKey(id, file));
     if (!blob) throw missing(id);
     return blob;
@@ -124,7 +124,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const blob = await sendFile(request.params.id, 'model.json');
+      const blob = await sendFile(request.tenant, request.params.id, 'model.json');
       // Sent as stored: a Buffer skips the serializer (the schema is for the docs), which would drop the topology's fields.
       return reply.type('application/json; charset=utf-8').header('cache-control', 'private, no-cache').send(blob as never);
     },
@@ -145,7 +145,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const blob = await sendFile(request.params.id, 'weights.bin');
+      const blob = await sendFile(request.tenant, request.params.id, 'weights.bin');
       return reply.type('application/octet-stream').header('cache-control', 'private, no-cache').send(blob as never);
     },
   );
@@ -173,7 +173,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { x } = request.body;
       const max = app.config.predictMaxSamples;
       if (x.length > max) throw new ApiError('PREDICT_TOO_MANY_SAMPLES', `x has ${x.length} samples; at most ${max} per request`, { path: '/x', samples: x.length, max });
-      await requireSucceeded(id);
+      await requireSucceeded(request.tenant, id);
       const model: Model | null = await app.models.get(id);
       if (!model) throw missing(id);
       if (model.inputs.length !== 1 || model.outputs.length !== 1) {

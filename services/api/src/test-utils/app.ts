@@ -21,10 +21,14 @@ export async function dropPrefix(prefix: string): Promise<void> {
   }
 }
 
-/** The api on real Redis under a unique prefix; `close()` removes every key it wrote. */
+/**
+ * The api on real Redis under a unique prefix; `close()` removes every key it wrote. Tests submit
+ * many jobs with no worker to run them, so the per-tenant guards (active jobs, rate) are off
+ * unless a test turns them on (guards.test.ts does).
+ */
 export async function testApp(overrides: Partial<ApiConfig> = {}): Promise<{ app: FastifyInstance; prefix: string; close: () => Promise<void> }> {
   const prefix = `{ty-api-${randomBytes(6).toString('hex')}}`;
-  const app = await buildApp({ config: { ...loadConfig({ REDIS_URL }), prefix, ...overrides } });
+  const app = await buildApp({ config: { ...loadConfig({ REDIS_URL }), prefix, maxActiveJobs: 0, rateLimitPerMinute: 0, ...overrides } });
   await app.ready();
   return {
     app,
