@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -15,6 +16,8 @@ import { datasetRoutes, resolveJobDatasets } from './routes/datasets.js';
 import { modelCache } from './model-cache.js';
 import { modelRoutes } from './routes/models.js';
 
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
 export interface BuildOptions {
   config: ApiConfig;
   logger?: FastifyServerOptions['logger'];
@@ -25,7 +28,13 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
   const app = Fastify({
     logger,
     bodyLimit: config.maxBodyBytes,
-    genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
+    // A caller's (or proxy's) X-Request-Id is kept when it is a plain token, so one id follows a
+    // request through every log line; otherwise we make one. Either way it is sent back.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomBytes(6).toString('base64url')}`;
+    },
+    requestIdLogLabel: 'reqId',
     ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox checks bodies strictly (no type coercion: "32" is not a number) and converts only
@@ -34,6 +43,9 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
   // JSON only: anything else is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
 
   await app.register(swagger, {
     openapi: {

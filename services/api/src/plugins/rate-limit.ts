@@ -10,12 +10,12 @@ const HIT = `
 local cur = redis.call('INCR', KEYS[1])
 if cur == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2] * 2) end
 local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
-local used = math.floor(prev * (ARGV[2] - ARGV[3]) / ARGV[2]) + cur
+local used = prev * (ARGV[2] - ARGV[3]) / ARGV[2] + cur
 if used > tonumber(ARGV[1]) then
   redis.call('DECR', KEYS[1])
-  return {0, used - 1}
+  return {0, math.ceil(used - 1)}
 end
-return {1, used}
+return {1, math.ceil(used)}
 `;
 
 /**
