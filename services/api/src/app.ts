@@ -34,7 +34,6 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomBytes(6).toString('base64url')}`;
     },
-    requestIdLogLabel: 'reqId',
     ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox checks bodies strictly (no type coercion: "32" is not a number) and converts only

@@ -1,9 +1,10 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { finishJobCall } from '@trainyard/contracts';
 import { buildApp } from '../app.js';
 import { loadConfig, parseApiKeys } from '../config.js';
-import { REDIS_URL, testApp, validJob } from '../test-utils/app.js';
+import { REDIS_URL, dropPrefix, testApp, validJob } from '../test-utils/app.js';
 
 // Tenants, API keys and the per-tenant guards, through app.inject() on real Redis. No worker runs:
 // jobs stay queued unless a test ends them the way a worker would.
@@ -259,6 +260,29 @@ describe('guards', () => {
 });
 
 describe('request ids', () => {
+  it('are on every log line of a request, with the job id where there is one', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const prefix = `{ty-api-log-${Date.now()}}`;
+    const app = await buildApp({ config: { ...loadConfig({ REDIS_URL }), prefix }, logger: { level: 'info', stream } });
+    try {
+      const res = await app.inject({ method: 'POST', url: '/v1/jobs', payload: validJob(), headers: { 'x-request-id': 'trace-7' } });
+      expect(res.statusCode).toBe(201);
+      const mine = lines.filter((l) => l.reqId === 'trace-7');
+      expect(mine.map((l) => l.msg)).toEqual(['incoming request', 'job queued', 'request completed']);
+      expect(mine[1]).toMatchObject({ jobId: res.json().id, tenant: 'default' });
+    } finally {
+      await app.close();
+      await dropPrefix(prefix);
+    }
+  });
+
+
   it("echo a caller's X-Request-Id and make one otherwise; junk is replaced", async () => {
     const { app, close } = await testApp();
     try {
