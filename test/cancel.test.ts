@@ -5,6 +5,7 @@ import { TrainyardClient } from '../packages/client/src/index.js';
 import type { JobSpec } from '../packages/contracts/src/index.js';
 import { spiralsJob } from './fixtures.js';
 import { REDIS_URL, startStack, testPrefix, type Stack } from './stack.js';
+import { expectStoppedCheckpoint } from './stopped-checkpoint.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -74,6 +75,7 @@ describe('cancel through the api, with a real worker', () => {
     const epochs = events.filter((e) => e.event === 'epoch').length;
     expect(epochs).toBeGreaterThanOrEqual(1);
     expect(epochs).toBeLessThan(20); // stopped at a batch boundary, far from epoch 500
+    await expectStoppedCheckpoint(stack, id, events, longJob());
     await expectNeverRetried(stack, client, id, events.length);
 
     // The queued job never ran and ended with one event after its first.
@@ -129,6 +131,7 @@ describe('cancel reaches a worker in another process', () => {
     expect(events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event)).map((e) => e.event)).toEqual(['cancelled']);
     expect(events.at(-1)!.event).toBe('cancelled');
     expect(output).toMatch(new RegExp(`"jobId":"${id}".*"msg":"cancelling job"`));
+    await expectStoppedCheckpoint(stack, id, events, longJob());
     await expectNeverRetried(stack, client, id, events.length);
   });
 });

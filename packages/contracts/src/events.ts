@@ -37,16 +37,25 @@ export type JobEvent =
       /** The trained model (TF.js layers model.json, weights.bin next to it) and its predict endpoint. */
       links?: { model: string; predict: string };
     }
-  /** A checkpoint of the model after `epoch` is stored; a retried attempt resumes from the latest one. */
-  | { type: 'checkpoint'; epoch: number; bytes: number }
+  /**
+   * A checkpoint of the model after `epoch` is stored; a retried attempt resumes from the latest one.
+   * `batch` is set only on the checkpoint a cancel or timeout stores mid-epoch: the weights also
+   * hold that many batches of epoch `epoch + 1` (such a checkpoint is kept, never resumed from).
+   */
+  | { type: 'checkpoint'; epoch: number; bytes: number; batch?: number }
   /**
    * A retried attempt (its worker crashed, stalled or shut down) restored the checkpoint of epoch
    * `from_epoch` and trains on from there. Epochs the stream already reported are not reported
    * again: the next epoch event is the first one not yet seen.
    */
   | { type: 'resumed'; from_epoch: number }
-  | { type: 'failed'; error: { code: string; message: string } }
-  | { type: 'cancelled'; reason?: string };
+  /** JOB_TIMEOUT failures say where their checkpoint stands, as `cancelled` does. */
+  | { type: 'failed'; error: { code: string; message: string }; checkpoint_epoch?: number; checkpoint_batch?: number }
+  /**
+   * The job stopped at a cancel. `checkpoint_epoch` is set when the stored checkpoint holds the work
+   * done: every epoch up to it, plus `checkpoint_batch` batches of the next one when it stopped mid-epoch.
+   */
+  | { type: 'cancelled'; reason?: string; checkpoint_epoch?: number; checkpoint_batch?: number };
 
 export type JobEventType = JobEvent['type'];
 export const TERMINAL_EVENTS: readonly JobEventType[] = ['completed', 'failed', 'cancelled'];

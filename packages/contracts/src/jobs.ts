@@ -24,10 +24,13 @@ export const JobListQuery = Type.Object(
 export type JobListQuery = Static<typeof JobListQuery>;
 
 /** A page of jobs, newest first. */
-export const JobList = Type.Object({
-  items: Type.Array(JobView),
-  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?cursor= for the next page; null on the last page' }),
-});
+export const JobList = Type.Object(
+  {
+    items: Type.Array(JobView),
+    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as ?cursor= for the next page; null on the last page' }),
+  },
+  { examples: [{ items: (JobView as { examples?: unknown[] }).examples, next_cursor: 'MTc2NDIzNzYwMDAwMHxqb2JfNGYxYzJhOWU3Yg' }] },
+);
 export type JobList = Static<typeof JobList>;
 
 export const MetricsQuery = Type.Object(
@@ -94,10 +97,13 @@ type TerminalEvent = Extract<JobEvent, { type: 'completed' | 'failed' | 'cancell
 const STATUS_OF: Record<TerminalEvent['type'], JobStatus> = { completed: 'succeeded', failed: 'failed', cancelled: 'cancelled' };
 
 // Writes the terminal status, the terminal event and the status index together, once: whoever
-// comes second (thread, worker main thread, api cancelling a queued job) changes nothing.
+// comes second (thread, worker main thread, api cancelling a queued job) changes nothing. A
+// training thread passes its owner token (ARGV[8]); when another attempt has taken the job over
+// since, it is fenced off (2). Callers without a token (the api, a worker's main thread) pass ''.
 export const FINISH_JOB_LUA = `
 local s = redis.call('HGET', KEYS[1], 'status')
 if not s or s == 'succeeded' or s == 'failed' or s == 'cancelled' then return 0 end
+if ARGV[8] ~= '' and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[8] then return 2 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'finished_at', ARGV[2])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'metrics', ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[6]) end
@@ -112,7 +118,8 @@ return 1
 `;
 
 /**
- * The EVAL arguments that end a job with exactly one terminal event.
+ * The EVAL arguments that end a job with exactly one terminal event: the script answers 1 when
+ * it did, 0 when the job had already ended, 2 when `owner` is given and no longer owns the job.
  *
  * @example const done = (await redis.eval(...finishJobCall(prefix, tenant, id, { type: 'cancelled' }))) === 1;
  */
@@ -121,6 +128,7 @@ export function finishJobCall(
   tenant: string,
   jobId: string,
   event: TerminalEvent,
+  owner = '',
 ): [string, number, ...string[]] {
   const status = STATUS_OF[event.type];
   return [
@@ -139,5 +147,6 @@ export function finishJobCall(
     event.type === 'completed' ? JSON.stringify(event.metrics) : '',
     event.type === 'failed' ? JSON.stringify(event.error) : '',
     jobId,
+    owner,
   ];
 }

@@ -1,3 +1,4 @@
+import type { Tensor } from '@trainyard/tensor';
 import type { Model } from './model/model.js';
 
 /** Metric values by name, e.g. { loss, accuracy, val_loss, val_accuracy }. */
@@ -22,4 +23,17 @@ export interface Callback {
   /** logs: { loss, accuracy?, val_loss?, val_accuracy? }. */
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
   onTrainEnd?(logs?: Logs): void | Promise<void>;
+  /** What the callback carries from one epoch to the next, for a checkpoint (see io/checkpoint.ts). */
+  state?(): CallbackState;
+  /** Puts back a state(): the next fit continues from it instead of starting the callback fresh. */
+  restore?(state: CallbackState): void;
+}
+
+/**
+ * A callback's state between epochs: JSON-safe numbers (null for "none yet", e.g. an infinite
+ * best) and, when it keeps weights of its own (EarlyStopping's best weights), those tensors.
+ */
+export interface CallbackState {
+  values: Record<string, number | null>;
+  weights?: Tensor[];
 }

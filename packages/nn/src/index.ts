@@ -3,9 +3,9 @@ export { inspectModel, type ModelInfo, type ModelInput, type SpecOptions } from 
 export { Model, modelFromJson, type BatchResult, type HeadMetrics, type ModelData } from './model/model.js';
 export { checkCompile, logNames, resolveHeads, type CompileArgs, type HeadSpec, type KerasArg } from './model/compile.js';
 export type { FitOptions } from './model/fit.js';
-export type { Callback, History, Logs } from './callbacks.js';
+export type { Callback, CallbackState, History, Logs } from './callbacks.js';
 export { fromLayersModel, toLayersModel, type FromLayersModelOptions, type LayersModelJson } from './io/layers-model.js';
-export { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointJson, type CheckpointState, type RestoredState } from './io/checkpoint.js';
+export { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointJson, type CheckpointState, type RestoredState, type SavedCallbackState } from './io/checkpoint.js';
 export type { WeightData, WeightSpec, WeightsGroup } from './io/weights.js';
 export { Layer, type CallArgs, type SymbolicShape } from './layers/layer.js';
 export { Dense } from './layers/dense.js';

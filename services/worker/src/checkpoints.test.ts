@@ -94,7 +94,7 @@ describe('checkpoint storage', () => {
   it('JobCheckpoints: resumes only a retried attempt, reports each stored checkpoint, and drops epochs already reported', async () => {
     const blobs = stores[0]![1]();
     const events: JobEvent[] = [];
-    const pub = { emit: async (e: JobEvent) => void events.push(e), reportedEpoch: async () => 3 };
+    const pub = { emit: async (e: JobEvent) => void events.push(e), reportedEpoch: async () => 3, assertOwner: async () => undefined };
     const run = new JobCheckpoints(blobs, pub as never, 'job_c');
     expect((await run.hooks(2)).resume).toBeUndefined(); // no checkpoint yet
     await run.save(checkpointAt(2));

@@ -11,9 +11,13 @@ export function checkpointBlobKey(jobId: string, file: 'checkpoint.json' | 'chec
   return `jobs/${jobId}/checkpoint/${file}`;
 }
 
-/** A checkpoint as stored: nn's checkpoint JSON plus the digest of the weight bytes it goes with. */
+/**
+ * A checkpoint as stored: nn's checkpoint JSON plus the digest of the weight bytes it goes with,
+ * and `batch` when a cancel or timeout stored it mid-epoch (the weights hold `batch` batches of
+ * the epoch after `epoch`; such a checkpoint is kept for the user and never resumed from).
+ */
 export interface StoredCheckpoint {
-  json: Checkpoint['json'] & { bin_sha256: string };
+  json: Checkpoint['json'] & { bin_sha256: string; batch?: number };
   bin: Buffer;
 }
 
@@ -24,9 +28,9 @@ const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest(
  * atomic, so a reader sees a whole old or new JSON; the digest tells it when the bin beside it
  * already belongs to a newer checkpoint. Returns the bytes written.
  */
-export async function storeCheckpoint(blobs: BlobStore, jobId: string, checkpoint: Checkpoint): Promise<number> {
+export async function storeCheckpoint(blobs: BlobStore, jobId: string, checkpoint: Checkpoint, batch = 0): Promise<number> {
   const bin = await blobs.put(checkpointBlobKey(jobId, 'checkpoint.bin'), checkpoint.bin);
-  const json = Buffer.from(JSON.stringify({ ...checkpoint.json, bin_sha256: sha256(checkpoint.bin) }));
+  const json = Buffer.from(JSON.stringify({ ...checkpoint.json, bin_sha256: sha256(checkpoint.bin), ...(batch > 0 && { batch }) }));
   await blobs.put(checkpointBlobKey(jobId, 'checkpoint.json'), json);
   return bin.bytes + json.length;
 }
@@ -62,7 +66,7 @@ export class JobCheckpoints {
 
   constructor(
     private readonly blobs: BlobStore,
-    private readonly pub: Pick<JobPublisher, 'emit' | 'reportedEpoch'>,
+    private readonly pub: Pick<JobPublisher, 'emit' | 'reportedEpoch' | 'assertOwner'>,
     private readonly jobId: string,
     private readonly onClose: () => Promise<void> = async () => undefined,
   ) {}
@@ -88,10 +92,14 @@ export class JobCheckpoints {
     await this.pub.emit(e);
   };
 
-  /** Stores an epoch's checkpoint, then says so in the stream. */
-  readonly save = async (checkpoint: Checkpoint): Promise<void> => {
-    const bytes = await storeCheckpoint(this.blobs, this.jobId, checkpoint);
-    await this.pub.emit({ type: 'checkpoint', epoch: checkpoint.json.epoch, bytes });
+  /**
+   * Stores an epoch's checkpoint (or, with `batch`, where a cancel or timeout stopped mid-epoch),
+   * then says so in the stream. An attempt that no longer owns the job writes nothing (FencedError).
+   */
+  readonly save = async (checkpoint: Checkpoint, batch = 0): Promise<void> => {
+    await this.pub.assertOwner();
+    const bytes = await storeCheckpoint(this.blobs, this.jobId, checkpoint, batch);
+    await this.pub.emit({ type: 'checkpoint', epoch: checkpoint.json.epoch, bytes, ...(batch > 0 && { batch }) });
   };
 
   async close(): Promise<void> {

@@ -10,8 +10,20 @@ export class TrainingError extends Error {
   }
 }
 
-// Errors from the engine (SPEC_*, TENSOR_*) and data (DATASET_*) packages are the user's doing.
-const USER_CODE = /^(SPEC|TENSOR|DATASET|TRAINING)_[A-Z0-9_]+$/;
+/**
+ * This attempt no longer owns its job: its lock expired and another attempt started it since (the
+ * job record's owner token changed). The attempt must stop writing and end quietly.
+ */
+export class FencedError extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} was taken over by another attempt`);
+    this.name = 'FencedError';
+  }
+}
+
+// Errors from the engine (SPEC_*, TENSOR_*) and data (DATASET_*) packages are the user's doing, as is
+// running past the job's own time budget (JOB_TIMEOUT).
+const USER_CODE = /^((SPEC|TENSOR|DATASET|TRAINING)_[A-Z0-9_]+|JOB_TIMEOUT)$/;
 
 /** True when an error is the job's own fault, so it must fail now and never be retried. */
 export function isUserError(err: unknown): err is Error & { code: string } {

@@ -1,14 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { jobKeys, keys, type JobEvent } from '@trainyard/contracts';
+import { FencedError } from './errors.js';
 import { finishJob, type TerminalEvent } from './job-record.js';
 
 // Marks the job running, in the status index too, unless it has ended or a cancel was asked
-// for before this attempt started (the api sets cancel_requested before it publishes).
+// for before this attempt started (the api sets cancel_requested before it publishes). The
+// attempt's token becomes the record's owner: from now on only this attempt may write. Answers
+// the outcome and the job's first started_at.
 const START = `
 local s = redis.call('HGET', KEYS[1], 'status')
-if not s or s == 'succeeded' or s == 'failed' or s == 'cancelled' then return 0 end
-if redis.call('HEXISTS', KEYS[1], 'cancel_requested') == 1 then return 2 end
-redis.call('HSET', KEYS[1], 'status', 'running', 'attempts', ARGV[1])
+if not s or s == 'succeeded' or s == 'failed' or s == 'cancelled' then return {0} end
+if redis.call('HEXISTS', KEYS[1], 'cancel_requested') == 1 then return {2} end
+redis.call('HSET', KEYS[1], 'status', 'running', 'attempts', ARGV[1], 'owner', ARGV[5])
 redis.call('HSETNX', KEYS[1], 'started_at', ARGV[2])
 redis.call('XADD', KEYS[2], '*', 'type', 'status', 'data', ARGV[3])
 local t = redis.call('ZSCORE', KEYS[3], ARGV[4])
@@ -16,6 +20,14 @@ if t then
   redis.call('ZREM', KEYS[4], ARGV[4])
   redis.call('ZADD', KEYS[5], t, ARGV[4])
 end
+return {1, redis.call('HGET', KEYS[1], 'started_at')}
+`;
+
+// Appends an event (an epoch event also updates the record) only while ARGV[1] owns the job.
+const EMIT = `
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+redis.call('XADD', KEYS[2], '*', 'type', ARGV[2], 'data', ARGV[3])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'epoch', ARGV[4], 'metrics', ARGV[5]) end
 return 1
 `;
 
@@ -25,6 +37,10 @@ export type StartOutcome = 'started' | 'ended' | 'cancel_requested';
 /**
  * Writes one job's events to its Redis Stream, in order, and keeps the job record in step
  * (status, epoch, latest metrics) in the same transaction as the event that changes it.
+ *
+ * Fencing: each attempt has its own `owner` token, recorded by started(). A worker whose lock
+ * expired (partition, long pause) may still be training when another attempt starts the job;
+ * from then on its writes throw FencedError instead of landing.
  */
 export class JobPublisher {
   private readonly record: string;
@@ -35,19 +51,23 @@ export class JobPublisher {
     private readonly prefix: string,
     private readonly tenant: string,
     private readonly jobId: string,
+    readonly owner: string,
   ) {
     this.record = keys.job(prefix, jobId);
     this.stream = keys.events(prefix, jobId);
   }
 
-  /** Opens a connection for one job. */
-  static async connect(redisUrl: string, prefix: string, tenant: string, jobId: string): Promise<JobPublisher> {
+  /** Opens a connection for one attempt at a job; `owner` is the attempt's fencing token (random by default). */
+  static async connect(redisUrl: string, prefix: string, tenant: string, jobId: string, owner: string = randomUUID()): Promise<JobPublisher> {
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 20, connectionName: `trainyard-job-${jobId}` });
-    return new JobPublisher(redis, prefix, tenant, jobId);
+    return new JobPublisher(redis, prefix, tenant, jobId, owner);
   }
 
-  /** Marks the job running (first start keeps its started_at) and says which attempt this is. */
-  async started(attempt: number, worker: string): Promise<StartOutcome> {
+  /**
+   * Marks the job running (first start keeps its started_at), makes this attempt its owner and
+   * says which attempt this is. `startedAt` is the job's first start (ms), whichever attempt it was.
+   */
+  async started(attempt: number, worker: string): Promise<{ outcome: StartOutcome; startedAt: number }> {
     const event: JobEvent = { type: 'status', status: 'running', attempt, worker };
     const r = await this.redis.eval(
       START,
@@ -61,15 +81,23 @@ export class JobPublisher {
       new Date().toISOString(),
       JSON.stringify(event),
       this.jobId,
+      this.owner,
     );
-    return r === 1 ? 'started' : r === 2 ? 'cancel_requested' : 'ended';
+    const [code, startedAt] = r as [number, string?];
+    const outcome = code === 1 ? 'started' : code === 2 ? 'cancel_requested' : 'ended';
+    return { outcome, startedAt: startedAt ? Date.parse(startedAt) : Date.now() };
   }
 
-  /** Appends a non-terminal event; epoch events also update the record's epoch and metrics. */
+  /** Appends a non-terminal event; epoch events also update the record's epoch and metrics. Throws FencedError once another attempt owns the job. */
   async emit(event: Exclude<JobEvent, TerminalEvent>): Promise<void> {
-    const tx = this.redis.multi().xadd(this.stream, '*', 'type', event.type, 'data', JSON.stringify(event));
-    if (event.type === 'epoch') tx.hset(this.record, 'epoch', String(event.epoch), 'metrics', JSON.stringify(event.logs));
-    await tx.exec();
+    const epoch = event.type === 'epoch' ? [String(event.epoch), JSON.stringify(event.logs)] : ['', ''];
+    const r = await this.redis.eval(EMIT, 2, this.record, this.stream, this.owner, event.type, JSON.stringify(event), ...epoch);
+    if (r !== 1) throw new FencedError(this.jobId);
+  }
+
+  /** Throws FencedError when another attempt owns the job now (checked before a checkpoint is written). */
+  async assertOwner(): Promise<void> {
+    if ((await this.redis.hget(this.record, 'owner')) !== this.owner) throw new FencedError(this.jobId);
   }
 
   /** The last epoch the stream reported (0 when none): a retried attempt reports only later ones. */
@@ -77,9 +105,9 @@ export class JobPublisher {
     return Number((await this.redis.hget(this.record, 'epoch')) ?? 0) || 0;
   }
 
-  /** Ends the job with its one terminal event. */
+  /** Ends the job with its one terminal event; throws FencedError once another attempt owns the job. */
   async finish(event: TerminalEvent): Promise<boolean> {
-    return finishJob(this.redis, this.prefix, this.tenant, this.jobId, event);
+    return finishJob(this.redis, this.prefix, this.tenant, this.jobId, event, this.owner);
   }
 
   async close(): Promise<void> {

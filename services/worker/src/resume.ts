@@ -1,4 +1,4 @@
-import { loadCheckpoint, saveCheckpoint, type Checkpoint, type History, type Logs, type Model } from '@trainyard/nn';
+import { loadCheckpoint, saveCheckpoint, type Callback, type Checkpoint, type History, type Logs, type Model } from '@trainyard/nn';
 
 /** What train() needs to checkpoint a run and to continue one; no storage here (see checkpoints.ts). */
 export interface TrainHooks {
@@ -16,14 +16,18 @@ export interface Restored {
 }
 
 /**
- * Puts a checkpoint into a freshly built and compiled model. Returns undefined when the
- * checkpoint does not fit the model (loadCheckpoint validates before it writes, so the model is
- * untouched and training can start over; deterministic training makes that only slower).
+ * Puts a checkpoint into a freshly built and compiled model and the state of its callbacks
+ * (EarlyStopping, ReduceLROnPlateau: the same list, built from the same spec, that snapshot() saw).
+ * Returns an error when the checkpoint does not fit (loadCheckpoint validates before it writes, so
+ * the model is untouched and training can start over; deterministic training makes that only slower).
  */
-export function restoreCheckpoint(model: Model, checkpoint: { json: unknown; bin: Uint8Array }): Restored | { error: string } {
+export function restoreCheckpoint(model: Model, checkpoint: { json: unknown; bin: Uint8Array }, callbacks: readonly Callback[] = []): Restored | { error: string } {
+  // A cancel or timeout stores the weights mid-epoch; an epoch cannot be resumed halfway.
+  const batch = (checkpoint.json as { batch?: unknown }).batch;
+  if (typeof batch === 'number' && batch > 0) return { error: `the checkpoint is from the middle of an epoch (batch ${batch})` };
   let state;
   try {
-    state = loadCheckpoint(model, checkpoint);
+    state = loadCheckpoint(model, checkpoint, { callbacks });
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }
@@ -46,7 +50,7 @@ export function appendEpoch(history: History, epoch: number, logs: Logs): void {
   for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
 }
 
-/** The checkpoint after `epoch` completed epochs (1-based count, the resumed fit's initialEpoch). */
-export function snapshot(model: Model, epoch: number, history: History, seed: number): Checkpoint {
-  return saveCheckpoint(model, { epoch, history, rngSeed: seed });
+/** The checkpoint after `epoch` completed epochs (1-based count, the resumed fit's initialEpoch), with the callbacks' state. */
+export function snapshot(model: Model, epoch: number, history: History, seed: number, callbacks: readonly Callback[] = []): Checkpoint {
+  return saveCheckpoint(model, { epoch, history, rngSeed: seed, callbacks });
 }

@@ -1,5 +1,5 @@
 import { tensor, type Tensor } from '@trainyard/tensor';
-import { callbackFromConfig, EarlyStopping, modelFromJson, type Callback, type Logs, type Model } from '@trainyard/nn';
+import { callbackFromConfig, EarlyStopping, modelFromJson, type Callback, type Checkpoint, type Logs, type Model } from '@trainyard/nn';
 import { BATCH_EVENT_INTERVAL_MS, type EarlyStop, type JobEvent, type JobSpec } from '@trainyard/contracts';
 import type { Dataset, NdArray } from '@trainyard/data';
 import { TrainingError } from './errors.js';
@@ -18,6 +18,12 @@ export interface TrainResult {
   stoppedEarly?: EarlyStop;
   /** The trained model, for the caller to export (train() stores nothing itself). */
   model: Model;
+  /**
+   * Set when the signal stopped training: the checkpoint of where it stopped, `epoch` completed
+   * epochs plus `batch` batches of the next one (0 at an epoch boundary), taken before any
+   * callback's onTrainEnd (EarlyStopping would put its best weights back).
+   */
+  stopped?: { checkpoint: Checkpoint; epoch: number; batch: number };
 }
 
 const toTensor = (a: NdArray): Tensor => tensor(a.data, a.shape);
@@ -58,11 +64,14 @@ export async function train(
   const batches = Math.ceil(trainSamples / batchSize);
   const epochs = spec.fit.epochs;
   // A retried attempt continues from its checkpoint; one that does not fit starts over.
-  const restored = hooks.resume && restoreCheckpoint(model, hooks.resume);
+  const restored = hooks.resume && restoreCheckpoint(model, hooks.resume, userCallbacks);
   const resumed = restored && !('error' in restored) ? restored : undefined;
   if (restored && 'error' in restored) await emit({ type: 'log', level: 'warn', message: `checkpoint not usable, training from the start: ${restored.error}` });
   if (resumed) await emit({ type: 'resumed', from_epoch: resumed.epoch });
   const initialEpoch = resumed?.epoch ?? spec.fit.initial_epoch ?? 0;
+  // A checkpoint saved after EarlyStopping ran out of patience (the worker died before `completed`)
+  // trains no further epoch; fit still ends the run (restoring the best weights).
+  const lastFitEpoch = resumed && userCallbacks.some((c) => c instanceof EarlyStopping && c.stoppedEpoch > 0) ? initialEpoch : epochs;
   const runHistory = resumed?.history ?? { epoch: [], history: {} };
   await emit({
     type: 'log',
@@ -75,8 +84,11 @@ export async function train(
   let lastEpoch = initialEpoch;
   let lastBatchEvent = 0;
   let lastLogs: Logs = resumed ? { ...resumed.lastLogs } : {};
+  let batchesDone = 0;
+  let stopped: TrainResult['stopped'];
+  const seed = spec.seed ?? 0;
   const history = await model.fit(x, y, {
-    epochs,
+    epochs: lastFitEpoch,
     batchSize,
     validationSplit: split,
     shuffle: spec.fit.shuffle ?? true,
@@ -85,13 +97,21 @@ export async function train(
     initialEpoch,
     ...(spec.fit.class_weight && { classWeight: classWeights(spec.fit.class_weight) }),
     callbacks: [
+      {
+        // First in line, so the weights are still those training stopped with.
+        onTrainEnd: () => {
+          if (signal?.aborted) stopped = { checkpoint: snapshot(model, lastEpoch, runHistory, seed, userCallbacks), epoch: lastEpoch, batch: batchesDone };
+        },
+      },
       ...userCallbacks,
       {
         onEpochBegin: (epoch) => {
           currentEpoch = epoch + 1;
           epochStart = performance.now();
+          batchesDone = 0;
         },
         onBatchEnd: async (batch, logs) => {
+          batchesDone = batch + 1;
           if (!Number.isFinite(logs.loss)) assertFinite({ loss: logs.loss ?? NaN }, `at batch ${batch + 1}`);
           const now = performance.now();
           if (now - lastBatchEvent < BATCH_EVENT_INTERVAL_MS) return;
@@ -114,7 +134,7 @@ export async function train(
           });
           // After the epoch event: a crash in between replays this epoch, and the replay's event is skipped.
           appendEpoch(runHistory, epoch, logs);
-          if (hooks.onCheckpoint) await hooks.onCheckpoint(snapshot(model, epoch + 1, runHistory, spec.seed ?? 0));
+          if (hooks.onCheckpoint) await hooks.onCheckpoint(snapshot(model, epoch + 1, runHistory, seed, userCallbacks));
         },
       },
     ],
@@ -128,7 +148,7 @@ export async function train(
     for (const [name, value] of Object.entries(test)) metrics[`test_${name}`] = value;
   }
   const stoppedEarly = aborted ? undefined : earlyStop(userCallbacks);
-  return { metrics, seconds: round((performance.now() - started) / 1000, 3), aborted, epoch: lastEpoch, ...(stoppedEarly && { stoppedEarly }), model };
+  return { metrics, seconds: round((performance.now() - started) / 1000, 3), aborted, epoch: lastEpoch, ...(stoppedEarly && { stoppedEarly }), model, ...(aborted && stopped && { stopped }) };
 }
 
 /** Keras class_weight keys are class indices; JSON object keys are strings. */

@@ -2,7 +2,7 @@ import { Tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
 import type { Callback } from '../callbacks.js';
 import { NnError } from '../errors.js';
-import { loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../io/checkpoint.js';
 import { modelFromJson, type Model } from '../model/model.js';
 import { mlp } from '../test-utils/fixtures.js';
 import { EarlyStopping, TerminateOnNaN } from './early-stopping.js';
@@ -175,5 +175,58 @@ describe('callbackFromConfig', () => {
   it('a config-built EarlyStopping drives fit', async () => {
     const h = await linear().fit(x, y, { epochs: 10, batchSize: 4, callbacks: [script([1, 1, 1, 1]), callbackFromConfig({ class_name: 'EarlyStopping', config: { patience: 1 } })] });
     expect(h.epoch).toEqual([0, 1]);
+  });
+});
+
+describe('callback state in checkpoints', () => {
+  // val_loss: best at epoch 1, then no improvement; EarlyStopping (patience 3) stops after epoch 4,
+  // ReduceLROnPlateau (patience 1, cooldown 1) halves the rate after epochs 2 and 3.
+  const values = [1, 0.8, 0.9, 0.85, 0.95, 0.7, 0.6, 0.5];
+  const callbacks = () => [script(values), new EarlyStopping({ patience: 3, restoreBestWeights: true }), new ReduceLROnPlateau({ factor: 0.5, patience: 1, cooldown: 1 })] as const;
+  const weightsOf = (m: Model) => m.getWeights().map((w) => Array.from(w.data));
+
+  it('a run interrupted after epoch 3 and resumed from its checkpoint ends exactly as the uninterrupted run', async () => {
+    const full = linear();
+    const fullCbs = callbacks();
+    let atThree: Checkpoint | undefined;
+    const snap: Callback = { onEpochEnd: (epoch) => void (epoch === 2 && (atThree = saveCheckpoint(full, { epoch: 3, history: { epoch: [], history: {} }, callbacks: fullCbs }))) };
+    const h = await full.fit(x, y, { epochs: 8, batchSize: 4, callbacks: [...fullCbs, snap] });
+    expect(h.epoch).toEqual([0, 1, 2, 3, 4]);
+    expect(fullCbs[1].stoppedEpoch).toBe(4);
+    expect(atThree!.json.callbacks!.map((c) => [c.index, c.class_name, c.weights])).toEqual([
+      [1, 'EarlyStopping', 2],
+      [2, 'ReduceLROnPlateau', 0],
+    ]);
+
+    const resume = async (withState: boolean) => {
+      const m = linear();
+      const cbs = callbacks();
+      const json = JSON.parse(JSON.stringify(atThree!.json)) as unknown;
+      const state = loadCheckpoint(m, { json, bin: atThree!.bin }, withState ? { callbacks: cbs } : {});
+      // The rate ReduceLROnPlateau lowered is the optimizer's config, which the caller puts back (as the worker does).
+      m.optimizer!.learningRate = atThree!.json.optimizer!.config.learning_rate as number;
+      const hr = await m.fit(x, y, { epochs: 8, batchSize: 4, initialEpoch: state.epoch, callbacks: [...cbs] });
+      return { m, cbs, hr };
+    };
+    const resumed = await resume(true);
+    expect(resumed.hr.epoch).toEqual([3, 4]);
+    expect(resumed.hr.history.learning_rate).toEqual(h.history.learning_rate!.slice(3));
+    expect(resumed.cbs[1]).toMatchObject({ stoppedEpoch: 4, bestEpoch: 1, best: 0.8 });
+    expect(resumed.m.optimizer!.learningRate).toBe(full.optimizer!.learningRate);
+    expect(weightsOf(resumed.m)).toEqual(weightsOf(full));
+
+    // Without the callbacks' state the same checkpoint does not get there: the test can fail.
+    const fresh = await resume(false);
+    expect(fresh.hr.epoch.length).toBeGreaterThan(2);
+    expect(weightsOf(fresh.m)).not.toEqual(weightsOf(full));
+  });
+
+  it('refuses state saved for another callback, leaving the model untouched', () => {
+    const m = linear();
+    const saved = saveCheckpoint(m, { epoch: 1, history: { epoch: [0], history: { loss: [1] } }, callbacks: [new ReduceLROnPlateau()] });
+    const other = linear(0.5);
+    const before = weightsOf(other);
+    expect(() => loadCheckpoint(other, saved, { callbacks: [new EarlyStopping()] })).toThrow(/ReduceLROnPlateau state for callback 0, but that callback is EarlyStopping/);
+    expect(weightsOf(other)).toEqual(before);
   });
 });

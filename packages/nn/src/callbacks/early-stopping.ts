@@ -1,5 +1,6 @@
 import type { Tensor } from '@trainyard/tensor';
-import type { Callback, Logs } from '../callbacks.js';
+import type { Callback, CallbackState, Logs } from '../callbacks.js';
+import { NnError } from '../errors.js';
 import { checkMode, isMaximised, ModelCallback, monitored, type MonitorMode } from './monitor.js';
 
 /** Options of EarlyStopping (Keras names in camelCase, Keras defaults). */
@@ -34,6 +35,8 @@ export class EarlyStopping extends ModelCallback implements Callback {
   best: number | undefined;
   private wait = 0;
   private bestWeights: Tensor[] | null = null;
+  // Set by restore(): the next onTrainBegin keeps the restored state instead of resetting it.
+  private restored = false;
 
   constructor(o: EarlyStoppingOptions = {}) {
     super();
@@ -52,6 +55,10 @@ export class EarlyStopping extends ModelCallback implements Callback {
   }
 
   onTrainBegin(): void {
+    if (this.restored) {
+      this.restored = false;
+      return;
+    }
     this.wait = 0;
     this.stoppedEpoch = 0;
     this.best = undefined;
@@ -83,7 +90,30 @@ export class EarlyStopping extends ModelCallback implements Callback {
     // Keras 3 restores at the end of training whether or not patience ran out.
     if (this.restoreBestWeights && this.bestWeights) this.model.setWeights(this.bestWeights);
   }
+
+  /** Patience so far, the best value and epoch, whether it stopped training, and the best weights. */
+  state(): CallbackState {
+    return {
+      values: { wait: this.wait, best: this.best ?? null, best_epoch: this.bestEpoch, stopped_epoch: this.stoppedEpoch },
+      ...(this.bestWeights && { weights: this.bestWeights }),
+    };
+  }
+
+  restore(state: CallbackState): void {
+    const { wait, best, best_epoch, stopped_epoch } = state.values;
+    if (!isCount(wait) || !isCount(best_epoch) || !isCount(stopped_epoch) || (best !== null && typeof best !== 'number')) {
+      throw new NnError('SPEC_INVALID_CHECKPOINT', 'EarlyStopping state must hold wait, best, best_epoch and stopped_epoch', { path: '/callbacks' });
+    }
+    this.wait = wait;
+    this.best = best ?? undefined;
+    this.bestEpoch = best_epoch;
+    this.stoppedEpoch = stopped_epoch;
+    this.bestWeights = state.weights ?? null;
+    this.restored = true;
+  }
 }
+
+const isCount = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** Keras TerminateOnNaN: stops fit after a batch whose loss is NaN or infinite. */
 export class TerminateOnNaN extends ModelCallback implements Callback {

@@ -1,4 +1,4 @@
-import type { Callback, Logs } from '../callbacks.js';
+import type { Callback, CallbackState, Logs } from '../callbacks.js';
 import { NnError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -44,6 +44,8 @@ export class ReduceLROnPlateau extends ModelCallback implements Callback {
   private wait = 0;
   private cooldownCounter = 0;
   private best = Infinity;
+  // Set by restore(): the next onTrainBegin keeps the restored state instead of resetting it.
+  private restored = false;
 
   constructor(o: ReduceLROnPlateauOptions = {}) {
     super();
@@ -62,6 +64,10 @@ export class ReduceLROnPlateau extends ModelCallback implements Callback {
   }
 
   onTrainBegin(): void {
+    if (this.restored) {
+      this.restored = false;
+      return;
+    }
     this.wait = 0;
     this.cooldownCounter = 0;
     this.best = this.maximise ? -Infinity : Infinity;
@@ -90,6 +96,23 @@ export class ReduceLROnPlateau extends ModelCallback implements Callback {
         this.wait = 0;
       }
     }
+  }
+
+  /** Patience and cooldown so far and the best value (null while nothing was seen); the rate itself lives in the optimizer. */
+  state(): CallbackState {
+    return { values: { wait: this.wait, cooldown_counter: this.cooldownCounter, best: Number.isFinite(this.best) ? this.best : null } };
+  }
+
+  restore(state: CallbackState): void {
+    const { wait, cooldown_counter, best } = state.values;
+    const count = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+    if (!count(wait) || !count(cooldown_counter) || (best !== null && typeof best !== 'number')) {
+      throw new NnError('SPEC_INVALID_CHECKPOINT', 'ReduceLROnPlateau state must hold wait, cooldown_counter and best', { path: '/callbacks' });
+    }
+    this.wait = wait;
+    this.cooldownCounter = cooldown_counter;
+    this.best = best ?? (this.maximise ? -Infinity : Infinity);
+    this.restored = true;
   }
 }
 

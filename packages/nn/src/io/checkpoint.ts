@@ -2,12 +2,12 @@
 // `fit({ initialEpoch: epoch, seed: rngSeed })` on the restored model continues the same run.
 // Same byte layout as the layers-model format; the JSON carries the training state.
 import { Tensor } from '@trainyard/tensor';
-import type { History } from '../callbacks.js';
+import type { Callback, History } from '../callbacks.js';
 import { isObject, type JsonObject } from '../config/reader.js';
 import { NnError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { assignWeights, GENERATED_BY, namedWeights } from './layers-model.js';
-import { concatWeightData, decodeWeights, encodeWeights, flattenManifest, type WeightData, type WeightsGroup } from './weights.js';
+import { concatWeightData, decodeWeights, encodeWeights, flattenManifest, type DecodedWeight, type WeightData, type WeightsGroup } from './weights.js';
 
 /** The `format` of a checkpoint JSON. */
 export const CHECKPOINT_FORMAT = 'trainyard-checkpoint';
@@ -20,6 +20,17 @@ export interface CheckpointState {
   history: History;
   /** The fit seed (shuffling, dropout); default the model's seed, fit's own default. */
   rngSeed?: number;
+  /** The fit's callbacks: the state of those that have one (EarlyStopping, ReduceLROnPlateau) is saved by position. */
+  callbacks?: readonly Callback[];
+}
+
+/** One callback's saved state: its position in the fit's callback list, its class and its values; its weights are in the bin. */
+export interface SavedCallbackState {
+  index: number;
+  class_name: string;
+  values: Record<string, number | null>;
+  /** How many tensors of weight group "callbacks" (named `callbacks/<index>/<k>`) belong to it. */
+  weights: number;
 }
 
 /** Checkpoint metadata (JSON-serialisable; NaN/Infinity in history become null, read back as NaN). */
@@ -33,8 +44,10 @@ export interface CheckpointJson {
   history: History;
   /** Null when the model was not compiled. */
   optimizer: { class_name: string; config: JsonObject; iterations: number } | null;
-  /** Model weights (group "model") then optimizer slots (group "optimizer"), all float32. */
+  /** Model weights (group "model"), optimizer slots (group "optimizer"), then callback weights (group "callbacks"), all float32. */
   weightsManifest: WeightsGroup[];
+  /** Absent in checkpoints saved without callbacks: those callbacks start fresh on resume. */
+  callbacks?: SavedCallbackState[];
 }
 
 /** A checkpoint: metadata and the weight bytes. */
@@ -63,9 +76,11 @@ export function saveCheckpoint(model: Model, state: CheckpointState): Checkpoint
   const opt = model.optimizer;
   // getWeights()[0] is the iteration count; it goes into the JSON as an exact integer.
   const slots = opt ? opt.getWeights().slice(1) : [];
+  const saved = (state.callbacks ?? []).flatMap((cb, index) => (cb.state ? [{ index, class_name: cb.constructor.name, state: cb.state() }] : []));
   const { specs, bytes } = encodeWeights([
     ...namedWeights(model).map((w) => ({ name: w.name, tensor: w.tensor, group: 'model' })),
     ...slots.map((tensor, k) => ({ name: `optimizer/${k}`, tensor, group: 'optimizer' })),
+    ...saved.flatMap(({ index, state: st }) => (st.weights ?? []).map((tensor, k) => ({ name: `callbacks/${index}/${k}`, tensor, group: 'callbacks' }))),
   ]);
   return {
     json: {
@@ -78,6 +93,7 @@ export function saveCheckpoint(model: Model, state: CheckpointState): Checkpoint
       history: structuredClone(state.history),
       optimizer: opt ? { class_name: opt.className, config: opt.getConfig(), iterations: opt.iterations } : null,
       weightsManifest: [{ paths: ['checkpoint.bin'], weights: specs }],
+      ...(state.callbacks && { callbacks: saved.map(({ index, class_name, state: st }) => ({ index, class_name, values: { ...st.values }, weights: st.weights?.length ?? 0 })) }),
     },
     bin: bytes,
   };
@@ -132,12 +148,39 @@ function parse(raw: unknown): JsonObject {
   return json;
 }
 
+// Pairs each saved callback state with the callback at its position, checking class and weights.
+function callbackRestores(json: JsonObject, decoded: readonly DecodedWeight[], callbacks: readonly Callback[]): (() => void)[] {
+  if (json.callbacks === undefined) return [];
+  if (!Array.isArray(json.callbacks)) bad('callbacks must be a list', '/callbacks');
+  return json.callbacks.map((raw, i) => {
+    const path = `/callbacks/${i}`;
+    if (!isObject(raw) || !Number.isSafeInteger(raw.index) || typeof raw.class_name !== 'string' || !isObject(raw.values) || !Number.isSafeInteger(raw.weights)) {
+      bad('a saved callback state must be {index, class_name, values, weights}', path);
+    }
+    const cb = callbacks[raw.index as number];
+    const name = cb?.constructor.name;
+    if (!cb?.restore || name !== raw.class_name) bad(`the checkpoint holds ${raw.class_name} state for callback ${raw.index as number}, but that callback is ${name ?? 'missing'}`, `${path}/class_name`);
+    const values: Record<string, number | null> = {};
+    for (const [k, v] of Object.entries(raw.values)) {
+      if (v !== null && typeof v !== 'number') bad(`callback state value "${k}" must be a number or null`, `${path}/values/${k}`);
+      values[k] = v;
+    }
+    const weights = Array.from({ length: raw.weights as number }, (_, k) => {
+      const d = decoded.find((w) => w.spec.name === `callbacks/${raw.index as number}/${k}`);
+      if (!d || !(d.values instanceof Float32Array)) bad(`the weights of callback ${raw.index as number} are missing from the checkpoint`, `${path}/weights`);
+      return new Tensor(d.values, [...d.spec.shape]);
+    });
+    return () => cb.restore!({ values, ...(weights.length > 0 && { weights }) });
+  });
+}
+
 /**
  * Restores a checkpoint into `model`, which must be built from the same config and, unless
  * `weightsOnly`, compiled with the same optimizer class. Resume with
- * `model.fit(x, y, { epochs, initialEpoch: s.epoch, seed: s.rngSeed })`. Throws NnError.
+ * `model.fit(x, y, { epochs, initialEpoch: s.epoch, seed: s.rngSeed, callbacks })`, passing in
+ * `opts.callbacks` the same callback list the checkpoint was saved with. Throws NnError.
  */
-export function loadCheckpoint(model: Model, checkpoint: { json: unknown; bin: WeightData }, opts: { weightsOnly?: boolean } = {}): RestoredState {
+export function loadCheckpoint(model: Model, checkpoint: { json: unknown; bin: WeightData }, opts: { weightsOnly?: boolean; callbacks?: readonly Callback[] } = {}): RestoredState {
   const json = parse(checkpoint.json);
   const history = readHistory(json.history);
   checkTopology(model, json.modelTopology);
@@ -157,8 +200,10 @@ export function loadCheckpoint(model: Model, checkpoint: { json: unknown; bin: W
     });
     optimizerState = [new Tensor(new Float32Array([saved.iterations as number]), []), ...slots.map((d) => new Tensor(d.values as Float32Array, [d.values!.length]))];
   }
+  const restores = opts.callbacks ? callbackRestores(json, decoded, opts.callbacks) : [];
   // Validate everything before the first write, so a bad checkpoint leaves the model untouched.
-  assignWeights(model, decoded);
+  assignWeights(model, decoded.filter((d) => d.spec.group !== 'callbacks'));
   if (optimizerState) model.optimizer!.setWeights(optimizerState);
+  for (const restore of restores) restore();
   return { epoch: json.epoch as number, history, rngSeed: json.rngSeed as number };
 }
