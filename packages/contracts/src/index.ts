@@ -6,3 +6,4 @@ export * from './queue.js';
 export * from './jobs.js';
 export * from './datasets.js';
 export * from './models.js';
+export * from './sweeps.js';

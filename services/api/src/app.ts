@@ -15,6 +15,10 @@ import { eventRoutes } from './routes/events.js';
 import { datasetRoutes, resolveJobDatasets } from './routes/datasets.js';
 import { modelCache } from './model-cache.js';
 import { modelRoutes } from './routes/models.js';
+import { sweepRoutes } from './routes/sweeps.js';
+import { summaryRoutes } from './routes/summary.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { adminBoard } from './plugins/admin.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -58,8 +62,17 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
         { name: 'jobs', description: 'Training jobs and their live events' },
         { name: 'datasets', description: 'Uploaded datasets (JSON, CSV, NPY, IDX or a URL) and the built-ins' },
         { name: 'models', description: "A succeeded job's trained model (TensorFlow.js) and predictions from it" },
+        { name: 'sweeps', description: 'Hyperparameter sweeps: grid or random search, one training job per trial, ranked by a metric' },
         { name: 'operations', description: 'Probes and documentation' },
       ],
+      servers: [{ url: '/', description: 'This api' }],
+      components: {
+        securitySchemes: {
+          // Enforced only when TRAINYARD_API_KEYS is set; plugins/auth.ts puts them on each /v1 operation.
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from TRAINYARD_API_KEYS: `Authorization: Bearer <key>`' },
+          accessToken: { type: 'apiKey', in: 'query', name: 'access_token', description: 'The API key in the query, on SSE routes only (a browser EventSource cannot set headers)' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -76,5 +89,9 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
   await app.register(datasetRoutes);
   await app.register(modelCache);
   await app.register(modelRoutes);
+  await app.register(sweepRoutes);
+  await app.register(summaryRoutes);
+  await app.register(dashboardRoutes);
+  await app.register(adminBoard);
   return app;
 }

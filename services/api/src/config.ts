@@ -42,10 +42,18 @@ export interface ApiConfig {
    * Held as sha256(key) → tenant, so the keys themselves are not kept in memory.
    */
   apiKeys: Map<string, string> | null;
+  /**
+   * TRAINYARD_ADMIN_TENANTS: tenants whose keys open the operators' queue board at /admin/queues,
+   * comma-separated. Unset: the one tenant when TRAINYARD_API_KEYS names only one, else nobody
+   * (the board shows every tenant's jobs). In open mode the board is open, like /v1.
+   */
+  adminTenants: string[];
   /** TRAINYARD_RATE_LIMIT_PER_MINUTE: requests per tenant per minute over every api process, shared through Redis (1200; 0: no limit). */
   rateLimitPerMinute: number;
   /** TRAINYARD_MAX_ACTIVE_JOBS: queued plus running jobs a tenant may have at once (20; 0: no limit). */
   maxActiveJobs: number;
+  /** TRAINYARD_MAX_SWEEP_TRIALS: most trials one sweep may run (50; each also counts against TRAINYARD_MAX_ACTIVE_JOBS). */
+  maxSweepTrials: number;
   /** TRAINYARD_MAX_EPOCH_SAMPLES: largest epochs × training samples one job may ask for (100 million). */
   maxEpochSamples: number;
   /** TRAINYARD_JOB_TIMEOUT_S: a job's wall-clock budget when its spec names none, and the most it may name (6 h). */
@@ -101,9 +109,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     modelCacheSize: int(env, 'TRAINYARD_MODEL_CACHE_SIZE', 8),
     modelCacheMaxBytes: int(env, 'TRAINYARD_MODEL_CACHE_MAX_BYTES', 256 * 1024 * 1024),
     apiKeys: parseApiKeys(env.TRAINYARD_API_KEYS),
+    adminTenants: (env.TRAINYARD_ADMIN_TENANTS ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
     rateLimitPerMinute: int(env, 'TRAINYARD_RATE_LIMIT_PER_MINUTE', 1200),
     maxActiveJobs: int(env, 'TRAINYARD_MAX_ACTIVE_JOBS', 20),
     maxEpochSamples: int(env, 'TRAINYARD_MAX_EPOCH_SAMPLES', 100_000_000),
+    maxSweepTrials: Math.max(1, int(env, 'TRAINYARD_MAX_SWEEP_TRIALS', 50)),
     jobTimeoutSeconds: Math.max(1, int(env, 'TRAINYARD_JOB_TIMEOUT_S', 6 * 3600)),
   };
 }

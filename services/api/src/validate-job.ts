@@ -2,13 +2,15 @@ import { BUILTINS, fromInline, validateBuiltinOptions } from '@trainyard/data';
 import { checkCompile, checkTargets, createMetrics, inspectModel } from '@trainyard/nn';
 import type { JobSpec } from '@trainyard/contracts';
 import { ApiError } from './errors.js';
-import { checkFit } from './validate-fit.js';
+import { checkFit, loggedNames } from './validate-fit.js';
 
 /** What the api learns about a job before enqueuing it. */
 export interface CheckedJob {
   sampleShape: number[];
   classes: number | undefined;
   params: number;
+  /** The names fit logs at each epoch end (loss, metrics, val_* with validation data). */
+  logged: string[];
 }
 
 interface DataShape {
@@ -136,5 +138,5 @@ export function checkJob(spec: JobSpec, limits: { maxParams: number; maxEpochSam
   // Rows of k > 1 targets (inline one-hot) weigh by their argmax, as Keras's class_weight does.
   const rowWidth = data.targetShape.length === 1 && data.targetShape[0]! > 1 ? data.targetShape[0] : undefined;
   checkFit(spec.fit, { compile: spec.compile, heads, classes: data.classes ?? rowWidth });
-  return { sampleShape: data.sampleShape, classes: data.classes, params: info.params };
+  return { sampleShape: data.sampleShape, classes: data.classes, params: info.params, logged: loggedNames(spec.fit, heads) };
 }

@@ -7,6 +7,7 @@ import type { WorkerConfig } from './config.js';
 import { finishJob } from './job-record.js';
 import type { ThreadData } from './processor.js';
 import { SHUTDOWN_REASON } from './shutdown.js';
+import { createSweepWorker } from './sweeps.js';
 
 // Node 20 cannot load a .ts file in a worker thread, so the thread always runs the compiled
 // entry; `npm start` and `npm test` build it first.
@@ -46,7 +47,8 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
   });
 
   worker.on('active', (job) => log.info({ jobId: job.id, attempt: job.attemptsStarted }, 'job started'));
-  worker.on('completed', (job, result) => log.info({ jobId: job.id, status: result.status }, 'job finished'));
+  // The process's memory after each job (the main thread's heap; rss covers the training threads too).
+  worker.on('completed', (job, result) => log.info({ jobId: job.id, status: result.status, memory: memoryMb() }, 'job finished'));
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
@@ -59,6 +61,8 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
     }).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not record failure'));
   });
   worker.on('error', (err) => log.error({ err }, 'worker error'));
+  // Sweep parents run here once all their trials have ended: ranking only, no training.
+  const sweeps = createSweepWorker(config, log);
 
   // BullMQ's cancelJob only reaches jobs in this process, so the api publishes every cancel on
   // one channel and each worker aborts the jobs it holds (the abort crosses into the thread).
@@ -86,10 +90,17 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
         // lock of a job not handed back expires and another worker's stalled check resumes it.
         if ((await within(closed, handoffMs)) === 'timeout') log.error({ handoffMs }, 'jobs not handed back in time; leaving them to the stalled check');
       }
+      await within(sweeps.close(), 1000);
       subscriber.disconnect();
       if ((await within(connection.quit().catch(() => 'failed'), 1000)) !== 'OK') connection.disconnect();
     },
   };
+}
+
+function memoryMb(): { rss: number; heap_used: number; external: number } {
+  const m = process.memoryUsage();
+  const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+  return { rss: mb(m.rss), heap_used: mb(m.heapUsed), external: mb(m.external) };
 }
 
 function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AccessToken, ErrorEnvelope, JobId, TERMINAL_STATUSES, isTerminalEvent, keys } from '@trainyard/contracts';
 import { ApiError } from '../errors.js';
@@ -10,19 +11,19 @@ const JOB_ID = /^job_[A-Za-z0-9_-]{1,64}$/;
 /** Most jobs one multiplexed stream (`GET /v1/events?jobs=`) may carry. */
 export const MAX_STREAM_JOBS = 50;
 
-/** One message of the multiplexed stream: the id is `<job_id>/<stream-id>`, the data gains `job_id`. */
-function sseJobMessage(jobId: string, e: StreamEntry): string {
+/** One message of a multiplexed stream: the id is `<source id>/<stream-id>`, the data gains e.g. `job_id`. */
+function sseTaggedMessage(field: string, sourceId: string, e: StreamEntry): string {
   let data: string;
   try {
-    data = JSON.stringify({ ...(JSON.parse(e.data) as object), job_id: jobId });
+    data = JSON.stringify({ ...(JSON.parse(e.data) as object), [field]: sourceId });
   } catch {
-    data = JSON.stringify({ job_id: jobId });
+    data = JSON.stringify({ [field]: sourceId });
   }
-  return `id: ${jobId}/${e.id}\nevent: ${e.type}\ndata: ${data}\n\n`;
+  return `id: ${sourceId}/${e.id}\nevent: ${e.type}\ndata: ${data}\n\n`;
 }
 
-/** Parses a resume cursor `job_a/1732700000000-0,job_b/1732700000001-3` into job id → stream id. */
-function parseResume(raw: string, jobs: readonly string[]): Map<string, string> {
+/** Parses a resume cursor `job_a/1732700000000-0,job_b/1732700000001-3` into source id → stream id (ids must be among `jobs`). */
+export function parseResume(raw: string, jobs: readonly string[]): Map<string, string> {
   const after = new Map<string, string>();
   for (const part of raw.split(',')) {
     const item = part.trim();
@@ -30,10 +31,10 @@ function parseResume(raw: string, jobs: readonly string[]): Map<string, string> 
     const slash = item.lastIndexOf('/');
     const jobId = item.slice(0, slash);
     const streamId = item.slice(slash + 1);
-    if (slash < 0 || !JOB_ID.test(jobId) || !STREAM_ID.test(streamId) || !jobs.includes(jobId)) {
+    if (slash < 0 || !STREAM_ID.test(streamId) || !jobs.includes(jobId)) {
       throw new ApiError(
         'INVALID_LAST_EVENT_ID',
-        `Resume position must be <job_id>/<stream-id> pairs for jobs in ?jobs=, e.g. job_a/1732700000000-0; got "${item}"`,
+        `Resume position must be <job_id>/<stream-id> pairs for jobs in this stream, e.g. job_a/1732700000000-0; got "${item}"`,
         { path: 'after', value: item },
       );
     }
@@ -55,6 +56,96 @@ function sseMessage(e: StreamEntry): string {
   return `id: ${e.id}\nevent: ${e.type}\ndata: ${e.data}\n\n`;
 }
 
+/** One Redis event stream of a multiplexed SSE response. */
+export interface MuxSource {
+  /** Tags its messages: the SSE id is `<id>/<stream-id>` and the data gains `[field]: id`. */
+  id: string;
+  field: 'job_id' | 'sweep_id';
+  key: string;
+  /** Replay after this stream id ('0-0': from the start). */
+  after: string;
+  /** Whether the source has ended, so a client that already had its last event is not kept waiting. */
+  ended: () => Promise<boolean>;
+  /** The event after which the source sends nothing more (default: a job's terminal events). */
+  terminal?: (e: StreamEntry) => boolean;
+}
+
+/** A job's event stream as a multiplexed source. */
+export function jobSource(app: FastifyInstance, tenant: string, jobId: string, after = '0-0'): MuxSource {
+  return {
+    id: jobId,
+    field: 'job_id',
+    key: keys.events(app.config.prefix, jobId),
+    after,
+    ended: async () => (TERMINAL_STATUSES as readonly string[]).includes((await app.jobs.status(tenant, jobId)) ?? ''),
+  };
+}
+
+/**
+ * Sends several event streams as one SSE response (the reply is hijacked): each is replayed after
+ * its resume point, then live, through the process's one hub; the response ends once every source
+ * has sent its last event. `open` collects the streams to end when the server closes.
+ */
+export async function streamMultiplexed(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  sources: MuxSource[],
+  open: Set<() => void>,
+): Promise<void> {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, SSE_HEADERS);
+  res.write('retry: 2000\n\n');
+
+  let closed = false;
+  const unsubscribes: (() => void)[] = [];
+  const pending = new Set(sources.map((s) => s.id));
+  const heartbeat = setInterval(() => res.write(': ping\n\n'), app.config.sseHeartbeatMs);
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    open.delete(finish);
+    clearInterval(heartbeat);
+    for (const u of unsubscribes) u();
+    res.end();
+  };
+  open.add(finish);
+  request.raw.on('close', finish);
+
+  const lastSent = new Map<string, string>();
+  const done = (id: string) => {
+    pending.delete(id);
+    if (pending.size === 0) finish();
+  };
+  try {
+    for (const source of sources) {
+      if (closed) break;
+      lastSent.set(source.id, source.after);
+      const terminal = source.terminal ?? isTerminalEvent;
+      const deliver = (e: StreamEntry) => {
+        if (closed || !pending.has(source.id)) return;
+        lastSent.set(source.id, e.id);
+        res.write(sseTaggedMessage(source.field, source.id, e));
+        if (terminal(e)) done(source.id);
+      };
+      // Subscribing replays the source after its resume point before going live, so nothing falls between.
+      const unsubscribe = await app.hub.subscribe(source.key, source.after, deliver);
+      if (closed) unsubscribe();
+      else unsubscribes.push(unsubscribe);
+    }
+    // A finished source whose last event this client already had: nothing more will come from it.
+    for (const source of sources) {
+      if (closed || !pending.has(source.id) || !(await source.ended())) continue;
+      const [newest] = await app.redis.xrevrange(source.key, '+', '-', 'COUNT', 1);
+      if (pending.has(source.id) && (!newest || compareIds(newest[0], lastSent.get(source.id) ?? '0-0') <= 0)) done(source.id);
+    }
+  } catch (err) {
+    request.log.error({ err, sources: sources.map((s) => s.id) }, 'multiplexed event stream failed');
+    finish();
+  }
+}
+
 /**
  * `GET /v1/jobs/:id/events`: the job's event stream as server-sent events, resumable by Last-Event-ID.
  * `GET /v1/events?jobs=a,b`: several jobs' streams multiplexed onto one, through the same hub.
@@ -71,6 +162,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { queryToken: true },
       schema: {
+        operationId: 'streamJobEvents',
         summary: "Stream a job's events (SSE)",
         description:
           'Server-sent events: status, log, batch (at most ~4 per second), epoch, then exactly one terminal event ' +
@@ -83,7 +175,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Type.Object({ id: JobId }),
         querystring: Type.Object({ last_event_id: Type.Optional(Type.String({ maxLength: 64 })), access_token: AccessToken }),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 64 })) }),
-        produces: ['text/event-stream'],
+        // The 200 names its own media type; errors are the JSON envelope, so no route-wide `produces`.
         response: {
           200: {
             description: 'An event stream',
@@ -167,6 +259,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { queryToken: true },
       schema: {
+        operationId: 'streamEvents',
         summary: "Stream several jobs' events on one connection (SSE)",
         description:
           `One server-sent event stream carrying the events of up to ${MAX_STREAM_JOBS} jobs, listed comma-separated in ` +
@@ -188,7 +281,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
           access_token: AccessToken,
         }),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 8192 })) }),
-        produces: ['text/event-stream'],
+        // The 200 names its own media type; errors are the JSON envelope, so no route-wide `produces`.
         response: {
           200: {
             description: 'An event stream',
@@ -228,59 +321,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const statuses = await app.jobs.statuses(request.tenant, jobs);
       const unknown = jobs.find((_, i) => !statuses[i]);
       if (unknown !== undefined) throw new ApiError('JOB_NOT_FOUND', `No job ${unknown}`, { id: unknown });
-
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, SSE_HEADERS);
-      res.write('retry: 2000\n\n');
-
-      let closed = false;
-      const unsubscribes: (() => void)[] = [];
-      const pending = new Set(jobs);
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), app.config.sseHeartbeatMs);
-      const finish = () => {
-        if (closed) return;
-        closed = true;
-        open.delete(finish);
-        clearInterval(heartbeat);
-        for (const u of unsubscribes) u();
-        res.end();
-      };
-      open.add(finish);
-      request.raw.on('close', finish);
-
-      const lastSent = new Map<string, string>();
-      const done = (jobId: string) => {
-        pending.delete(jobId);
-        if (pending.size === 0) finish();
-      };
-      try {
-        for (const jobId of jobs) {
-          if (closed) break;
-          const from = resume.get(jobId) ?? '0-0';
-          lastSent.set(jobId, from);
-          const deliver = (e: StreamEntry) => {
-            if (closed || !pending.has(jobId)) return;
-            lastSent.set(jobId, e.id);
-            res.write(sseJobMessage(jobId, e));
-            if (isTerminalEvent(e)) done(jobId);
-          };
-          // Subscribing replays the job after its resume point before going live, so nothing falls between.
-          const unsubscribe = await app.hub.subscribe(keys.events(app.config.prefix, jobId), from, deliver);
-          if (closed) unsubscribe();
-          else unsubscribes.push(unsubscribe);
-        }
-        // A finished job whose terminal event this client already had: nothing more will come from it.
-        for (const jobId of jobs) {
-          if (closed || !pending.has(jobId)) continue;
-          if (!(TERMINAL_STATUSES as readonly string[]).includes((await app.jobs.status(request.tenant, jobId)) ?? '')) continue;
-          const [newest] = await app.redis.xrevrange(keys.events(app.config.prefix, jobId), '+', '-', 'COUNT', 1);
-          if (pending.has(jobId) && (!newest || compareIds(newest[0], lastSent.get(jobId) ?? '0-0') <= 0)) done(jobId);
-        }
-      } catch (err) {
-        request.log.error({ err, jobs }, 'multiplexed event stream failed');
-        finish();
-      }
+      const sources = jobs.map((jobId) => jobSource(app, request.tenant, jobId, resume.get(jobId) ?? '0-0'));
+      await streamMultiplexed(app, request, reply, sources, open);
     },
   );
 };

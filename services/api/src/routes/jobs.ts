@@ -13,9 +13,9 @@ import {
   MetricsQuery,
   TERMINAL_STATUSES,
   jobBlobKey,
-  jobKeys,
   type JobStatus,
 } from '@trainyard/contracts';
+import { cancelJob } from '../cancel.js';
 import { lttbIndices } from '../downsample.js';
 import { ApiError } from '../errors.js';
 import { InvalidCursorError, jobLinks } from '../job-store.js';
@@ -29,6 +29,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/jobs',
     {
       schema: {
+        operationId: 'submitJob',
         summary: 'Submit a training job',
         description:
           'Takes a Keras model config, compile and fit arguments, a dataset and a seed. The model is built against ' +
@@ -60,6 +61,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/jobs',
     {
       schema: {
+        operationId: 'listJobs',
         summary: 'List jobs',
         description:
           'Newest first, `limit` per page (default 20, at most 100). `status` keeps only some statuses ' +
@@ -86,6 +88,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/jobs/:id',
     {
       schema: {
+        operationId: 'getJob',
         summary: 'Get a job',
         description: 'Status, spec, attempts, timings, the latest epoch metrics while running, and the final metrics (with test_loss and test_accuracy where the dataset has a test split) once finished.',
         tags: ['jobs'],
@@ -104,6 +107,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/jobs/:id/metrics',
     {
       schema: {
+        operationId: 'getJobMetrics',
         summary: "A job's metric history",
         description:
           'Every value the epoch events logged (loss, accuracy, val_*, learning_rate, …), one series per name aligned ' +
@@ -133,6 +137,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/jobs/:id/cancel',
     {
       schema: {
+        operationId: 'cancelJob',
         summary: 'Cancel a job',
         description:
           'A queued job is taken off the queue and ends `cancelled` at once (200). A running job is asked to stop ' +
@@ -146,18 +151,10 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const status = await app.jobs.requestCancel(request.tenant, id);
+      const status = await cancelJob(app, request.tenant, id);
       if (!status) throw notFound(id);
       if ((TERMINAL_STATUSES as readonly string[]).includes(status) && status !== 'cancelled') {
         throw new ApiError('JOB_ALREADY_FINISHED', `Job ${id} already ${status}`, { id, status });
-      }
-      if (status !== 'cancelled') {
-        // Removal succeeds only when no worker holds the job's lock: waiting, or delayed before a retry.
-        if ((await app.queue.remove(id)) === 1) {
-          await app.jobs.finishCancelled(request.tenant, id, 'cancelled before it started');
-        } else {
-          await app.redis.publish(jobKeys.cancel(app.config.prefix), id);
-        }
       }
       const view = await app.jobs.get(request.tenant, id);
       if (!view) throw notFound(id);
@@ -169,6 +166,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/jobs/:id',
     {
       schema: {
+        operationId: 'deleteJob',
         summary: 'Delete a finished job',
         description: 'Removes a succeeded, failed or cancelled job: its record, its event stream, its place in the list and its stored files (the trained model). A queued or running job is a 409: cancel it first.',
         tags: ['jobs'],
