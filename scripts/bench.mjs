@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, build, ensureInstalled, ensureRedis, say } from './lib.mjs';
 
-// tfjs-*.ts are rival processes the benches start themselves; tfjs.ts and util.ts are helpers.
+// tfjs-*.ts are rival processes the benches start themselves; tfjs.ts and util.ts are helpers,
+// as is bench/lib/ (the service benches' api process and statistics), which this list never sees.
 const names = readdirSync(join(ROOT, 'bench'))
   .filter((f) => f.endsWith('.ts') && !f.startsWith('tfjs') && f !== 'util.ts')
   .map((f) => f.slice(0, -3));

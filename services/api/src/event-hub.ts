@@ -65,6 +65,9 @@ export class EventHub {
   /** Starts the reader loop. */
   async start(): Promise<void> {
     this.blockingId = Number(await this.blocking.client('ID'));
+    // A reconnect (Redis restarted, network blip) gives the connection a new id; until the loop
+    // has asked for it, unblock() must not use the old one, which may now name another client.
+    this.blocking.on('close', () => (this.blockingId = null));
     this.running = true;
     this.loopDone = this.loop();
   }
@@ -166,6 +169,7 @@ export class EventHub {
       const ids = keys.map((k) => this.tails.get(k)!.cursor);
       let res: XReadReply | null = null;
       try {
+        if (this.blockingId === null) this.blockingId = Number(await this.blocking.client('ID'));
         this.reading = true;
         res = (await this.blocking.xread('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...ids)) as XReadReply | null;
       } catch (err) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { LuaScript } from './lua.js';
 import {
   JOB_STATUSES,
   artifactLinks,
@@ -50,7 +51,7 @@ function toView(h: Record<string, string>, tenant: string): JobView | null {
 // The record, the first event and both index entries at once; with an Idempotency-Key, only
 // when the key is new (else the key's stored value is returned and nothing is written). A
 // tenant already at its limit of queued and running jobs gets 0 and nothing is written.
-const CREATE = `
+const CREATE = new LuaScript(`
 if #KEYS == 7 then
   local known = redis.call('GET', KEYS[7])
   if known then return known end
@@ -70,7 +71,7 @@ local score = now[1] .. string.format('%06d', tonumber(now[2]))
 redis.call('ZADD', KEYS[3], score, ARGV[1])
 redis.call('ZADD', KEYS[4], score, ARGV[1])
 return 1
-`;
+`);
 
 // Removes a job of this tenant that is not queued or running: record, stream, index entries, idempotency key.
 const DELETE = `
@@ -177,19 +178,16 @@ export class JobStore {
     // Keys are per tenant: two tenants may pick the same one.
     if (idempotency) ks.push(jobKeys.idempotency(this.prefix, `${tenant}:${idempotency.key}`));
     const remembered: IdempotencyRecord = { id, body_sha256: idempotency?.bodySha256 ?? '' };
-    const r = await this.redis.eval(
-      CREATE,
-      ks.length,
-      ...ks,
+    const r = await CREATE.run(this.redis, ks, [
       id,
       JSON.stringify(spec),
       new Date().toISOString(),
       JSON.stringify({ type: 'status', status: 'queued', attempt: 0 }),
       JSON.stringify(remembered),
-      String(idempotency?.ttlSeconds ?? 0),
+      idempotency?.ttlSeconds ?? 0,
       tenant,
-      String(maxActive),
-    );
+      maxActive,
+    ]);
     if (r === 0) return 'limit';
     return r === 1 ? null : (JSON.parse(String(r)) as IdempotencyRecord);
   }

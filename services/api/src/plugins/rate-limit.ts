@@ -1,12 +1,13 @@
 import fp from 'fastify-plugin';
 import { ApiError } from '../errors.js';
+import { LuaScript } from '../lua.js';
 
 const WINDOW_MS = 60_000;
 
 // A sliding window over two fixed ones: this minute's count plus the share of last minute's that
 // still falls inside the window. A refused request is taken back out, so a client retrying too
 // early does not lock itself out. Returns { allowed, estimated requests in the window }.
-const HIT = `
+const HIT = new LuaScript(`
 local cur = redis.call('INCR', KEYS[1])
 if cur == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2] * 2) end
 local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -16,7 +17,7 @@ if used > tonumber(ARGV[1]) then
   return {0, math.ceil(used - 1)}
 end
 return {1, math.ceil(used)}
-`;
+`);
 
 /**
  * Limits every tenant to TRAINYARD_RATE_LIMIT_PER_MINUTE /v1 requests a minute, counted in Redis
@@ -33,14 +34,10 @@ export const rateLimit = fp(
       const now = Date.now();
       const window = Math.floor(now / WINDOW_MS);
       const elapsed = now - window * WINDOW_MS;
-      const [allowed, used] = (await app.redis.eval(
-        HIT,
-        2,
-        `${prefix}:${request.tenant}:${window}`,
-        `${prefix}:${request.tenant}:${window - 1}`,
-        limit,
-        WINDOW_MS,
-        elapsed,
+      const [allowed, used] = (await HIT.run(
+        app.redis,
+        [`${prefix}:${request.tenant}:${window}`, `${prefix}:${request.tenant}:${window - 1}`],
+        [limit, WINDOW_MS, elapsed],
       )) as [number, number];
       reply.header('ratelimit-limit', limit).header('ratelimit-remaining', Math.max(0, limit - used));
       if (allowed === 1) return;

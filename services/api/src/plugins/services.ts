@@ -30,7 +30,12 @@ export const services = fp<{ config: ApiConfig }>(
   async (app, { config }) => {
     const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectionName: `trainyard-api@${config.prefix}` });
     const blocking = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectionName: `trainyard-api-events@${config.prefix}` });
+    // Without a listener ioredis prints every failed reconnect as an "Unhandled error event"; it
+    // reconnects either way, and requests meanwhile fail as 5xx.
+    for (const c of [redis, blocking]) c.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis connection error; reconnecting'));
     const queue: TrainQueue = new Queue(TRAIN_QUEUE, { connection: redis, prefix: config.prefix });
+    // BullMQ re-emits the connection's errors; with no listener it console.errors them.
+    queue.on('error', (err: Error) => app.log.warn({ err: err.message }, 'queue error'));
     const hub = new EventHub(redis, blocking, app.log);
     await hub.start();
 
