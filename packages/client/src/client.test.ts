@@ -154,3 +154,67 @@ describe('TrainyardClient job management', () => {
     expect(seen[1]!.headers['idempotency-key']).toBeUndefined();
   });
 });
+
+describe('TrainyardClient: API keys and resilient streams', () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+  const listen = async () => {
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+  };
+
+  it('sends the API key as a Bearer token on REST calls and on the event stream', async () => {
+    const auth: (string | undefined)[] = [];
+    server = createServer((req, res) => {
+      auth.push(req.headers.authorization);
+      if (req.url!.endsWith('/events')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end('id: 1-0\nevent: completed\ndata: {"type":"completed","metrics":{},"seconds":1}\n\n');
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: 'job_a', status: 'queued' }));
+      }
+    });
+    const client = new TrainyardClient({ baseUrl: await listen(), apiKey: 'k-0123456789abcdef' });
+    await client.getJob('job_a');
+    for await (const e of client.events('job_a')) expect(e.event).toBe('completed');
+    expect(auth).toEqual(['Bearer k-0123456789abcdef', 'Bearer k-0123456789abcdef']);
+  });
+
+  it('retries 5xx answers and silent connections, then gives up with STREAM_DISCONNECTED', async () => {
+    let calls = 0;
+    server = createServer((req, res) => {
+      calls++;
+      if (calls === 1) {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'restarting' } }));
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (calls === 2) return res.write('id: 1-0\nevent: status\ndata: {"type":"status","status":"running","attempt":1}\n\n'); // then silence
+      if (calls === 3) return res.end(`id: 2-0\nevent: completed\ndata: {"type":"completed","metrics":{},"seconds":1}\n\n`);
+    });
+    const client = new TrainyardClient({ baseUrl: await listen() });
+    const got = [];
+    for await (const e of client.events('job_a', { retryMs: 10, idleTimeoutMs: 200 })) got.push(`${e.id}:${e.event}`);
+    expect(got).toEqual(['1-0:status', '2-0:completed']);
+    expect(calls).toBe(3);
+
+    server.removeAllListeners('request');
+    server.on('request', (_req, res) => res.destroy());
+    await expect(client.events('job_a', { retryMs: 1, maxRetries: 2 }).next()).rejects.toMatchObject({ status: 0, code: 'STREAM_DISCONNECTED' });
+  });
+
+  it('stops following when its signal aborts', async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('id: 1-0\nevent: status\ndata: {"type":"status","status":"running","attempt":1}\n\n');
+    });
+    const client = new TrainyardClient({ baseUrl: await listen() });
+    const stop = new AbortController();
+    const it = client.events('job_a', { signal: stop.signal });
+    expect((await it.next()).value).toMatchObject({ event: 'status' });
+    setTimeout(() => stop.abort(new Error('enough')), 20);
+    await expect(it.next()).rejects.toThrow('enough');
+    server.closeAllConnections();
+  });
+});

@@ -1,50 +1,65 @@
-import type { JobCreated, JobEvent, JobList, JobMetrics, JobSpec, JobStatus, JobView, PredictResponse } from '@trainyard/contracts';
-import { parseEventStream, type ServerEvent } from './sse.js';
+import createClient, { type Client } from 'openapi-fetch';
+import type { JobSpec, JobStatus } from '@trainyard/contracts';
+import { TrainyardError, errorFromBody } from './errors.js';
+import { TERMINAL_EVENT_TYPES, followStream, type FollowOptions, type JobServerEvent } from './follow.js';
+import type { paths } from './openapi.js';
 
-/** An error answer from the api, with its catalogue code. */
-export class TrainyardError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(`${code}: ${message}`);
-    this.name = 'TrainyardError';
-  }
-}
+export { TrainyardError };
 
 export interface ClientOptions {
   /** Base URL of the api, e.g. http://localhost:3000. */
   baseUrl: string;
+  /** An API key (TRAINYARD_API_KEYS on the server), sent as `Authorization: Bearer <key>`, SSE included. */
+  apiKey?: string;
   fetch?: typeof fetch;
 }
 
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+/** What openapi-fetch answers: data on a 2xx, the parsed error body otherwise. */
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
 
-/** A small typed client for the Trainyard api. */
+/** The data of a 2xx answer, or the answer's error as a TrainyardError with its code. */
+async function ok<T>(call: Promise<Answer<T>>): Promise<T> {
+  const { data, error, response } = await call;
+  if (error !== undefined || !response.ok) throw errorFromBody(response.status, response.statusText, error);
+  return data as T;
+}
+
+/**
+ * A typed client for the Trainyard api, built on openapi-fetch and the types generated from
+ * openapi/openapi.json (src/openapi.ts). The methods cover the common calls; `api` reaches every
+ * route, typed.
+ *
+ * @example
+ * const client = new TrainyardClient({ baseUrl: 'http://localhost:3000', apiKey: process.env.TRAINYARD_API_KEY });
+ * const { id } = await client.submitJob(spec);
+ * for await (const e of client.events(id)) if (e.event === 'epoch') console.log(e.data.epoch, e.data.logs);
+ */
 export class TrainyardClient {
-  private readonly base: string;
+  /** Every route of openapi/openapi.json, typed: `client.api.GET('/v1/datasets/builtin')`. Errors come back as `{ error }`, not thrown. */
+  readonly api: Client<paths>;
+  readonly baseUrl: string;
   private readonly fetch: typeof fetch;
+  private readonly auth: Record<string, string>;
 
   constructor(opts: ClientOptions) {
-    this.base = opts.baseUrl.replace(/\/$/, '');
-    this.fetch = opts.fetch ?? globalThis.fetch;
-  }
-
-  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const res = await this.fetch(`${this.base}${path}`, {
-      method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (res.status === 204) return undefined as T;
-    const payload = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: Record<string, unknown> } };
-    if (!res.ok) {
-      const e = payload.error ?? { code: 'HTTP_ERROR', message: res.statusText };
-      throw new TrainyardError(res.status, e.code, e.message, e.details);
-    }
-    return payload as T;
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    const base = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    // No answer at all (refused, DNS, reset) is a TrainyardError too, so callers handle one error type.
+    this.fetch = async (input, init) => {
+      try {
+        return await base(input, init);
+      } catch (err) {
+        if ((err as Error).name === 'AbortError' || init?.signal?.aborted || (input instanceof Request && input.signal.aborted)) throw err;
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        throw new TrainyardError(0, 'UNREACHABLE', `No answer from ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+      }
+    };
+    this.auth = opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {};
+    this.api = createClient<paths>({ baseUrl: this.baseUrl, fetch: (request) => this.fetch(request), headers: this.auth });
   }
 
   /**
@@ -53,8 +68,13 @@ export class TrainyardClient {
    *
    * @example await client.submitJob(spec, { idempotencyKey: crypto.randomUUID() });
    */
-  submitJob(spec: JobSpec, opts: { idempotencyKey?: string } = {}): Promise<JobCreated> {
-    return this.call('POST', '/v1/jobs', spec, opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {});
+  submitJob(spec: JobSpec, opts: { idempotencyKey?: string } = {}) {
+    return ok(
+      this.api.POST('/v1/jobs', {
+        body: spec as never,
+        params: { header: opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {} },
+      }),
+    );
   }
 
   /**
@@ -62,38 +82,52 @@ export class TrainyardClient {
    *
    * @example const { items, next_cursor } = await client.listJobs({ status: ['queued', 'running'], limit: 50 });
    */
-  listJobs(opts: { status?: JobStatus | JobStatus[]; limit?: number; cursor?: string } = {}): Promise<JobList> {
-    const q = new URLSearchParams();
-    if (opts.status !== undefined) q.set('status', [opts.status].flat().join(','));
-    if (opts.limit !== undefined) q.set('limit', String(opts.limit));
-    if (opts.cursor !== undefined) q.set('cursor', opts.cursor);
-    const qs = q.toString();
-    return this.call('GET', `/v1/jobs${qs ? `?${qs}` : ''}`);
+  listJobs(opts: { status?: JobStatus | JobStatus[]; limit?: number; cursor?: string } = {}) {
+    const status = opts.status === undefined ? undefined : [opts.status].flat().join(',');
+    return ok(this.api.GET('/v1/jobs', { params: { query: { status, limit: opts.limit, cursor: opts.cursor } } }));
+  }
+
+  /** Reads a job: `GET /v1/jobs/:id`. */
+  getJob(id: string) {
+    return ok(this.api.GET('/v1/jobs/{id}', { params: { path: { id } } }));
   }
 
   /** Cancels a job: `POST /v1/jobs/:id/cancel`; a running job answers still running and ends `cancelled` shortly. */
-  cancelJob(id: string): Promise<JobView> {
-    return this.call('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`);
+  cancelJob(id: string) {
+    return ok(this.api.POST('/v1/jobs/{id}/cancel', { params: { path: { id } } }));
   }
 
   /** Deletes a finished job, its events and its list entry: `DELETE /v1/jobs/:id`. */
   async deleteJob(id: string): Promise<void> {
-    await this.call('DELETE', `/v1/jobs/${encodeURIComponent(id)}`);
+    await ok(this.api.DELETE('/v1/jobs/{id}', { params: { path: { id } } }));
   }
 
   /** A job's per-epoch metric history, downsampled by the server to at most `maxPoints` epochs: `GET /v1/jobs/:id/metrics`. */
-  getMetrics(id: string, opts: { maxPoints?: number } = {}): Promise<JobMetrics> {
-    const qs = opts.maxPoints === undefined ? '' : `?max_points=${opts.maxPoints}`;
-    return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}/metrics${qs}`);
+  getMetrics(id: string, opts: { maxPoints?: number } = {}) {
+    return ok(this.api.GET('/v1/jobs/{id}/metrics', { params: { path: { id }, query: { max_points: opts.maxPoints } } }));
+  }
+
+  /** The built-in datasets with their shapes, task and options: `GET /v1/datasets/builtin`. */
+  listBuiltinDatasets() {
+    return ok(this.api.GET('/v1/datasets/builtin'));
   }
 
   /**
    * The absolute URL of a succeeded job's trained model (TF.js model.json, weights.bin next to it).
+   * With API keys on, load it through `downloadModel` (or send the Authorization header yourself).
    *
    * @example const model = await tf.loadLayersModel(client.getModelUrl(id));
    */
   getModelUrl(id: string): string {
-    return `${this.base}/v1/jobs/${encodeURIComponent(id)}/model/model.json`;
+    return `${this.baseUrl}/v1/jobs/${encodeURIComponent(id)}/model/model.json`;
+  }
+
+  /** A succeeded job's trained model as TensorFlow.js stores it: model.json (text, as served) and weights.bin. */
+  async downloadModel(id: string): Promise<{ modelJson: string; weights: Uint8Array }> {
+    const params = { path: { id } };
+    const modelJson = await ok(this.api.GET('/v1/jobs/{id}/model/model.json', { params, parseAs: 'text' }));
+    const weights = await ok(this.api.GET('/v1/jobs/{id}/model/weights.bin', { params, parseAs: 'arrayBuffer' }));
+    return { modelJson, weights: new Uint8Array(weights) };
   }
 
   /**
@@ -102,52 +136,24 @@ export class TrainyardClient {
    *
    * @example const { outputs } = await client.predict(id, [[0.1, -0.4], [0.7, 0.2]]);
    */
-  predict(id: string, x: unknown[]): Promise<PredictResponse> {
-    return this.call('POST', `/v1/jobs/${encodeURIComponent(id)}/predict`, { x });
-  }
-
-  /** Reads a job: `GET /v1/jobs/:id`. */
-  getJob(id: string): Promise<JobView> {
-    return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+  predict(id: string, x: unknown[]) {
+    return ok(this.api.POST('/v1/jobs/{id}/predict', { params: { path: { id } }, body: { x } }));
   }
 
   /**
-   * Follows a job's events until its terminal event, reconnecting with Last-Event-ID when the
-   * connection drops, so every event arrives exactly once.
+   * Follows a job's events (`GET /v1/jobs/:id/events`) until its terminal event, reconnecting with
+   * Last-Event-ID when the connection drops, so every event arrives exactly once. Checking
+   * `e.event` narrows `e.data`.
    *
    * @example for await (const e of client.events(id)) if (e.event === 'epoch') console.log(e.data.logs);
    */
-  async *events(id: string, opts: { lastEventId?: string; signal?: AbortSignal; retryMs?: number } = {}): AsyncGenerator<ServerEvent<JobEvent>> {
-    let lastId = opts.lastEventId;
-    for (let attempt = 0; ; attempt++) {
-      opts.signal?.throwIfAborted();
-      let res: Response;
-      try {
-        res = await this.fetch(`${this.base}/v1/jobs/${encodeURIComponent(id)}/events`, {
-          headers: { accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) },
-          signal: opts.signal,
-        });
-      } catch (err) {
-        if (opts.signal?.aborted || attempt >= 10) throw err;
-        await sleep(opts.retryMs ?? 1000);
-        continue;
-      }
-      if (!res.ok || !res.body) {
-        const payload = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-        throw new TrainyardError(res.status, payload.error?.code ?? 'HTTP_ERROR', payload.error?.message ?? res.statusText);
-      }
-      try {
-        for await (const e of parseEventStream(res.body)) {
-          lastId = e.id || lastId;
-          attempt = 0;
-          yield e as ServerEvent<JobEvent>;
-          if (TERMINAL.has(e.event)) return;
-        }
-      } catch (err) {
-        if (opts.signal?.aborted) throw err;
-      }
-      // The stream ended without a terminal event: the server went away. Resume where we were.
-      await sleep(opts.retryMs ?? 1000);
+  async *events(id: string, opts: FollowOptions & { lastEventId?: string } = {}): AsyncGenerator<JobServerEvent> {
+    let last = opts.lastEventId;
+    const url = `${this.baseUrl}/v1/jobs/${encodeURIComponent(id)}/events`;
+    const connect = () => ({ url, headers: { ...this.auth, ...(last ? { 'last-event-id': last } : {}) } });
+    for await (const e of followStream(this.fetch, connect, (e) => TERMINAL_EVENT_TYPES.includes(e.event), opts)) {
+      if (e.id) last = e.id;
+      yield e as JobServerEvent;
     }
   }
 
@@ -159,47 +165,26 @@ export class TrainyardClient {
    *
    * @example for await (const e of client.eventsForJobs([a, b])) console.log(e.data.job_id, e.event);
    */
-  async *eventsForJobs(
-    ids: string[],
-    opts: { after?: Record<string, string>; signal?: AbortSignal; retryMs?: number } = {},
-  ): AsyncGenerator<ServerEvent<JobEvent & { job_id: string }>> {
+  async *eventsForJobs(ids: string[], opts: FollowOptions & { after?: Record<string, string> } = {}): AsyncGenerator<JobServerEvent<{ job_id: string }>> {
     const last = new Map<string, string>(Object.entries(opts.after ?? {}));
     const pending = new Set(ids);
-    for (let attempt = 0; pending.size > 0; attempt++) {
-      opts.signal?.throwIfAborted();
+    const connect = () => {
       const query = new URLSearchParams({ jobs: [...new Set(ids)].join(',') });
       if (last.size > 0) query.set('after', [...last].map(([job, id]) => `${job}/${id}`).join(','));
-      let res: Response;
-      try {
-        res = await this.fetch(`${this.base}/v1/events?${query}`, { headers: { accept: 'text/event-stream' }, signal: opts.signal });
-      } catch (err) {
-        if (opts.signal?.aborted || attempt >= 10) throw err;
-        await sleep(opts.retryMs ?? 1000);
-        continue;
-      }
-      if (!res.ok || !res.body) {
-        const payload = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: Record<string, unknown> } };
-        throw new TrainyardError(res.status, payload.error?.code ?? 'HTTP_ERROR', payload.error?.message ?? res.statusText, payload.error?.details);
-      }
-      try {
-        for await (const e of parseEventStream(res.body)) {
-          const slash = e.id.lastIndexOf('/');
-          const job = slash > 0 ? e.id.slice(0, slash) : ((e.data as { job_id?: string }).job_id ?? '');
-          if (slash > 0) last.set(job, e.id.slice(slash + 1));
-          attempt = 0;
-          yield e as ServerEvent<JobEvent & { job_id: string }>;
-          if (TERMINAL.has(e.event)) pending.delete(job);
-          if (pending.size === 0) return;
-        }
-      } catch (err) {
-        if (opts.signal?.aborted) throw err;
-      }
-      // The stream ended before every job finished: the server went away. Resume where we were.
-      await sleep(opts.retryMs ?? 1000);
+      return { url: `${this.baseUrl}/v1/events?${query}`, headers: { ...this.auth } };
+    };
+    if (pending.size === 0) return;
+    for await (const e of followStream(this.fetch, connect, () => pending.size === 0, opts)) {
+      const slash = e.id.lastIndexOf('/');
+      const job = slash > 0 ? e.id.slice(0, slash) : ((e.data as { job_id?: string }).job_id ?? '');
+      if (slash > 0) last.set(job, e.id.slice(slash + 1));
+      if (TERMINAL_EVENT_TYPES.includes(e.event)) pending.delete(job);
+      yield e as JobServerEvent<{ job_id: string }>;
     }
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+/** A job as `GET /v1/jobs/:id` answers it. */
+export type Job = Awaited<ReturnType<TrainyardClient['getJob']>>;
+/** One page of `GET /v1/jobs`. */
+export type JobPage = Awaited<ReturnType<TrainyardClient['listJobs']>>;

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 /** Limits of `POST /v1/datasets` that a schema can state; the byte cap is the api's configuration. */
 export const DATASET_LIMITS = { maxUrlLength: 2048, maxListLimit: 100, defaultListLimit: 20 } as const;
 
-export const DatasetId = Type.String({ pattern: '^ds_[A-Za-z0-9_-]{6,64}$', description: 'Dataset id, e.g. ds_7Hq2kLm0aZ' });
+export const DatasetId = Type.String({ pattern: '^ds_[A-Za-z0-9_-]{6,64}$', description: 'Dataset id, e.g. ds_7Hq2kLm0aZ', examples: ['ds_7Hq2kLm0aZ'] });
 
 const Shape = Type.Array(Type.Integer({ minimum: 0 }), { description: 'Array shape, samples first' });
 
@@ -44,10 +44,13 @@ export const DatasetView = Type.Object(
 );
 export type DatasetView = Static<typeof DatasetView>;
 
-export const DatasetList = Type.Object({
-  items: Type.Array(DatasetView),
-  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page' }),
-});
+export const DatasetList = Type.Object(
+  {
+    items: Type.Array(DatasetView),
+    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page' }),
+  },
+  { examples: [{ items: (DatasetView as { examples?: unknown[] }).examples, next_cursor: null }] },
+);
 export type DatasetList = Static<typeof DatasetList>;
 
 export const DatasetListQuery = Type.Object(
@@ -89,22 +92,41 @@ export const DatasetUrlBody = Type.Object(
 );
 
 /** `GET /v1/datasets/builtin`: each built-in with its shapes, classes and options. */
-export const BuiltinDatasetList = Type.Object({
-  items: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      kind: Type.String({ description: 'synthetic (generated), installed (OS package) or bundled (shipped with Trainyard)' }),
-      task: Type.String({ description: 'classification or regression' }),
-      description: Type.String(),
-      sample_shape: Type.Array(Type.Integer()),
-      classes: Type.Integer({ minimum: 0, description: '0 for regression' }),
-      samples: Type.Optional(Type.Integer({ description: 'Rows in a bundled table' })),
-      options: Type.Array(
-        Type.Object({ name: Type.String(), default: Type.Number(), min: Type.Number(), max: Type.Number(), integer: Type.Boolean(), description: Type.String() }),
-      ),
-    }),
-  ),
-});
+export const BuiltinDatasetList = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        kind: Type.String({ description: 'synthetic (generated), installed (OS package) or bundled (shipped with Trainyard)' }),
+        task: Type.String({ description: 'classification or regression' }),
+        description: Type.String(),
+        sample_shape: Type.Array(Type.Integer()),
+        classes: Type.Integer({ minimum: 0, description: '0 for regression' }),
+        samples: Type.Optional(Type.Integer({ description: 'Rows in a bundled table' })),
+        options: Type.Array(
+          Type.Object({ name: Type.String(), default: Type.Number(), min: Type.Number(), max: Type.Number(), integer: Type.Boolean(), description: Type.String() }),
+        ),
+      }),
+    ),
+  },
+  {
+    examples: [
+      {
+        items: [
+          {
+            name: 'spirals',
+            kind: 'synthetic',
+            task: 'classification',
+            description: 'Interleaved Archimedean spiral arms in 2-D, one per class: not linearly separable',
+            sample_shape: [2],
+            classes: 2,
+            options: [{ name: 'samples', default: 1000, min: 2, max: 100000, integer: true, description: 'Number of samples, split evenly between the classes' }],
+          },
+        ],
+      },
+    ],
+  },
+);
 
 /** Where a dataset's files live in the blob store, shared by the api (writer) and the worker (reader). */
 export function datasetBlobKey(id: string, file: 'x.npy' | 'y.npy' | 'meta.json' | '' = ''): string {

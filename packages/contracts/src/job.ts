@@ -10,7 +10,7 @@ export const JobStatusSchema = Type.Union(
   { description: 'queued → running → succeeded | failed | cancelled' },
 );
 
-export const JobId = Type.String({ pattern: '^job_[A-Za-z0-9_-]{1,64}$', description: 'Job id, e.g. job_3kq9x…' });
+export const JobId = Type.String({ pattern: '^job_[A-Za-z0-9_-]{1,64}$', description: 'Job id, e.g. job_3kq9x…', examples: ['job_4f1c2a9e7b'] });
 
 export const Metrics = Type.Record(Type.String(), Type.Number(), {
   description: 'Keras-named logs: loss, accuracy, val_loss, val_accuracy, test_loss, test_accuracy, …',

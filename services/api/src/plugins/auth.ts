@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { DEFAULT_TENANT } from '@trainyard/contracts';
+import { DEFAULT_TENANT, ErrorEnvelope } from '@trainyard/contracts';
 import { hashApiKey } from '../config.js';
 import { ApiError } from '../errors.js';
 
@@ -35,6 +35,17 @@ export const auth = fp(
   async (app) => {
     const keys = app.config.apiKeys;
     app.decorateRequest('tenant', DEFAULT_TENANT);
+    // The docs say the same whichever mode runs: every /v1 operation takes a key and may answer 401.
+    app.addHook('onRoute', (route) => {
+      const schema = route.schema as { security?: unknown; response?: Record<string, unknown> } | undefined;
+      if (!schema || schema.security !== undefined) return;
+      if (!route.url.startsWith('/v1/')) {
+        schema.security = [];
+        return;
+      }
+      schema.security = route.config?.queryToken ? [{ apiKey: [] }, { accessToken: [] }] : [{ apiKey: [] }];
+      if (schema.response && !('401' in schema.response)) schema.response['401'] = ErrorEnvelope;
+    });
     if (!keys) return;
     app.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith('/v1/')) return;

@@ -29,13 +29,14 @@ export const metrics = fp(
       '/metrics',
       {
         schema: {
+          operationId: 'metrics',
           summary: 'Prometheus metrics',
           description:
             'Prometheus text format: trainyard_jobs (by status), trainyard_queue_jobs (waiting, active, delayed), ' +
             'trainyard_sse_clients, trainyard_sse_events_total and trainyard_http_requests_total (by method, route and status).',
           tags: ['operations'],
           produces: ['text/plain'],
-          response: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } } },
+          response: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' }, example: '# HELP trainyard_jobs Jobs known to the service, by status.\n# TYPE trainyard_jobs gauge\ntrainyard_jobs{status="running"} 1\n' } } } },
         },
       },
       async (_request, reply) => {

@@ -111,6 +111,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       bodyLimit: maxBytes,
       schema: {
+        operationId: 'uploadDataset',
         summary: 'Upload a dataset',
         description:
           'Stores a dataset after validating it, and answers its id, shapes and class count. Send one of: JSON `{ x, y }` ' +
@@ -123,8 +124,17 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: DatasetUploadQuery,
         body: {
           content: {
-            'application/json': { schema: Type.Union([DatasetJsonBody, DatasetUrlBody]) },
-            'text/csv': { schema: Type.String({ description: 'CSV with a header row; name the target with ?target=' }) },
+            'application/json': {
+              schema: Type.Union([DatasetJsonBody, DatasetUrlBody], {
+                examples: [{ name: 'xor', x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [0, 1, 1, 0] }, { url: 'https://example.com/iris.csv', name: 'iris' }],
+              }),
+            },
+            'text/csv': {
+              schema: Type.String({
+                description: 'CSV with a header row; name the target with ?target=',
+                examples: ['sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n7.0,3.2,4.7,1.4,versicolor\n'],
+              }),
+            },
             'multipart/form-data': {
               schema: Type.Object({
                 x: Type.Optional(Type.String({ format: 'binary', description: 'Features: .npy or IDX (.gz)' })),
@@ -173,6 +183,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/datasets',
     {
       schema: {
+        operationId: 'listDatasets',
         summary: 'List datasets',
         description: 'Uploaded datasets, newest first, a page at a time: pass `next_cursor` back as `cursor`.',
         tags: ['datasets'],
@@ -192,6 +203,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/datasets/builtin',
     {
       schema: {
+        operationId: 'listBuiltinDatasets',
         summary: 'List the built-in datasets',
         description: 'Synthetic generators, bundled tables and installed datasets, with their sample shapes, classes and options; use one in a job as `{ "builtin": name, "options": {…} }`.',
         tags: ['datasets'],
@@ -216,6 +228,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/datasets/:id',
     {
       schema: {
+        operationId: 'getDataset',
         summary: 'Get a dataset',
         description: 'The stored dataset: sample count, x and y shapes, class count (and CSV class names), bytes stored.',
         tags: ['datasets'],
@@ -234,6 +247,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/datasets/:id',
     {
       schema: {
+        operationId: 'deleteDataset',
         summary: 'Delete a dataset',
         description: 'Removes the record and its stored arrays. Jobs already queued with it fail with DATASET_NOT_FOUND.',
         tags: ['datasets'],

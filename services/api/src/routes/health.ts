@@ -18,6 +18,7 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
     '/healthz',
     {
       schema: {
+        operationId: 'healthz',
         summary: 'Liveness probe',
         description: 'Answers 200 while the process is up; checks nothing else.',
         tags: ['operations'],
@@ -31,6 +32,7 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
     '/readyz',
     {
       schema: {
+        operationId: 'readyz',
         summary: 'Readiness probe',
         description: 'Answers 200 when Redis answers and the training queue can be read; 503 with the reason otherwise, so a load balancer stops sending traffic.',
         tags: ['operations'],

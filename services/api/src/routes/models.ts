@@ -82,6 +82,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/jobs/:id/model',
     {
       schema: {
+        operationId: 'getModel',
         summary: "Redirect to a job's trained model",
         description: 'A 302 to `model/model.json`, so the model has one short address.',
         tags: ['models'],
@@ -107,6 +108,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/jobs/:id/model/model.json',
     {
       schema: {
+        operationId: 'getModelJson',
         summary: "A job's trained model (TensorFlow.js model.json)",
         description:
           'The topology and weights manifest of a TensorFlow.js layers model; its manifest names `weights.bin`, served next to it, ' +
@@ -117,7 +119,17 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object(
             { format: Type.Literal('layers-model'), modelTopology: Type.Unknown(), weightsManifest: Type.Array(Type.Unknown()) },
-            { additionalProperties: true, description: 'TensorFlow.js layers-model model.json' },
+            {
+              additionalProperties: true,
+              description: 'TensorFlow.js layers-model model.json',
+              examples: [
+                {
+                  format: 'layers-model',
+                  modelTopology: { class_name: 'Sequential', config: { name: 'mlp', layers: [] } },
+                  weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'hidden/kernel', shape: [2, 16], dtype: 'float32' }] }],
+                },
+              ],
+            },
           ),
           ...ModelFileResponses,
         },
@@ -134,6 +146,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/jobs/:id/model/weights.bin',
     {
       schema: {
+        operationId: 'getModelWeights',
         summary: "A job's trained weights (TensorFlow.js weights.bin)",
         description: 'Little-endian float32 values of every weight, in the order and shapes the model.json manifest lists.',
         tags: ['models'],
@@ -155,6 +168,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       bodyLimit: app.config.predictMaxBytes,
       schema: {
+        operationId: 'predict',
         summary: "Predict with a job's trained model",
         description:
           "`x` is a batch of samples, each a nested array in the model's input shape; the answer's `outputs` holds one output per " +
