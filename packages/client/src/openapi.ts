@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Prometheus text format: trainyard_jobs (by status), trainyard_queue_jobs (waiting, active, delayed), trainyard_sse_clients, trainyard_sse_events_total and trainyard_http_requests_total (by method, route and status).
+         * @description Prometheus text format: trainyard_jobs (by status), trainyard_queue_jobs (waiting, active, delayed), trainyard_training_samples_per_second, trainyard_event_lag_seconds (histogram), trainyard_sse_clients, trainyard_sse_events_total and trainyard_http_requests_total (by method, route and status).
          */
         get: operations["metrics"];
         put?: never;
@@ -420,6 +420,26 @@ export interface paths {
          * @description Cancels every trial not yet finished, as POST /v1/jobs/{id}/cancel does (queued ones at once, running ones at their next batch); once they have all ended the sweep ends `cancelled`, its ranking holding whatever trials had finished. Answers 202 with the sweep while that happens, 200 once cancelled; a sweep that already succeeded or failed is a 409.
          */
         post: operations["cancelSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A job's model summary
+         * @description The layers of the job's model in the order they run, with each layer's output shape (batch axis first, null), parameter count and, where the spec sets them, units, filters and activation; like Keras's `model.summary()`. Built from the spec without allocating weights, so it answers for a job in any status. When the model declares no input shape, the dataset's sample shape is used, as at submission. An unknown job (or another tenant's) is a 404.
+         */
+        get: operations["getJobModelSummary"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6431,6 +6451,184 @@ export interface operations {
             };
             /** @description Error envelope */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SPEC_UNKNOWN_LAYER",
+                     *         "message": "Unknown layer class \"Lambda\" at /model/config/layers/1",
+                     *         "details": {
+                     *           "path": "/model/config/layers/1/class_name"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /** @description Stable machine-readable code, e.g. SPEC_UNKNOWN_LAYER */
+                            code: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getJobModelSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Job id, e.g. job_3kq9x…
+                 * @example job_4f1c2a9e7b
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The layers of a job's model as Keras's summary() lists them */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "mlp",
+                     *       "kind": "sequential",
+                     *       "input_shape": [
+                     *         null,
+                     *         2
+                     *       ],
+                     *       "output_shape": [
+                     *         null,
+                     *         2
+                     *       ],
+                     *       "layers": [
+                     *         {
+                     *           "name": "hidden",
+                     *           "class_name": "Dense",
+                     *           "output_shape": [
+                     *             null,
+                     *             32
+                     *           ],
+                     *           "params": 96,
+                     *           "units": 32,
+                     *           "activation": "relu"
+                     *         },
+                     *         {
+                     *           "name": "out",
+                     *           "class_name": "Dense",
+                     *           "output_shape": [
+                     *             null,
+                     *             2
+                     *           ],
+                     *           "params": 66,
+                     *           "units": 2,
+                     *           "activation": "softmax"
+                     *         }
+                     *       ],
+                     *       "total_params": 162
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The model's name */
+                        name: string;
+                        kind: "sequential" | "functional";
+                        /** @description The first input, batch axis first (null) */
+                        input_shape: (number | null)[];
+                        /** @description The first output, batch axis first (null) */
+                        output_shape: (number | null)[];
+                        /** @description Layers in the order they run (InputLayers left out) */
+                        layers: {
+                            name: string;
+                            class_name: string;
+                            /** @description Batch axis first (null) */
+                            output_shape: (number | null)[];
+                            /** @description Weights of this layer, trainable or not */
+                            params: number;
+                            /** @description Dense, recurrent layers */
+                            units?: number;
+                            /** @description Convolutions */
+                            filters?: number;
+                            activation?: string;
+                        }[];
+                        total_params: number;
+                    };
+                };
+            };
+            /** @description Error envelope */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SPEC_UNKNOWN_LAYER",
+                     *         "message": "Unknown layer class \"Lambda\" at /model/config/layers/1",
+                     *         "details": {
+                     *           "path": "/model/config/layers/1/class_name"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /** @description Stable machine-readable code, e.g. SPEC_UNKNOWN_LAYER */
+                            code: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error envelope */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SPEC_UNKNOWN_LAYER",
+                     *         "message": "Unknown layer class \"Lambda\" at /model/config/layers/1",
+                     *         "details": {
+                     *           "path": "/model/config/layers/1/class_name"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /** @description Stable machine-readable code, e.g. SPEC_UNKNOWN_LAYER */
+                            code: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error envelope */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -39,6 +39,23 @@ function toEntries(raw: [string, string[]][]): StreamEntry[] {
 type XReadReply = [string, [string, string[]][]][];
 
 const BLOCK_MS = 1000;
+
+/** A Prometheus-style histogram of seconds: cumulative bucket counts, sum and count. */
+export class LagHistogram {
+  static readonly BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+  readonly buckets = new Array<number>(LagHistogram.BOUNDS.length).fill(0);
+  sum = 0;
+  count = 0;
+
+  observe(seconds: number): void {
+    const v = Math.max(0, seconds); // clocks of Redis and the api may differ by a little
+    LagHistogram.BOUNDS.forEach((b, i) => {
+      if (v <= b) this.buckets[i]!++;
+    });
+    this.sum += v;
+    this.count++;
+  }
+}
 const READ_COUNT = 500;
 
 /**
@@ -55,6 +72,8 @@ export class EventHub {
   private idle: (() => void) | null = null;
   /** Events handed to subscribers since start (for metrics). */
   delivered = 0;
+  /** How long live events took from their XADD to this hub (for metrics). */
+  readonly lag = new LagHistogram();
 
   constructor(
     private readonly cmd: Redis,
@@ -184,6 +203,9 @@ export class EventHub {
         if (!tail || raw.length === 0) continue;
         const entries = toEntries(raw);
         tail.cursor = entries[entries.length - 1]!.id;
+        // A stream id starts with Redis's clock in ms at the XADD: the lag is now minus that.
+        const now = Date.now();
+        for (const e of entries) this.lag.observe((now - Number(e.id.slice(0, e.id.indexOf('-')))) / 1000);
         this.dispatch(tail, entries);
       }
     }

@@ -303,6 +303,16 @@ export class JobStore {
     return r === 0 ? 'not_found' : r === 1 ? 'deleted' : (r as JobStatus);
   }
 
+  /** Samples per second of every running job's last epoch, summed over all tenants (for /metrics). */
+  async trainingRate(): Promise<number> {
+    const tenants = await this.redis.smembers(jobKeys.tenants(this.prefix));
+    const ids = (await Promise.all(tenants.map((t) => this.redis.zrange(jobKeys.byStatus(this.prefix, t, 'running'), '0', '-1')))).flat();
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hget(keys.job(this.prefix, id), 'samples_per_second');
+    const rows = (await pipe.exec()) ?? [];
+    return rows.reduce((sum, [, v]) => sum + (Number(v) || 0), 0);
+  }
+
   /** Jobs per status over every tenant, from the indexes (for /metrics). */
   async countByStatus(): Promise<Record<JobStatus, number>> {
     const tenants = await this.redis.smembers(jobKeys.tenants(this.prefix));

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { threadRedis } from './redis.js';
 import { toLayersModel, type Model } from '@trainyard/nn';
 import { artifactLinks, modelBlobKey } from '@trainyard/contracts';
 import { RedisBlobStore, type BlobStore } from '@trainyard/store';
@@ -21,7 +22,7 @@ export async function saveModelArtifact(jobId: string, model: Model, env: Artifa
   let blobs = env.blobs;
   if (!blobs) {
     if (!env.redisUrl || env.prefix === undefined) throw new Error('The worker has no blob store for artifacts (redisUrl and prefix unset)');
-    redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 20, connectionName: `trainyard-artifact-${jobId}` });
+    redis = threadRedis(env.redisUrl, `trainyard-artifact-${jobId}`);
     blobs = new RedisBlobStore(redis, env.prefix);
   }
   try {

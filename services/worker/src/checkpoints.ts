@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { threadRedis } from './redis.js';
 import type { Checkpoint } from '@trainyard/nn';
 import { RedisBlobStore, type BlobStore } from '@trainyard/store';
 import type { JobEvent } from '@trainyard/contracts';
@@ -73,7 +74,7 @@ export class JobCheckpoints {
 
   /** Opens the blob store on its own connection. */
   static open(redisUrl: string, prefix: string, jobId: string, pub: JobPublisher): JobCheckpoints {
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 20, connectionName: `trainyard-ckpt-${jobId}` });
+    const redis = threadRedis(redisUrl, `trainyard-ckpt-${jobId}`);
     return new JobCheckpoints(new RedisBlobStore(redis, prefix), pub, jobId, async () => {
       await redis.quit().catch(() => redis.disconnect());
     });

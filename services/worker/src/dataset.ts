@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { threadRedis } from './redis.js';
 import { fromInline, loadBuiltin, parseNpy, splitTest, DataError, type Dataset } from '@trainyard/data';
 import { datasetBlobKey, type DatasetSpec } from '@trainyard/contracts';
 import { RedisBlobStore, type BlobStore } from '@trainyard/store';
@@ -24,7 +25,7 @@ async function loadStored(spec: { id: string; options?: { test_split?: number; s
   let blobs = env.blobs;
   if (!blobs) {
     if (!env.redisUrl || env.prefix === undefined) throw new Error('The worker has no blob store for uploaded datasets (redisUrl and prefix unset)');
-    redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 2, connectionName: 'trainyard-worker-dataset' });
+    redis = threadRedis(env.redisUrl, 'trainyard-worker-dataset', 2);
     blobs = new RedisBlobStore(redis, env.prefix);
   }
   try {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { threadRedis } from './redis.js';
 import { jobKeys, keys, type JobEvent } from '@trainyard/contracts';
 import { FencedError } from './errors.js';
 import { finishJob, type TerminalEvent } from './job-record.js';
@@ -27,7 +28,7 @@ return {1, redis.call('HGET', KEYS[1], 'started_at')}
 const EMIT = `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
 redis.call('XADD', KEYS[2], '*', 'type', ARGV[2], 'data', ARGV[3])
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'epoch', ARGV[4], 'metrics', ARGV[5]) end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'epoch', ARGV[4], 'metrics', ARGV[5], 'samples_per_second', ARGV[6]) end
 return 1
 `;
 
@@ -59,7 +60,7 @@ export class JobPublisher {
 
   /** Opens a connection for one attempt at a job; `owner` is the attempt's fencing token (random by default). */
   static async connect(redisUrl: string, prefix: string, tenant: string, jobId: string, owner: string = randomUUID()): Promise<JobPublisher> {
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 20, connectionName: `trainyard-job-${jobId}` });
+    const redis = threadRedis(redisUrl, `trainyard-job-${jobId}`);
     return new JobPublisher(redis, prefix, tenant, jobId, owner);
   }
 
@@ -90,7 +91,7 @@ export class JobPublisher {
 
   /** Appends a non-terminal event; epoch events also update the record's epoch and metrics. Throws FencedError once another attempt owns the job. */
   async emit(event: Exclude<JobEvent, TerminalEvent>): Promise<void> {
-    const epoch = event.type === 'epoch' ? [String(event.epoch), JSON.stringify(event.logs)] : ['', ''];
+    const epoch = event.type === 'epoch' ? [String(event.epoch), JSON.stringify(event.logs), String(event.samples_per_second)] : ['', '', ''];
     const r = await this.redis.eval(EMIT, 2, this.record, this.stream, this.owner, event.type, JSON.stringify(event), ...epoch);
     if (r !== 1) throw new FencedError(this.jobId);
   }

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { JOB_STATUSES } from '@trainyard/contracts';
+import { LagHistogram } from '../event-hub.js';
 
 // Prometheus text exposition (version 0.0.4), written by hand: a few gauges and counters do not
 // need a client library.
@@ -9,6 +10,13 @@ const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v])
 function family(name: string, type: 'gauge' | 'counter', help: string, samples: [Record<string, string>, number][]): string {
   const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
   for (const [l, v] of samples) lines.push(`${name}${Object.keys(l).length ? labels(l) : ''} ${v}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function histogram(name: string, help: string, h: LagHistogram): string {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} histogram`];
+  LagHistogram.BOUNDS.forEach((b, i) => lines.push(`${name}_bucket{le="${b}"} ${h.buckets[i]}`));
+  lines.push(`${name}_bucket{le="+Inf"} ${h.count}`, `${name}_sum ${h.sum}`, `${name}_count ${h.count}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -33,14 +41,19 @@ export const metrics = fp(
           summary: 'Prometheus metrics',
           description:
             'Prometheus text format: trainyard_jobs (by status), trainyard_queue_jobs (waiting, active, delayed), ' +
-            'trainyard_sse_clients, trainyard_sse_events_total and trainyard_http_requests_total (by method, route and status).',
+            'trainyard_training_samples_per_second, trainyard_event_lag_seconds (histogram), trainyard_sse_clients, trainyard_sse_events_total and trainyard_http_requests_total (by method, route and status).',
           tags: ['operations'],
           produces: ['text/plain'],
           response: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' }, example: '# HELP trainyard_jobs Jobs known to the service, by status.\n# TYPE trainyard_jobs gauge\ntrainyard_jobs{status="running"} 1\n' } } } },
         },
       },
       async (_request, reply) => {
-        const [byStatus, counts] = await Promise.all([app.jobs.countByStatus(), app.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')]);
+        const [byStatus, counts, rate] = await Promise.all([
+          app.jobs.countByStatus(),
+          app.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+          app.jobs.trainingRate(),
+        ]);
+        const lag = app.hub.lag;
         const body = [
           family('trainyard_jobs', 'gauge', 'Jobs known to the service, by status.', JOB_STATUSES.map((s) => [{ status: s }, byStatus[s]])),
           family('trainyard_queue_jobs', 'gauge', 'Jobs in the BullMQ training queue, by state.', [
@@ -48,6 +61,8 @@ export const metrics = fp(
             [{ state: 'active' }, counts.active ?? 0],
             [{ state: 'delayed' }, counts.delayed ?? 0],
           ]),
+          family('trainyard_training_samples_per_second', 'gauge', "Training throughput: every running job's last epoch, in samples per second, summed.", [[{}, rate]]),
+          histogram('trainyard_event_lag_seconds', 'From an event written by a worker to this api process reading it for its SSE clients.', lag),
           family('trainyard_sse_clients', 'gauge', 'SSE clients connected to this api process.', [[{}, app.hub.subscribers]]),
           family('trainyard_sse_events_total', 'counter', 'Events written to SSE clients by this api process.', [[{}, app.hub.delivered]]),
           family(

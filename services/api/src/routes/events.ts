@@ -13,12 +13,11 @@ export const MAX_STREAM_JOBS = 50;
 
 /** One message of a multiplexed stream: the id is `<source id>/<stream-id>`, the data gains e.g. `job_id`. */
 function sseTaggedMessage(field: string, sourceId: string, e: StreamEntry): string {
-  let data: string;
-  try {
-    data = JSON.stringify({ ...(JSON.parse(e.data) as object), [field]: sourceId });
-  } catch {
-    data = JSON.stringify({ [field]: sourceId });
-  }
+  // Events are JSON objects on one line, and ids are plain tokens: the tag is spliced in before the
+  // closing brace rather than parsed and re-serialised for every client (that was the multiplexed
+  // stream's largest cost). A later duplicate key wins in JSON.parse, so the tag is always right.
+  const tag = `"${field}":${JSON.stringify(sourceId)}}`;
+  const data = e.data.startsWith('{') && e.data.endsWith('}') ? `${e.data.slice(0, -1)}${e.data.length > 2 ? ',' : ''}${tag}` : `{${tag}`;
   return `id: ${sourceId}/${e.id}\nevent: ${e.type}\ndata: ${data}\n\n`;
 }
 

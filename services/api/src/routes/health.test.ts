@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { DEFAULT_TENANT, jobKeys, keys } from '@trainyard/contracts';
 import { testApp, validJob } from '../test-utils/app.js';
 
 let app: FastifyInstance;
@@ -82,5 +83,34 @@ describe('/metrics', () => {
     expect(m.get('trainyard_http_requests_total{method="POST",route="/v1/jobs",status="201"}')).toBe(1);
     expect(m.get('trainyard_http_requests_total{method="GET",route="unmatched",status="404"}')).toBe(1);
     expect([...m.keys()].some((k) => k.includes('job_missing'))).toBe(false);
+  });
+
+  it("sums running jobs' samples/s and histograms the lag of live events", async () => {
+    const body = (await app.inject({ method: 'POST', url: '/v1/jobs', payload: validJob() })).json() as { id: string };
+    const prefix = app.config.prefix;
+    // As a worker would: the job running, its last epoch at 1500 samples/s.
+    const t = await app.redis.zscore(jobKeys.created(prefix, DEFAULT_TENANT), body.id);
+    await app.redis
+      .multi()
+      .zrem(jobKeys.byStatus(prefix, DEFAULT_TENANT, 'queued'), body.id)
+      .zadd(jobKeys.byStatus(prefix, DEFAULT_TENANT, 'running'), t!, body.id)
+      .hset(keys.job(prefix, body.id), 'status', 'running', 'samples_per_second', '1500')
+      .exec();
+    const got: string[] = [];
+    const stream = `${prefix}:events:lag-probe`;
+    const unsubscribe = await app.hub.subscribe(stream, '0-0', (e) => got.push(e.id));
+    try {
+      await app.redis.xadd(stream, '*', 'type', 'log', 'data', '{}');
+      for (let i = 0; i < 200 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(got).toHaveLength(1);
+    } finally {
+      unsubscribe();
+    }
+    const m = samples((await app.inject({ method: 'GET', url: '/metrics' })).body);
+    expect(m.get('trainyard_training_samples_per_second')).toBe(1500);
+    expect(m.get('trainyard_event_lag_seconds_count')).toBe(1);
+    expect(m.get('trainyard_event_lag_seconds_bucket{le="+Inf"}')).toBe(1);
+    // Read within a second of its XADD, on one machine.
+    expect(m.get('trainyard_event_lag_seconds_bucket{le="1"}')).toBe(1);
   });
 });
