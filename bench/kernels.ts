@@ -2,12 +2,14 @@
 // GEMM in its three training variants and the two conv layers of a Fashion-MNIST CNN in their
 // three passes. Ours is measured through `gemm` (`kernel`: the WebAssembly SIMD kernel when it is
 // built, see gemmEngine) and, for GEMM, also through the TypeScript reference kernel.
+// Ours runs on 1 and 2 threads (setThreads; THREADS=1,2,4 picks others); RIVAL=none skips TF.js.
 // Prints one JSON line per measurement. Run: pnpm bench kernels
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { gemmEngine, gemmNN, gemmNT, gemmTN } from '../packages/tensor/src/index.js';
+import { availableParallelism } from 'node:os';
+import { engineInfo, gemmEngine, gemmNN, gemmNT, gemmTN, setThreads } from '../packages/tensor/src/index.js';
 import { gemmTs } from '../packages/tensor/src/kernels/gemm.js';
 import { conv2dFilterGrad, conv2dForward, conv2dInputGrad } from '../packages/tensor/src/kernels/conv.js';
 import { windowGeometry } from '../packages/tensor/src/kernels/conv-geometry.js';
@@ -28,6 +30,7 @@ const CONV_LAYERS: { shape: string; x: Shape4; w: Shape4; cpuFilterGrad: boolean
   { shape: '64x14x14x32*3x3x32x64', x: [64, 14, 14, 32], w: [3, 3, 32, 64], cpuFilterGrad: false },
 ];
 const ROUND_MS = 400;
+const THREADS = process.env.THREADS ? process.env.THREADS.split(',').map(Number) : [...new Set([1, Math.min(2, availableParallelism())])];
 
 function emit(line: Record<string, unknown>): void {
   console.log(JSON.stringify(line));
@@ -76,8 +79,8 @@ function matmulOurs(): void {
     const c = new Float32Array(size * size);
     for (const [variant, fn] of Object.entries(variants)) {
       const s = secondsPerCall(() => fn(size, size, size, a, b, c));
-      emit({ bench: 'matmul', variant, size, engine: 'trainyard', kernel: gemmEngine, gflops: gflops(2 * size ** 3, s) });
-      if (gemmEngine === 'typescript') continue;
+      emit({ bench: 'matmul', variant, size, engine: 'trainyard', kernel: gemmEngine, threads: engineInfo().threads, gflops: gflops(2 * size ** 3, s) });
+      if (gemmEngine === 'typescript' || engineInfo().threads > 1) continue;
       const [ta, tb] = flags[variant as keyof typeof flags];
       const ts = secondsPerCall(() => gemmTs(ta, tb, size, size, size, a, 0, b, 0, c, 0, false));
       emit({ bench: 'matmul', variant, size, engine: 'trainyard', kernel: 'typescript', gflops: gflops(2 * size ** 3, ts) });
@@ -115,7 +118,7 @@ function convOurs(): void {
       'filter-grad': () => conv2dFilterGrad(x, dy, g, outC),
     };
     for (const [pass, fn] of Object.entries(passes)) {
-      emit({ bench: 'conv2d', pass, shape: layer.shape, engine: 'trainyard', kernel: gemmEngine, gflops: gflops(convFlops(layer.x, layer.w), secondsPerCall(fn)) });
+      emit({ bench: 'conv2d', pass, shape: layer.shape, engine: 'trainyard', kernel: gemmEngine, threads: engineInfo().threads, gflops: gflops(convFlops(layer.x, layer.w), secondsPerCall(fn)) });
     }
   }
 }
@@ -163,8 +166,13 @@ function checkComposite(): void {
   if (!(diff < 1e-4)) throw new Error(`filter-gradient composite on ${tf.getBackend()} differs from the cpu kernel by ${diff}`);
 }
 
-matmulOurs();
-convOurs();
+for (const t of THREADS) {
+  setThreads(t);
+  matmulOurs();
+  convOurs();
+}
+setThreads(1);
+if (process.env.RIVAL === 'none') process.exit(0);
 await tf.setBackend('cpu');
 checkComposite();
 matmulTf('tfjs-cpu', CPU_MATMUL_SIZES);

@@ -10,7 +10,9 @@
 // stack: about 18 GFLOPS against 33 for this one on the project's machine.
 //   nn: A stored [m,k], B stored [k,n]     tn: A stored [k,m]     nt: B stored [n,k]
 // All pointers are byte offsets into this module's memory; the JavaScript side copies A, B and C
-// in and out (src/kernels/gemm-wasm.ts) and passes scratch space of workBytes(n) bytes.
+// in and out (src/kernels/gemm-wasm.ts) and passes scratch space of workBytes(n) bytes. The memory
+// is shared with worker threads (src/kernels/threads.ts), so nothing here is static: each thread
+// packs into, and computes edge tiles in, its own `work`.
 
 const MR = 4;
 const NR = 8;
@@ -18,40 +20,47 @@ const KC = 256;
 const MC = 128; // a multiple of MR: the A panel (128 KB) stays in L2
 const NC = 4096;
 
-// Partial tiles at the right and bottom edges are computed here, then their valid part copied.
-const EDGE: usize = memory.data(MR * NR * 4, 16);
-
 /** First byte after the static data, 64-byte aligned: the JavaScript side's arena starts here. */
 export function heapStart(): usize {
   return (__heap_base + 63) & ~(63 as usize);
 }
 
-/** Bytes of scratch (packed panels) that gemm needs for a product with n columns. */
+/** Bytes of scratch (packed panels, an edge tile) that gemm needs for a product with n columns. */
 export function workBytes(n: i32): i32 {
-  return MC * KC * 4 + KC * roundUp(min(n, NC), NR) * 4;
+  return MC * KC * 4 + KC * roundUp(min(n, NC), NR) * 4 + MR * NR * 4;
 }
 
-/** c (+)= op(a)·op(b); `work` points at workBytes(n) bytes of 16-byte aligned scratch. */
+/** c (+)= op(a)·op(b), packed operands; `work` points at workBytes(n) bytes of 16-byte aligned scratch. */
 export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, work: usize): void {
+  gemmLd(transA, transB, m, n, k, a, transA ? m : k, b, transB ? k : n, c, n, accumulate, work);
+}
+
+/**
+ * gemm over sub-matrices: lda, ldb, ldc are the stored row lengths (in floats) of a, b and c, so a
+ * thread can compute a block of rows or columns of C in place. Each element of C gets the same
+ * value whatever block it is computed in (its k-sum does not depend on m or n).
+ */
+export function gemmLd(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool, work: usize): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    if (!accumulate) memory.fill(c, 0, <usize>m * n * 4);
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldc * 4, 0, <usize>n * 4);
     return;
   }
   const packA = work;
   const packB = work + MC * KC * 4;
+  const edge = packB + KC * roundUp(min(n, NC), NR) * 4;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const addC = accumulate || pc > 0;
-      if (transB) packBT(b, k, pc, kc, jc, nc, packB);
-      else packBN(b, n, pc, kc, jc, nc, packB);
+      if (transB) packBT(b, ldb, pc, kc, jc, nc, packB);
+      else packBN(b, ldb, pc, kc, jc, nc, packB);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        if (transA) packAT(a, m, pc, kc, ic, mc, packA);
-        else packAN(a, k, pc, kc, ic, mc, packA);
-        macroKernel(mc, nc, kc, packA, packB, c + ((<usize>ic * n + jc) << 2), n, addC);
+        if (transA) packAT(a, lda, pc, kc, ic, mc, packA);
+        else packAN(a, lda, pc, kc, ic, mc, packA);
+        macroKernel(mc, nc, kc, packA, packB, c + ((<usize>ic * ldc + jc) << 2), ldc, addC, edge);
       }
     }
   }
@@ -157,7 +166,7 @@ function packBT(b: usize, k: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize
   }
 }
 
-function macroKernel(mc: i32, nc: i32, kc: i32, packA: usize, packB: usize, c: usize, ldc: i32, addC: bool): void {
+function macroKernel(mc: i32, nc: i32, kc: i32, packA: usize, packB: usize, c: usize, ldc: i32, addC: bool, edge: usize): void {
   const ldcBytes = <usize>ldc << 2;
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = min(NR, nc - jr);
@@ -167,13 +176,13 @@ function macroKernel(mc: i32, nc: i32, kc: i32, packA: usize, packB: usize, c: u
       const pa = packA + (<usize>ir * kc << 2);
       const pc = c + <usize>ir * ldcBytes + (<usize>jr << 2);
       if (rows == MR && cols == NR) micro4x8(kc, pa, pb, pc, ldcBytes, addC);
-      else microEdge(kc, pa, pb, pc, ldcBytes, addC, rows, cols);
+      else microEdge(kc, pa, pb, pc, ldcBytes, addC, rows, cols, edge);
     }
   }
 }
 
 // The padded panels make a full 6×8 product well defined; only the valid rows/cols are copied.
-function microEdge(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, addC: bool, rows: i32, cols: i32): void {
+function microEdge(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, addC: bool, rows: i32, cols: i32, EDGE: usize): void {
   if (addC) {
     memory.fill(EDGE, 0, MR * NR * 4);
     for (let r = 0; r < rows; r++) memory.copy(EDGE + r * NR * 4, c + <usize>r * ldcBytes, <usize>cols << 2);

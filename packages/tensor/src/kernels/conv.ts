@@ -7,7 +7,9 @@
 // seen as [K, outC], and Y in (n, oy, ox, c) order is already NHWC: no transposes anywhere.
 import { gradBuffer } from '../autograd/grad-pool.js';
 import { gemm } from './gemm.js';
+import { sumToShape } from './reduce.js';
 import type { WindowGeometry } from './conv-geometry.js';
+import { convWasm, type ConvGrads } from './conv-wasm.js';
 
 // The column matrix is built a few images at a time so that it stays under this many floats
 // (16 MB): large batches then cost no more memory than small ones.
@@ -122,8 +124,61 @@ export function col2im(col: Float32Array, g: WindowGeometry, n0: number, count: 
   }
 }
 
-/** Convolution forward: NHWC `x` with HWIO `w` ([kH, kW, inC, outC]) → NHWC [batch, outH, outW, outC]. */
-export function conv2dForward(x: Float32Array, w: Float32Array, g: WindowGeometry, outC: number): Float32Array {
+// The entry points below run the WebAssembly SIMD convolution (conv-wasm.ts) when it loaded, where
+// im2col, GEMM, col2im, bias and relu all stay in the module's memory; the *Ts functions further
+// down (TypeScript im2col/col2im around `gemm`) are the fallback and the reference in tests.
+
+/**
+ * Convolution forward: NHWC `x` with HWIO `w` ([kH, kW, inC, outC]) → NHWC [batch, outH, outW,
+ * outC], plus `bias` per channel, then relu when `relu` (each step rounding as add and relu do).
+ */
+export function conv2dForward(x: Float32Array, w: Float32Array, g: WindowGeometry, outC: number, bias: Float32Array | null = null, relu = false): Float32Array {
+  if (convWasm) return convWasm.forward(x, w, bias, g, outC, relu);
+  const y = conv2dForwardTs(x, w, g, outC);
+  if (bias) for (let o = 0; o < y.length; o += outC) for (let c = 0; c < outC; c++) y[o + c] += bias[c];
+  if (relu) reluInPlace(y, y);
+  return y;
+}
+
+// out[i] = y[i] > 0 ? src[i] : +0, branch-free on the bits (as ops/relu.ts).
+function reluInPlace(out: Float32Array, y: Float32Array, src: Float32Array = out): void {
+  const ob = new Int32Array(out.buffer, out.byteOffset, out.length);
+  const sb = new Int32Array(src.buffer, src.byteOffset, src.length);
+  for (let i = 0; i < out.length; i++) ob[i] = sb[i] & -+(y[i] > 0);
+}
+
+/**
+ * All gradients of conv2dForward in one pass: `y` is its output when relu was fused (dy is then
+ * masked by relu'), null otherwise. Each of dx, dw, db is computed only when `want` says so.
+ */
+export function conv2dBackward(x: Float32Array, w: Float32Array, dy: Float32Array, y: Float32Array | null, g: WindowGeometry, outC: number, want: { dx: boolean; dw: boolean; db: boolean }): ConvGrads {
+  if (convWasm) return convWasm.backward(x, w, dy, y, g, outC, want);
+  let dz = dy;
+  if (y) {
+    dz = gradBuffer(dy.length);
+    reluInPlace(dz, y, dy);
+  }
+  return {
+    dx: want.dx ? conv2dInputGradTs(dz, w, g, outC) : null,
+    dw: want.dw ? conv2dFilterGradTs(x, dz, g, outC) : null,
+    db: want.db ? sumToShape(dz, [dz.length / outC, outC], [outC]) : null,
+  };
+}
+
+/** dL/dX of a convolution, given dL/dY (NHWC) and the filter. */
+export function conv2dInputGrad(dy: Float32Array, w: Float32Array, g: WindowGeometry, outC: number): Float32Array {
+  if (convWasm) return convWasm.backward(new Float32Array(0), w, dy, null, g, outC, { dx: true, dw: false, db: false }).dx!;
+  return conv2dInputGradTs(dy, w, g, outC);
+}
+
+/** dL/dW of a convolution ([kH, kW, inC, outC]), given the input and dL/dY. */
+export function conv2dFilterGrad(x: Float32Array, dy: Float32Array, g: WindowGeometry, outC: number): Float32Array {
+  if (convWasm) return convWasm.backward(x, new Float32Array(0), dy, null, g, outC, { dx: false, dw: true, db: false }).dw!;
+  return conv2dFilterGradTs(x, dy, g, outC);
+}
+
+/** TypeScript convolution forward (im2col + gemm), the reference for conv2dForward. */
+export function conv2dForwardTs(x: Float32Array, w: Float32Array, g: WindowGeometry, outC: number): Float32Array {
   const pix = g.outH * g.outW;
   const K = g.kH * g.kW * g.inC;
   const y = new Float32Array(g.batch * pix * outC);
@@ -138,8 +193,8 @@ export function conv2dForward(x: Float32Array, w: Float32Array, g: WindowGeometr
   return y;
 }
 
-/** dL/dX of a convolution, given dL/dY (NHWC) and the filter. */
-export function conv2dInputGrad(dy: Float32Array, w: Float32Array, g: WindowGeometry, outC: number): Float32Array {
+/** TypeScript input gradient (gemm + col2im), the reference for conv2dInputGrad. */
+export function conv2dInputGradTs(dy: Float32Array, w: Float32Array, g: WindowGeometry, outC: number): Float32Array {
   const pix = g.outH * g.outW;
   const K = g.kH * g.kW * g.inC;
   const dx = gradBuffer(g.batch * g.inH * g.inW * g.inC);
@@ -154,8 +209,8 @@ export function conv2dInputGrad(dy: Float32Array, w: Float32Array, g: WindowGeom
   return dx;
 }
 
-/** dL/dW of a convolution ([kH, kW, inC, outC]), given the input and dL/dY. */
-export function conv2dFilterGrad(x: Float32Array, dy: Float32Array, g: WindowGeometry, outC: number): Float32Array {
+/** TypeScript filter gradient (im2col + gemm), the reference for conv2dFilterGrad. */
+export function conv2dFilterGradTs(x: Float32Array, dy: Float32Array, g: WindowGeometry, outC: number): Float32Array {
   const pix = g.outH * g.outW;
   const K = g.kH * g.kW * g.inC;
   const dw = new Float32Array(K * outC);

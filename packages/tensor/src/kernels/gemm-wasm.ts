@@ -1,72 +1,45 @@
-// Loads the WebAssembly SIMD GEMM (compiled from ../../assembly/gemm.ts into ../../wasm/ by the
-// package build) and moves operands through its linear memory. Loading is synchronous, at module
-// load, because gemm is synchronous; any failure (file not built, no SIMD) leaves `gemmWasm` null
+// The WebAssembly SIMD GEMM (compiled from ../../assembly/gemm.ts, loaded by wasm-module.ts): moves
+// operands through the module's linear memory. `gemmWasm` is null when the module did not load,
 // and the caller keeps the TypeScript kernel.
-import { readFileSync } from 'node:fs';
+import { parallel, splitRange, threadCount, type Call } from './threads.js';
+import { heapF32, kernels, reserve, type KernelExports } from './wasm-module.js';
 
-// The WebAssembly JS API's types live in lib.dom, which Node packages do not load (@types/node 20
-// has none): declare the little used here.
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-};
-
-interface GemmExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  heapStart(): number;
-  workBytes(n: number): number;
-  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number, work: number): void;
-}
-
-/** Where the build puts the module; the same relative path from src/kernels/ and dist/kernels/. */
-export const GEMM_WASM_URL = new URL('../../wasm/gemm.wasm', import.meta.url);
+export { GEMM_WASM_URL } from './wasm-module.js';
 
 // One call's operands are copied in chunks of at most this many floats of A plus C (nn/nt split
 // the rows of A and C, tn splits k), so the module's memory stays bounded for im2col matrices.
 const CHUNK_FLOATS = 1 << 21;
-const PAGE = 65536;
 
-function instantiate(): GemmExports | null {
-  // TRAINYARD_KERNELS=typescript forces the reference kernels (tests, benchmarks, debugging).
-  if (globalThis.process?.env?.TRAINYARD_KERNELS === 'typescript') return null;
-  try {
-    const module = new WebAssembly.Module(readFileSync(GEMM_WASM_URL));
-    return new WebAssembly.Instance(module, {}).exports as unknown as GemmExports;
-  } catch {
-    return null;
+const wasm = kernels;
+
+// Below this many multiply-adds a product stays on one thread: waking the workers costs more.
+const PARALLEL_MIN = 1 << 18;
+
+// One product whose operands are the given contiguous spans. With several threads the rows of C
+// are split (multiples of the micro-kernel's 4 rows); each row's values do not depend on the split.
+function run(ex: KernelExports, transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean): void {
+  const t = m * n * k >= PARALLEL_MIN ? Math.min(threadCount(), Math.ceil(m / 4)) : 1;
+  const workBytes = ex.workBytes(n);
+  const [pa, pb, pc, work] = reserve(ex, [m * k * 4, k * n * 4, m * n * 4, workBytes * t]);
+  const heap = heapF32();
+  heap.set(a.subarray(aOff, aOff + m * k), pa >> 2);
+  heap.set(b.subarray(bOff, bOff + k * n), pb >> 2);
+  if (accumulate) heap.set(c.subarray(cOff, cOff + m * n), pc >> 2);
+  if (t === 1) {
+    ex.gemm(+transA, +transB, m, n, k, pa, pb, pc, +accumulate, work);
+  } else {
+    const lda = transA ? m : k;
+    const ldb = transB ? k : n;
+    const calls: Call[] = splitRange(m, t, 4).map(([i0, i1], i) => [
+      'gemmLd',
+      [+transA, +transB, i1 - i0, n, k, pa + (transA ? i0 : i0 * lda) * 4, lda, pb, ldb, pc + i0 * n * 4, n, +accumulate, work + i * workBytes],
+    ]);
+    parallel(ex, calls);
   }
+  c.set(heap.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
 }
 
-const wasm = instantiate();
-let heap = new Float32Array(0);
-
-const align = (bytes: number): number => (bytes + 63) & ~63;
-
-// Lays out [A | B | C | work] after the module's static data, growing memory when needed (never
-// shrinking), and returns the byte offsets. After a grow the old buffer is detached: re-view it.
-function arena(ex: GemmExports, aLen: number, bLen: number, cLen: number, n: number) {
-  const a = ex.heapStart();
-  const b = a + align(aLen * 4);
-  const c = b + align(bLen * 4);
-  const work = c + align(cLen * 4);
-  const end = work + ex.workBytes(n);
-  const have = ex.memory.buffer.byteLength;
-  if (end > have) ex.memory.grow(Math.ceil((end - have) / PAGE));
-  if (heap.buffer !== ex.memory.buffer) heap = new Float32Array(ex.memory.buffer);
-  return { a, b, c, work };
-}
-
-// One product whose operands are the given contiguous spans.
-function run(ex: GemmExports, transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean): void {
-  const p = arena(ex, m * k, k * n, m * n, n);
-  heap.set(a.subarray(aOff, aOff + m * k), p.a >> 2);
-  heap.set(b.subarray(bOff, bOff + k * n), p.b >> 2);
-  if (accumulate) heap.set(c.subarray(cOff, cOff + m * n), p.c >> 2);
-  ex.gemm(+transA, +transB, m, n, k, p.a, p.b, p.c, +accumulate, p.work);
-  c.set(heap.subarray(p.c >> 2, (p.c >> 2) + m * n), cOff);
-}
-
-function gemmChunked(ex: GemmExports, transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean): void {
+function gemmChunked(ex: KernelExports, transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean): void {
   if (transA && transB) {
     run(ex, true, true, m, n, k, a, aOff, b, bOff, c, cOff, accumulate); // rare (matmul's gradients): unsplit
   } else if (!transA) {

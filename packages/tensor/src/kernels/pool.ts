@@ -3,6 +3,34 @@
 // (TF semantics, keras-formats.md §2.3). Loops run channels innermost, where NHWC is contiguous.
 import { gradBuffer } from '../autograd/grad-pool.js';
 import type { WindowGeometry } from './conv-geometry.js';
+import { poolWasm } from './pool-wasm.js';
+
+// Each kernel runs the WebAssembly SIMD one (pool-wasm.ts) when it loaded; the *Ts ones below stay
+// the fallback and the reference in tests.
+
+/** Max pooling; also returns, per output value, the flat input index of its (first) maximum. */
+export function maxPoolForward(x: Float32Array, g: WindowGeometry): { y: Float32Array; argmax: Int32Array } {
+  return poolWasm ? poolWasm.maxForward(x, g) : maxPoolForwardTs(x, g);
+}
+
+/**
+ * Routes each output gradient to the input position that was the maximum. A scatter gains nothing
+ * from SIMD, and copying dy, argmax and dx through the module's memory made the WebAssembly
+ * version (poolWasm.maxBackward) slower than this loop in a CNN step, so it is not dispatched.
+ */
+export function maxPoolBackward(dy: Float32Array, argmax: Int32Array, inSize: number): Float32Array {
+  return maxPoolBackwardTs(dy, argmax, inSize);
+}
+
+/** Average pooling over the real (unpadded) cells of each window. */
+export function avgPoolForward(x: Float32Array, g: WindowGeometry): Float32Array {
+  return poolWasm ? poolWasm.avgForward(x, g) : avgPoolForwardTs(x, g);
+}
+
+/** Spreads each output gradient evenly over the real cells of its window. */
+export function avgPoolBackward(dy: Float32Array, g: WindowGeometry): Float32Array {
+  return poolWasm ? poolWasm.avgBackward(dy, g) : avgPoolBackwardTs(dy, g);
+}
 
 // Visits each output pixel with the clipped input window [y0, y1) × [x0, x1).
 function forEachWindow(g: WindowGeometry, fn: (n: number, out: number, y0: number, y1: number, x0: number, x1: number) => void): void {
@@ -21,8 +49,8 @@ function forEachWindow(g: WindowGeometry, fn: (n: number, out: number, y0: numbe
   }
 }
 
-/** Max pooling; also returns, per output value, the flat input index of its (first) maximum. */
-export function maxPoolForward(x: Float32Array, g: WindowGeometry): { y: Float32Array; argmax: Int32Array } {
+/** TypeScript max pooling (see maxPoolForward). */
+export function maxPoolForwardTs(x: Float32Array, g: WindowGeometry): { y: Float32Array; argmax: Int32Array } {
   const { batch, inH, inW, inC: C, outH, outW, strideH, strideW, kH, kW, padTop, padLeft } = g;
   const size = batch * outH * outW * C;
   const y = new Float32Array(size);
@@ -65,15 +93,15 @@ export function maxPoolForward(x: Float32Array, g: WindowGeometry): { y: Float32
   return { y, argmax };
 }
 
-/** Routes each output gradient to the input position that was the maximum. */
-export function maxPoolBackward(dy: Float32Array, argmax: Int32Array, inSize: number): Float32Array {
+/** TypeScript max-pooling gradient (see maxPoolBackward). */
+export function maxPoolBackwardTs(dy: Float32Array, argmax: Int32Array, inSize: number): Float32Array {
   const dx = gradBuffer(inSize);
   for (let i = 0; i < dy.length; i++) dx[argmax[i]] += dy[i];
   return dx;
 }
 
-/** Average pooling over the real (unpadded) cells of each window. */
-export function avgPoolForward(x: Float32Array, g: WindowGeometry): Float32Array {
+/** TypeScript average pooling (see avgPoolForward). */
+export function avgPoolForwardTs(x: Float32Array, g: WindowGeometry): Float32Array {
   const C = g.inC;
   const y = new Float32Array(g.batch * g.outH * g.outW * C);
   forEachWindow(g, (n, out, y0, y1, x0, x1) => {
@@ -89,8 +117,8 @@ export function avgPoolForward(x: Float32Array, g: WindowGeometry): Float32Array
   return y;
 }
 
-/** Spreads each output gradient evenly over the real cells of its window. */
-export function avgPoolBackward(dy: Float32Array, g: WindowGeometry): Float32Array {
+/** TypeScript average-pooling gradient (see avgPoolBackward). */
+export function avgPoolBackwardTs(dy: Float32Array, g: WindowGeometry): Float32Array {
   const C = g.inC;
   const dx = new Float32Array(g.batch * g.inH * g.inW * C);
   forEachWindow(g, (n, out, y0, y1, x0, x1) => {

@@ -1,8 +1,7 @@
 import { record } from '../autograd/engine.js';
 import { TensorError } from '../errors.js';
 import { windowGeometry, type Pair, type Padding } from '../kernels/conv-geometry.js';
-import { conv2dFilterGrad, conv2dForward, conv2dInputGrad } from '../kernels/conv.js';
-import { sumToShape } from '../kernels/reduce.js';
+import { conv2dBackward, conv2dForward } from '../kernels/conv.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { contiguousData } from './util.js';
@@ -14,6 +13,11 @@ export interface Conv2dOptions {
   dilations?: Pair;
   /** [out] added to every output pixel; the same values and gradients as `add(conv2d(x, w), bias)`. */
   bias?: Tensor;
+  /**
+   * 'relu' applies relu to the result inside the kernel: the same values and gradients as
+   * `relu(conv2d(...))` without the separate op's full-size passes and arrays.
+   */
+  activation?: 'relu';
 }
 
 /**
@@ -35,18 +39,15 @@ export function conv2d(x: Tensor, filter: Tensor, opts: Conv2dOptions = {}): Ten
   }
   const xd = contiguousData(x);
   const wd = contiguousData(filter);
-  const yd = conv2dForward(xd, wd, g, outC);
-  // The bias is added in place into the fresh output: a separate add allocated (and page-faulted
-  // in) another full-size activation per layer and step. Each value rounds once, as add does.
-  if (bias) {
-    const bd = contiguousData(bias);
-    for (let o = 0; o < yd.length; o += outC) for (let c = 0; c < outC; c++) yd[o + c] += bd[c];
-  }
+  const relu = opts.activation === 'relu';
+  // The bias (and relu) are applied in place into the fresh output: a separate add allocated (and
+  // page-faulted in) another full-size activation per layer and step. Each value rounds once per
+  // step, as add and relu do.
+  const yd = conv2dForward(xd, wd, g, outC, bias ? contiguousData(bias) : null, relu);
   const shape = [g.batch, g.outH, g.outW, outC];
   const out = new Tensor(yd, shape);
-  return record(out, 'conv2d', bias ? [x, filter, bias] : [x, filter], (dy) => [
-    x.requiresGrad ? conv2dInputGrad(dy, wd, g, outC) : null,
-    filter.requiresGrad ? conv2dFilterGrad(xd, dy, g, outC) : null,
-    bias?.requiresGrad ? sumToShape(dy, shape, bias.shape) : null,
-  ]);
+  return record(out, 'conv2d', bias ? [x, filter, bias] : [x, filter], (dy) => {
+    const grads = conv2dBackward(xd, wd, dy, relu ? yd : null, g, outC, { dx: x.requiresGrad, dw: filter.requiresGrad, db: !!bias?.requiresGrad });
+    return [grads.dx, grads.dw, grads.db];
+  });
 }

@@ -82,6 +82,19 @@ describe('conv2d with a fused bias', () => {
     expect(run(true)).toEqual(run(false));
   });
 
+  it.each([['valid', 1], ['same', 2]] as const)('with activation relu equals relu(conv2d(x, w, { bias })), padding %s, stride %d', (padding, strides) => {
+    const x = rand([2, 6, 5, 3], 6);
+    const w = rand([3, 3, 3, 4], 7);
+    const b = rand([4], 8);
+    const run = (fused: boolean): number[][] => {
+      const [xl, wl, bl] = [leaf(x), leaf(w), leaf(b)];
+      const y = fused ? conv2d(xl, wl, { padding, strides, bias: bl, activation: 'relu' }) : relu(conv2d(xl, wl, { padding, strides, bias: bl }));
+      sum(mul(y, rand(y.shape, 9))).backward();
+      return [[...y.data], [...xl.grad!.data], [...wl.grad!.data], [...bl.grad!.data]];
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+
   it('rejects a bias that does not match the output channels', () => {
     expect(() => conv2d(rand([1, 4, 4, 2], 1), rand([3, 3, 2, 5], 2), { bias: rand([4], 3) })).toThrow('TENSOR_SHAPE_MISMATCH');
   });
