@@ -10,12 +10,20 @@ export interface EarlyStop {
   best_epoch?: number;
 }
 
+/** What trains a job: WebAssembly SIMD or the TypeScript reference kernels (and why), on how many threads. */
+export interface Engine {
+  kernels: 'wasm-simd' | 'typescript';
+  threads: number;
+  simd: boolean;
+  reason?: string;
+}
+
 /**
  * Events a job's stream carries, in order. Epochs are 1-based as Keras prints them
  * ("Epoch 3/5"). Every stream ends with exactly one terminal event.
  */
 export type JobEvent =
-  | { type: 'status'; status: JobStatus; attempt: number; worker?: string }
+  | { type: 'status'; status: JobStatus; attempt: number; worker?: string; engine?: Engine }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
   | { type: 'batch'; epoch: number; batch: number; batches: number; logs: Logs }
   | {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DEFAULT_PREFIX } from '@trainyard/contracts';
 
 /** Everything the worker reads from its environment, parsed once. Nothing else reads process.env. */
@@ -25,6 +26,10 @@ export interface WorkerConfig {
   stalledIntervalMs: number;
   /** WORKER_MAX_STALLED_COUNT: times a job may lose its worker (crash, kill) and be resumed before it fails (1). */
   maxStalledCount: number;
+  /** WORKER_THREADS: threads each job's GEMM and convolution split across (1). */
+  threads: number;
+  /** WORKER_CORES: cores this process may use (all the machine has); WORKER_CONCURRENCY × WORKER_THREADS must fit in them. */
+  cores: number;
   /** WORKER_NAME: how this worker names itself in events (host:pid). */
   name: string;
 }
@@ -39,7 +44,7 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
 
 /** Reads the worker configuration; throws on a malformed variable so a bad deploy fails at boot. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  return {
+  const config: WorkerConfig = {
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     prefix: env.TRAINYARD_PREFIX || DEFAULT_PREFIX,
     concurrency: int(env, 'WORKER_CONCURRENCY', 1, 1),
@@ -50,5 +55,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     stalledIntervalMs: int(env, 'WORKER_STALLED_INTERVAL_MS', 30_000, 500),
     maxStalledCount: int(env, 'WORKER_MAX_STALLED_COUNT', 1),
     name: env.WORKER_NAME || `${env.HOSTNAME || 'worker'}:${process.pid}`,
+    threads: int(env, 'WORKER_THREADS', 1, 1),
+    cores: int(env, 'WORKER_CORES', availableParallelism(), 1),
   };
+  // Jobs × threads beyond the cores only makes every job slower (threads wait on each other).
+  if (config.concurrency * config.threads > config.cores) {
+    throw new Error(
+      `WORKER_CONCURRENCY (${config.concurrency}) × WORKER_THREADS (${config.threads}) is more than the ${config.cores} cores of WORKER_CORES; lower one of them`,
+    );
+  }
+  return config;
 }

@@ -1,4 +1,5 @@
 import { workerData } from 'node:worker_threads';
+import { engineInfo, setThreads } from '@trainyard/tensor';
 import { UnrecoverableError, WaitingError, type SandboxedJob } from 'bullmq';
 import { DEFAULT_TENANT, TRAIN_QUEUE, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
 import { saveModelArtifact } from './artifact.js';
@@ -15,7 +16,13 @@ export interface ThreadData {
   redisUrl: string;
   fashionMnistDir: string;
   workerName: string;
+  /** Threads GEMM and convolution use in this training thread (WORKER_THREADS). */
+  threads: number;
 }
+
+// Once per training thread (BullMQ reuses it for the next job): the kernel threads it trains with.
+const env = workerData as ThreadData;
+setThreads(env.threads);
 
 /** Where the checkpoint of a stopped job stands, as its terminal event says. */
 type CheckpointAt = { checkpoint_epoch: number; checkpoint_batch?: number };
@@ -31,7 +38,6 @@ export default async function processTrainJob(
   token?: string,
   signal?: AbortSignal,
 ): Promise<TrainJobResult> {
-  const env = workerData as ThreadData;
   const prefix = job.queueQualifiedName.slice(0, -(TRAIN_QUEUE.length + 1));
   const { jobId, spec, tenant = DEFAULT_TENANT, timeoutMs } = job.data;
   const pub = await JobPublisher.connect(env.redisUrl, prefix, tenant, jobId);
@@ -54,7 +60,7 @@ export default async function processTrainJob(
     throw new UnrecoverableError(`JOB_TIMEOUT: ${message}`);
   };
   try {
-    const start = await pub.started(attempt, env.workerName);
+    const start = await pub.started(attempt, env.workerName, engineInfo());
     if (start.outcome === 'ended') return { status: 'cancelled', metrics: {} };
     if (start.outcome === 'cancel_requested') return await cancelled('cancelled before it started');
     // The budget counts from the job's first start (the record's started_at), retries included.

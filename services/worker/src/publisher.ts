@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { threadRedis } from './redis.js';
-import { jobKeys, keys, type JobEvent } from '@trainyard/contracts';
+import { jobKeys, keys, type Engine, type JobEvent } from '@trainyard/contracts';
 import { FencedError } from './errors.js';
 import { finishJob, type TerminalEvent } from './job-record.js';
 
@@ -68,8 +68,8 @@ export class JobPublisher {
    * Marks the job running (first start keeps its started_at), makes this attempt its owner and
    * says which attempt this is. `startedAt` is the job's first start (ms), whichever attempt it was.
    */
-  async started(attempt: number, worker: string): Promise<{ outcome: StartOutcome; startedAt: number }> {
-    const event: JobEvent = { type: 'status', status: 'running', attempt, worker };
+  async started(attempt: number, worker: string, engine?: Engine): Promise<{ outcome: StartOutcome; startedAt: number }> {
+    const event: JobEvent = { type: 'status', status: 'running', attempt, worker, ...(engine && { engine }) };
     const r = await this.redis.eval(
       START,
       5,

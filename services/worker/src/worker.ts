@@ -31,7 +31,7 @@ export interface TrainWorker {
  */
 export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorker {
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectionName: 'trainyard-worker' });
-  const threadData: ThreadData = { redisUrl: config.redisUrl, fashionMnistDir: config.fashionMnistDir, workerName: config.name };
+  const threadData: ThreadData = { redisUrl: config.redisUrl, fashionMnistDir: config.fashionMnistDir, workerName: config.name, threads: config.threads };
   const worker = new Worker<TrainJobData, TrainJobResult>(TRAIN_QUEUE, PROCESSOR_PATH, {
     connection,
     prefix: config.prefix,
