@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { parseApiKeys } from '../config.js';
+import { testApp, validJob } from '../test-utils/app.js';
+
+const KEY_A = 'alpha-key-0123456789abcdef';
+const KEY_B = 'bravo-key-0123456789abcdef';
+const as = (key: string) => ({ authorization: `Bearer ${key}` });
+
+let app: FastifyInstance;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  ({ app, close } = await testApp({ apiKeys: parseApiKeys(`alpha:${KEY_A},bravo:${KEY_B}`) }));
+});
+afterAll(async () => {
+  await close();
+});
+
+async function submit(body: Record<string, any>, key = KEY_A): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/v1/jobs', headers: as(key), payload: body });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
+describe('GET /v1/jobs/:id/summary', () => {
+  it("lists the model's layers with output shapes, params, units and activations", async () => {
+    const id = await submit(validJob());
+    const res = await app.inject({ method: 'GET', url: `/v1/jobs/${id}/summary`, headers: as(KEY_A) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      name: 'mlp',
+      kind: 'sequential',
+      input_shape: [null, 2],
+      output_shape: [null, 2],
+      layers: [
+        { name: 'hidden', class_name: 'Dense', output_shape: [null, 16], params: 48, units: 16, activation: 'relu' },
+        { name: 'out', class_name: 'Dense', output_shape: [null, 2], params: 34, units: 2, activation: 'softmax' },
+      ],
+      total_params: 82,
+    });
+  });
+
+  it("takes the input shape from the dataset when the model declares none, and matches unnamed layers by position", async () => {
+    const body = validJob();
+    body.model.config.layers = [
+      { class_name: 'Dense', config: { units: 8, activation: 'tanh' } },
+      { class_name: 'Dense', config: { units: 2, activation: 'softmax' } },
+    ];
+    const id = await submit(body);
+    const res = await app.inject({ method: 'GET', url: `/v1/jobs/${id}/summary`, headers: as(KEY_A) });
+    expect(res.statusCode, res.body).toBe(200);
+    const s = res.json();
+    expect(s.input_shape).toEqual([null, 2]);
+    expect(s.layers.map((l: any) => [l.units, l.activation, l.params])).toEqual([
+      [8, 'tanh', 24],
+      [2, 'softmax', 18],
+    ]);
+  });
+
+  it('is a 400 for a malformed id, a 404 for an unknown one and for another tenant’s job, a 401 without a key', async () => {
+    const bad = await app.inject({ method: 'GET', url: '/v1/jobs/not-a-job/summary', headers: as(KEY_A) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('VALIDATION_FAILED');
+
+    const unknown = await app.inject({ method: 'GET', url: '/v1/jobs/job_doesnotexist/summary', headers: as(KEY_A) });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toMatchObject({ code: 'JOB_NOT_FOUND', details: { id: 'job_doesnotexist' } });
+
+    const id = await submit(validJob());
+    const other = await app.inject({ method: 'GET', url: `/v1/jobs/${id}/summary`, headers: as(KEY_B) });
+    expect(other.statusCode).toBe(404);
+    expect(other.json().error.code).toBe('JOB_NOT_FOUND');
+
+    const anonymous = await app.inject({ method: 'GET', url: `/v1/jobs/${id}/summary` });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().error.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('the dashboard files', () => {
+  it('serves the page, its module and its stylesheet without a key, with a strict CSP', async () => {
+    const page = await app.inject({ method: 'GET', url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.body).toContain('<script type="module" src="/dashboard/app.js">');
+    const js = await app.inject({ method: 'GET', url: '/dashboard/app.js' });
+    expect(js.statusCode).toBe(200);
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(js.body).toContain('new EventSource(');
+    const css = await app.inject({ method: 'GET', url: '/dashboard/style.css' });
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect((await app.inject({ method: 'GET', url: '/dashboard/other.js' })).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,132 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
+import { ErrorEnvelope, JobParams, type JobSpec } from '@trainyard/contracts';
+import { inspectModel, type ModelInfo } from '@trainyard/nn';
+import { ApiError } from '../errors.js';
+import { checkJob, rememberStoredDataset } from '../validate-job.js';
+
+const Dim = Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]);
+
+export const ModelSummary = Type.Object(
+  {
+    name: Type.String({ description: "The model's name" }),
+    kind: Type.Union([Type.Literal('sequential'), Type.Literal('functional')]),
+    input_shape: Type.Array(Dim, { description: 'The first input, batch axis first (null)' }),
+    output_shape: Type.Array(Dim, { description: 'The first output, batch axis first (null)' }),
+    layers: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        class_name: Type.String(),
+        output_shape: Type.Array(Dim, { description: 'Batch axis first (null)' }),
+        params: Type.Integer({ minimum: 0, description: 'Weights of this layer, trainable or not' }),
+        units: Type.Optional(Type.Integer({ description: 'Dense, recurrent layers' })),
+        filters: Type.Optional(Type.Integer({ description: 'Convolutions' })),
+        activation: Type.Optional(Type.String()),
+      }),
+      { description: 'Layers in the order they run (InputLayers left out)' },
+    ),
+    total_params: Type.Integer({ minimum: 0 }),
+  },
+  {
+    description: 'The layers of a job\'s model as Keras\'s summary() lists them',
+    examples: [
+      {
+        name: 'mlp',
+        kind: 'sequential',
+        input_shape: [null, 2],
+        output_shape: [null, 2],
+        layers: [
+          { name: 'hidden', class_name: 'Dense', output_shape: [null, 32], params: 96, units: 32, activation: 'relu' },
+          { name: 'out', class_name: 'Dense', output_shape: [null, 2], params: 66, units: 2, activation: 'softmax' },
+        ],
+        total_params: 162,
+      },
+    ],
+  },
+);
+export type ModelSummary = Static<typeof ModelSummary>;
+
+interface LayerEntry {
+  class_name?: unknown;
+  config?: Record<string, unknown>;
+}
+
+/** The spec's own layer configs, for what inspectModel does not report (units, filters, activation). */
+function specLayers(model: unknown): LayerEntry[] {
+  const layers = (model as { config?: { layers?: unknown } } | undefined)?.config?.layers;
+  return Array.isArray(layers) ? (layers as LayerEntry[]).filter((l) => l && l.class_name !== 'InputLayer') : [];
+}
+
+const int = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
+
+/** The activation as a name, whether given as a string or a `{ class_name }` object. */
+function activation(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  const name = (v as { class_name?: unknown; config?: { name?: unknown } } | null)?.config?.name ?? (v as { class_name?: unknown } | null)?.class_name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** The summary of a spec's model, shaped like the dashboard's table. */
+export function summarise(spec: JobSpec, info: ModelInfo): ModelSummary {
+  const own = specLayers(spec.model);
+  const byName = new Map(own.map((l) => [l.config?.name, l]));
+  const name = (spec.model as { config?: { name?: unknown } }).config?.name;
+  return {
+    name: typeof name === 'string' ? name : info.kind,
+    kind: info.kind,
+    input_shape: [null, ...info.inputShape],
+    output_shape: [null, ...info.outputShape],
+    layers: info.layers.map((l, i) => {
+      // Unnamed spec layers get generated names (dense_1), so fall back to position (Sequential only).
+      const c = (byName.get(l.name) ?? (info.kind === 'sequential' ? own[i] : undefined))?.config ?? {};
+      const row: ModelSummary['layers'][number] = { name: l.name, class_name: l.className, output_shape: l.outputShape, params: l.params };
+      if (int(c.units) !== undefined) row.units = int(c.units);
+      if (int(c.filters) !== undefined) row.filters = int(c.filters);
+      if (activation(c.activation) !== undefined) row.activation = activation(c.activation);
+      return row;
+    }),
+    total_params: info.params,
+  };
+}
+
+/** `GET /v1/jobs/:id/summary`: the model's layers, shapes and parameter counts, built from the spec (no weights). */
+export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/jobs/:id/summary',
+    {
+      schema: {
+        operationId: 'getJobModelSummary',
+        summary: "A job's model summary",
+        description:
+          "The layers of the job's model in the order they run, with each layer's output shape (batch axis first, null), " +
+          'parameter count and, where the spec sets them, units, filters and activation; like Keras\'s `model.summary()`. ' +
+          'Built from the spec without allocating weights, so it answers for a job in any status. When the model declares ' +
+          "no input shape, the dataset's sample shape is used, as at submission. An unknown job (or another tenant's) is a 404.",
+        tags: ['jobs'],
+        params: JobParams,
+        response: { 200: ModelSummary, 400: ErrorEnvelope, 404: ErrorEnvelope },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const job = await app.jobs.get(request.tenant, id);
+      if (!job) throw new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
+      const { spec } = job;
+      let info: ModelInfo;
+      try {
+        info = inspectModel(spec.model);
+      } catch {
+        // No declared input shape: take the dataset's, exactly as POST /v1/jobs did.
+        const ds = spec.dataset;
+        if ('id' in ds) {
+          const record = await app.datasets.get(request.tenant, ds.id);
+          if (!record) throw new ApiError('DATASET_NOT_FOUND', `No dataset ${ds.id} (job ${id} was trained on it; it has since been deleted)`, { id: ds.id });
+          rememberStoredDataset(ds, record);
+        }
+        const checked = checkJob(spec, { maxParams: Number.MAX_SAFE_INTEGER, maxEpochSamples: Number.MAX_SAFE_INTEGER });
+        info = inspectModel(spec.model, { inputShape: checked.sampleShape });
+      }
+      return summarise(spec, info);
+    },
+  );
+};
