@@ -1,5 +1,5 @@
 // `node scripts/bench.mjs submit`: job submission throughput. The compiled api runs as a child
-// process with no worker on its queue (jobs only pile up), no API keys and no rate limit;
+// process with no worker on its queue (jobs only pile up), no API keys, and the guards on with limits no run reaches;
 // CONCURRENCY keep-alive connections POST a small valid job back to back for SECONDS, after a
 // short warm-up. Every answer but 201 is an error (the first one is printed).
 // Knobs (env): CONCURRENCY (32), SECONDS (10), WARMUP_SECONDS (2), API_NODE_ARGS (e.g.
@@ -7,28 +7,14 @@
 import http from 'node:http';
 import { Redis } from 'ioredis';
 import { Samples, benchPrefix, dropPrefix, markdownTable, percentiles, REDIS_URL, startApi, writeResult } from './lib/service.js';
+import { validJob } from '../services/api/src/test-utils/app.js';
 
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.WARMUP_SECONDS ?? 2);
 
-// The smallest sort of real job: a 2-16-2 MLP on 200 synthetic points, as a client would send it.
-const body = JSON.stringify({
-  model: {
-    class_name: 'Sequential',
-    config: {
-      name: 'mlp',
-      layers: [
-        { class_name: 'Dense', config: { name: 'hidden', units: 16, activation: 'relu', batch_input_shape: [null, 2] } },
-        { class_name: 'Dense', config: { name: 'out', units: 2, activation: 'softmax' } },
-      ],
-    },
-  },
-  compile: { optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
-  fit: { epochs: 2, batch_size: 32, validation_split: 0.2 },
-  dataset: { builtin: 'spirals', options: { samples: 200 } },
-  seed: 1,
-});
+// The smallest sort of real job (the api tests' valid job: a 2-16-2 MLP on 200 synthetic points), as a client would send it.
+const body = JSON.stringify(validJob());
 
 /** POSTs the job once on a keep-alive socket; resolves with the status (0 on a network error). */
 function post(agent: http.Agent, url: URL): Promise<{ status: number; text?: string }> {

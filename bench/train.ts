@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { modelFromJson, type Model } from '../packages/nn/src/index.js';
-import { Tensor } from '../packages/tensor/src/index.js';
+import { Tensor, engineInfo, setThreads } from '../packages/tensor/src/index.js';
 import { loadBuiltin, type Dataset } from '../packages/data/src/index.js';
 import { round } from './util.js';
 
@@ -56,6 +56,8 @@ export const RECIPES: Recipe[] = [
     learningRate: 1e-3,
     batchSize: 64,
     epochs: 12,
+    // The rival's speed is steady after an epoch; three of its ~90 s epochs measure it.
+    rivalEpochs: 3,
   },
   {
     // Two Conv2D + max-pooling blocks (the table's best 2-conv CNNs report ~0.916).
@@ -107,6 +109,8 @@ export function buildModel(r: Recipe, data: Dataset): Model {
 
 async function runTrainyard(name: string): Promise<void> {
   const r = recipe(name);
+  // THREADS=2: GEMM and convolution split across two threads (the rival has one: TF.js's wasm backend runs no threads in Node).
+  setThreads(Number(process.env.THREADS ?? 1));
   const started = performance.now();
   const data = await loadRecipeData(r);
   const model = buildModel(r, data);
@@ -140,6 +144,7 @@ export function report(r: Recipe, engine: string, data: Dataset, epochs: number,
     metric: regression ? 'mae' : 'accuracy',
     wall_seconds: round((performance.now() - started) / 1000, 1),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    ...(engine === 'trainyard' && { kernels: engineInfo().kernels, threads: engineInfo().threads }),
   });
 }
 

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../test/redis-server.js';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,16 +16,6 @@ export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 /** A key prefix of the bench's own, with the hash tag production uses. */
 export const benchPrefix = (name: string): string => `{ty-bench-${name}-${randomBytes(4).toString('hex')}}`;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export interface ApiServer {
   child: ChildProcess;
@@ -39,7 +29,7 @@ export interface ApiServer {
 
 /**
  * The compiled api (services/api/dist/server.js, as `npm start` runs it) on a free port, with no
- * API keys and the per-tenant guards off (TRAINYARD_RATE_LIMIT_PER_MINUTE=0, _MAX_ACTIVE_JOBS=0).
+ * API keys and the per-tenant guards running with limits no bench reaches.
  * `nodeArgs` go to node before the script, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'].
  */
 export async function startApi(prefix: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ApiServer> {
