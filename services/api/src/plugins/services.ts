@@ -28,8 +28,12 @@ declare module 'fastify' {
  */
 export const services = fp<{ config: ApiConfig }>(
   async (app, { config }) => {
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectionName: `trainyard-api@${config.prefix}` });
-    const blocking = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectionName: `trainyard-api-events@${config.prefix}` });
+    // While Redis is away a request fails within about a second (a 503), and the connections are
+    // back within half a second of its return: reconnect attempts every 100–500 ms, not ioredis's
+    // backoff of up to seconds, whose wait a pending request would share.
+    const retryStrategy = (attempt: number) => Math.min(attempt * 100, 500);
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, retryStrategy, connectionName: `trainyard-api@${config.prefix}` });
+    const blocking = new Redis(config.redisUrl, { maxRetriesPerRequest: null, retryStrategy, connectionName: `trainyard-api-events@${config.prefix}` });
     // Without a listener ioredis prints every failed reconnect as an "Unhandled error event"; it
     // reconnects either way, and requests meanwhile fail as 5xx.
     for (const c of [redis, blocking]) c.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis connection error; reconnecting'));
