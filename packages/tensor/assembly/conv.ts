@@ -7,6 +7,7 @@
 // never copied across the JavaScript boundary (that copy and the TypeScript im2col/col2im loops
 // were a quarter of a CNN training step). dZ is dY masked by relu'(Y) when the layer's relu is fused.
 import { gemm, gemmLd } from './gemm';
+import { addRun } from './runs';
 import { geo, G_BATCH, G_IN_H, G_IN_W, G_IN_C, G_OUT_H, G_OUT_W, G_K_H, G_K_W, G_STRIDE_H, G_STRIDE_W, G_DIL_H, G_DIL_W, G_PAD_TOP, G_PAD_LEFT } from './geometry';
 
 // Runs shorter than this are copied by a scalar loop: memory.copy is a call in V8.
@@ -59,19 +60,6 @@ export function im2col(g: usize, x: usize, n0: i32, count: i32, col: usize): voi
     memory.copy(dst, src, <usize>len << 2);
   } else {
     for (let i = 0; i < len; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
-  }
-}
-
-// dst[0..len) += src[0..len)
-@inline function addRun(dst: usize, src: usize, len: i32): void {
-  let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  }
-  for (; i < len; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
   }
 }
 

@@ -3,6 +3,7 @@
 // clipped to the image, the first maximum in window order wins, NaN propagates, the average
 // divides by the real cell count. Channels are innermost, four at a time.
 import { geo, G_BATCH, G_IN_H, G_IN_W, G_IN_C, G_OUT_H, G_OUT_W, G_K_H, G_K_W, G_STRIDE_H, G_STRIDE_W, G_PAD_TOP, G_PAD_LEFT } from './geometry';
+import { addRun } from './runs';
 
 /** y = max over each window; argmax (i32) = the flat input index of the maximum. */
 export function maxPoolForward(g: usize, x: usize, y: usize, argmax: usize): void {
@@ -60,14 +61,6 @@ export function maxPoolForward(g: usize, x: usize, y: usize, argmax: usize): voi
   }
 }
 
-/** dx (zeroed by the caller) += dy routed to each output's argmax. */
-export function maxPoolBackward(dy: usize, argmax: usize, count: i32, dx: usize): void {
-  for (let i = 0; i < count; i++) {
-    const to = dx + (<usize>load<i32>(argmax + (<usize>i << 2)) << 2);
-    store<f32>(to, load<f32>(to) + load<f32>(dy + (<usize>i << 2)));
-  }
-}
-
 /** y (zeroed by the caller) = the mean of each window's real cells. */
 export function avgPoolForward(g: usize, x: usize, y: usize): void {
   const batch = geo(g, G_BATCH), inH = geo(g, G_IN_H), inW = geo(g, G_IN_W), C = geo(g, G_IN_C);
@@ -119,18 +112,6 @@ export function avgPoolBackward(g: usize, dy: usize, dx: usize, tmp: usize): voi
         }
       }
     }
-  }
-}
-
-@inline function addRun(dst: usize, src: usize, len: i32): void {
-  let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  }
-  for (; i < len; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
   }
 }
 

@@ -13,16 +13,6 @@ function maxForward(ex: KernelExports, x: Float32Array, g: WindowGeometry): { y:
   return { y: heapF32().slice(py >> 2, (py >> 2) + size), argmax: heapI32().slice(pa >> 2, (pa >> 2) + size) };
 }
 
-function maxBackward(ex: KernelExports, dy: Float32Array, argmax: Int32Array, dx: Float32Array): void {
-  const [pdy, pa, pdx] = reserve(ex, [dy.length * 4, argmax.length * 4, dx.length * 4]);
-  const heap = heapF32();
-  heap.set(dy, pdy >> 2);
-  heapI32().set(argmax, pa >> 2);
-  heap.fill(0, pdx >> 2, (pdx >> 2) + dx.length);
-  ex.maxPoolBackward(pdy, pa, dy.length, pdx);
-  dx.set(heap.subarray(pdx >> 2, (pdx >> 2) + dx.length));
-}
-
 function avgForward(ex: KernelExports, x: Float32Array, g: WindowGeometry): Float32Array {
   const size = g.batch * g.outH * g.outW * g.inC;
   const [pg, px, py] = reserve(ex, [GEOMETRY_BYTES, x.length * 4, size * 4]);
@@ -49,8 +39,6 @@ function avgBackward(ex: KernelExports, dy: Float32Array, g: WindowGeometry): Fl
 export const poolWasm = ((ex: KernelExports | null) =>
   ex && {
     maxForward: (x: Float32Array, g: WindowGeometry) => maxForward(ex, x, g),
-    /** Writes into dx (any contents; it is overwritten). Not dispatched: see maxPoolBackward in pool.ts. */
-    maxBackward: (dy: Float32Array, argmax: Int32Array, dx: Float32Array) => maxBackward(ex, dy, argmax, dx),
     avgForward: (x: Float32Array, g: WindowGeometry) => avgForward(ex, x, g),
     avgBackward: (dy: Float32Array, g: WindowGeometry) => avgBackward(ex, dy, g),
   })(kernels);

@@ -15,8 +15,8 @@ export function maxPoolForward(x: Float32Array, g: WindowGeometry): { y: Float32
 
 /**
  * Routes each output gradient to the input position that was the maximum. A scatter gains nothing
- * from SIMD, and copying dy, argmax and dx through the module's memory made the WebAssembly
- * version (poolWasm.maxBackward) slower than this loop in a CNN step, so it is not dispatched.
+ * from SIMD, and copying dy, argmax and dx through the module's memory made a WebAssembly
+ * version slower than this loop in a CNN step, so there is none.
  */
 export function maxPoolBackward(dy: Float32Array, argmax: Int32Array, inSize: number): Float32Array {
   return maxPoolBackwardTs(dy, argmax, inSize);

@@ -31,7 +31,6 @@ export interface KernelExports {
   conv2dBackwardPrologue(g: number, dy: number, y: number, outC: number, db: number, dbAcc: number): void;
   conv2dBackwardPart(g: number, x: number, w: number, dy: number, outC: number, dx: number, dw: number, col: number, colImages: number, work: number, nBegin: number, nEnd: number, jBegin: number, jEnd: number): void;
   maxPoolForward(g: number, x: number, y: number, argmax: number): void;
-  maxPoolBackward(dy: number, argmax: number, count: number, dx: number): void;
   avgPoolForward(g: number, x: number, y: number): void;
   avgPoolBackward(g: number, dy: number, dx: number, tmp: number): void;
 }
