@@ -203,12 +203,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
+      res.writeHead(200, SSE_HEADERS);
       res.write('retry: 2000\n\n');
 
       let closed = false;
