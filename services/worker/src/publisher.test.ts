@@ -52,4 +52,27 @@ describe('JobPublisher fencing', () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+
+  it('a command replayed after a Redis restart (same attempt, same event number) writes nothing twice', async () => {
+    // A second publisher with the attempt's token and a fresh count stands for ioredis resending
+    // the commands whose replies the restart swallowed: they reach Redis a second time.
+    const record = keys.job(prefix, 'job_r');
+    const stream = keys.events(prefix, 'job_r');
+    await redis.hset(record, 'status', 'queued');
+    const first = await JobPublisher.connect(REDIS_URL, prefix, DEFAULT_TENANT, 'job_r', 'token-r');
+    const replay = await JobPublisher.connect(REDIS_URL, prefix, DEFAULT_TENANT, 'job_r', 'token-r');
+    const epoch = (n: number) => ({ type: 'epoch', epoch: n, epochs: 2, logs: { loss: 1 / n }, seconds: 1, samples_per_second: 100 }) as const;
+    try {
+      const started = await first.started(1, 'w');
+      expect(await replay.started(1, 'w')).toEqual(started);
+      await first.emit(epoch(1));
+      await replay.emit(epoch(1));
+      await first.emit(epoch(2));
+      const events = (await redis.xrange(stream, '-', '+')).map(([, f]) => JSON.parse(f[3]!));
+      expect(events.map((e) => e.epoch ?? e.status)).toEqual(['running', 1, 2]);
+      expect(await redis.hget(record, 'epoch')).toBe('2');
+    } finally {
+      await Promise.all([first.close(), replay.close()]);
+    }
+  });
 });

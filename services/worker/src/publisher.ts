@@ -8,12 +8,14 @@ import { finishJob, type TerminalEvent } from './job-record.js';
 // Marks the job running, in the status index too, unless it has ended or a cancel was asked
 // for before this attempt started (the api sets cancel_requested before it publishes). The
 // attempt's token becomes the record's owner: from now on only this attempt may write. Answers
-// the outcome and the job's first started_at.
+// the outcome and the job's first started_at. Run twice for one attempt (ioredis resends a
+// command whose reply a Redis restart swallowed), it writes nothing the second time.
 const START = `
 local s = redis.call('HGET', KEYS[1], 'status')
 if not s or s == 'succeeded' or s == 'failed' or s == 'cancelled' then return {0} end
+if redis.call('HGET', KEYS[1], 'owner') == ARGV[5] then return {1, redis.call('HGET', KEYS[1], 'started_at')} end
 if redis.call('HEXISTS', KEYS[1], 'cancel_requested') == 1 then return {2} end
-redis.call('HSET', KEYS[1], 'status', 'running', 'attempts', ARGV[1], 'owner', ARGV[5])
+redis.call('HSET', KEYS[1], 'status', 'running', 'attempts', ARGV[1], 'owner', ARGV[5], 'seq', 0)
 redis.call('HSETNX', KEYS[1], 'started_at', ARGV[2])
 redis.call('XADD', KEYS[2], '*', 'type', 'status', 'data', ARGV[3])
 local t = redis.call('ZSCORE', KEYS[3], ARGV[4])
@@ -25,8 +27,12 @@ return {1, redis.call('HGET', KEYS[1], 'started_at')}
 `;
 
 // Appends an event (an epoch event also updates the record) only while ARGV[1] owns the job.
+// ARGV[7] numbers the attempt's events: one already written (a resent command) is not written
+// again, so a Redis restart between an event and its reply cannot report an epoch twice.
 const EMIT = `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+if tonumber(ARGV[7]) <= tonumber(redis.call('HGET', KEYS[1], 'seq') or '0') then return 1 end
+redis.call('HSET', KEYS[1], 'seq', ARGV[7])
 redis.call('XADD', KEYS[2], '*', 'type', ARGV[2], 'data', ARGV[3])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'epoch', ARGV[4], 'metrics', ARGV[5], 'samples_per_second', ARGV[6]) end
 return 1
@@ -46,6 +52,8 @@ export type StartOutcome = 'started' | 'ended' | 'cancel_requested';
 export class JobPublisher {
   private readonly record: string;
   private readonly stream: string;
+  /** The number of this attempt's last event (see EMIT). */
+  private seq = 0;
 
   private constructor(
     private readonly redis: Redis,
@@ -92,7 +100,7 @@ export class JobPublisher {
   /** Appends a non-terminal event; epoch events also update the record's epoch and metrics. Throws FencedError once another attempt owns the job. */
   async emit(event: Exclude<JobEvent, TerminalEvent>): Promise<void> {
     const epoch = event.type === 'epoch' ? [String(event.epoch), JSON.stringify(event.logs), String(event.samples_per_second)] : ['', '', ''];
-    const r = await this.redis.eval(EMIT, 2, this.record, this.stream, this.owner, event.type, JSON.stringify(event), ...epoch);
+    const r = await this.redis.eval(EMIT, 2, this.record, this.stream, this.owner, event.type, JSON.stringify(event), ...epoch, String(++this.seq));
     if (r !== 1) throw new FencedError(this.jobId);
   }
 
