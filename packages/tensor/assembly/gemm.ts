@@ -1,14 +1,38 @@
 // WebAssembly SIMD GEMM (AssemblyScript), the fast path behind src/kernels/gemm.ts.
 //
-// C[m,n] (+)= op(A)[m,k] · op(B)[k,n], row-major f32, same contract and GotoBLAS loop order as the
-// TypeScript kernel: B is packed into KC×NR column panels (L2/L3), A into MC×KC row panels (L2),
-// and a 4×8 micro-kernel keeps its 4×8 block of C in eight f32x4 accumulators, reading one NR-wide
-// row of B (two v128 loads) and four broadcast values of A (load32_splat) per k. No FMA in
-// baseline wasm SIMD, so each step is f32x4.mul + f32x4.add.
-// Why 4×8 and no unrolling: V8 on x64 gives wasm 15 xmm registers and issues all loads of a k-step
-// before its arithmetic, so 6×8 and 5×8 tiles (and a 2× unrolled 4×8) spilled accumulators to the
-// stack: about 18 GFLOPS against 33 for this one on the project's machine.
+// C[m,n] (+)= op(A)[m,k] · op(B)[k,n], row-major f32, same contract and GotoBLAS blocking as the
+// TypeScript kernel: B is packed into KC×NR column strips (a KC×NC panel), A into MR×KC row strips
+// (an MC×KC block), and a 4×8 micro-kernel keeps its 4×8 block of C in eight f32x4 accumulators,
+// reading one NR-wide row of B (two v128 loads) and four broadcast values of A (load32_splat) per
+// k. No FMA in baseline wasm SIMD, so each step is f32x4.mul + f32x4.add.
 //   nn: A stored [m,k], B stored [k,n]     tn: A stored [k,m]     nt: B stored [n,k]
+//
+// Measured on the project's 2-core Sapphire Rapids VM (Node 20, best of interleaved runs):
+// - The micro-kernel is at the machine's limit. V8 compiles each k-step to 2 loads, 4 broadcast
+//   loads, 8 mulps and 8 addps; those 16 arithmetic ops share three vector ports, so a k-step takes
+//   at least 16/3 cycles: 46 GFLOPS in isolation (kc = 256, all in L1). A 2× k-unrolled 4×8,
+//   pre-broadcast A (v128.load instead of load32_splat) and an index-based loop also reach 46, no
+//   more; 8×4 (32), 3×12 (36) and splatting A by shuffles (37) are slower, and 6×8 or 5×8 run out
+//   of V8's 15 usable xmm registers (it issues every load of a k-step before the arithmetic).
+//   (With relaxed SIMD's f32x4.relaxed_madd, behind a flag in Node 20, this 4×8 ran at 55.)
+// - Loop order: for each MR-row strip of A (4 KB, stays in L1) the macro-kernel sweeps the whole
+//   packed B panel (KC×NC floats = 1 MB, streamed from L2, which loses nothing against L1) and
+//   walks C along its rows. Sweeping A under a fixed B strip instead (the classic order) reached
+//   41-42 GFLOPS at 1024 against 43-44: it reads C down a column, 4 KB apart, all in one L1 set.
+//   On the benchmark's conv layers the two orders trade: the filter gradient (tn, 32 columns per
+//   thread) is 3-5% slower this way on 2 threads, the first layer's forward (k = 9) 15% faster.
+// - NC = 1024 keeps that B panel within the 2 MB L2: at 2048×2048, NC = 4096 (a 4 MB panel) gave
+//   39 GFLOPS against 43. KC = 192…512 and MC = 32…512 were all within noise of each other at
+//   1024; KC = 256 keeps the B strip (8 KB) and A strip (4 KB) together in L1.
+// - Packing took about 4% of a 1024 product. The [·,k] sources (A for nn, B for nt), read along
+//   rows, are now packed four k at a time through a 4×4 in-register transpose instead of one float
+//   at a time. Packing the strided [k,·] sources a few cache lines wide at a time instead of one
+//   strip at a time gained nothing measurable at 1024 and lost 8% on the conv filter-gradient
+//   product (tn, m = 288), so those stay strip by strip.
+// In the kernel alone (operands already in wasm memory) one thread computes 44-45 GFLOPS at 1024³
+// and 45-46 at 256³, 95% of the micro-kernel's bound; the old loop order got 41-44 at 1024 in the
+// same runs. The rest of a call is copying operands (src/kernels/gemm-wasm.ts, about 2% at 1024).
+//
 // All pointers are byte offsets into this module's memory; the JavaScript side copies A, B and C
 // in and out (src/kernels/gemm-wasm.ts) and passes scratch space of workBytes(n) bytes. The memory
 // is shared with worker threads (src/kernels/threads.ts), so nothing here is static: each thread
@@ -17,8 +41,8 @@
 const MR = 4;
 const NR = 8;
 const KC = 256;
-const MC = 128; // a multiple of MR: the A panel (128 KB) stays in L2
-const NC = 4096;
+const MC = 128; // a multiple of MR; only bounds the scratch (one MR×KC strip is hot at a time)
+const NC = 1024; // the KC×NC B panel (1 MB) stays in L2
 
 /** First byte after the static data, 64-byte aligned: the JavaScript side's arena starts here. */
 export function heapStart(): usize {
@@ -71,15 +95,34 @@ export function gemmLd(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: us
 }
 
 // A stored [m,k] (lda = k): each MR-row strip becomes kc groups of MR values, zero-padded rows.
+// Full strips read four k at a time from each row and transpose the 4×4 block in registers.
 function packAN(a: usize, lda: i32, pc: i32, kc: i32, ic: i32, mc: i32, dst: usize): void {
+  const stride = <usize>lda << 2;
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
     const base = a + ((<usize>(ic + ir) * lda + pc) << 2);
-    const stride = <usize>lda << 2;
     if (rows == MR) {
-      for (let p = 0; p < kc; p++) {
-        const s = base + (<usize>p << 2);
-        for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), load<f32>(s + <usize>r * stride));
+      let s = base;
+      const end4 = base + (<usize>(kc & ~3) << 2);
+      while (s < end4) {
+        const r0 = v128.load(s);
+        const r1 = v128.load(s + stride);
+        const r2 = v128.load(s + 2 * stride);
+        const r3 = v128.load(s + 3 * stride);
+        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        v128.store(dst, i64x2.shuffle(t0, t1, 0, 2));
+        v128.store(dst, i64x2.shuffle(t0, t1, 1, 3), 16);
+        v128.store(dst, i64x2.shuffle(t2, t3, 0, 2), 32);
+        v128.store(dst, i64x2.shuffle(t2, t3, 1, 3), 48);
+        dst += 4 * MR * 4;
+        s += 16;
+      }
+      for (let p = kc & ~3; p < kc; p++) {
+        const q = base + (<usize>p << 2);
+        for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), load<f32>(q + <usize>r * stride));
         dst += MR * 4;
       }
     } else {
@@ -138,23 +181,38 @@ function packBN(b: usize, n: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize
   }
 }
 
-// B stored [n,k]: each of the NR rows is read along k.
+// B stored [n,k]: each of the NR rows is read along k, four k at a time, as two 4×4 transposes.
 function packBT(b: usize, k: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
   const stride = <usize>k << 2;
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = min(NR, nc - jr);
     const base = b + ((<usize>(jc + jr) * k + pc) << 2);
     if (cols == NR) {
-      for (let p = 0; p < kc; p++) {
-        const s = base + (<usize>p << 2);
-        store<f32>(dst, load<f32>(s));
-        store<f32>(dst, load<f32>(s + stride), 4);
-        store<f32>(dst, load<f32>(s + 2 * stride), 8);
-        store<f32>(dst, load<f32>(s + 3 * stride), 12);
-        store<f32>(dst, load<f32>(s + 4 * stride), 16);
-        store<f32>(dst, load<f32>(s + 5 * stride), 20);
-        store<f32>(dst, load<f32>(s + 6 * stride), 24);
-        store<f32>(dst, load<f32>(s + 7 * stride), 28);
+      let s = base;
+      const end4 = base + (<usize>(kc & ~3) << 2);
+      while (s < end4) {
+        for (let h = 0; h < 2; h++) {
+          const q = s + <usize>h * 4 * stride;
+          const r0 = v128.load(q);
+          const r1 = v128.load(q + stride);
+          const r2 = v128.load(q + 2 * stride);
+          const r3 = v128.load(q + 3 * stride);
+          const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+          const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+          const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+          const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+          const e = dst + (<usize>h << 4);
+          v128.store(e, i64x2.shuffle(t0, t1, 0, 2));
+          v128.store(e, i64x2.shuffle(t0, t1, 1, 3), 32);
+          v128.store(e, i64x2.shuffle(t2, t3, 0, 2), 64);
+          v128.store(e, i64x2.shuffle(t2, t3, 1, 3), 96);
+        }
+        dst += 4 * NR * 4;
+        s += 16;
+      }
+      for (let p = kc & ~3; p < kc; p++) {
+        const q = base + (<usize>p << 2);
+        for (let r = 0; r < NR; r++) store<f32>(dst + (<usize>r << 2), load<f32>(q + <usize>r * stride));
         dst += NR * 4;
       }
     } else {
@@ -166,14 +224,15 @@ function packBT(b: usize, k: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize
   }
 }
 
+// One A strip (L1) against the whole B panel (L2), along the rows of C (see the top of the file).
 function macroKernel(mc: i32, nc: i32, kc: i32, packA: usize, packB: usize, c: usize, ldc: i32, addC: bool, edge: usize): void {
   const ldcBytes = <usize>ldc << 2;
-  for (let jr = 0; jr < nc; jr += NR) {
-    const cols = min(NR, nc - jr);
-    const pb = packB + (<usize>jr * kc << 2);
-    for (let ir = 0; ir < mc; ir += MR) {
-      const rows = min(MR, mc - ir);
-      const pa = packA + (<usize>ir * kc << 2);
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = min(MR, mc - ir);
+    const pa = packA + (<usize>ir * kc << 2);
+    for (let jr = 0; jr < nc; jr += NR) {
+      const cols = min(NR, nc - jr);
+      const pb = packB + (<usize>jr * kc << 2);
       const pc = c + <usize>ir * ldcBytes + (<usize>jr << 2);
       if (rows == MR && cols == NR) micro4x8(kc, pa, pb, pc, ldcBytes, addC);
       else microEdge(kc, pa, pb, pc, ldcBytes, addC, rows, cols, edge);
@@ -181,7 +240,7 @@ function macroKernel(mc: i32, nc: i32, kc: i32, packA: usize, packB: usize, c: u
   }
 }
 
-// The padded panels make a full 6×8 product well defined; only the valid rows/cols are copied.
+// The padded panels make a full 4×8 product well defined; only the valid rows/cols are copied.
 function microEdge(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, addC: bool, rows: i32, cols: i32, EDGE: usize): void {
   if (addC) {
     memory.fill(EDGE, 0, MR * NR * 4);

@@ -12,8 +12,11 @@ const CHUNK_FLOATS = 1 << 21;
 
 const wasm = kernels;
 
-// Below this many multiply-adds a product stays on one thread: waking the workers costs more.
-const PARALLEL_MIN = 1 << 18;
+// Below this many multiply-adds a product stays on one thread: waking the workers costs more. One
+// parallel() round trip takes 60-90 µs on the project's 2-core VM (futex wake of an idle vCPU), so
+// 2 threads only broke even at 160³ = 2^22 multiply-adds (about 0.2 ms on one thread): at 128³
+// they ran at 30 GFLOPS against 41 on one thread, at 192³ at 52 against 43.
+const PARALLEL_MIN = 1 << 22;
 
 // One product whose operands are the given contiguous spans. With several threads the rows of C
 // are split (multiples of the micro-kernel's 4 rows); each row's values do not depend on the split.
