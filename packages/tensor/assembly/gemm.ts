@@ -90,6 +90,22 @@ export function gemmLd(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: us
   }
 }
 
+// Four rows of four floats (src, src + stride, …) written as four columns: dst, dst + step, ….
+@inline function transpose4x4(src: usize, stride: usize, dst: usize, step: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + stride);
+  const r2 = v128.load(src + 2 * stride);
+  const r3 = v128.load(src + 3 * stride);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i64x2.shuffle(t0, t1, 0, 2));
+  v128.store(dst + step, i64x2.shuffle(t0, t1, 1, 3));
+  v128.store(dst + 2 * step, i64x2.shuffle(t2, t3, 0, 2));
+  v128.store(dst + 3 * step, i64x2.shuffle(t2, t3, 1, 3));
+}
+
 @inline function roundUp(x: i32, to: i32): i32 {
   return ((x + to - 1) / to) * to;
 }
@@ -105,18 +121,7 @@ function packAN(a: usize, lda: i32, pc: i32, kc: i32, ic: i32, mc: i32, dst: usi
       let s = base;
       const end4 = base + (<usize>(kc & ~3) << 2);
       while (s < end4) {
-        const r0 = v128.load(s);
-        const r1 = v128.load(s + stride);
-        const r2 = v128.load(s + 2 * stride);
-        const r3 = v128.load(s + 3 * stride);
-        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-        const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-        const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-        const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-        v128.store(dst, i64x2.shuffle(t0, t1, 0, 2));
-        v128.store(dst, i64x2.shuffle(t0, t1, 1, 3), 16);
-        v128.store(dst, i64x2.shuffle(t2, t3, 0, 2), 32);
-        v128.store(dst, i64x2.shuffle(t2, t3, 1, 3), 48);
+        transpose4x4(s, stride, dst, MR * 4);
         dst += 4 * MR * 4;
         s += 16;
       }
@@ -192,20 +197,7 @@ function packBT(b: usize, k: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize
       const end4 = base + (<usize>(kc & ~3) << 2);
       while (s < end4) {
         for (let h = 0; h < 2; h++) {
-          const q = s + <usize>h * 4 * stride;
-          const r0 = v128.load(q);
-          const r1 = v128.load(q + stride);
-          const r2 = v128.load(q + 2 * stride);
-          const r3 = v128.load(q + 3 * stride);
-          const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-          const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-          const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-          const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-          const e = dst + (<usize>h << 4);
-          v128.store(e, i64x2.shuffle(t0, t1, 0, 2));
-          v128.store(e, i64x2.shuffle(t0, t1, 1, 3), 32);
-          v128.store(e, i64x2.shuffle(t2, t3, 0, 2), 64);
-          v128.store(e, i64x2.shuffle(t2, t3, 1, 3), 96);
+          transpose4x4(s + <usize>h * 4 * stride, stride, dst + (<usize>h << 4), NR * 4);
         }
         dst += 4 * NR * 4;
         s += 16;
