@@ -22,7 +22,7 @@ describe('the worker', () => {
   });
 
   it('trains in a worker thread: the main event loop stays responsive and batch events are throttled', async () => {
-    const spec = spiralsJob({ epochs: 30, samples: 4000 });
+    const spec = spiralsJob({ epochs: 30, samples: 12000 });
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
     const { body } = await postJson(`${stack.url}/v1/jobs`, spec);
