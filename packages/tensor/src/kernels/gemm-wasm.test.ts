@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../random.js';
 import { gemm, gemmEngine, gemmTs } from './gemm.js';
 import { GEMM_WASM_URL, gemmWasm } from './gemm-wasm.js';
-import { setThreads } from './threads.js';
 
 // The wasm kernel against the TypeScript one (itself checked against a naive loop in gemm.test.ts).
 
@@ -43,8 +42,6 @@ function compare(transA: boolean, transB: boolean, m: number, n: number, k: numb
 }
 
 describe.runIf(gemmWasm)('gemm (WebAssembly SIMD)', () => {
-  afterAll(() => setThreads(1));
-
   for (const [name, ta, tb] of VARIANTS) {
     for (const accumulate of [false, true]) {
       it.each(SHAPES)(`${name}${accumulate ? ' +=' : ''} matches the TypeScript kernel for m=%d n=%d k=%d`, (m, n, k) => {
@@ -58,24 +55,6 @@ describe.runIf(gemmWasm)('gemm (WebAssembly SIMD)', () => {
     compare(false, true, 2100, 8, 2000, true);
     compare(true, false, 8, 8, 140_000, false); // 2 chunks of depth
     compare(true, false, 8, 8, 140_000, true);
-  });
-
-  it('splits rows across threads without changing a bit (products large enough to go parallel)', () => {
-    for (const [ta, tb] of [[false, false], [true, false], [false, true]] as const) {
-      for (const [m, n, k] of [[9, 40, 12_000], [257, 131, 260]]) {
-        const a = random(m * k, 8);
-        const b = random(k * n, 9);
-        const runs = [1, 2, 3].map((t) => {
-          setThreads(t);
-          const c = random(m * n, 10);
-          gemmWasm!(ta, tb, m, n, k, a, 0, b, 0, c, 0, true);
-          return c;
-        });
-        expect(runs[1]).toEqual(runs[0]);
-        expect(runs[2]).toEqual(runs[0]);
-      }
-    }
-    compare(false, false, 257, 131, 260, true); // and on 3 threads, still the TypeScript kernel's result
   });
 
   it('keeps working after its memory grows', () => {
