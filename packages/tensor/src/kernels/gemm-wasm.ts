@@ -12,11 +12,11 @@ const CHUNK_FLOATS = 1 << 21;
 
 const wasm = kernels;
 
-// Below this many multiply-adds a product stays on one thread: waking the workers costs more. One
-// parallel() round trip takes 60-90 µs on the project's 2-core VM (futex wake of an idle vCPU), so
-// 2 threads only broke even at 160³ = 2^22 multiply-adds (about 0.2 ms on one thread): at 128³
-// they ran at 30 GFLOPS against 41 on one thread, at 192³ at 52 against 43.
-const PARALLEL_MIN = 1 << 22;
+// Below this many multiply-adds a product stays on one thread: handing half of it to a worker
+// costs more. A worker polls for work a little before it sleeps (threads.ts), so a hand-off costs
+// about a microsecond in a run of calls: measured on the project's AMD EPYC VM, 2 threads against
+// 1 ran 45 against 33 GFLOPS at 64³ (2^18), 64 against 38 at 128³, and lost below 48³.
+const PARALLEL_MIN = 1 << 18;
 
 // One product whose operands are the given contiguous spans. With several threads the rows of C
 // are split (multiples of the micro-kernel's 4 rows); each row's values do not depend on the split.
