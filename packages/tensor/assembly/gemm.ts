@@ -4,10 +4,17 @@
 // TypeScript kernel: B is packed into KC×NR column strips (a KC×NC panel), A into MR×KC row strips
 // (an MC×KC block), and a 4×8 micro-kernel keeps its 4×8 block of C in eight f32x4 accumulators,
 // reading one NR-wide row of B (two v128 loads) and four broadcast values of A (load32_splat) per
-// k. No FMA in baseline wasm SIMD, so each step is f32x4.mul + f32x4.add.
+// k. No FMA in baseline wasm SIMD, so each step is f32x4.mul + f32x4.add. Products with at least
+// SPLAT_MIN_N columns pack A pre-broadcast instead (every value four times), so the micro-kernel
+// reads it with plain v128 loads (micro4x8Splat): on the project's AMD EPYC VM (Node 20) that took
+// a 1024³ product from 41-42 to 48 GFLOPS on one thread (the core's 128-bit limit is 51: mul and
+// add have pipes of their own there, so the loop is bound by instruction issue, and V8 spends an
+// extra instruction on each load32_splat's address). At n ≤ 64 (the conv layers' outC) an A strip
+// feeds too few tiles to repay the fourfold packing: 7744×64×288 ran 37.6 against 38.0.
 //   nn: A stored [m,k], B stored [k,n]     tn: A stored [k,m]     nt: B stored [n,k]
 //
-// Measured on the project's 2-core Sapphire Rapids VM (Node 20, best of interleaved runs):
+// Measured on a 2-core Sapphire Rapids VM (Node 20, best of interleaved runs), before the
+// pre-broadcast path:
 // - The micro-kernel is at the machine's limit. V8 compiles each k-step to 2 loads, 4 broadcast
 //   loads, 8 mulps and 8 addps; those 16 arithmetic ops share three vector ports, so a k-step takes
 //   at least 16/3 cycles: 46 GFLOPS in isolation (kc = 256, all in L1). A 2× k-unrolled 4×8,
@@ -43,6 +50,7 @@ const NR = 8;
 const KC = 256;
 const MC = 128; // a multiple of MR; only bounds the scratch (one MR×KC strip is hot at a time)
 const NC = 1024; // the KC×NC B panel (1 MB) stays in L2
+const SPLAT_MIN_N = 128; // from this many columns of C, A is packed pre-broadcast
 
 /** First byte after the static data, 64-byte aligned: the JavaScript side's arena starts here. */
 export function heapStart(): usize {
@@ -51,7 +59,7 @@ export function heapStart(): usize {
 
 /** Bytes of scratch (packed panels, an edge tile) that gemm needs for a product with n columns. */
 export function workBytes(n: i32): i32 {
-  return MC * KC * 4 + KC * roundUp(min(n, NC), NR) * 4 + MR * NR * 4;
+  return MC * KC * 16 + KC * roundUp(min(n, NC), NR) * 4 + MR * NR * 4;
 }
 
 /** c (+)= op(a)·op(b), packed operands; `work` points at workBytes(n) bytes of 16-byte aligned scratch. */
@@ -71,7 +79,10 @@ export function gemmLd(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: us
     return;
   }
   const packA = work;
-  const packB = work + MC * KC * 4;
+  const packB = work + MC * KC * 16; // room for a pre-broadcast A block
+  // Wide products pack A pre-broadcast (see micro4x8Splat): each A strip then feeds n/8 tiles,
+  // which repays writing it four times; at n ≤ 64 (conv layers' outC) the plain strips win.
+  const splat = n >= SPLAT_MIN_N;
   const edge = packB + KC * roundUp(min(n, NC), NR) * 4;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
@@ -82,9 +93,12 @@ export function gemmLd(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: us
       else packBN(b, ldb, pc, kc, jc, nc, packB);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        if (transA) packAT(a, lda, pc, kc, ic, mc, packA);
+        if (splat) {
+          if (transA) packATSplat(a, lda, pc, kc, ic, mc, packA);
+          else packANSplat(a, lda, pc, kc, ic, mc, packA);
+        } else if (transA) packAT(a, lda, pc, kc, ic, mc, packA);
         else packAN(a, lda, pc, kc, ic, mc, packA);
-        macroKernel(mc, nc, kc, packA, packB, c + ((<usize>ic * ldc + jc) << 2), ldc, addC, edge);
+        macroKernel(mc, nc, kc, packA, packB, c + ((<usize>ic * ldc + jc) << 2), ldc, addC, edge, splat);
       }
     }
   }
@@ -163,6 +177,35 @@ function packAT(a: usize, m: i32, pc: i32, kc: i32, ic: i32, mc: i32, dst: usize
   }
 }
 
+// Pre-broadcast strips (micro4x8Splat): each k of an MR-row strip is MR vectors, each one value
+// of A four times, zero vectors for missing rows. A stored [m,k]:
+function packANSplat(a: usize, lda: i32, pc: i32, kc: i32, ic: i32, mc: i32, dst: usize): void {
+  const stride = <usize>lda << 2;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = min(MR, mc - ir);
+    let src = a + ((<usize>(ic + ir) * lda + pc) << 2);
+    for (let p = 0; p < kc; p++) {
+      for (let r = 0; r < MR; r++) v128.store(dst + (<usize>r << 4), r < rows ? v128.load32_splat(src + <usize>r * stride) : f32x4.splat(0));
+      dst += MR * 16;
+      src += 4;
+    }
+  }
+}
+
+// A stored [k,m], pre-broadcast.
+function packATSplat(a: usize, m: i32, pc: i32, kc: i32, ic: i32, mc: i32, dst: usize): void {
+  const stride = <usize>m << 2;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = min(MR, mc - ir);
+    let src = a + ((<usize>pc * m + ic + ir) << 2);
+    for (let p = 0; p < kc; p++) {
+      for (let r = 0; r < MR; r++) v128.store(dst + (<usize>r << 4), r < rows ? v128.load32_splat(src + (<usize>r << 2)) : f32x4.splat(0));
+      dst += MR * 16;
+      src += stride;
+    }
+  }
+}
+
 // B stored [k,n]: each NR-column strip becomes kc rows of NR values (two v128), zero-padded.
 function packBN(b: usize, n: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
   const stride = <usize>n << 2;
@@ -217,28 +260,31 @@ function packBT(b: usize, k: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize
 }
 
 // One A strip (L1) against the whole B panel (L2), along the rows of C (see the top of the file).
-function macroKernel(mc: i32, nc: i32, kc: i32, packA: usize, packB: usize, c: usize, ldc: i32, addC: bool, edge: usize): void {
+function macroKernel(mc: i32, nc: i32, kc: i32, packA: usize, packB: usize, c: usize, ldc: i32, addC: bool, edge: usize, splat: bool): void {
   const ldcBytes = <usize>ldc << 2;
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
-    const pa = packA + (<usize>ir * kc << 2);
+    const pa = packA + ((<usize>ir * kc) << (splat ? 4 : 2));
     for (let jr = 0; jr < nc; jr += NR) {
       const cols = min(NR, nc - jr);
       const pb = packB + (<usize>jr * kc << 2);
       const pc = c + <usize>ir * ldcBytes + (<usize>jr << 2);
-      if (rows == MR && cols == NR) micro4x8(kc, pa, pb, pc, ldcBytes, addC);
-      else microEdge(kc, pa, pb, pc, ldcBytes, addC, rows, cols, edge);
+      if (rows == MR && cols == NR) {
+        if (splat) micro4x8Splat(kc, pa, pb, pc, ldcBytes, addC);
+        else micro4x8(kc, pa, pb, pc, ldcBytes, addC);
+      } else microEdge(kc, pa, pb, pc, ldcBytes, addC, rows, cols, edge, splat);
     }
   }
 }
 
 // The padded panels make a full 4×8 product well defined; only the valid rows/cols are copied.
-function microEdge(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, addC: bool, rows: i32, cols: i32, EDGE: usize): void {
+function microEdge(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, addC: bool, rows: i32, cols: i32, EDGE: usize, splat: bool): void {
   if (addC) {
     memory.fill(EDGE, 0, MR * NR * 4);
     for (let r = 0; r < rows; r++) memory.copy(EDGE + r * NR * 4, c + <usize>r * ldcBytes, <usize>cols << 2);
   }
-  micro4x8(kc, pa, pb, EDGE, NR * 4, addC);
+  if (splat) micro4x8Splat(kc, pa, pb, EDGE, NR * 4, addC);
+  else micro4x8(kc, pa, pb, EDGE, NR * 4, addC);
   for (let r = 0; r < rows; r++) memory.copy(c + <usize>r * ldcBytes, EDGE + r * NR * 4, <usize>cols << 2);
 }
 
@@ -266,6 +312,41 @@ function micro4x8(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, addC
     pa += MR * 4;
     pb += NR * 4;
   }
+  storeTile(c, ldcBytes, addC, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+// Same sums, in the same order, from A strips packed pre-broadcast (packANSplat/packATSplat):
+// V8 folds a v128.load's offset into its address but computes each load32_splat's address with
+// an extra instruction, and this loop is bound by how fast the core issues instructions.
+function micro4x8Splat(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, addC: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const end = pb + (<usize>kc << 5);
+  while (pb < end) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load(pa, 16);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load(pa, 32);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load(pa, 48);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    pa += MR * 16;
+    pb += NR * 4;
+  }
+  storeTile(c, ldcBytes, addC, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+// Writes a 4×8 tile of accumulators to C (adding C's values first when addC).
+@inline function storeTile(c: usize, ldcBytes: usize, addC: bool, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
   if (addC) {
     c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
   }

@@ -18,6 +18,8 @@ const SHAPES: [number, number, number][] = [
   [1, 1, 1], [3, 5, 7], [17, 33, 65], [64, 784, 256], [4, 4, 0], [5, 9, 300], [130, 9, 260], [1, 256, 784], [300, 17, 600], [8, 8, 8],
   // Packing: depth blocks that are not a multiple of 4 (the transposing packs), more than NC columns.
   [37, 75, 263], [133, 40, 515], [9, 1100, 21],
+  // Pre-broadcast A (n >= 128) with ragged rows, columns and depth blocks.
+  [37, 130, 263], [6, 128, 5],
 ];
 
 // Runs both kernels on the same operands placed at non-zero offsets, and checks that every element
