@@ -2,10 +2,7 @@
 // over the same shared WebAssembly.Memory (wasm-module.ts), then sleeps in Atomics.wait on its
 // own slot of a small control array. `parallel(calls)` writes one kernel call per worker (the
 // export's index and its arguments), bumps and notifies each slot, runs the first call on the
-// calling thread, and waits until the workers have counted down. Both sides poll for SPIN loads
-// before they sleep: waking a sleeping thread (a futex wake of an idle vCPU) took 60-90 µs on the
-// project's 2-core VM, a training step calls parallel() every few tens of µs, and a polling
-// thread answers in about a microsecond; a pool left idle sleeps again after some 20-40 µs. Callers split work so that every
+// calling thread, and waits until the workers have counted down. Callers split work so that every
 // value is computed exactly as one thread would (disjoint rows/columns/images, never a split sum),
 // so results do not depend on the thread count.
 import { Worker } from 'node:worker_threads';
@@ -16,7 +13,6 @@ export const THREAD_FNS = ['gemmLd', 'conv2dForward', 'conv2dBackwardPart'] as c
 export type ThreadFn = (typeof THREAD_FNS)[number];
 
 const MAX_ARGS = 15;
-const SPIN = 20_000;
 const SLOT = MAX_ARGS + 1; // [fn index, args...]
 
 // The worker's whole program (CommonJS, run with eval: no file to resolve from src/ or dist/, and
@@ -31,7 +27,6 @@ Atomics.notify(ctl, 2);
 const a = new Float64Array(args);
 let seen = 0;
 for (;;) {
-  for (let spin = ${SPIN}; spin > 0 && Atomics.load(ctl, 3 + index) === seen; spin--);
   Atomics.wait(ctl, 3 + index, seen);
   seen = Atomics.load(ctl, 3 + index);
   if (seen < 0) break;
@@ -135,7 +130,6 @@ export function parallel(ex: KernelExports, calls: readonly Call[]): void {
   } finally {
     // Even if this thread's part trapped: the workers must be done before the arena is reused.
     if (others > 0) {
-      for (let spin = SPIN; spin > 0 && Atomics.load(p!.control, 0) !== 0; spin--);
       for (let left = Atomics.load(p!.control, 0); left !== 0; left = Atomics.load(p!.control, 0)) Atomics.wait(p!.control, 0, left);
     }
   }
