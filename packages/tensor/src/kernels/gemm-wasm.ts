@@ -12,16 +12,24 @@ const CHUNK_FLOATS = 1 << 21;
 
 const wasm = kernels;
 
-// Below this many multiply-adds a product stays on one thread: handing half of it to a worker
-// costs more. A worker polls for work a little before it sleeps (threads.ts), so a hand-off costs
-// about a microsecond in a run of calls: measured on the project's AMD EPYC VM, 2 threads against
-// 1 ran 45 against 33 GFLOPS at 64³ (2^18), 64 against 38 at 128³, and lost below 48³.
-const PARALLEL_MIN = 1 << 18;
+// Below this many multiply-adds a product stays on one thread: waking the workers costs more. One
+// parallel() round trip takes 60-90 µs on the project's 2-core VM (futex wake of an idle vCPU), so
+// 2 threads only broke even at 160³ = 2^22 multiply-adds (about 0.2 ms on one thread): at 128³
+// they ran at 30 GFLOPS against 41 on one thread, at 192³ at 52 against 43. (Polling before
+// sleeping cut that round trip to ~1 µs and paid from 64³ on, but with it runs of small products
+// hung twice and a 12-epoch MLP run once hung and once diverged, causes not found; threads.ts
+// sleeps at once.)
+const PARALLEL_MIN = 1 << 22;
 
-// One product whose operands are the given contiguous spans. With several threads the rows of C
-// are split (multiples of the micro-kernel's 4 rows); each row's values do not depend on the split.
+// One product whose operands are the given contiguous spans. With several threads C is split
+// along its longer side: rows in multiples of the micro-kernel's 4, or columns in multiples of its
+// 8, so each thread packs only its share of the larger operand (a training batch's 64 rows against
+// a 784×256 weight matrix, split by rows, had both threads pack all of B and ran slower than one
+// thread). Each element's k-sum runs in the same order whatever the split, so results do not
+// depend on it.
 function run(ex: KernelExports, transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean): void {
-  const t = m * n * k >= PARALLEL_MIN ? Math.min(threadCount(), Math.ceil(m / 4)) : 1;
+  const byColumns = n > m;
+  const t = m * n * k >= PARALLEL_MIN ? Math.min(threadCount(), byColumns ? Math.ceil(n / 8) : Math.ceil(m / 4)) : 1;
   const workBytes = ex.workBytes(n);
   const [pa, pb, pc, work] = reserve(ex, [m * k * 4, k * n * 4, m * n * 4, workBytes * t]);
   const heap = heapF32();
@@ -33,10 +41,15 @@ function run(ex: KernelExports, transA: boolean, transB: boolean, m: number, n: 
   } else {
     const lda = transA ? m : k;
     const ldb = transB ? k : n;
-    const calls: Call[] = splitRange(m, t, 4).map(([i0, i1], i) => [
-      'gemmLd',
-      [+transA, +transB, i1 - i0, n, k, pa + (transA ? i0 : i0 * lda) * 4, lda, pb, ldb, pc + i0 * n * 4, n, +accumulate, work + i * workBytes],
-    ]);
+    const calls: Call[] = byColumns
+      ? splitRange(n, t, 8).map(([j0, j1], i) => [
+          'gemmLd',
+          [+transA, +transB, m, j1 - j0, k, pa, lda, pb + (transB ? j0 * ldb : j0) * 4, ldb, pc + j0 * 4, n, +accumulate, work + i * workBytes],
+        ])
+      : splitRange(m, t, 4).map(([i0, i1], i) => [
+          'gemmLd',
+          [+transA, +transB, i1 - i0, n, k, pa + (transA ? i0 : i0 * lda) * 4, lda, pb, ldb, pc + i0 * n * 4, n, +accumulate, work + i * workBytes],
+        ]);
     parallel(ex, calls);
   }
   c.set(heap.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
