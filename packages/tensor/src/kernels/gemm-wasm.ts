@@ -17,16 +17,15 @@ const wasm = kernels;
 // 2 threads only broke even at 160³ = 2^22 multiply-adds (about 0.2 ms on one thread): at 128³
 // they ran at 30 GFLOPS against 41 on one thread, at 192³ at 52 against 43. (Polling before
 // sleeping cut that round trip to ~1 µs and paid from 64³ on, but with it runs of small products
-// hung twice and a 12-epoch MLP run once hung and once diverged, causes not found; threads.ts
+// stalled twice and 12-epoch MLP runs once stalled and once diverged, causes not found; threads.ts
 // sleeps at once.)
 const PARALLEL_MIN = 1 << 22;
 
 // One product whose operands are the given contiguous spans. With several threads C is split
 // along its longer side: rows in multiples of the micro-kernel's 4, or columns in multiples of its
-// 8, so each thread packs only its share of the larger operand (a training batch's 64 rows against
-// a 784×256 weight matrix, split by rows, had both threads pack all of B and ran slower than one
-// thread). Each element's k-sum runs in the same order whatever the split, so results do not
-// depend on it.
+// 8, so each thread packs only its share of the larger operand (split by rows, a training batch's
+// 64 rows against a 784×256 weight matrix had both threads pack all of B). Each element's k-sum
+// runs in the same order whatever the split, so results do not depend on it.
 function run(ex: KernelExports, transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean): void {
   const byColumns = n > m;
   const t = m * n * k >= PARALLEL_MIN ? Math.min(threadCount(), byColumns ? Math.ceil(n / 8) : Math.ceil(m / 4)) : 1;
