@@ -9,8 +9,9 @@
 // reads it with plain v128 loads (micro4x8Splat): on the project's AMD EPYC VM (Node 20) that took
 // a 1024³ product from 41-42 to 46-48 GFLOPS on one thread (the core's 128-bit limit is 51-54,
 // bench/peak.c; mul and add have pipes of their own there, so the loop is bound by instruction
-// issue, and V8 spends an extra instruction on each load32_splat's address). At n ≤ 64 (the conv layers' outC) an A strip
-// feeds too few tiles to repay the fourfold packing: 7744×64×288 ran 37.6 against 38.0.
+// issue, and V8 spends an extra instruction on each load32_splat's address). At n ≤ 64 (the conv
+// layers' outC) an A strip feeds too few tiles to repay the fourfold packing: 7744×64×288 ran 37.6
+// against 38.0.
 //   nn: A stored [m,k], B stored [k,n]     tn: A stored [k,m]     nt: B stored [n,k]
 //
 // Measured on a 2-core Sapphire Rapids VM (Node 20, best of interleaved runs), before the
