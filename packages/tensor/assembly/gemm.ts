@@ -290,36 +290,19 @@ function microEdge(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, add
 }
 
 function micro4x8(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, addC: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const end = pb + (<usize>kc << 5);
-  while (pb < end) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    pa += MR * 4;
-    pb += NR * 4;
-  }
-  storeTile(c, ldcBytes, addC, c00, c01, c10, c11, c20, c21, c30, c31);
+  micro(kc, pa, pb, c, ldcBytes, addC, false);
 }
 
 // Same sums, in the same order, from A strips packed pre-broadcast (packANSplat/packATSplat):
 // V8 folds a v128.load's offset into its address but computes each load32_splat's address with
 // an extra instruction, and this loop is bound by how fast the core issues instructions.
 function micro4x8Splat(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, addC: bool): void {
+  micro(kc, pa, pb, c, ldcBytes, addC, true);
+}
+
+// The 4×8 micro-kernel; inlined into the two above with a constant `splat`, so each gets a loop
+// with only its own kind of A load.
+@inline function micro(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize, addC: bool, splat: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -328,19 +311,19 @@ function micro4x8Splat(kc: i32, pa: usize, pb: usize, c: usize, ldcBytes: usize,
   while (pb < end) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    let a = v128.load(pa);
+    let a = splat ? v128.load(pa) : v128.load32_splat(pa);
     c00 = f32x4.add(c00, f32x4.mul(a, b0));
     c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load(pa, 16);
+    a = splat ? v128.load(pa, 16) : v128.load32_splat(pa, 4);
     c10 = f32x4.add(c10, f32x4.mul(a, b0));
     c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load(pa, 32);
+    a = splat ? v128.load(pa, 32) : v128.load32_splat(pa, 8);
     c20 = f32x4.add(c20, f32x4.mul(a, b0));
     c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load(pa, 48);
+    a = splat ? v128.load(pa, 48) : v128.load32_splat(pa, 12);
     c30 = f32x4.add(c30, f32x4.mul(a, b0));
     c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    pa += MR * 16;
+    pa += splat ? MR * 16 : MR * 4;
     pb += NR * 4;
   }
   storeTile(c, ldcBytes, addC, c00, c01, c10, c11, c20, c21, c30, c31);
