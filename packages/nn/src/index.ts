@@ -1,10 +1,11 @@
 export { NnError, type NnErrorCode, type NnErrorDetails } from './errors.js';
 export { inspectModel, type ModelInfo, type ModelInput, type SpecOptions } from './model/spec.js';
+export { forwardFlops, layerForwardFlops, type ForwardFlops, type LayerFlops } from './model/flops.js';
 export { Model, modelFromJson, type BatchResult, type HeadMetrics, type ModelData } from './model/model.js';
 export { checkCompile, logNames, resolveHeads, type CompileArgs, type HeadSpec, type KerasArg } from './model/compile.js';
 export type { FitOptions } from './model/fit.js';
 export type { Callback, CallbackState, History, Logs } from './callbacks.js';
-export { fromLayersModel, toLayersModel, type FromLayersModelOptions, type LayersModelJson } from './io/layers-model.js';
+export { fromLayersModel, layersModelConfig, toLayersModel, type FromLayersModelOptions, type LayersModelJson } from './io/layers-model.js';
 export { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointJson, type CheckpointState, type RestoredState, type SavedCallbackState } from './io/checkpoint.js';
 export type { WeightData, WeightSpec, WeightsGroup } from './io/weights.js';
 export { Layer, type CallArgs, type SymbolicShape } from './layers/layer.js';
@@ -37,3 +38,4 @@ export { callbackFromConfig, type CallbackContext } from './callbacks/from-confi
 export type { MonitorMode } from './callbacks/monitor.js';
 export { SimpleRNN } from './layers/simple-rnn.js';
 export { LSTM } from './layers/lstm.js';
+export { estimateForwardFlops, estimateTraining, metricBytes, TEST_BATCH, type EstimateOptions, type LayerEstimate, type TrainingEstimate } from './model/estimate.js';

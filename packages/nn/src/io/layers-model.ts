@@ -146,6 +146,16 @@ export function assignWeights(model: Model, decoded: readonly DecodedWeight[], s
   model.setWeights(values);
 }
 
+const configOf = (json: JsonObject): JsonObject => ({ modelTopology: withImportedInitializers(json.modelTopology as JsonObject) });
+
+/**
+ * The model config inside a model.json (object or string), as `inspectModel` and `forwardFlops`
+ * take it: a model's shapes and cost without reading its weights. Throws NnError.
+ */
+export function layersModelConfig(modelJson: unknown): JsonObject {
+  return configOf(parseJson(modelJson));
+}
+
 /**
  * Loads a TF.js layers model (model.json object or string, plus the weight bytes — one buffer, or
  * one per manifest path in order) into a Model. Accepts the `weightSpecs` form of
@@ -153,7 +163,7 @@ export function assignWeights(model: Model, decoded: readonly DecodedWeight[], s
  */
 export function fromLayersModel(modelJson: unknown, weightsBin: WeightData, opts: FromLayersModelOptions = {}): Model {
   const json = parseJson(modelJson);
-  const model = modelFromJson({ modelTopology: withImportedInitializers(json.modelTopology as JsonObject) }, { seed: opts.seed });
+  const model = modelFromJson(configOf(json), { seed: opts.seed });
   const decoded = decodeWeights(flattenManifest(json), concatWeightData(weightsBin));
   assignWeights(model, decoded, opts.strict ?? true);
   return model;
