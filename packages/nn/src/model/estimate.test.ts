@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { createMetrics, parseMetrics } from '../metrics.js';
+import { estimateForwardFlops, estimateTraining, metricBytes, type EstimateOptions } from './estimate.js';
+import { modelFromJson } from './model.js';
+
+const dense = (units: number, activation: string, extra: object = {}): object => ({ class_name: 'Dense', config: { units, activation, ...extra } });
+const sequential = (...layers: object[]): object => ({ class_name: 'Sequential', config: { layers } });
+const mlp = sequential(dense(64, 'relu', { batch_input_shape: [null, 20] }), dense(32, 'relu'), dense(3, 'softmax'));
+const cnn = sequential(
+  { class_name: 'Conv2D', config: { filters: 8, kernel_size: 3, activation: 'relu', batch_input_shape: [null, 28, 28, 1] } },
+  { class_name: 'MaxPooling2D', config: { pool_size: 2 } },
+  { class_name: 'Flatten', config: {} },
+  dense(10, 'softmax'),
+);
+const base: EstimateOptions = { optimizer: 'adam', batchSize: 32, trainSamples: 1000 };
+
+describe('estimateTraining', () => {
+  it('scales activation bytes with the batch size and leaves weights alone', () => {
+    const small = estimateTraining(mlp, { ...base, batchSize: 64 });
+    const large = estimateTraining(mlp, { ...base, batchSize: 128 });
+    expect(large.bytes.activations / small.bytes.activations).toBeCloseTo(2, 5);
+    expect(large.layers[0].activationBytes).toBe(2 * small.layers[0].activationBytes);
+    expect(large.bytes.parameters).toBe(small.bytes.parameters);
+    expect(large.memoryBytes).toBeGreaterThan(small.memoryBytes);
+  });
+
+  it('gives Adam twice the optimizer slots of momentum SGD, plain SGD none', () => {
+    const adam = estimateTraining(mlp, base);
+    const momentum = estimateTraining(mlp, { ...base, optimizer: { class_name: 'SGD', config: { momentum: 0.9 } } });
+    const sgd = estimateTraining(mlp, { ...base, optimizer: 'sgd' });
+    expect(adam.bytes.optimizer).toBe(2 * momentum.bytes.optimizer);
+    expect(momentum.bytes.optimizer).toBe(4 * adam.trainableParams);
+    expect(sgd.bytes.optimizer).toBe(0);
+  });
+
+  it('counts optimizer slots as the optimizer really allocates them', () => {
+    const big = sequential(dense(1000, 'relu', { batch_input_shape: [null, 1000] }), dense(2, 'softmax'));
+    const model = modelFromJson(big, { seed: 0 });
+    const before = process.memoryUsage().arrayBuffers;
+    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    const allocated = process.memoryUsage().arrayBuffers - before;
+    const est = estimateTraining(big, base);
+    expect(Math.abs(allocated - est.bytes.optimizer) / est.bytes.optimizer).toBeLessThan(0.05);
+  });
+
+  it('adds what AUC allocates per threshold, for the training and the evaluation trackers', () => {
+    const n = 1_000_000;
+    const specs = parseMetrics([{ class_name: 'AUC', config: { num_thresholds: n } }]);
+    const withAuc = estimateTraining(mlp, { ...base, metrics: specs });
+    const without = estimateTraining(mlp, base);
+    expect(withAuc.bytes.metrics - without.bytes.metrics).toBe(2 * n * 20);
+    const before = process.memoryUsage().arrayBuffers;
+    const trackers = createMetrics(specs, [1], []);
+    const allocated = process.memoryUsage().arrayBuffers - before;
+    expect(trackers).toHaveLength(1);
+    expect(Math.abs(allocated - metricBytes(specs)) / metricBytes(specs)).toBeLessThan(0.05);
+  });
+
+  it('accounts the convolution kernel memory, which grows with the batch', () => {
+    const a = estimateTraining(cnn, { ...base, batchSize: 32 });
+    const b = estimateTraining(cnn, { ...base, batchSize: 256 });
+    expect(a.bytes.kernels).toBeGreaterThan(0);
+    expect(b.bytes.kernels).toBeGreaterThan(a.bytes.kernels);
+    // Max pooling keeps its int32 argmax beside the output: two tensors of 13×13×8 per sample, and their gradients.
+    expect(a.layers[1].activationBytes).toBe(2 * 2 * 13 * 13 * 8 * 32 * 4);
+  });
+
+  it('holds the dataset and the validation evaluation', () => {
+    const est = estimateTraining(mlp, { ...base, trainSamples: 800, validationSamples: 200 });
+    expect(est.bytes.dataset).toBe(1000 * (20 + 1) * 4);
+    expect(est.bytes.evaluation).toBeGreaterThan(0);
+    expect(estimateTraining(mlp, base).bytes.evaluation).toBe(0);
+  });
+
+  it('counts FLOPs per epoch as forward + backward over training samples and forward over validation', () => {
+    const est = estimateTraining(mlp, { ...base, trainSamples: 800, validationSamples: 200 });
+    expect(est.flopsPerEpoch).toBe(3 * 800 * est.forwardFlopsPerSample + 200 * est.forwardFlopsPerSample);
+  });
+});
+
+describe('estimateForwardFlops', () => {
+  it('counts 2 per multiply-add, plus bias and activation', () => {
+    const tiny = sequential(dense(4, 'relu', { batch_input_shape: [null, 3] }), dense(2, 'linear'));
+    // Dense 3→4: 4·(2·3 + 1) + 4 relu; Dense 4→2: 2·(2·4 + 1).
+    expect(estimateForwardFlops(tiny, 1)).toBe(4 * 7 + 4 + 2 * 9);
+    expect(estimateForwardFlops(tiny, 10)).toBe(10 * 50);
+  });
+
+  it('takes a built model as well as its config, and counts convolutions by output position', () => {
+    const model = modelFromJson(cnn, { seed: 0 });
+    expect(estimateForwardFlops(model, 5)).toBe(estimateForwardFlops(cnn, 5));
+    const conv = estimateTraining(cnn, base).layers[0];
+    expect(conv.flopsPerSample).toBe(2 * 26 * 26 * 8 * 9 + 26 * 26 * 8 * 2);
+  });
+});

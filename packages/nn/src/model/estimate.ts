@@ -1,0 +1,261 @@
+import { Activation } from '../layers/activation.js';
+import { BatchNormalization } from '../layers/batch-normalization.js';
+import { Conv2D } from '../layers/conv2d.js';
+import { Dense } from '../layers/dense.js';
+import { Dropout } from '../layers/dropout.js';
+import { Embedding } from '../layers/embedding.js';
+import { LSTM } from '../layers/lstm.js';
+import { MergeLayer } from '../layers/merge.js';
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from '../layers/pooling.js';
+import { Permute } from '../layers/reshape.js';
+import { SimpleRNN } from '../layers/simple-rnn.js';
+import type { Layer } from '../layers/layer.js';
+import type { MetricSpec } from '../metrics.js';
+import { parseOptimizer } from '../optimizers/registry.js';
+import type { KerasArg } from './compile.js';
+import type { Model } from './model.js';
+import { analyse, outputsOf, type AnalysedLayer, type SpecOptions } from './spec.js';
+
+// Every tensor is float32 (int32 indices are the same width).
+const F32 = 4;
+// The worker evaluates a built-in test split in batches of this many samples (services/worker train.ts).
+export const TEST_BATCH = 1024;
+// The WebAssembly kernels copy one call's operands into their linear memory in chunks of about
+// this many floats besides whole weight matrices (kernels/gemm-wasm.ts); the memory never shrinks.
+const KERNEL_CHUNK_FLOATS = 1 << 21;
+
+/** Where one layer's share of a training step goes. */
+export interface LayerEstimate {
+  layer: string;
+  className: string;
+  params: number;
+  /** Bytes the layer's forward pass keeps for backward at the job's batch size, plus their gradients. */
+  activationBytes: number;
+  /** Forward FLOPs for one sample (a multiply-add counts 2). */
+  flopsPerSample: number;
+}
+
+/** The resource estimate of one training job; see estimateTraining. */
+export interface TrainingEstimate {
+  params: number;
+  trainableParams: number;
+  /** Peak resident bytes the job adds to a worker, and its parts. */
+  memoryBytes: number;
+  bytes: {
+    parameters: number;
+    gradients: number;
+    optimizer: number;
+    /** Forward tensors kept for backward and the backward pass's gradients, at the batch size. */
+    activations: number;
+    /** One batch of inputs and targets gathered from the dataset. */
+    batch: number;
+    /** Forward-only pass of validation (batch size) or the test split (TEST_BATCH samples). */
+    evaluation: number;
+    /** Weight and optimizer copies made by the epoch-end checkpoint. */
+    checkpoint: number;
+    /** The WebAssembly kernels' linear memory (sized by the largest call; never shrinks). */
+    kernels: number;
+    metrics: number;
+    dataset: number;
+  };
+  /** Training FLOPs per epoch: forward + backward (≈ 3× forward) over the training samples, forward over the validation samples. */
+  flopsPerEpoch: number;
+  forwardFlopsPerSample: number;
+  layers: LayerEstimate[];
+}
+
+/** The job's data and fit settings the estimate needs. */
+export interface EstimateOptions extends SpecOptions {
+  /** compile.optimizer (Keras name or {class_name, config}); decides the optimizer slots per parameter. */
+  optimizer: KerasArg;
+  /** Parsed metrics of every output (AUC's threshold arrays are the large ones). */
+  metrics?: readonly MetricSpec[];
+  batchSize: number;
+  /** Samples one epoch trains on. */
+  trainSamples: number;
+  /** Samples held out for validation (validation_split), evaluated every epoch. */
+  validationSamples?: number;
+  /** Samples of a test split evaluated after training. */
+  testSamples?: number;
+  /** Bytes of the dataset as the worker holds it (all splits); default: every sample as float32. */
+  datasetBytes?: number;
+  /** Floats per target row (0 or absent: one class index per sample). */
+  targetSize?: number;
+}
+
+const prod = (shape: readonly (number | null)[]): number => shape.reduce<number>((a, d) => a * (d ?? 1), 1);
+
+// Full-size tensors an activation function allocates per output element (forward), from its op graph.
+function activationCost(name: string): number {
+  if (name === 'linear') return 0;
+  if (name === 'softmax' || name === 'log_softmax') return 4; // max, shift, exp, sum/div
+  if (name === 'gelu' || name === 'swish' || name === 'silu' || name === 'softplus' || name === 'hard_sigmoid') return 3;
+  if (name === 'elu' || name === 'selu' || name === 'leaky_relu' || name === 'mish') return 2;
+  return 1; // relu, sigmoid, tanh: one fused op
+}
+
+// FLOPs per output element of an activation (exp counts a few).
+const activationFlops = (name: string): number => (name === 'linear' ? 0 : name === 'relu' ? 1 : 8);
+
+interface LayerCost {
+  /** Floats per sample the forward pass allocates and keeps until backward (training mode). */
+  kept: number;
+  /** Floats per sample a forward-only pass allocates (inference: no masks, no per-step graph). */
+  inference: number;
+  /** Forward FLOPs per sample. */
+  flops: number;
+  /** Floats of the largest WebAssembly kernel call for a batch of `b` samples. */
+  kernel: (b: number) => number;
+}
+
+const noKernel = (): number => 0;
+
+// What the layer's call() allocates, read off each layer's forward code and its ops.
+function layerCost(a: AnalysedLayer): LayerCost {
+  const layer: Layer = a.layer;
+  const inShape = a.inputShapes[0];
+  const inSize = prod(inShape.slice(1));
+  const outSize = prod(a.outputShape.slice(1));
+  const elementwise = (kept: number, flopsPer = 1): LayerCost => ({ kept: kept * outSize, inference: kept * outSize, flops: flopsPer * outSize, kernel: noKernel });
+  if (layer instanceof Dense) {
+    const k = inShape[inShape.length - 1] as number;
+    const rows = outSize / layer.units; // positions per sample (rank > 2 inputs)
+    const act = activationCost(layer.activation);
+    const kept = outSize * (1 + (layer.useBias ? 1 : 0) + act);
+    // Forward and the input gradient move the whole kernel plus a chunk of rows; the kernel
+    // gradient the whole [k, units] result.
+    return { kept, inference: kept, flops: rows * layer.units * (2 * k + 1) + outSize * activationFlops(layer.activation), kernel: () => 2 * k * layer.units + KERNEL_CHUNK_FLOATS };
+  }
+  if (layer instanceof Conv2D) {
+    const [kh, kw] = layer.kernelSize;
+    const cin = inShape[3] as number;
+    const act = layer.activation === 'relu' ? 0 : activationCost(layer.activation); // relu and bias run inside the kernel
+    const macs = outSize * kh * kw * cin;
+    // The kernel copies the batch's input, output, their gradients and the filter into its memory;
+    // the column matrix (im2col) is built a chunk of images at a time (1 MB per thread).
+    return { kept: outSize * (1 + act), inference: outSize * (1 + act), flops: 2 * macs + outSize * (1 + activationFlops(layer.activation)), kernel: (b) => 2 * b * (inSize + outSize) + 2 * kh * kw * cin * layer.filters + (1 << 18) };
+  }
+  if (layer instanceof MaxPooling2D) {
+    const [ph, pw] = layer.poolSize;
+    // Output plus the int32 argmax map backward reads; the kernel copies input, output, argmax.
+    return { kept: 2 * outSize, inference: 2 * outSize, flops: ph * pw * outSize, kernel: (b) => b * (inSize + 2 * outSize) };
+  }
+  if (layer instanceof AveragePooling2D) {
+    const [ph, pw] = layer.poolSize;
+    return { kept: outSize, inference: outSize, flops: ph * pw * outSize, kernel: (b) => b * (inSize + outSize) };
+  }
+  if (layer instanceof GlobalAveragePooling2D || layer instanceof GlobalMaxPooling2D) return { kept: 2 * outSize, inference: outSize, flops: inSize, kernel: noKernel };
+  if (layer instanceof Dropout) {
+    // Training draws a float32 mask and multiplies; inference returns its input.
+    return { kept: layer.rate > 0 ? 2 * outSize : 0, inference: 0, flops: layer.rate > 0 ? 3 * outSize : 0, kernel: noKernel };
+  }
+  if (layer instanceof BatchNormalization) return { kept: 6 * outSize, inference: 4 * outSize, flops: 8 * outSize, kernel: noKernel };
+  if (layer instanceof Activation) return elementwise(activationCost(layer.activation), activationFlops(layer.activation));
+  if (layer instanceof Embedding) return elementwise(1, 1);
+  if (layer instanceof SimpleRNN || layer instanceof LSTM) {
+    const steps = inShape[1] as number;
+    const features = inShape[2] as number;
+    const u = layer.units;
+    const gates = layer instanceof LSTM ? 4 : 1;
+    // A time-major copy of x and x·W for all steps; per step h·U, the sum, the gate slices and
+    // the element-wise gate arithmetic (LSTM: 4u-wide z, its four slices, ten u-wide products).
+    const perStep = layer instanceof LSTM ? 4 * u * 3 + 10 * u : 3 * u;
+    const kept = steps * (features + gates * u * (layer.useBias ? 2 : 1) + gates * u) + steps * perStep + (layer.returnSequences ? outSize : 0);
+    const flops = steps * (2 * gates * u * (features + u) + (layer instanceof LSTM ? 30 * u : 10 * u));
+    return { kept, inference: kept, flops, kernel: (b) => 2 * features * gates * u + Math.min(b * steps, KERNEL_CHUNK_FLOATS) * (features + gates * u) };
+  }
+  if (layer instanceof MergeLayer) return { kept: outSize, inference: outSize, flops: outSize * a.inputShapes.length, kernel: noKernel };
+  if (layer instanceof Permute) return elementwise(1, 0);
+  // Flatten and Reshape return views of their input.
+  return { kept: 0, inference: 0, flops: 0, kernel: noKernel };
+}
+
+function slotsPerParam(optimizer: KerasArg): number {
+  // The optimizer's own slot list (Adam m, v; SGD with momentum 1; AMSGrad 3 …), read without any parameters.
+  const opt = parseOptimizer(optimizer) as unknown as { slotNames(): string[] };
+  return opt.slotNames().length;
+}
+
+// Each streaming metric tracker's arrays (AUC: float32 thresholds plus float64 true- and
+// false-positive counts per threshold); fit keeps one set for training and builds one per evaluation.
+export function metricBytes(metrics: readonly MetricSpec[]): number {
+  return metrics.reduce((s, m) => s + (m.kind === 'auc' ? (m.numThresholds ?? 200) * (4 + 8 + 8) : 64), 0);
+}
+
+function analysed(model: Model | unknown, opts: SpecOptions): AnalysedLayer[] {
+  const config = model !== null && typeof model === 'object' && typeof (model as Model).toJSON === 'function' && (model as Model).layers ? (model as Model).toJSON() : model;
+  return analyse(config, opts).layers;
+}
+
+/**
+ * Forward-pass FLOPs for `samples` samples through a model (a built Model or its Keras config;
+ * no weights are touched), a multiply-add counting 2. E.g. the compute budget of a predict call:
+ * `estimateForwardFlops(model, 1000)`.
+ */
+export function estimateForwardFlops(model: Model | unknown, samples: number, opts: SpecOptions = {}): number {
+  return samples * analysed(model, opts).reduce((s, a) => s + layerCost(a).flops, 0);
+}
+
+/**
+ * Estimates a training job's peak memory (bytes) and FLOPs per epoch from its Keras model
+ * config, optimizer, metrics, batch size and data sizes, without allocating weights. Throws
+ * NnError as inspectModel does. The peak is what stays for the whole job (weights, gradients,
+ * optimizer slots, dataset, metric state, kernel memory) plus the largest of what comes and goes:
+ * a training step's activations and gradients, an evaluation pass, an epoch-end checkpoint.
+ */
+export function estimateTraining(modelConfig: unknown, o: EstimateOptions): TrainingEstimate {
+  const an = analyse(modelConfig, o);
+  const layers = an.layers;
+  const b = o.batchSize;
+  const costs = layers.map(layerCost);
+  const params = layers.reduce((s, a) => s + a.params, 0);
+  const trainableParams = layers.reduce((s, a) => s + (a.layer.trainable ? trainable(a) : 0), 0);
+  const slots = slotsPerParam(o.optimizer);
+  const sampleSize = an.inputs.reduce((s, i) => s + prod(i.shape), 0);
+  const targetSize = o.targetSize || 1;
+  const val = o.validationSamples ?? 0;
+  const test = o.testSamples ?? 0;
+  const perLayer: LayerEstimate[] = layers.map((a, i) => ({
+    layer: a.layer.name,
+    className: a.layer.className,
+    params: a.params,
+    // Backward makes a gradient of every kept tensor before the collector frees either.
+    activationBytes: 2 * costs[i].kept * b * F32,
+    flopsPerSample: costs[i].flops,
+  }));
+  const forwardFlopsPerSample = costs.reduce((s, c) => s + c.flops, 0);
+  const lastOut = outputsOf(an).reduce((s, out) => s + prod(out.shape), 0);
+  // Loss: a few output-sized tensors per head (log-softmax, the product with the targets, their gradients).
+  const lossBytes = 4 * lastOut * b * F32;
+  const activations = perLayer.reduce((s, l) => s + l.activationBytes, 0) + lossBytes;
+  const batch = 2 * b * (sampleSize + targetSize) * F32; // the gathered batch and its row indices' copies
+  const evalBatch = Math.max(val > 0 ? b : 0, test > 0 ? Math.min(test, TEST_BATCH) : 0);
+  const evaluation = evalBatch * (costs.reduce((s, c) => s + c.inference, 0) + sampleSize + targetSize + 2 * lastOut) * F32;
+  const kernelFloats = Math.max(0, ...costs.map((c) => c.kernel(Math.max(b, evalBatch))));
+  const parameters = params * F32;
+  const gradients = trainableParams * F32;
+  const optimizer = slots * trainableParams * F32;
+  // getWeights()/optimizer copies, then their encoding into one buffer.
+  const checkpoint = 2 * (params + slots * trainableParams) * F32;
+  const metrics = 2 * metricBytes(o.metrics ?? []);
+  const dataset = o.datasetBytes ?? (o.trainSamples + val + test) * (sampleSize + targetSize) * F32;
+  const kernels = kernelFloats * F32;
+  const transient = Math.max(activations + batch, evaluation, checkpoint);
+  const memoryBytes = Math.round(parameters + gradients + optimizer + kernels + metrics + dataset + transient);
+  return {
+    params,
+    trainableParams,
+    memoryBytes,
+    bytes: { parameters, gradients, optimizer, activations, batch, evaluation, checkpoint, kernels, metrics, dataset },
+    flopsPerEpoch: 3 * o.trainSamples * forwardFlopsPerSample + val * forwardFlopsPerSample,
+    forwardFlopsPerSample,
+    layers: perLayer,
+  };
+}
+
+// BatchNormalization's moving mean and variance are parameters but not trained.
+function trainable(a: AnalysedLayer): number {
+  if (!(a.layer instanceof BatchNormalization)) return a.params;
+  const trained = (a.layer.scale ? 1 : 0) + (a.layer.center ? 1 : 0);
+  return (a.params / (2 + trained)) * trained;
+}
