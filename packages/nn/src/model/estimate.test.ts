@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMetrics, parseMetrics } from '../metrics.js';
-import { estimateForwardFlops, estimateTraining, metricBytes, type EstimateOptions } from './estimate.js';
+import { estimateTraining, metricBytes, type EstimateOptions } from './estimate.js';
+import { forwardFlops } from './flops.js';
 import { modelFromJson } from './model.js';
 
 const dense = (units: number, activation: string, extra: object = {}): object => ({ class_name: 'Dense', config: { units, activation, ...extra } });
@@ -74,22 +75,8 @@ describe('estimateTraining', () => {
 
   it('counts FLOPs per epoch as forward + backward over training samples and forward over validation', () => {
     const est = estimateTraining(mlp, { ...base, trainSamples: 800, validationSamples: 200 });
+    expect(est.forwardFlopsPerSample).toBe(forwardFlops(mlp).perSample);
+    expect(est.forwardFlopsPerSample).toBeGreaterThan(2 * (20 * 64 + 64 * 32 + 32 * 3));
     expect(est.flopsPerEpoch).toBe(3 * 800 * est.forwardFlopsPerSample + 200 * est.forwardFlopsPerSample);
-  });
-});
-
-describe('estimateForwardFlops', () => {
-  it('counts 2 per multiply-add, plus bias and activation', () => {
-    const tiny = sequential(dense(4, 'relu', { batch_input_shape: [null, 3] }), dense(2, 'linear'));
-    // Dense 3→4: 4·(2·3 + 1) + 4 relu; Dense 4→2: 2·(2·4 + 1).
-    expect(estimateForwardFlops(tiny, 1)).toBe(4 * 7 + 4 + 2 * 9);
-    expect(estimateForwardFlops(tiny, 10)).toBe(10 * 50);
-  });
-
-  it('takes a built model as well as its config, and counts convolutions by output position', () => {
-    const model = modelFromJson(cnn, { seed: 0 });
-    expect(estimateForwardFlops(model, 5)).toBe(estimateForwardFlops(cnn, 5));
-    const conv = estimateTraining(cnn, base).layers[0];
-    expect(conv.flopsPerSample).toBe(2 * 26 * 26 * 8 * 9 + 26 * 26 * 8 * 2);
   });
 });

@@ -13,7 +13,7 @@ import type { Layer } from '../layers/layer.js';
 import type { MetricSpec } from '../metrics.js';
 import { parseOptimizer } from '../optimizers/registry.js';
 import type { KerasArg } from './compile.js';
-import type { Model } from './model.js';
+import { layerForwardFlops } from './flops.js';
 import { analyse, outputsOf, type AnalysedLayer, type SpecOptions } from './spec.js';
 
 // Every tensor is float32 (int32 indices are the same width).
@@ -31,7 +31,7 @@ export interface LayerEstimate {
   params: number;
   /** Bytes the layer's forward pass keeps for backward at the job's batch size, plus their gradients. */
   activationBytes: number;
-  /** Forward FLOPs for one sample (a multiply-add counts 2). */
+  /** Forward FLOPs for one sample (forwardFlops's count: a multiply-add counts 2). */
   flopsPerSample: number;
 }
 
@@ -94,16 +94,11 @@ function activationCost(name: string): number {
   return 1; // relu, sigmoid, tanh: one fused op
 }
 
-// FLOPs per output element of an activation (exp counts a few).
-const activationFlops = (name: string): number => (name === 'linear' ? 0 : name === 'relu' ? 1 : 8);
-
 interface LayerCost {
   /** Floats per sample the forward pass allocates and keeps until backward (training mode). */
   kept: number;
   /** Floats per sample a forward-only pass allocates (inference: no masks, no per-step graph). */
   inference: number;
-  /** Forward FLOPs per sample. */
-  flops: number;
   /** Floats of the largest WebAssembly kernel call for a batch of `b` samples. */
   kernel: (b: number) => number;
 }
@@ -116,7 +111,7 @@ function layerCost(a: AnalysedLayer): LayerCost {
   const inShape = a.inputShapes[0];
   const inSize = prod(inShape.slice(1));
   const outSize = prod(a.outputShape.slice(1));
-  const elementwise = (kept: number, flopsPer = 1): LayerCost => ({ kept: kept * outSize, inference: kept * outSize, flops: flopsPer * outSize, kernel: noKernel });
+  const elementwise = (kept: number): LayerCost => ({ kept: kept * outSize, inference: kept * outSize, kernel: noKernel });
   if (layer instanceof Dense) {
     const k = inShape[inShape.length - 1] as number;
     const rows = outSize / layer.units; // positions per sample (rank > 2 inputs)
@@ -124,7 +119,7 @@ function layerCost(a: AnalysedLayer): LayerCost {
     const kept = outSize * (1 + (layer.useBias ? 1 : 0) + act);
     // Forward and the input gradient move the whole kernel plus a chunk of rows; the kernel
     // gradient the whole [k, units] result.
-    return { kept, inference: kept, flops: rows * layer.units * (2 * k + 1) + outSize * activationFlops(layer.activation), kernel: () => 2 * k * layer.units + KERNEL_CHUNK_FLOATS };
+    return { kept, inference: kept, kernel: () => 2 * k * layer.units + KERNEL_CHUNK_FLOATS };
   }
   if (layer instanceof Conv2D) {
     const [kh, kw] = layer.kernelSize;
@@ -133,25 +128,25 @@ function layerCost(a: AnalysedLayer): LayerCost {
     const macs = outSize * kh * kw * cin;
     // The kernel copies the batch's input, output, their gradients and the filter into its memory;
     // the column matrix (im2col) is built a chunk of images at a time (1 MB per thread).
-    return { kept: outSize * (1 + act), inference: outSize * (1 + act), flops: 2 * macs + outSize * (1 + activationFlops(layer.activation)), kernel: (b) => 2 * b * (inSize + outSize) + 2 * kh * kw * cin * layer.filters + (1 << 18) };
+    return { kept: outSize * (1 + act), inference: outSize * (1 + act), kernel: (b) => 2 * b * (inSize + outSize) + 2 * kh * kw * cin * layer.filters + (1 << 18) };
   }
   if (layer instanceof MaxPooling2D) {
     const [ph, pw] = layer.poolSize;
     // Output plus the int32 argmax map backward reads; the kernel copies input, output, argmax.
-    return { kept: 2 * outSize, inference: 2 * outSize, flops: ph * pw * outSize, kernel: (b) => b * (inSize + 2 * outSize) };
+    return { kept: 2 * outSize, inference: 2 * outSize, kernel: (b) => b * (inSize + 2 * outSize) };
   }
   if (layer instanceof AveragePooling2D) {
     const [ph, pw] = layer.poolSize;
-    return { kept: outSize, inference: outSize, flops: ph * pw * outSize, kernel: (b) => b * (inSize + outSize) };
+    return { kept: outSize, inference: outSize, kernel: (b) => b * (inSize + outSize) };
   }
-  if (layer instanceof GlobalAveragePooling2D || layer instanceof GlobalMaxPooling2D) return { kept: 2 * outSize, inference: outSize, flops: inSize, kernel: noKernel };
+  if (layer instanceof GlobalAveragePooling2D || layer instanceof GlobalMaxPooling2D) return { kept: 2 * outSize, inference: outSize, kernel: noKernel };
   if (layer instanceof Dropout) {
     // Training draws a float32 mask and multiplies; inference returns its input.
-    return { kept: layer.rate > 0 ? 2 * outSize : 0, inference: 0, flops: layer.rate > 0 ? 3 * outSize : 0, kernel: noKernel };
+    return { kept: layer.rate > 0 ? 2 * outSize : 0, inference: 0, kernel: noKernel };
   }
-  if (layer instanceof BatchNormalization) return { kept: 6 * outSize, inference: 4 * outSize, flops: 8 * outSize, kernel: noKernel };
-  if (layer instanceof Activation) return elementwise(activationCost(layer.activation), activationFlops(layer.activation));
-  if (layer instanceof Embedding) return elementwise(1, 1);
+  if (layer instanceof BatchNormalization) return { kept: 6 * outSize, inference: 4 * outSize, kernel: noKernel };
+  if (layer instanceof Activation) return elementwise(activationCost(layer.activation));
+  if (layer instanceof Embedding) return elementwise(1);
   if (layer instanceof SimpleRNN || layer instanceof LSTM) {
     const steps = inShape[1] as number;
     const features = inShape[2] as number;
@@ -161,13 +156,12 @@ function layerCost(a: AnalysedLayer): LayerCost {
     // the element-wise gate arithmetic (LSTM: 4u-wide z, its four slices, ten u-wide products).
     const perStep = layer instanceof LSTM ? 4 * u * 3 + 10 * u : 3 * u;
     const kept = steps * (features + gates * u * (layer.useBias ? 2 : 1) + gates * u) + steps * perStep + (layer.returnSequences ? outSize : 0);
-    const flops = steps * (2 * gates * u * (features + u) + (layer instanceof LSTM ? 30 * u : 10 * u));
-    return { kept, inference: kept, flops, kernel: (b) => 2 * features * gates * u + Math.min(b * steps, KERNEL_CHUNK_FLOATS) * (features + gates * u) };
+    return { kept, inference: kept, kernel: (b) => 2 * features * gates * u + Math.min(b * steps, KERNEL_CHUNK_FLOATS) * (features + gates * u) };
   }
-  if (layer instanceof MergeLayer) return { kept: outSize, inference: outSize, flops: outSize * a.inputShapes.length, kernel: noKernel };
-  if (layer instanceof Permute) return elementwise(1, 0);
+  if (layer instanceof MergeLayer) return { kept: outSize, inference: outSize, kernel: noKernel };
+  if (layer instanceof Permute) return elementwise(1);
   // Flatten and Reshape return views of their input.
-  return { kept: 0, inference: 0, flops: 0, kernel: noKernel };
+  return { kept: 0, inference: 0, kernel: noKernel };
 }
 
 function slotsPerParam(optimizer: KerasArg): number {
@@ -180,20 +174,6 @@ function slotsPerParam(optimizer: KerasArg): number {
 // false-positive counts per threshold); fit keeps one set for training and builds one per evaluation.
 export function metricBytes(metrics: readonly MetricSpec[]): number {
   return metrics.reduce((s, m) => s + (m.kind === 'auc' ? (m.numThresholds ?? 200) * (4 + 8 + 8) : 64), 0);
-}
-
-function analysed(model: Model | unknown, opts: SpecOptions): AnalysedLayer[] {
-  const config = model !== null && typeof model === 'object' && typeof (model as Model).toJSON === 'function' && (model as Model).layers ? (model as Model).toJSON() : model;
-  return analyse(config, opts).layers;
-}
-
-/**
- * Forward-pass FLOPs for `samples` samples through a model (a built Model or its Keras config;
- * no weights are touched), a multiply-add counting 2. E.g. the compute budget of a predict call:
- * `estimateForwardFlops(model, 1000)`.
- */
-export function estimateForwardFlops(model: Model | unknown, samples: number, opts: SpecOptions = {}): number {
-  return samples * analysed(model, opts).reduce((s, a) => s + layerCost(a).flops, 0);
 }
 
 /**
@@ -221,9 +201,9 @@ export function estimateTraining(modelConfig: unknown, o: EstimateOptions): Trai
     params: a.params,
     // Backward makes a gradient of every kept tensor before the collector frees either.
     activationBytes: 2 * costs[i].kept * b * F32,
-    flopsPerSample: costs[i].flops,
+    flopsPerSample: layerForwardFlops(a),
   }));
-  const forwardFlopsPerSample = costs.reduce((s, c) => s + c.flops, 0);
+  const forwardFlopsPerSample = perLayer.reduce((s, l) => s + l.flopsPerSample, 0);
   const lastOut = outputsOf(an).reduce((s, out) => s + prod(out.shape), 0);
   // Loss: a few output-sized tensors per head (log-softmax, the product with the targets, their gradients).
   const lossBytes = 4 * lastOut * b * F32;
