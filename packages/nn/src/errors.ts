@@ -9,6 +9,8 @@ export type NnErrorCode =
   | 'SPEC_INVALID_OPTIMIZER_CONFIG'
   | 'SPEC_UNKNOWN_LOSS'
   | 'SPEC_UNKNOWN_METRIC'
+  /** A known metric with a config out of bounds (e.g. AUC num_thresholds above MAX_AUC_THRESHOLDS). */
+  | 'SPEC_INVALID_METRIC_CONFIG'
   | 'SPEC_INCOMPATIBLE_TARGETS'
   | 'SPEC_INVALID_FIT_CONFIG'
   | 'SPEC_NOT_COMPILED'

@@ -22,7 +22,7 @@ export { LAYER_REGISTRY, type LayerClass } from './layers/registry.js';
 export { ACTIVATIONS } from './activations.js';
 export { INITIALIZERS, type InitializerSpec } from './initializers.js';
 export { checkTargets, computeLoss, EPS, parseLoss, type LossName, type LossSpec } from './losses.js';
-export { createMetrics, parseMetrics, resolveAccuracy, type AccuracyKind, type Metric, type MetricBatch, type MetricSpec } from './metrics.js';
+export { createMetrics, MAX_AUC_THRESHOLDS, parseMetrics, resolveAccuracy, type AccuracyKind, type Metric, type MetricBatch, type MetricSpec } from './metrics.js';
 export { readRegularizer, serializeRegularizer, type Regularized, type RegularizerSpec } from './regularizers.js';
 export { Optimizer, type CommonOptions } from './optimizers/optimizer.js';
 export { SGD } from './optimizers/sgd.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
 import { NnError } from './errors.js';
-import { createMetrics, parseMetrics, type Metric, type MetricBatch } from './metrics.js';
+import { createMetrics, MAX_AUC_THRESHOLDS, parseMetrics, type Metric, type MetricBatch } from './metrics.js';
 
 tf.env().set('IS_TEST', true);
 await tf.setBackend('cpu');
@@ -50,6 +50,11 @@ describe('parseMetrics', () => {
     expect(() => parseMetrics(['f1'])).toThrow(expect.objectContaining({ code: 'SPEC_UNKNOWN_METRIC', details: { path: '/metrics/0' } }));
     expect(() => parseMetrics([{ class_name: 'AUC', config: { curve: 'PR' } }])).toThrow(expect.objectContaining({ details: { path: '/metrics/0/config/curve' } }));
     expect(() => createMetrics(parseMetrics(['sparse_top_k_categorical_accuracy']), [10], [10])).toThrow(NnError);
+    // AUC's state and per-prediction work grow with num_thresholds: a billion took a worker to 19.7 GB.
+    expect(() => parseMetrics([{ class_name: 'AUC', config: { num_thresholds: 1_000_000_000 } }])).toThrow(
+      expect.objectContaining({ code: 'SPEC_INVALID_METRIC_CONFIG', details: { path: '/metrics/0/config/num_thresholds' } }),
+    );
+    expect(parseMetrics([{ class_name: 'AUC', config: { num_thresholds: MAX_AUC_THRESHOLDS } }])[0].numThresholds).toBe(MAX_AUC_THRESHOLDS);
   });
 });
 

@@ -39,6 +39,13 @@ const STRINGS: Record<string, MetricKind> = {
   auc: 'auc',
 };
 
+/**
+ * Most AUC thresholds a metric may ask for. Each tracker keeps 20 bytes per threshold and every
+ * prediction walks the thresholds below it, so 1e9 took a worker to 19.7 GB; 10,000 is 50× Keras's
+ * default 200 and far finer than any ROC curve needs.
+ */
+export const MAX_AUC_THRESHOLDS = 10_000;
+
 // Keras metric classes: kind and the default name Keras gives the object.
 const CLASSES: Record<string, [MetricKind, string]> = {
   BinaryAccuracy: ['binary', 'binary_accuracy'],
@@ -76,6 +83,9 @@ function parseClass(v: JsonObject, path: string): MetricSpec {
   }
   if (spec.kind === 'auc') {
     spec.numThresholds = r.number('num_thresholds', 200, { integer: true, min: 2 });
+    if (spec.numThresholds > MAX_AUC_THRESHOLDS) {
+      r.fail('num_thresholds', `num_thresholds must be at most ${MAX_AUC_THRESHOLDS} (Keras's default is 200), got ${spec.numThresholds}`, 'SPEC_INVALID_METRIC_CONFIG');
+    }
     if (r.string('curve', 'ROC') !== 'ROC') r.fail('curve', 'only the ROC curve is supported');
     if (r.string('summation_method', 'interpolation') !== 'interpolation') r.fail('summation_method', 'only interpolation is supported');
     r.unsupported(['multi_label', 'thresholds', 'label_weights', 'from_logits', 'num_labels'], 'AUC');

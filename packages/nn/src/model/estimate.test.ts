@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetrics, parseMetrics } from '../metrics.js';
+import { createMetrics, type MetricSpec } from '../metrics.js';
 import { estimateTraining, metricBytes, type EstimateOptions } from './estimate.js';
 import { forwardFlops } from './flops.js';
 import { modelFromJson } from './model.js';
@@ -46,7 +46,8 @@ describe('estimateTraining', () => {
 
   it('adds what AUC allocates per threshold, for the training and the evaluation trackers', () => {
     const n = 1_000_000;
-    const specs = parseMetrics([{ class_name: 'AUC', config: { num_thresholds: n } }]);
+    // Above the spec's cap (MAX_AUC_THRESHOLDS) so the allocation stands out of the noise.
+    const specs: MetricSpec[] = [{ name: 'auc', kind: 'auc', numThresholds: n }];
     const withAuc = estimateTraining(mlp, { ...base, metrics: specs });
     const without = estimateTraining(mlp, base);
     expect(withAuc.bytes.metrics - without.bytes.metrics).toBe(2 * n * 20);
