@@ -158,6 +158,8 @@ describe('POST /v1/datasets', () => {
     ['a text file as x', form([{ name: 'x', filename: 'x.txt', content: 'hello' }, { name: 'y', filename: 'y.txt', content: 'there' }]), 400, 'DATASET_INVALID', /neither/],
     ['JSON array body', { payload: '[1,2]', headers: { 'content-type': 'application/json' } }, 400, 'VALIDATION_FAILED'],
     ['unsupported media type', { payload: 'x', headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    // Found by test/fuzz: no body and no content type reached the handler as undefined (a 500).
+    ['no body and no content type', { payload: undefined }, 400, 'VALIDATION_FAILED', /body is empty/],
   ];
   it.each(bad.map(([name, req, status, code, message]) => ({ name, req, status, code, message })))('$name → $status $code', async ({ req, status, code, message }) => {
     const res = await upload(req);

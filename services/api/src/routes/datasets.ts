@@ -158,7 +158,11 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } else if (Buffer.isBuffer(request.body)) {
         parsed = parseText(request.body, q, q.name ?? 'upload.csv', type);
       } else {
-        const body = request.body as { url?: string; x?: unknown; y?: unknown; name?: string };
+        const body = request.body as { url?: string; x?: unknown; y?: unknown; name?: string } | undefined;
+        // With no body and no content type no parser (and so no schema) runs: the handler gets nothing.
+        if (body === undefined || body === null) {
+          throw new ApiError('VALIDATION_FAILED', 'body is empty: send JSON { x, y } or { url }, text/csv, or multipart/form-data', { path: 'body' });
+        }
         if (typeof body.url === 'string') {
           const got = await fetchDataset(body.url, { maxBytes, timeoutMs: app.config.datasetFetchTimeoutMs, allowPrivate: app.config.datasetUrlAllowPrivate });
           const name = body.name ?? q.name ?? (new URL(got.url).pathname.split('/').pop() || 'download');
