@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Prometheus text format: trainyard_jobs (by status), trainyard_queue_jobs (waiting, active, delayed), trainyard_training_samples_per_second, trainyard_event_lag_seconds (histogram), trainyard_sse_clients, trainyard_sse_events_total and trainyard_http_requests_total (by method, route and status).
+         * @description Prometheus text format: trainyard_jobs (by status), trainyard_queue_jobs (waiting, active, delayed), trainyard_training_samples_per_second, trainyard_event_lag_seconds (histogram), trainyard_sse_clients, trainyard_sse_events_total and trainyard_http_requests_total (by method, route and status). When the service sets TRAINYARD_METRICS_TOKEN, send it as `Authorization: Bearer <token>` (else 401).
          */
         get: operations["metrics"];
         put?: never;
@@ -79,7 +79,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a training job
-         * @description Takes a Keras model config, compile and fit arguments, a dataset and a seed. The model is built against the dataset's shapes before the job is queued, so a spec that cannot train is refused here with a 400 naming the field, the layer and the shapes. compile and fit take the Keras options the engine trains with: metric objects (AUC, Precision, Recall, TopKCategoricalAccuracy, …), learning-rate schedules and gradient clipping in the optimizer config, class_weight, initial_epoch, and callbacks (EarlyStopping, ReduceLROnPlateau, TerminateOnNaN), each checked before queuing — a callback also against the values the job logs. With an Idempotency-Key header, a retried POST (same key, same body, within 24 h) answers 200 with the job the first one created instead of queuing another; the same key with a different body is a 422. Limits, each a coded 4xx: model parameters (SPEC_TOO_LARGE), epochs × samples (JOB_TOO_LARGE), timeout_seconds (JOB_TIMEOUT_TOO_LONG), and queued plus running jobs per tenant (429 TOO_MANY_ACTIVE_JOBS).
+         * @description Takes a Keras model config, compile and fit arguments, a dataset and a seed. The model is built against the dataset's shapes before the job is queued, so a spec that cannot train is refused here with a 400 naming the field, the layer and the shapes. compile and fit take the Keras options the engine trains with: metric objects (AUC, Precision, Recall, TopKCategoricalAccuracy, …), learning-rate schedules and gradient clipping in the optimizer config, class_weight, initial_epoch, and callbacks (EarlyStopping, ReduceLROnPlateau, TerminateOnNaN), each checked before queuing — a callback also against the values the job logs. With an Idempotency-Key header, a retried POST (same key, same body, within 24 h) answers 200 with the job the first one created instead of queuing another; the same key with a different body is a 422. Limits, each a coded 4xx: model parameters (SPEC_TOO_LARGE), epochs × samples (JOB_TOO_LARGE), timeout_seconds (JOB_TIMEOUT_TOO_LONG), the estimated peak worker memory — weights, gradients, optimizer slots, activations at the batch size, metric state, dataset — against TRAINYARD_MAX_JOB_BYTES (JOB_MEMORY_TOO_LARGE, whose details give the estimate, its parts, the layers that take the most and the limit), the estimated FLOPs of all epochs (JOB_COMPUTE_TOO_LARGE), and queued plus running jobs per tenant (429 TOO_MANY_ACTIVE_JOBS). The job record shows the estimate.
          */
         post: operations["submitJob"];
         delete?: never;
@@ -333,7 +333,7 @@ export interface paths {
         put?: never;
         /**
          * Predict with a job's trained model
-         * @description `x` is a batch of samples, each a nested array in the model's input shape; the answer's `outputs` holds one output per sample. At most 1000 samples and 4 MiB per request by default (TRAINYARD_PREDICT_MAX_SAMPLES, TRAINYARD_PREDICT_MAX_BYTES) (413 PREDICT_TOO_MANY_SAMPLES, 413 BODY_TOO_LARGE); a sample of the wrong shape or a value that is not a finite number is a 400 PREDICT_INVALID_INPUT naming its path, e.g. `/x/3/1`. Models with one input and one output only. For large batches download the model and run it yourself.
+         * @description `x` is a batch of samples, each a nested array in the model's input shape; the answer's `outputs` holds one output per sample. At most 1000 samples and 4 MiB per request by default (TRAINYARD_PREDICT_MAX_SAMPLES, TRAINYARD_PREDICT_MAX_BYTES) (413 PREDICT_TOO_MANY_SAMPLES, 413 BODY_TOO_LARGE); a sample of the wrong shape or a value that is not a finite number is a 400 PREDICT_INVALID_INPUT naming its path, e.g. `/x/3/1`. Models with one input and one output only. The forward pass runs in a pool of worker threads. Its cost, samples × forward FLOPs of one sample, may be at most TRAINYARD_PREDICT_MAX_FLOPS (1e10 by default): more is a 400 PREDICT_TOO_EXPENSIVE whose details give the estimate, the limit and how many samples fit. When every thread is busy and the queue is full the answer is a 429 PREDICT_BUSY with Retry-After; a prediction stopped at the time limit is a 422 PREDICT_TIMEOUT, and a stored model that cannot be loaded a 422 MODEL_INVALID. For large batches download the model and run it yourself.
          */
         post: operations["predict"];
         delete?: never;
@@ -479,6 +479,25 @@ export interface operations {
                      *     trainyard_jobs{status="running"} 1
                      */
                     "text/plain": string;
+                };
+            };
+            /** @description TRAINYARD_METRICS_TOKEN is set and the request does not carry it (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description Stable machine-readable code, e.g. SPEC_UNKNOWN_LAYER */
+                            code: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -648,6 +667,11 @@ export interface operations {
                      *             "accuracy": 0.985,
                      *             "val_loss": 0.061,
                      *             "val_accuracy": 0.98
+                     *           },
+                     *           "estimate": {
+                     *             "memory_bytes": 1245312,
+                     *             "flops_per_epoch": 1020000,
+                     *             "params": 162
                      *           },
                      *           "links": {
                      *             "self": "/v1/jobs/job_4f1c2a9e7b",
@@ -965,6 +989,13 @@ export interface operations {
                             error?: {
                                 code: string;
                                 message: string;
+                            };
+                            estimate?: {
+                                /** @description Estimated peak worker memory: weights, gradients, optimizer slots, activations at the batch size, metric state, dataset */
+                                memory_bytes: number;
+                                /** @description Estimated training FLOPs per epoch (forward + backward over the training samples, forward over the validation samples) */
+                                flops_per_epoch: number;
+                                params: number;
                             };
                             links: {
                                 self: string;
@@ -1518,6 +1549,11 @@ export interface operations {
                      *         "val_loss": 0.061,
                      *         "val_accuracy": 0.98
                      *       },
+                     *       "estimate": {
+                     *         "memory_bytes": 1245312,
+                     *         "flops_per_epoch": 1020000,
+                     *         "params": 162
+                     *       },
                      *       "links": {
                      *         "self": "/v1/jobs/job_4f1c2a9e7b",
                      *         "events": "/v1/jobs/job_4f1c2a9e7b/events",
@@ -1830,6 +1866,13 @@ export interface operations {
                         error?: {
                             code: string;
                             message: string;
+                        };
+                        estimate?: {
+                            /** @description Estimated peak worker memory: weights, gradients, optimizer slots, activations at the batch size, metric state, dataset */
+                            memory_bytes: number;
+                            /** @description Estimated training FLOPs per epoch (forward + backward over the training samples, forward over the validation samples) */
+                            flops_per_epoch: number;
+                            params: number;
                         };
                         links: {
                             self: string;
@@ -2320,6 +2363,11 @@ export interface operations {
                      *         "val_loss": 0.061,
                      *         "val_accuracy": 0.98
                      *       },
+                     *       "estimate": {
+                     *         "memory_bytes": 1245312,
+                     *         "flops_per_epoch": 1020000,
+                     *         "params": 162
+                     *       },
                      *       "links": {
                      *         "self": "/v1/jobs/job_4f1c2a9e7b",
                      *         "events": "/v1/jobs/job_4f1c2a9e7b/events",
@@ -2632,6 +2680,13 @@ export interface operations {
                         error?: {
                             code: string;
                             message: string;
+                        };
+                        estimate?: {
+                            /** @description Estimated peak worker memory: weights, gradients, optimizer slots, activations at the batch size, metric state, dataset */
+                            memory_bytes: number;
+                            /** @description Estimated training FLOPs per epoch (forward + backward over the training samples, forward over the validation samples) */
+                            flops_per_epoch: number;
+                            params: number;
                         };
                         links: {
                             self: string;
@@ -2718,6 +2773,11 @@ export interface operations {
                      *         "val_loss": 0.061,
                      *         "val_accuracy": 0.98
                      *       },
+                     *       "estimate": {
+                     *         "memory_bytes": 1245312,
+                     *         "flops_per_epoch": 1020000,
+                     *         "params": 162
+                     *       },
                      *       "links": {
                      *         "self": "/v1/jobs/job_4f1c2a9e7b",
                      *         "events": "/v1/jobs/job_4f1c2a9e7b/events",
@@ -3030,6 +3090,13 @@ export interface operations {
                         error?: {
                             code: string;
                             message: string;
+                        };
+                        estimate?: {
+                            /** @description Estimated peak worker memory: weights, gradients, optimizer slots, activations at the batch size, metric state, dataset */
+                            memory_bytes: number;
+                            /** @description Estimated training FLOPs per epoch (forward + backward over the training samples, forward over the validation samples) */
+                            flops_per_epoch: number;
+                            params: number;
                         };
                         links: {
                             self: string;
@@ -5025,6 +5092,36 @@ export interface operations {
             };
             /** @description Error envelope */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SPEC_UNKNOWN_LAYER",
+                     *         "message": "Unknown layer class \"Lambda\" at /model/config/layers/1",
+                     *         "details": {
+                     *           "path": "/model/config/layers/1/class_name"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: {
+                            /** @description Stable machine-readable code, e.g. SPEC_UNKNOWN_LAYER */
+                            code: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error envelope */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

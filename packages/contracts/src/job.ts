@@ -32,6 +32,17 @@ export type JobCreated = Static<typeof JobCreated>;
 export const JobError = Type.Object({ code: Type.String(), message: Type.String() });
 
 /** A job as `GET /v1/jobs/:id` shows it. */
+/** What the api estimated a job takes, before queueing it (checked against TRAINYARD_MAX_JOB_BYTES and TRAINYARD_MAX_JOB_FLOPS). */
+export const JobEstimate = Type.Object(
+  {
+    memory_bytes: Type.Integer({ minimum: 0, description: 'Estimated peak worker memory: weights, gradients, optimizer slots, activations at the batch size, metric state, dataset' }),
+    flops_per_epoch: Type.Number({ minimum: 0, description: 'Estimated training FLOPs per epoch (forward + backward over the training samples, forward over the validation samples)' }),
+    params: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type JobEstimate = Static<typeof JobEstimate>;
+
 export const JobView = Type.Object(
   {
     id: JobId,
@@ -44,6 +55,7 @@ export const JobView = Type.Object(
     epoch: Type.Optional(Type.Integer({ minimum: 0, description: 'Last finished epoch (1-based)' })),
     metrics: Type.Optional(Metrics),
     error: Type.Optional(JobError),
+    estimate: Type.Optional(JobEstimate),
     links: JobLinks,
   },
   {
@@ -58,6 +70,7 @@ export const JobView = Type.Object(
         attempts: 1,
         epoch: 30,
         metrics: { loss: 0.052, accuracy: 0.985, val_loss: 0.061, val_accuracy: 0.98 },
+        estimate: { memory_bytes: 1_245_312, flops_per_epoch: 1_020_000, params: 162 },
         links: {
           self: '/v1/jobs/job_4f1c2a9e7b',
           events: '/v1/jobs/job_4f1c2a9e7b/events',

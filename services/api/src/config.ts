@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism, totalmem } from 'node:os';
 import { DEFAULT_PREFIX } from '@trainyard/contracts';
 
 /** Everything the api reads from its environment, parsed once. Nothing else reads process.env. */
@@ -15,6 +16,8 @@ export interface ApiConfig {
   logLevel: string;
   /** MAX_BODY_BYTES: largest accepted request body (8 MiB; inline datasets live in it). */
   maxBodyBytes: number;
+  /** TRAINYARD_MAX_JSON_DEPTH: deepest nesting of arrays and objects in any JSON body or uploaded JSON file (64; a Keras config needs about 12). */
+  maxJsonDepth: number;
   /** MAX_PARAMS: largest model accepted, in trainable parameters (20 million). */
   maxParams: number;
   /** SSE_HEARTBEAT_MS: comment line sent to idle SSE clients so proxies keep them open (15 s). */
@@ -33,8 +36,19 @@ export interface ApiConfig {
   predictMaxBytes: number;
   /** TRAINYARD_MODEL_CACHE_SIZE: trained models the api keeps loaded for predict, least recently used evicted (8). */
   modelCacheSize: number;
-  /** TRAINYARD_MODEL_CACHE_MAX_BYTES: most weight bytes the loaded models may hold together (256 MiB). */
+  /** TRAINYARD_MODEL_CACHE_MAX_BYTES: most weight bytes the loaded models may hold together (256 MiB), shared evenly by the predict threads. */
   modelCacheMaxBytes: number;
+  /**
+   * TRAINYARD_PREDICT_THREADS: worker threads that run predictions, off the event loop (the cores
+   * but one, at least 1 and at most 4: one core stays with the event loop). 0 runs them on the event loop.
+   */
+  predictThreads: number;
+  /** TRAINYARD_PREDICT_QUEUE: predict requests that may wait for a busy thread; one more is a 429 PREDICT_BUSY (8). */
+  predictQueueLimit: number;
+  /** TRAINYARD_PREDICT_MAX_FLOPS: largest forward cost of one predict request, samples × FLOPs per sample (1e10, about 2.5 s on one core at worst); more is a 400 PREDICT_TOO_EXPENSIVE. */
+  predictMaxFlops: number;
+  /** TRAINYARD_PREDICT_TIMEOUT_MS: a prediction still running after this long is stopped with its thread, a 422 PREDICT_TIMEOUT (20 s). */
+  predictTimeoutMs: number;
   /**
    * TRAINYARD_API_KEYS: `tenant:key` pairs, comma-separated (a tenant may have several keys). Each
    * key maps to its tenant; every dataset, job, event and model is scoped to the tenant. Unset:
@@ -48,6 +62,8 @@ export interface ApiConfig {
    * (the board shows every tenant's jobs). In open mode the board is open, like /v1.
    */
   adminTenants: string[];
+  /** TRAINYARD_METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer <token>` (it shows every tenant's job counts); unset: open. */
+  metricsToken: string | null;
   /** TRAINYARD_RATE_LIMIT_PER_MINUTE: requests per tenant per minute over every api process, shared through Redis (1200; 0: no limit). */
   rateLimitPerMinute: number;
   /** TRAINYARD_MAX_ACTIVE_JOBS: queued plus running jobs a tenant may have at once (20; 0: no limit). */
@@ -58,6 +74,20 @@ export interface ApiConfig {
   maxEpochSamples: number;
   /** TRAINYARD_JOB_TIMEOUT_S: a job's wall-clock budget when its spec names none, and the most it may name (6 h). */
   jobTimeoutSeconds: number;
+  /**
+   * TRAINYARD_MAX_JOB_BYTES: largest estimated peak memory one training job may take in a worker
+   * (weights, gradients, optimizer slots, activations at the batch size, metric state, dataset);
+   * more is a 400 JOB_MEMORY_TOO_LARGE. Default: 4 GiB, or half this machine's memory when that is
+   * less (`npm start` and compose run api and workers on one host). Workers on their own machines:
+   * set it to their memory ÷ WORKER_CONCURRENCY, less ~200 MB for the worker process itself.
+   */
+  maxJobBytes: number;
+  /**
+   * TRAINYARD_MAX_JOB_FLOPS: largest estimated training compute of one job, epochs × FLOPs per epoch
+   * (1e15: 6 h, the longest timeout, at 50 GFLOPS, one core's peak — such a job could not finish);
+   * more is a 400 JOB_COMPUTE_TOO_LARGE. 0: no limit.
+   */
+  maxJobFlops: number;
 }
 
 /** The hash under which an API key is looked up. */
@@ -89,6 +119,15 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
+// A non-negative number that may be written in exponent form (1e15).
+function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return n;
+}
+
 /** Reads the api configuration; throws on a malformed variable so a bad deploy fails at boot. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return {
@@ -98,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     prefix: env.TRAINYARD_PREFIX || DEFAULT_PREFIX,
     logLevel: env.LOG_LEVEL || 'info',
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 8 * 1024 * 1024),
+    maxJsonDepth: Math.max(1, int(env, 'TRAINYARD_MAX_JSON_DEPTH', 64)),
     maxParams: int(env, 'MAX_PARAMS', 20_000_000),
     sseHeartbeatMs: int(env, 'SSE_HEARTBEAT_MS', 15_000),
     jobAttempts: int(env, 'JOB_ATTEMPTS', 3),
@@ -108,15 +148,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     predictMaxBytes: int(env, 'TRAINYARD_PREDICT_MAX_BYTES', 4 * 1024 * 1024),
     modelCacheSize: int(env, 'TRAINYARD_MODEL_CACHE_SIZE', 8),
     modelCacheMaxBytes: int(env, 'TRAINYARD_MODEL_CACHE_MAX_BYTES', 256 * 1024 * 1024),
+    predictThreads: int(env, 'TRAINYARD_PREDICT_THREADS', Math.max(1, Math.min(4, availableParallelism() - 1))),
+    predictQueueLimit: int(env, 'TRAINYARD_PREDICT_QUEUE', 8),
+    predictMaxFlops: int(env, 'TRAINYARD_PREDICT_MAX_FLOPS', 1e10),
+    predictTimeoutMs: Math.max(1, int(env, 'TRAINYARD_PREDICT_TIMEOUT_MS', 20_000)),
     apiKeys: parseApiKeys(env.TRAINYARD_API_KEYS),
     adminTenants: (env.TRAINYARD_ADMIN_TENANTS ?? '')
       .split(',')
       .map((t) => t.trim())
       .filter(Boolean),
+    metricsToken: env.TRAINYARD_METRICS_TOKEN?.trim() || null,
     rateLimitPerMinute: int(env, 'TRAINYARD_RATE_LIMIT_PER_MINUTE', 1200),
     maxActiveJobs: int(env, 'TRAINYARD_MAX_ACTIVE_JOBS', 20),
     maxEpochSamples: int(env, 'TRAINYARD_MAX_EPOCH_SAMPLES', 100_000_000),
     maxSweepTrials: Math.max(1, int(env, 'TRAINYARD_MAX_SWEEP_TRIALS', 50)),
     jobTimeoutSeconds: Math.max(1, int(env, 'TRAINYARD_JOB_TIMEOUT_S', 6 * 3600)),
+    maxJobBytes: int(env, 'TRAINYARD_MAX_JOB_BYTES', Math.min(4 * 2 ** 30, Math.floor(totalmem() / 2))),
+    maxJobFlops: num(env, 'TRAINYARD_MAX_JOB_FLOPS', 1e15),
   };
 }

@@ -7,6 +7,7 @@ import {
   finishJobCall,
   jobKeys,
   keys,
+  type JobEstimate,
   type JobSpec,
   type JobStatus,
   type JobView,
@@ -45,6 +46,8 @@ function toView(h: Record<string, string>, tenant: string): JobView | null {
   if (metrics) view.metrics = metrics;
   const error = parseJson<{ code: string; message: string }>(h.error);
   if (error) view.error = error;
+  const estimate = parseJson<JobEstimate>(h.estimate);
+  if (estimate) view.estimate = estimate;
   return view;
 }
 
@@ -63,6 +66,7 @@ if #KEYS == 7 then
   redis.call('HSET', KEYS[1], 'idempotency_key', KEYS[7])
 end
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'tenant', ARGV[7], 'status', 'queued', 'spec', ARGV[2], 'created_at', ARGV[3], 'attempts', '0')
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'estimate', ARGV[9]) end
 redis.call('SADD', KEYS[6], ARGV[7])
 redis.call('XADD', KEYS[2], '*', 'type', 'status', 'data', ARGV[4])
 -- Microseconds from Redis's own clock (built as a string: Lua would print the number with 14 digits).
@@ -164,7 +168,7 @@ export class JobStore {
     tenant: string,
     id: string,
     spec: JobSpec,
-    opts: { maxActive?: number; idempotency?: { key: string; bodySha256: string; ttlSeconds: number } } = {},
+    opts: { maxActive?: number; idempotency?: { key: string; bodySha256: string; ttlSeconds: number }; estimate?: JobEstimate } = {},
   ): Promise<IdempotencyRecord | 'limit' | null> {
     const { idempotency, maxActive = 0 } = opts;
     const ks = [
@@ -187,6 +191,7 @@ export class JobStore {
       idempotency?.ttlSeconds ?? 0,
       tenant,
       maxActive,
+      opts.estimate ? JSON.stringify(opts.estimate) : '',
     ]);
     if (r === 0) return 'limit';
     return r === 1 ? null : (JSON.parse(String(r)) as IdempotencyRecord);

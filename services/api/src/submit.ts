@@ -5,7 +5,7 @@ import { IDEMPOTENCY_TTL_SECONDS, type JobSpec, type JobStatus, type TrainJobDat
 import type { ApiConfig } from './config.js';
 import { ApiError } from './errors.js';
 import { newJobId } from './job-store.js';
-import { checkJob, type CheckedJob } from './validate-job.js';
+import { checkJob, jobEstimate, type CheckedJob } from './validate-job.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -25,7 +25,12 @@ export function trainJobOptions(config: ApiConfig, jobId: string): JobsOptions {
  * returns what the queue payload needs; every refusal is a coded 4xx.
  */
 export function checkSubmission(config: ApiConfig, spec: JobSpec): CheckedJob & { timeoutMs: number } {
-  const checked = checkJob(spec, { maxParams: config.maxParams, maxEpochSamples: config.maxEpochSamples });
+  const checked = checkJob(spec, {
+    maxParams: config.maxParams,
+    maxEpochSamples: config.maxEpochSamples,
+    maxJobBytes: config.maxJobBytes,
+    ...(config.maxJobFlops > 0 && { maxJobFlops: config.maxJobFlops }),
+  });
   const timeout = spec.timeout_seconds ?? config.jobTimeoutSeconds;
   if (timeout > config.jobTimeoutSeconds) {
     throw new ApiError('JOB_TIMEOUT_TOO_LONG', `timeout_seconds ${timeout} is above this service's limit of ${config.jobTimeoutSeconds}`, {
@@ -60,6 +65,7 @@ export async function submitJob(app: FastifyInstance, tenant: string, spec: JobS
   const key = opts.idempotencyKey;
   const created = await app.jobs.create(tenant, id, spec, {
     maxActive: app.config.maxActiveJobs,
+    estimate: jobEstimate(checked.estimate),
     ...(key && { idempotency: { key, bodySha256, ttlSeconds: IDEMPOTENCY_TTL_SECONDS } }),
   });
   if (created === 'limit') throw tooManyActive(app.config.maxActiveJobs);
@@ -78,6 +84,6 @@ export async function submitJob(app: FastifyInstance, tenant: string, spec: JobS
     await app.jobs.discard(tenant, id).catch(() => undefined);
     throw err;
   }
-  opts.log.info({ jobId: id, tenant, params: checked.params }, 'job queued');
+  opts.log.info({ jobId: id, tenant, params: checked.params, memory_bytes: checked.estimate.memoryBytes }, 'job queued');
   return { id, status: 'queued', replayed: false };
 }

@@ -1,6 +1,7 @@
 import { BUILTINS, fromInline, validateBuiltinOptions } from '@trainyard/data';
-import { checkCompile, checkTargets, createMetrics, inspectModel } from '@trainyard/nn';
-import type { JobSpec } from '@trainyard/contracts';
+import { checkCompile, checkTargets, createMetrics, estimateTraining, inspectModel, type TrainingEstimate } from '@trainyard/nn';
+import type { KerasArg, MetricSpec } from '@trainyard/nn';
+import type { JobEstimate, JobSpec } from '@trainyard/contracts';
 import { ApiError } from './errors.js';
 import { checkFit, loggedNames } from './validate-fit.js';
 
@@ -11,6 +12,18 @@ export interface CheckedJob {
   params: number;
   /** The names fit logs at each epoch end (loss, metrics, val_* with validation data). */
   logged: string[];
+  /** Peak worker memory and FLOPs the job is estimated to take (see estimateTraining). */
+  estimate: TrainingEstimate;
+}
+
+/** The service's limits on one job; the resource limits are off when absent. */
+export interface JobLimits {
+  maxParams: number;
+  maxEpochSamples: number;
+  /** Largest estimated peak worker memory, bytes (TRAINYARD_MAX_JOB_BYTES). */
+  maxJobBytes?: number;
+  /** Largest estimated training FLOPs over all epochs (TRAINYARD_MAX_JOB_FLOPS). */
+  maxJobFlops?: number;
 }
 
 interface DataShape {
@@ -19,6 +32,8 @@ interface DataShape {
   /** Shape of one target: [] for class indices, [k] for rows. */
   targetShape: number[];
   classes: number | undefined;
+  /** Samples of a held-out test split the worker also loads and evaluates. */
+  testSamples: number;
 }
 
 /** Engine and data errors name paths inside their own input; make them paths inside the body. */
@@ -57,14 +72,14 @@ function storedShape(ds: { id: string; options?: { test_split?: number } }): Dat
   if (samples < 1) throw new ApiError('DATASET_INVALID_OPTION', `test_split ${split} leaves no training samples out of ${rec.samples}`, { path: '/dataset/options/test_split' });
   const targetShape = rec.y_shape.slice(1);
   // Regression targets carry no class count; one-hot rows and class indices do.
-  return { samples, sampleShape: rec.x_shape.slice(1), targetShape, classes: targetShape.length === 0 ? (rec.classes ?? undefined) : undefined };
+  return { samples, sampleShape: rec.x_shape.slice(1), targetShape, classes: targetShape.length === 0 ? (rec.classes ?? undefined) : undefined, testSamples: rec.samples - samples };
 }
 
 function datasetShape(ds: JobSpec['dataset']): DataShape {
   if ('id' in ds) return storedShape(ds);
   if ('inline' in ds) {
     const data = under('/dataset/inline', () => fromInline(ds.inline));
-    return { samples: data.x.shape[0]!, sampleShape: data.x.shape.slice(1), targetShape: data.y.shape.slice(1), classes: data.classes };
+    return { samples: data.x.shape[0]!, sampleShape: data.x.shape.slice(1), targetShape: data.y.shape.slice(1), classes: data.classes, testSamples: 0 };
   }
   const info = BUILTINS.find((b) => b.name === ds.builtin);
   if (!info) {
@@ -79,11 +94,15 @@ function datasetShape(ds: JobSpec['dataset']): DataShape {
   };
   const sampleShape = ds.builtin === 'blobs' ? [opt('features') ?? info.sampleShape[0]!] : info.sampleShape;
   let samples = opt('samples') ?? 0;
-  if (ds.builtin === 'fashion-mnist') samples = 60_000;
+  let testSamples = 0;
+  if (ds.builtin === 'fashion-mnist') [samples, testSamples] = [60_000, 10_000];
   // Bundled tables hold a fixed number of rows; their test split leaves the rest for training.
-  else if (info.samples !== undefined) samples = info.samples - Math.round(info.samples * (opt('test_split') ?? 0));
-  if (info.task === 'regression') return { samples, sampleShape, targetShape: [1], classes: undefined };
-  return { samples, sampleShape, targetShape: [], classes: opt('classes') ?? info.classes };
+  else if (info.samples !== undefined) {
+    samples = info.samples - Math.round(info.samples * (opt('test_split') ?? 0));
+    testSamples = info.samples - samples;
+  }
+  if (info.task === 'regression') return { samples, sampleShape, targetShape: [1], classes: undefined, testSamples };
+  return { samples, sampleShape, targetShape: [], classes: opt('classes') ?? info.classes, testSamples };
 }
 
 /**
@@ -91,7 +110,7 @@ function datasetShape(ds: JobSpec['dataset']): DataShape {
  * parameter count, loss against the targets — so a bad spec never reaches a worker. Nothing
  * here allocates weights: a model of a trillion parameters is refused as cheaply as any other.
  */
-export function checkJob(spec: JobSpec, limits: { maxParams: number; maxEpochSamples: number }): CheckedJob {
+export function checkJob(spec: JobSpec, limits: JobLimits): CheckedJob {
   const data = datasetShape(spec.dataset);
   const epochSamples = spec.fit.epochs * data.samples;
   if (epochSamples > limits.maxEpochSamples) {
@@ -138,5 +157,63 @@ export function checkJob(spec: JobSpec, limits: { maxParams: number; maxEpochSam
   // Rows of k > 1 targets (inline one-hot) weigh by their argmax, as Keras's class_weight does.
   const rowWidth = data.targetShape.length === 1 && data.targetShape[0]! > 1 ? data.targetShape[0] : undefined;
   checkFit(spec.fit, { compile: spec.compile, heads, classes: data.classes ?? rowWidth });
-  return { sampleShape: data.sampleShape, classes: data.classes, params: info.params, logged: loggedNames(spec.fit, heads) };
+  const estimate = estimateJob(spec, data, heads.flatMap((h) => h.metrics));
+  checkResources(spec, estimate, limits);
+  return { sampleShape: data.sampleShape, classes: data.classes, params: info.params, logged: loggedNames(spec.fit, heads), estimate };
+}
+
+// The worker holds the whole dataset as float32 (x and y, training and test splits) and trains on
+// the part validation_split leaves; see estimateTraining for the rest.
+function estimateJob(spec: JobSpec, data: DataShape, metrics: MetricSpec[]): TrainingEstimate {
+  const split = spec.fit.validation_split ?? 0;
+  const trainSamples = split > 0 ? Math.floor(data.samples * (1 - split)) : data.samples;
+  return estimateTraining(spec.model, {
+    inputShape: data.sampleShape,
+    optimizer: spec.compile.optimizer as KerasArg,
+    metrics,
+    batchSize: spec.fit.batch_size ?? 32,
+    trainSamples,
+    validationSamples: data.samples - trainSamples,
+    testSamples: data.testSamples,
+    targetSize: data.targetShape.reduce((a, b) => a * b, 1),
+  });
+}
+
+/** The estimate as the job record keeps it. */
+export function jobEstimate(e: TrainingEstimate): JobEstimate {
+  return { memory_bytes: e.memoryBytes, flops_per_epoch: e.flopsPerEpoch, params: e.params };
+}
+
+/** The estimate as refusals show it: the total, its parts and the layers that take the most. */
+export function estimateDetails(e: TrainingEstimate, topLayers = 5): Record<string, unknown> {
+  const top = [...e.layers].sort((a, b) => b.activationBytes - a.activationBytes).slice(0, topLayers);
+  return {
+    memory_bytes: e.memoryBytes,
+    flops_per_epoch: e.flopsPerEpoch,
+    params: e.params,
+    bytes: e.bytes,
+    top_layers: top.map((l) => ({ layer: l.layer, class_name: l.className, activation_bytes: l.activationBytes, params: l.params, flops_per_sample: l.flopsPerSample })),
+  };
+}
+
+const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+function checkResources(spec: JobSpec, e: TrainingEstimate, limits: JobLimits): void {
+  if (limits.maxJobBytes !== undefined && e.memoryBytes > limits.maxJobBytes) {
+    const [largest] = Object.entries(e.bytes).sort((a, b) => b[1] - a[1]);
+    throw new ApiError(
+      'JOB_MEMORY_TOO_LARGE',
+      `Training this job would take about ${gib(e.memoryBytes)} of worker memory (most of it ${largest![0]}: ${gib(largest![1])}); the limit is ${gib(limits.maxJobBytes)}. Lower batch_size, the layer sizes or the metric thresholds`,
+      { path: '/fit/batch_size', estimate: estimateDetails(e), limit: limits.maxJobBytes },
+    );
+  }
+  const total = e.flopsPerEpoch * Math.max(0, spec.fit.epochs - (spec.fit.initial_epoch ?? 0));
+  if (limits.maxJobFlops !== undefined && total > limits.maxJobFlops) {
+    throw new ApiError('JOB_COMPUTE_TOO_LARGE', `Training this job would take about ${total.toExponential(2)} FLOPs; the limit is ${limits.maxJobFlops.toExponential(2)}`, {
+      path: '/fit/epochs',
+      estimate: estimateDetails(e),
+      flops: total,
+      limit: limits.maxJobFlops,
+    });
+  }
 }

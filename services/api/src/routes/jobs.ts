@@ -40,8 +40,11 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'ReduceLROnPlateau, TerminateOnNaN), each checked before queuing — a callback also against the values the job logs. ' +
           'With an Idempotency-Key header, a retried POST (same key, same body, within 24 h) answers 200 with the job the ' +
           'first one created instead of queuing another; the same key with a different body is a 422. Limits, each a coded 4xx: ' +
-          'model parameters (SPEC_TOO_LARGE), epochs × samples (JOB_TOO_LARGE), timeout_seconds (JOB_TIMEOUT_TOO_LONG), and ' +
-          'queued plus running jobs per tenant (429 TOO_MANY_ACTIVE_JOBS).',
+          'model parameters (SPEC_TOO_LARGE), epochs × samples (JOB_TOO_LARGE), timeout_seconds (JOB_TIMEOUT_TOO_LONG), ' +
+          'the estimated peak worker memory — weights, gradients, optimizer slots, activations at the batch size, metric state, ' +
+          'dataset — against TRAINYARD_MAX_JOB_BYTES (JOB_MEMORY_TOO_LARGE, whose details give the estimate, its parts, the ' +
+          'layers that take the most and the limit), the estimated FLOPs of all epochs (JOB_COMPUTE_TOO_LARGE), and ' +
+          'queued plus running jobs per tenant (429 TOO_MANY_ACTIVE_JOBS). The job record shows the estimate.',
         tags: ['jobs'],
         headers: Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }),
         body: JobSpec,

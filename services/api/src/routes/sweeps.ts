@@ -29,7 +29,7 @@ import { newJobId } from '../job-store.js';
 import { checkSubmission, trainJobOptions } from '../submit.js';
 import { planTrials, type PlannedTrial } from '../sweep-plan.js';
 import { newSweepId, SweepStore, type SweepRecord } from '../sweep-store.js';
-import { rememberStoredDataset } from '../validate-job.js';
+import { jobEstimate, rememberStoredDataset } from '../validate-job.js';
 import { jobSource, parseResume, streamMultiplexed, type MuxSource } from './events.js';
 
 const notFound = (id: string) => new ApiError('SWEEP_NOT_FOUND', `No sweep ${id}`, { id });
@@ -157,7 +157,7 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const created: string[] = [];
       try {
         for (const [i, t] of trials.entries()) {
-          if ((await app.jobs.create(tenant, jobIds[i]!, t.spec, { maxActive: config.maxActiveJobs })) === 'limit') {
+          if ((await app.jobs.create(tenant, jobIds[i]!, t.spec, { maxActive: config.maxActiveJobs, estimate: jobEstimate(checked[i]!.estimate) })) === 'limit') {
             throw new ApiError(
               'TOO_MANY_ACTIVE_JOBS',
               `This sweep's ${trials.length} trials would take this tenant past its limit of ${config.maxActiveJobs} queued or running jobs; wait for some to finish or cancel some`,
