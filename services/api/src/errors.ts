@@ -72,7 +72,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (err instanceof ApiError || isCoded(err)) {
       const coded = err as CodedError;
       const status = statusForCode(coded.code);
-      if (status < 500) {
+      // A coded 503 is a known state of ours (e.g. shutting down), with a message written for the caller.
+      if (status < 500 || status === 503) {
         return reply.status(status).send({ error: { code: coded.code, message: coded.message, details: coded.details ?? {} } });
       }
     }

@@ -12,7 +12,7 @@ let app: FastifyInstance;
 let close: () => Promise<void>;
 let prefix: string;
 beforeAll(async () => {
-  ({ app, close, prefix } = await testApp({ predictMaxSamples: 50, predictMaxBytes: 20_000, modelCacheSize: 2 }));
+  ({ app, close, prefix } = await testApp({ predictMaxSamples: 50, predictMaxBytes: 20_000, modelCacheSize: 2, predictThreads: 1 }));
 });
 afterAll(async () => {
   await close();

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorEnvelope, JobParams, PredictRequest, PredictResponse, modelBlobKey, type ModelFile } from '@trainyard/contracts';
-import { tensor } from '@trainyard/tensor';
-import type { Model } from '@trainyard/nn';
 import { ApiError } from '../errors.js';
 
 /** Largest finite float32: a bigger JSON number would become Infinity in the model. */
@@ -63,9 +61,9 @@ const ModelFileResponses = {
 
 /**
  * The trained model of a succeeded job, as TensorFlow.js loads it, and predictions from it.
- * Predict runs in the api process: a batch is capped (samples and bytes) so it stays a few
- * milliseconds of CPU for the models this service trains. Big batch inference belongs in a worker
- * (a queued job like training), not on the event loop that serves every other request.
+ * Predict runs in a bounded pool of worker threads (model-cache.ts), never on the event loop that
+ * serves every other request; each request's forward cost is estimated from the model's layers
+ * before it is queued and refused above a budget, so no request holds a thread for long.
  */
 export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // 404 for an unknown job, 409 until the job has succeeded (its model is stored just before).
@@ -175,32 +173,52 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'sample. At most 1000 samples and 4 MiB per request by default (TRAINYARD_PREDICT_MAX_SAMPLES, TRAINYARD_PREDICT_MAX_BYTES) ' +
           '(413 PREDICT_TOO_MANY_SAMPLES, 413 BODY_TOO_LARGE); a sample of the wrong shape or a value that is not a finite number ' +
           'is a 400 PREDICT_INVALID_INPUT naming its path, e.g. `/x/3/1`. Models with one input and one output only. ' +
+          'The forward pass runs in a pool of worker threads. Its cost, samples × forward FLOPs of one sample, may be at most ' +
+          'TRAINYARD_PREDICT_MAX_FLOPS (1e10 by default): more is a 400 PREDICT_TOO_EXPENSIVE whose details give the estimate, the limit ' +
+          'and how many samples fit. When every thread is busy and the queue is full the answer is a 429 PREDICT_BUSY with Retry-After; ' +
+          'a prediction stopped at the time limit is a 422 PREDICT_TIMEOUT, and a stored model that cannot be loaded a 422 MODEL_INVALID. ' +
           'For large batches download the model and run it yourself.',
         tags: ['models'],
         params: JobParams,
         body: PredictRequest,
-        response: { 200: PredictResponse, ...ModelFileResponses, 413: ErrorEnvelope, 422: ErrorEnvelope },
+        response: { 200: PredictResponse, ...ModelFileResponses, 413: ErrorEnvelope, 422: ErrorEnvelope, 429: ErrorEnvelope },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
       const { x } = request.body;
       const max = app.config.predictMaxSamples;
       if (x.length > max) throw new ApiError('PREDICT_TOO_MANY_SAMPLES', `x has ${x.length} samples; at most ${max} per request`, { path: '/x', samples: x.length, max });
       await requireSucceeded(request.tenant, id);
-      const model: Model | null = await app.models.get(id);
-      if (!model) throw missing(id);
-      if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-        throw new ApiError('PREDICT_UNSUPPORTED_MODEL', `predict takes models with one input and one output; this one has ${model.inputs.length} and ${model.outputs.length}`, {
+      const meta = await app.models.describe(id);
+      if (!meta) throw missing(id);
+      if (meta.inputs.length !== 1 || meta.outputs.length !== 1) {
+        throw new ApiError('PREDICT_UNSUPPORTED_MODEL', `predict takes models with one input and one output; this one has ${meta.inputs.length} and ${meta.outputs.length}`, {
           id,
-          inputs: model.inputs.map((i) => i.name),
-          outputs: model.outputs.map((o) => o.name),
+          inputs: meta.inputs.map((i) => i.name),
+          outputs: meta.outputs.map((o) => o.name),
         });
       }
-      const inShape = [...model.inputShape];
+      const flops = meta.flopsPerSample * x.length;
+      const limit = app.config.predictMaxFlops;
+      if (flops > limit) {
+        const fit = Math.floor(limit / meta.flopsPerSample);
+        throw new ApiError(
+          'PREDICT_TOO_EXPENSIVE',
+          `${x.length} sample(s) through this model cost about ${flops.toExponential(2)} FLOPs, more than the ${limit.toExponential(2)} a request may use; ` +
+            (fit > 0 ? `send at most ${fit} sample(s) per request` : 'even one sample is too expensive: download the model and run it yourself'),
+          { estimated_flops: flops, max_flops: limit, flops_per_sample: meta.flopsPerSample, samples: x.length, max_samples: fit },
+        );
+      }
+      const inShape = [...meta.inputs[0]!.shape];
       const packed = packSamples(x, inShape);
-      const y = model.predict(tensor(packed, [x.length, ...inShape]), { batchSize: 256 });
-      return { outputs: nest(y.data as Float32Array, y.shape), input_shape: inShape, output_shape: [...model.outputShape] };
+      try {
+        const y = await app.models.predict({ jobId: id, x: packed, samples: x.length, inputShape: inShape }, flops);
+        return { outputs: nest(y.data, y.shape), input_shape: inShape, output_shape: [...meta.outputs[0]!.shape] };
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'PREDICT_BUSY') reply.header('retry-after', String(err.details.retry_after_seconds));
+        throw err;
+      }
     },
   );
 };

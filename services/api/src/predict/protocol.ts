@@ -1,0 +1,33 @@
+import type { CodedFailure, PredictTask } from './runner.js';
+
+/** Every message between the api and a predict thread, by its `type` (one enum, as the worker's). */
+export const PredictMessage = {
+  /** api → thread: run one prediction. */
+  Predict: 'predict',
+  /** api → thread: drop a deleted job's model. */
+  Evict: 'evict',
+  /** thread → api: the answer to one Predict. */
+  Result: 'result',
+  /** thread → api: loaded and listening (a prediction's time limit counts from here, not from the thread's start). */
+  Ready: 'ready',
+} as const;
+
+/** What the api hands every predict thread (its workerData). */
+export interface PredictThreadData {
+  redisUrl: string;
+  prefix: string;
+  /** This thread's share of TRAINYARD_MODEL_CACHE_SIZE and TRAINYARD_MODEL_CACHE_MAX_BYTES. */
+  cacheEntries: number;
+  cacheBytes: number;
+}
+
+export type ToThread = ({ type: typeof PredictMessage.Predict; seq: number } & PredictTask) | { type: typeof PredictMessage.Evict; jobId: string };
+
+export type FromThread =
+  | { type: typeof PredictMessage.Ready }
+  | ({
+  type: typeof PredictMessage.Result;
+  seq: number;
+  /** The thread's loaded models after this task, least recently used first. */
+  cached: string[];
+} & ({ ok: true; data: Float32Array; shape: number[] } | { ok: false; error: CodedFailure }));

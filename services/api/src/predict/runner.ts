@@ -1,0 +1,117 @@
+import { fromLayersModel, type Model } from '@trainyard/nn';
+import { tensor } from '@trainyard/tensor';
+
+/** A stored model's two files, or null when the store has none. */
+export type ModelLoader = (jobId: string) => Promise<{ json: Buffer; weights: Buffer } | null>;
+
+/** One prediction: `samples` rows of the model's input shape, packed row-major. */
+export interface PredictTask {
+  jobId: string;
+  x: Float32Array;
+  samples: number;
+  inputShape: number[];
+}
+
+export interface PredictOutput {
+  data: Float32Array;
+  shape: number[];
+}
+
+/** A failure with a catalogue code, in a form that crosses postMessage (an Error's class does not). */
+export interface CodedFailure {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** Thrown when a stored model cannot be loaded: the model is broken, not the request. */
+export class ModelLoadError extends Error {
+  readonly code = 'MODEL_INVALID';
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+interface Entry {
+  model: Model;
+  bytes: number;
+}
+
+/**
+ * Trained models loaded for predict in one thread, least recently used evicted once there are
+ * more than `maxEntries` or their weights pass `maxBytes` together. A model bigger than the
+ * budget is still loaded for its request, then dropped. A stored model never changes (it is
+ * written once, before its job succeeds), so an entry is only dropped, never refreshed.
+ */
+export class ModelRunner {
+  // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly load: ModelLoader,
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** Runs the forward pass; throws ModelLoadError for a missing or unreadable model. */
+  async predict(task: PredictTask): Promise<PredictOutput> {
+    const model = await this.model(task.jobId);
+    const y = model.predict(tensor(task.x, [task.samples, ...task.inputShape]), { batchSize: 256 });
+    return { data: y.data as Float32Array, shape: [...y.shape] };
+  }
+
+  /** Forgets a job's model (its job was deleted). */
+  evict(jobId: string): void {
+    this.entries.delete(jobId);
+  }
+
+  /** Models held now, least recently used first. */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  private async model(jobId: string): Promise<Model> {
+    const hit = this.entries.get(jobId);
+    if (hit) {
+      this.entries.delete(jobId);
+      this.entries.set(jobId, hit);
+      return hit.model;
+    }
+    const files = await this.load(jobId);
+    if (!files) throw new ModelLoadError(`Job ${jobId}'s stored model is incomplete (model.json or weights.bin is missing)`, { id: jobId });
+    let model: Model;
+    try {
+      model = fromLayersModel(files.json.toString('utf8'), files.weights);
+    } catch (err) {
+      throw new ModelLoadError(`Job ${jobId}'s stored model cannot be loaded: ${(err as Error).message}`, { id: jobId });
+    }
+    if (this.maxEntries > 0) {
+      this.entries.set(jobId, { model, bytes: files.weights.length });
+      this.trim();
+    }
+    return model;
+  }
+
+  // Evicts from the least recently used end; the entry just loaded goes too when it alone is too big.
+  private trim(): void {
+    let bytes = 0;
+    for (const e of this.entries.values()) bytes += e.bytes;
+    for (const [id, e] of this.entries) {
+      if (this.entries.size <= this.maxEntries && bytes <= this.maxBytes) break;
+      this.entries.delete(id);
+      bytes -= e.bytes;
+    }
+  }
+}
+
+/** An error as it crosses a thread: coded errors keep code and details, anything else is internal. */
+export function toFailure(err: unknown): CodedFailure {
+  const e = err as { code?: unknown; message?: unknown; details?: unknown };
+  if (err instanceof Error && typeof e.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(e.code)) {
+    return { code: e.code, message: err.message, details: (e.details as Record<string, unknown>) ?? {} };
+  }
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), details: {} };
+}

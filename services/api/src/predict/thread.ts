@@ -1,0 +1,42 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { Redis } from 'ioredis';
+import { modelBlobKey } from '@trainyard/contracts';
+import { RedisBlobStore } from '@trainyard/store';
+import { setThreads } from '@trainyard/tensor';
+import { PredictMessage, type FromThread, type PredictThreadData, type ToThread } from './protocol.js';
+import { ModelRunner, toFailure } from './runner.js';
+
+// The predict thread entry, a thin adapter: messages in, ModelRunner, results out. It loads the
+// models itself, so their weights never pass through the api's event loop.
+const env = workerData as PredictThreadData;
+// The pool is the parallelism: one predict thread is one core, its GEMM included.
+setThreads(1);
+
+let redis: Redis | undefined;
+const blobs = (): RedisBlobStore => {
+  redis ??= new Redis(env.redisUrl, { maxRetriesPerRequest: 2, connectionName: `trainyard-api-predict@${env.prefix}` });
+  return new RedisBlobStore(redis, env.prefix);
+};
+const runner = new ModelRunner(
+  async (jobId) => {
+    const store = blobs();
+    const [json, weights] = await Promise.all([store.get(modelBlobKey(jobId, 'model.json')), store.get(modelBlobKey(jobId, 'weights.bin'))]);
+    return json && weights ? { json, weights } : null;
+  },
+  env.cacheEntries,
+  env.cacheBytes,
+);
+
+// One task at a time: the api sends the next only after this one's result.
+parentPort!.on('message', (msg: ToThread) => {
+  if (msg.type === PredictMessage.Evict) return runner.evict(msg.jobId);
+  void runner.predict(msg).then(
+    (out) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), ok: true, data: out.data, shape: out.shape }),
+    (err: unknown) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), ok: false, error: toFailure(err) }),
+  );
+});
+
+function reply(msg: FromThread): void {
+  parentPort!.postMessage(msg);
+}
+reply({ type: PredictMessage.Ready });
