@@ -36,6 +36,11 @@ describe('parseCsv', () => {
     expect(ds.classes).toBeUndefined();
   });
 
+  it('refuses regression: true over a text target instead of reading it as classes', () => {
+    expectDataError(() => parseCsv('a,t\n1,0.5\n2,setosa\n', { target: 't', regression: true }), 'DATASET_INVALID_CSV', /Row 2: regression needs a numeric target.*"setosa"/);
+    expect(parseCsv('a,t\n1,0.5\n2,setosa\n', { target: 't' }).classNames).toEqual(['0.5', 'setosa']);
+  });
+
   it('honours declared classes and sample shape', () => {
     expect(parseCsv('a,b,c,d,t\n1,2,3,4,0\n', { target: 't', classes: 5, sampleShape: [2, 2] })).toMatchObject({ classes: 5, x: { shape: [1, 2, 2] } });
     expectDataError(() => parseCsv('a,b,t\n1,2,5\n', { target: 't', classes: 3 }), 'DATASET_LABEL_OUT_OF_RANGE', /5.*0 to 2/);

@@ -125,6 +125,11 @@ export function parseCsv(input: string | Uint8Array, opts: CsvOptions): CsvDatas
   if (!numeric) {
     const bad = targets.findIndex((v) => NON_FINITE.test(v));
     if (bad >= 0) throw new DataError('DATASET_NON_FINITE', `Row ${bad + 1}: the target "${opts.target}" is ${targets[bad]}; data must be finite numbers`, { row: bad + 1, column: opts.target });
+    // Text labels make classes; asked for regression, they are a mistake, not a silent switch of task.
+    if (opts.regression) {
+      const row = targets.findIndex((v) => !NUMBER.test(v));
+      throw invalid(`Row ${row + 1}: regression needs a numeric target, but "${opts.target}" is ${JSON.stringify(targets[row]!.slice(0, 30))}`, { row: row + 1, column: opts.target, path: 'regression' });
+    }
   }
   const base = { ...opts, xSource: 'x', ySource: `column "${opts.target}"` };
   const x = { data: xs, shape: [n, width] };

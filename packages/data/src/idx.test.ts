@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { gunzipError, MAX_IDX_BYTES, parseIdx } from './idx.js';
+import { gunzipBounded, gunzipError, MAX_IDX_BYTES, parseIdx } from './idx.js';
+import { readArrayFile } from './upload.js';
 import { expectDataError } from './test-utils/expect-error.js';
 
 /** Hand-built IDX bytes: magic 00 00, type, ndim, big-endian uint32 dims, then the payload. */
@@ -79,5 +80,29 @@ describe('gunzipError', () => {
     expect(big.code).toBe('DATASET_TOO_LARGE');
     expect(big.details).toMatchObject({ path: 'f.gz', limit: MAX_IDX_BYTES });
     expect(gunzipError(Object.assign(new Error('unexpected end of file'), { code: 'Z_BUF_ERROR' }), 'f.gz').code).toBe('DATASET_CORRUPT');
+  });
+});
+
+describe('gunzipBounded', () => {
+  // 4 MiB of zeros gzip to about 4 KB: a small bomb against a 1 MiB limit.
+  const bomb = gzipSync(new Uint8Array(4 * 1024 * 1024));
+  const limit = 1024 * 1024;
+
+  it('stops a gzip bomb at the limit with DATASET_TOO_LARGE naming the limit', async () => {
+    expect(bomb.length).toBeLessThan(limit / 100);
+    const err = await gunzipBounded(bomb, 'x', limit).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'DATASET_TOO_LARGE', details: { path: 'x', limit } });
+  });
+
+  it('inflates what fits, and readArrayFile parses it and reports its inflated size', async () => {
+    const file = idx(0x08, [3, 2], [1, 2, 3, 4, 5, 6]);
+    expect(await gunzipBounded(gzipSync(file), 'x', file.length)).toEqual(Buffer.from(file));
+    const parsed = await readArrayFile(gzipSync(file), 'x', file.length);
+    expect(parsed).toMatchObject({ format: 'idx.gz', shape: [3, 2], bytes: file.length });
+    await expect(readArrayFile(gzipSync(file), 'x', file.length - 1)).rejects.toMatchObject({ code: 'DATASET_TOO_LARGE' });
+  });
+
+  it('refuses gzip inside gzip instead of inflating the inner one unbounded', async () => {
+    await expect(readArrayFile(gzipSync(gzipSync(idx(0x08, [1], [1]))), 'x', 1024)).rejects.toMatchObject({ code: 'DATASET_CORRUPT', message: /bad magic 0x1f 0x8b/ });
   });
 });

@@ -1,4 +1,5 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzip, gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
 import { DataError } from './errors.js';
 
 /** What an IDX file holds: its values (typed by the file's type byte) and its dimensions. */
@@ -24,12 +25,26 @@ export const MAX_IDX_BYTES = 512 * 1024 * 1024;
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
 /** Maps a zlib failure to our codes: too big is DATASET_TOO_LARGE, anything else DATASET_CORRUPT. */
-export function gunzipError(err: unknown, source: string): DataError {
+export function gunzipError(err: unknown, source: string, limit = MAX_IDX_BYTES): DataError {
   const code = (err as { code?: string }).code;
   if (code === 'ERR_BUFFER_TOO_LARGE') {
-    return new DataError('DATASET_TOO_LARGE', `${source} decompresses to more than ${MAX_IDX_BYTES} bytes`, { path: source, limit: MAX_IDX_BYTES });
+    return new DataError('DATASET_TOO_LARGE', `${source} decompresses to more than ${limit} bytes`, { path: source, limit });
   }
   return new DataError('DATASET_CORRUPT', `${source} is not valid gzip: ${(err as Error).message}`, { path: source });
+}
+
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * Inflates gzip off the event loop (zlib's thread pool) and gives up as soon as the output passes
+ * `maxBytes` (zlib's `maxOutputLength`), so a small bomb never inflates past the caller's limit.
+ */
+export async function gunzipBounded(bytes: Uint8Array, source: string, maxBytes: number): Promise<Uint8Array> {
+  try {
+    return await gunzipAsync(bytes, { maxOutputLength: Math.max(1, maxBytes) });
+  } catch (err) {
+    throw gunzipError(err, source, maxBytes);
+  }
 }
 
 function corrupt(source: string, why: string): DataError {
@@ -49,6 +64,11 @@ export function parseIdx(input: Uint8Array, source = 'IDX data'): IdxArray {
       throw gunzipError(err, source);
     }
   }
+  return parsePlainIdx(bytes, source);
+}
+
+/** Parses an IDX file that is not compressed (gzip inside gzip is refused as a bad magic). */
+export function parsePlainIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
   if (bytes.length < 4) throw corrupt(source, `only ${bytes.length} bytes`);
   if (bytes[0] !== 0 || bytes[1] !== 0) throw corrupt(source, `bad magic ${hex(bytes[0]!)} ${hex(bytes[1]!)} (expected 0x00 0x00)`);
   const type = TYPES[bytes[2]!];

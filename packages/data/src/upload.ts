@@ -1,6 +1,6 @@
 import type { RawArray } from './arrays.js';
 import { DataError } from './errors.js';
-import { isGzip, parseIdx } from './idx.js';
+import { gunzipBounded, isGzip, parseIdx, parsePlainIdx } from './idx.js';
 import { parseNpy } from './npy.js';
 
 /** The binary array formats an upload may use, told apart by their first bytes. */
@@ -20,4 +20,14 @@ export function parseArrayFile(bytes: Uint8Array, source: string): RawArray & { 
   if (format === 'npy') return { ...parseNpy(bytes, source), format };
   if (format) return { ...parseIdx(bytes, source), format };
   throw new DataError('DATASET_INVALID', `${source} is neither a NumPy .npy file nor an IDX file (plain or .gz)`, { path: source });
+}
+
+/**
+ * Parses one uploaded array as parseArrayFile does, but inflates a gzipped file off the event loop
+ * and stops at `maxBytes` of output (DATASET_TOO_LARGE); `bytes` is the file's size once inflated.
+ */
+export async function readArrayFile(input: Uint8Array, source: string, maxBytes: number): Promise<RawArray & { format: ArrayFormat; bytes: number }> {
+  if (!isGzip(input)) return { ...parseArrayFile(input, source), bytes: input.length };
+  const bytes = await gunzipBounded(input, source, maxBytes);
+  return { ...parsePlainIdx(bytes, source), format: 'idx.gz', bytes: bytes.length };
 }
