@@ -7,3 +7,4 @@ export * from './jobs.js';
 export * from './datasets.js';
 export * from './models.js';
 export * from './sweeps.js';
+export * from './redact.js';
