@@ -5,6 +5,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiConfig } from './config.js';
 import { registerErrorHandling } from './errors.js';
+import { jsonTooDeep, tooDeep } from './json-depth.js';
+import { clientErrorHandler, frameworkErrors, withRedaction } from './http-safety.js';
 import { services } from './plugins/services.js';
 import { metrics } from './plugins/metrics.js';
 import { auth } from './plugins/auth.js';
@@ -30,7 +32,11 @@ export interface BuildOptions {
 /** Builds the api (plugins, routes, docs) without listening: tests inject, server.ts listens. */
 export async function buildApp({ config, logger = false }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger,
+    logger: withRedaction(logger),
+    // A path parameter longer than any id is refused as a coded 414, not Fastify's bare one.
+    frameworkErrors,
+    // Requests Node's HTTP parser refuses (431 headers too large, 408, malformed) get the envelope too.
+    clientErrorHandler,
     bodyLimit: config.maxBodyBytes,
     // A caller's (or proxy's) X-Request-Id is kept when it is a plain token, so one id follows a
     // request through every log line; otherwise we make one. Either way it is sent back.
@@ -45,6 +51,14 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // JSON only: anything else is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
+  // Fastify's own JSON parser (prototype-poisoning checks and all), behind a depth cap checked on
+  // the raw text: a body nested 10,000 deep parses fine but overflows the stack of whatever walks it.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonTooDeep(body as string, config.maxJsonDepth)) return done(tooDeep('The request body', config.maxJsonDepth), undefined);
+    parseJson(request, body as string, done);
+  });
   registerErrorHandling(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

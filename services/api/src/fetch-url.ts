@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { redactUrl } from '@trainyard/contracts';
 import { ApiError } from './errors.js';
 
 export interface FetchLimits {
@@ -29,7 +30,8 @@ export function isPrivateAddress(address: string): boolean {
   return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-function refused(url: string, address: string): ApiError {
+function refused(raw: string, address: string): ApiError {
+  const url = redactUrl(raw);
   return new ApiError('DATASET_URL_REFUSED', `${url} resolves to ${address}, a loopback or private address; the server does not fetch from those`, { url, address });
 }
 
@@ -58,9 +60,9 @@ export async function fetchDataset(url: string, limits: FetchLimits): Promise<{ 
     try {
       parsed = new URL(current);
     } catch {
-      throw new ApiError('VALIDATION_FAILED', `${current} is not a valid URL`, { path: '/url' });
+      throw new ApiError('VALIDATION_FAILED', `${redactUrl(current)} is not a valid URL`, { path: '/url' });
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ApiError('DATASET_URL_REFUSED', `Only http and https URLs are fetched, not ${parsed.protocol}`, { url: current });
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ApiError('DATASET_URL_REFUSED', `Only http and https URLs are fetched, not ${parsed.protocol}`, { url: redactUrl(current) });
     const host = parsed.hostname.replace(/^\[|\]$/g, '');
     if (!limits.allowPrivate && (isIP(host) ? isPrivateAddress(host) : host === 'localhost' || host.endsWith('.localhost'))) throw refused(current, host);
     const state = { timedOut: false };
@@ -72,7 +74,7 @@ export async function fetchDataset(url: string, limits: FetchLimits): Promise<{ 
     }
     if (res.statusCode !== 200) {
       res.resume();
-      throw new ApiError('DATASET_FETCH_FAILED', `GET ${current} answered ${res.statusCode}`, { url: current, status: res.statusCode });
+      throw new ApiError('DATASET_FETCH_FAILED', `GET ${redactUrl(current)} answered ${res.statusCode}`, { url: redactUrl(current), status: res.statusCode });
     }
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > limits.maxBytes) {
@@ -96,14 +98,16 @@ export async function fetchDataset(url: string, limits: FetchLimits): Promise<{ 
     }
     return { bytes: Buffer.concat(chunks, total), contentType: String(res.headers['content-type'] ?? ''), url: current };
   }
-  throw new ApiError('DATASET_FETCH_FAILED', `${url} redirected more than 3 times`, { url });
+  throw new ApiError('DATASET_FETCH_FAILED', `${redactUrl(url)} redirected more than 3 times`, { url: redactUrl(url) });
 }
 
-function tooLarge(url: string, limit: number): ApiError {
+function tooLarge(raw: string, limit: number): ApiError {
+  const url = redactUrl(raw);
   return new ApiError('DATASET_TOO_LARGE', `${url} is larger than the ${limit}-byte dataset limit`, { url, limit });
 }
 
-function fetchError(err: unknown, url: string, limits: FetchLimits): ApiError {
+function fetchError(err: unknown, raw: string, limits: FetchLimits): ApiError {
+  const url = redactUrl(raw);
   if (err instanceof ApiError) return err;
   if ((err as Error).name === 'TimeoutError' || (err as { code?: string }).code === 'DATASET_FETCH_TIMEOUT') {
     return new ApiError('DATASET_FETCH_TIMEOUT', `${url} did not download within ${limits.timeoutMs} ms`, { url, timeout_ms: limits.timeoutMs });

@@ -1,5 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { JOB_STATUSES } from '@trainyard/contracts';
+import { ErrorEnvelope, JOB_STATUSES } from '@trainyard/contracts';
+import { ApiError } from '../errors.js';
 import { LagHistogram } from '../event-hub.js';
 
 // Prometheus text exposition (version 0.0.4), written by hand: a few gauges and counters do not
@@ -20,9 +22,18 @@ function histogram(name: string, help: string, h: LagHistogram): string {
   return `${lines.join('\n')}\n`;
 }
 
+const digest = (v: string) => createHash('sha256').update(v).digest();
+
+/** True when `authorization` is `Bearer <token>`, compared in constant time (over digests, so the length does not leak either). */
+function checkToken(token: string, authorization: string | undefined): boolean {
+  const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  return presented !== undefined && timingSafeEqual(digest(presented), digest(token));
+}
+
 /** `GET /metrics` in Prometheus format, and the per-route request counter behind it. */
 export const metrics = fp(
   async (app) => {
+    const token = app.config.metricsToken;
     const requests = new Map<string, { method: string; route: string; status: string; count: number }>();
     app.addHook('onResponse', async (request, reply) => {
       // The route pattern, not the URL: ids must not explode the label set.
@@ -41,11 +52,21 @@ export const metrics = fp(
           summary: 'Prometheus metrics',
           description:
             'Prometheus text format: trainyard_jobs (by status), trainyard_queue_jobs (waiting, active, delayed), ' +
-            'trainyard_training_samples_per_second, trainyard_event_lag_seconds (histogram), trainyard_sse_clients, trainyard_sse_events_total and trainyard_http_requests_total (by method, route and status).',
+            'trainyard_training_samples_per_second, trainyard_event_lag_seconds (histogram), trainyard_sse_clients, trainyard_sse_events_total and trainyard_http_requests_total (by method, route and status). ' +
+            'When the service sets TRAINYARD_METRICS_TOKEN, send it as `Authorization: Bearer <token>` (else 401).',
           tags: ['operations'],
           produces: ['text/plain'],
-          response: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' }, example: '# HELP trainyard_jobs Jobs known to the service, by status.\n# TYPE trainyard_jobs gauge\ntrainyard_jobs{status="running"} 1\n' } } } },
+          response: {
+            401: { description: 'TRAINYARD_METRICS_TOKEN is set and the request does not carry it (UNAUTHENTICATED)', content: { 'application/json': { schema: ErrorEnvelope } } },
+            200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' }, example: '# HELP trainyard_jobs Jobs known to the service, by status.\n# TYPE trainyard_jobs gauge\ntrainyard_jobs{status="running"} 1\n' } } } },
         },
+        ...(token && {
+          onRequest: async (request, reply) => {
+            if (checkToken(token, request.headers.authorization)) return;
+            reply.header('www-authenticate', 'Bearer');
+            throw new ApiError('UNAUTHENTICATED', '/metrics needs "Authorization: Bearer <TRAINYARD_METRICS_TOKEN>"', {});
+          },
+        }),
       },
       async (_request, reply) => {
         const [byStatus, counts, rate] = await Promise.all([

@@ -17,10 +17,11 @@ import {
   ErrorEnvelope,
   type JobSpec,
 } from '@trainyard/contracts';
-import { BUILTINS, fromArrays, fromJsonData, parseArrayFile, parseCsv, type CsvDataset, type Dataset } from '@trainyard/data';
+import { BUILTINS, fromArrays, fromJsonData, parseCsv, readArrayFile, type CsvDataset, type Dataset } from '@trainyard/data';
 import { datasetView } from '../dataset-store.js';
 import { ApiError } from '../errors.js';
 import { fetchDataset } from '../fetch-url.js';
+import { jsonTooDeep, tooDeep } from '../json-depth.js';
 import { rememberStoredDataset } from '../validate-job.js';
 
 const DatasetParams = Type.Object({ id: DatasetId });
@@ -58,7 +59,12 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** Reads a CSV or JSON file by its content; CSV needs `?target=`. */
   function parseText(bytes: Buffer, q: UploadQuery, name: string, hint: string): Parsed {
     const first = bytes.subarray(0, 64).toString('utf8').trimStart()[0];
-    if (hint.includes('json') || first === '{') return { data: fromJsonData(bytes, { ...readOptions(q), name }), name, format: 'json' };
+    if (hint.includes('json') || first === '{') {
+      // A file or download skips the body parser's depth cap, so it gets the same check here.
+      const text = new TextDecoder('utf-8').decode(bytes);
+      if (jsonTooDeep(text, app.config.maxJsonDepth)) throw tooDeep(`The JSON dataset ${name}`, app.config.maxJsonDepth);
+      return { data: fromJsonData(text, { ...readOptions(q), name }), name, format: 'json' };
+    }
     if (!q.target) throw new ApiError('VALIDATION_FAILED', 'A CSV upload needs ?target=<column> naming its target column', { path: 'querystring/target' });
     const data: CsvDataset = parseCsv(bytes, { ...readOptions(q), target: q.target, regression: q.regression ?? false, name });
     return { data, name, format: 'csv' };
@@ -99,8 +105,9 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const x = files.get('x');
     const y = files.get('y');
     if (!x || !y) throw new ApiError('VALIDATION_FAILED', 'A multipart upload needs the file fields x and y (NPY or IDX, .gz accepted), or one CSV/JSON file as file', { path: x ? 'y' : 'x' });
-    const xa = parseArrayFile(x.bytes, 'x');
-    const ya = parseArrayFile(y.bytes, 'y');
+    // Gzip inflates off the event loop and stops at the dataset limit, both files together.
+    const xa = await readArrayFile(x.bytes, 'x', maxBytes);
+    const ya = await readArrayFile(y.bytes, 'y', maxBytes - xa.bytes);
     if (xa.data.length + ya.data.length > maxValues) throw tooLarge(maxBytes);
     const data = fromArrays(xa, ya, { ...readOptions(q), name: name ?? x.filename });
     return { data, name: name ?? x.filename, format: xa.format === ya.format ? xa.format : `${xa.format}+${ya.format}` };
