@@ -31,8 +31,6 @@ interface Pending {
 interface Slot {
   worker: Worker;
   busy: Pending | null;
-  /** The thread has loaded its modules (compiling the kernels takes a few hundred ms). */
-  ready: boolean;
   startedAt: number;
   timer?: NodeJS.Timeout;
   /** The thread's loaded models, least recently used first, as it reported after its last task. */
@@ -126,7 +124,7 @@ export class PredictPool {
   private spawn(): Slot {
     // The thread gets our data and none of the parent's loader flags (tsx, vitest).
     const worker = new Worker(PREDICT_THREAD_PATH, { workerData: this.opts.threadData, execArgv: [] });
-    const slot: Slot = { worker, busy: null, ready: false, startedAt: 0, cached: [] };
+    const slot: Slot = { worker, busy: null, startedAt: 0, cached: [] };
     worker.on('message', (msg: FromThread) => this.finish(slot, msg));
     // A thread that dies on its own (not terminated by us) fails its request and is replaced.
     const lost = (why: string) => {
@@ -142,15 +140,14 @@ export class PredictPool {
 
   private start(slot: Slot, p: Pending): void {
     slot.busy = p;
-    if (slot.ready) this.arm(slot);
     const { jobId, x, samples, inputShape } = p.task;
-    // The packed input is ours alone: moved, not copied. A thread still starting reads it once ready.
+    // The packed input is ours alone: moved, not copied.
     slot.worker.postMessage({ type: PredictMessage.Predict, seq: p.seq, jobId, x, samples, inputShape } satisfies ToThread, [x.buffer as ArrayBuffer]);
   }
 
-  // The time limit of the slot's prediction, from when its thread can work on it.
-  private arm(slot: Slot): void {
-    const p = slot.busy!;
+  // The time limit of the slot's forward pass. Starting the thread (compiling the kernels) and
+  // loading a model (tens of MB from Redis) are bounded by the model size limits, not by this.
+  private arm(slot: Slot, p: Pending): void {
     slot.startedAt = performance.now();
     slot.timer = setTimeout(() => {
       const ms = this.opts.timeoutMs;
@@ -160,13 +157,9 @@ export class PredictPool {
   }
 
   private finish(slot: Slot, msg: FromThread): void {
-    if (msg.type === PredictMessage.Ready) {
-      slot.ready = true;
-      if (slot.busy) this.arm(slot);
-      return;
-    }
     const p = slot.busy;
     if (!p || msg.seq !== p.seq) return;
+    if (msg.type === PredictMessage.Running) return this.arm(slot, p);
     clearTimeout(slot.timer);
     slot.busy = null;
     slot.cached = msg.cached;

@@ -8,8 +8,8 @@ export const PredictMessage = {
   Evict: 'evict',
   /** thread → api: the answer to one Predict. */
   Result: 'result',
-  /** thread → api: loaded and listening (a prediction's time limit counts from here, not from the thread's start). */
-  Ready: 'ready',
+  /** thread → api: the model is loaded and the forward pass starts; the time limit counts from here. */
+  Running: 'running',
 } as const;
 
 /** What the api hands every predict thread (its workerData). */
@@ -24,7 +24,7 @@ export interface PredictThreadData {
 export type ToThread = ({ type: typeof PredictMessage.Predict; seq: number } & PredictTask) | { type: typeof PredictMessage.Evict; jobId: string };
 
 export type FromThread =
-  | { type: typeof PredictMessage.Ready }
+  | { type: typeof PredictMessage.Running; seq: number }
   | ({
   type: typeof PredictMessage.Result;
   seq: number;

@@ -56,9 +56,10 @@ export class ModelRunner {
     private readonly maxBytes: number,
   ) {}
 
-  /** Runs the forward pass; throws ModelLoadError for a missing or unreadable model. */
-  async predict(task: PredictTask): Promise<PredictOutput> {
+  /** Runs the forward pass (`started` is called before it, once the model is loaded); throws ModelLoadError for a missing or unreadable model. */
+  async predict(task: PredictTask, started?: () => void): Promise<PredictOutput> {
     const model = await this.model(task.jobId);
+    started?.();
     const y = model.predict(tensor(task.x, [task.samples, ...task.inputShape]), { batchSize: 256 });
     return { data: y.data as Float32Array, shape: [...y.shape] };
   }

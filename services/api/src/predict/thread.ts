@@ -30,7 +30,8 @@ const runner = new ModelRunner(
 // One task at a time: the api sends the next only after this one's result.
 parentPort!.on('message', (msg: ToThread) => {
   if (msg.type === PredictMessage.Evict) return runner.evict(msg.jobId);
-  void runner.predict(msg).then(
+  const running = () => reply({ type: PredictMessage.Running, seq: msg.seq });
+  void runner.predict(msg, running).then(
     (out) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), ok: true, data: out.data, shape: out.shape }),
     (err: unknown) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), ok: false, error: toFailure(err) }),
   );
@@ -39,4 +40,3 @@ parentPort!.on('message', (msg: ToThread) => {
 function reply(msg: FromThread): void {
   parentPort!.postMessage(msg);
 }
-reply({ type: PredictMessage.Ready });
