@@ -1,4 +1,5 @@
 // `npm test`: install if needed, build, make sure a Redis answers, typecheck, run the suite.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, bin, build, ensureInstalled, ensureRedis, freePort, redisAnswers, say } from './lib.mjs';
@@ -18,9 +19,14 @@ try {
     say(`running tests against ${url}`);
     const report = join(ROOT, 'test-artifacts/vitest.json');
     rmSync(report, { force: true });
+    // The services' logs of this run only: the check below greps them for every test key.
+    rmSync(join(ROOT, 'test-artifacts/logs'), { recursive: true, force: true });
     status = bin('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
       env: { ...process.env, REDIS_URL: url },
     });
+    // No API key a test used may be in any log line (test/log-secrets.ts); a leak fails the run.
+    const leaks = spawnSync(process.execPath, ['--import', 'tsx', 'test/log-secrets.ts'], { cwd: ROOT, stdio: 'inherit' }).status;
+    if (leaks !== 0 && status === 0) status = 1;
     // One plain closing line any CI can read: "tests: N passed, N failed, N skipped".
     if (existsSync(report)) {
       const r = JSON.parse(readFileSync(report, 'utf8'));

@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { parseApiKeys } from '../services/api/src/config.js';
 import { adminTenants } from '../services/api/src/plugins/admin.js';
 import { testApp, validJob } from '../services/api/src/test-utils/app.js';
+import { TEST_KEYS } from '../services/api/src/test-utils/keys.js';
 
-const OPS_KEY = 'ops-key-0123456789abcdef';
-const USER_KEY = 'user-key-0123456789abcdef';
+const { ops: OPS_KEY, user: USER_KEY } = TEST_KEYS;
 const apiKeys = parseApiKeys(`ops:${OPS_KEY},alice:${USER_KEY}`);
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REDIS_URL } from './stack.js';
+import { TEST_LOG_LEVEL, testLogFile } from '../services/api/src/test-utils/logs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -27,7 +28,7 @@ export async function spawnApi(prefix: string, port: number, env: Record<string,
       TRAINYARD_PREFIX: prefix,
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: TEST_LOG_LEVEL,
       TRAINYARD_MAX_ACTIVE_JOBS: '0',
       TRAINYARD_RATE_LIMIT_PER_MINUTE: '0',
       ...env,
@@ -35,8 +36,10 @@ export async function spawnApi(prefix: string, port: number, env: Record<string,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const file = testLogFile('api');
+  child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), file.write(d)));
+  child.stderr!.on('data', (d: Buffer) => ((out += d.toString()), file.write(d)));
+  child.once('close', () => file.end());
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
   const url = `http://127.0.0.1:${port}`;
   const api: ApiProcess = {

@@ -8,11 +8,12 @@ import { TrainyardClient } from '../packages/client/src/index.js';
 import { loadConfig } from '../services/api/src/index.js';
 import { mlp } from './fixtures.js';
 import { startStack, type Stack } from './stack.js';
+import { TEST_KEYS } from '../services/api/src/test-utils/keys.js';
 
 // The built `trainyard` bin, spawned as a user would, against the real api (API keys on) and workers.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'packages/client/dist/cli/main.js');
-const KEY = 'cli-test-key-0123456789';
+const KEY = TEST_KEYS.cli;
 
 interface Run {
   code: number | null;

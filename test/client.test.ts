@@ -5,9 +5,10 @@ import type { JobSpec } from '../packages/contracts/src/index.js';
 import { loadConfig } from '../services/api/src/index.js';
 import { spiralsJob } from './fixtures.js';
 import { REDIS_URL, startStack, type Stack } from './stack.js';
+import { TEST_KEYS } from '../services/api/src/test-utils/keys.js';
 
 // @trainyard/client against the real service: api with API keys on, a worker, real Redis.
-const KEY = 'acme-key-0123456789abcdef';
+const KEY = TEST_KEYS.acme;
 
 describe('TrainyardClient against a live api and worker', () => {
   let stack: Stack;

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { parseApiKeys } from '../services/api/src/config.js';
 import { spiralsJob } from './fixtures.js';
 import { startStack, type Stack } from './stack.js';
+import { TEST_KEYS } from '../services/api/src/test-utils/keys.js';
 
 // The dashboard in a real headless Chromium against the real api and a worker. Debian's chromium
 // is the browser (`npx playwright install` cannot download one here); CI installs it (.ci/run),
@@ -15,7 +16,7 @@ const inCi = process.env.CI === 'true';
 if (!found && !inCi) console.warn(`Skipping the dashboard browser test: no ${CHROMIUM} (apt-get install chromium)`);
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
-const KEY = 'dashboard-key-0123456789abcdef';
+const KEY = TEST_KEYS.dashboard;
 
 describe('the dashboard', () => {
   it.runIf(inCi && !found)('needs chromium in CI', () => {

@@ -4,6 +4,8 @@ import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, loadConfig as loadApiConfig, type ApiConfig } from '../services/api/src/index.js';
 import { REDIS_URL, dropPrefix } from '../services/api/src/test-utils/app.js';
+import { TEST_LOG_LEVEL, testLogStream } from '../services/api/src/test-utils/logs.js';
+import { LOG_REDACT_PATHS, REDACTED } from '../packages/contracts/src/index.js';
 import { createTrainWorker, loadConfig as loadWorkerConfig, type TrainWorker, type WorkerConfig } from '../services/worker/src/index.js';
 
 export { REDIS_URL };
@@ -30,10 +32,10 @@ export async function startStack(
 ): Promise<Stack> {
   const prefix = opts.prefix ?? testPrefix();
   const apiConfig = { ...loadApiConfig({ REDIS_URL }), prefix, ...opts.api };
-  const app = await buildApp({ config: apiConfig });
+  const app = await buildApp({ config: apiConfig, logger: { level: TEST_LOG_LEVEL, stream: testLogStream() } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const log = pino({ level: process.env.TEST_LOG_LEVEL || 'silent' });
+  const log = pino({ level: TEST_LOG_LEVEL, base: { service: 'worker' }, redact: { paths: LOG_REDACT_PATHS, censor: REDACTED } }, testLogStream());
   const workers: TrainWorker[] = [];
   const addWorker = (overrides: Partial<WorkerConfig> = {}) => {
     const w = createTrainWorker({ ...loadWorkerConfig({ REDIS_URL }), prefix, ...opts.worker, ...overrides }, log);

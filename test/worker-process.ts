@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REDIS_URL } from './stack.js';
+import { testLogFile } from '../services/api/src/test-utils/logs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -25,8 +26,10 @@ export function spawnWorker(prefix: string, name: string, env: Record<string, st
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const file = testLogFile('worker');
+  child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), file.write(d)));
+  child.stderr!.on('data', (d: Buffer) => ((out += d.toString()), file.write(d)));
+  child.once('close', () => file.end());
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
   return {
     child,

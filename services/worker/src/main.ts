@@ -1,10 +1,11 @@
 import { pino } from 'pino';
+import { LOG_REDACT_PATHS, REDACTED } from '@trainyard/contracts';
 import { loadConfig } from './config.js';
 import { createTrainWorker } from './worker.js';
 
 // The worker process: one BullMQ worker; SIGTERM/SIGINT stop taking jobs and drain.
 const config = loadConfig();
-const log = pino({ level: config.logLevel, base: { service: 'worker', worker: config.name } });
+const log = pino({ level: config.logLevel, base: { service: 'worker', worker: config.name }, redact: { paths: LOG_REDACT_PATHS, censor: REDACTED } });
 const trainer = createTrainWorker(config, log);
 log.info({ concurrency: config.concurrency, prefix: config.prefix }, 'worker ready');
 

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { parseApiKeys } from '../config.js';
 import { testApp, validJob } from '../test-utils/app.js';
+import { TEST_KEYS } from '../test-utils/keys.js';
 
-const KEY_A = 'alpha-key-0123456789abcdef';
-const KEY_B = 'bravo-key-0123456789abcdef';
+const { summaryAlpha: KEY_A, summaryBravo: KEY_B } = TEST_KEYS;
 const as = (key: string) => ({ authorization: `Bearer ${key}` });
 
 let app: FastifyInstance;

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { parseApiKeys } from '../config.js';
 import { testApp, validJob } from '../test-utils/app.js';
+import { TEST_KEYS } from '../test-utils/keys.js';
 
-const A = 'aaaaaaaaaaaaaaaa1';
-const B = 'bbbbbbbbbbbbbbbb2';
+const { sweepA: A, sweepB: B } = TEST_KEYS;
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 
 let app: FastifyInstance;

@@ -5,12 +5,11 @@ import { finishJobCall } from '@trainyard/contracts';
 import { buildApp } from '../app.js';
 import { loadConfig, parseApiKeys } from '../config.js';
 import { REDIS_URL, dropPrefix, testApp, validJob } from '../test-utils/app.js';
+import { TEST_KEYS } from '../test-utils/keys.js';
 
 // Tenants, API keys and the per-tenant guards, through app.inject() on real Redis. No worker runs:
 // jobs stay queued unless a test ends them the way a worker would.
-const KEY_A = 'alpha-key-0123456789';
-const KEY_A2 = 'alpha-second-key-987654';
-const KEY_B = 'bravo-key-0123456789';
+const { alpha: KEY_A, alpha2: KEY_A2, bravo: KEY_B } = TEST_KEYS;
 const apiKeys = parseApiKeys(`alpha:${KEY_A},alpha:${KEY_A2},bravo:${KEY_B}`);
 
 type Res = { status: number; body: any; headers: Record<string, unknown> };

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { loadConfig, type ApiConfig } from '../config.js';
+import { TEST_LOG_LEVEL, testLogStream } from './logs.js';
 
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
@@ -28,7 +29,10 @@ export async function dropPrefix(prefix: string): Promise<void> {
  */
 export async function testApp(overrides: Partial<ApiConfig> = {}): Promise<{ app: FastifyInstance; prefix: string; close: () => Promise<void> }> {
   const prefix = `{ty-api-${randomBytes(6).toString('hex')}}`;
-  const app = await buildApp({ config: { ...loadConfig({ REDIS_URL }), prefix, maxActiveJobs: 0, rateLimitPerMinute: 0, ...overrides } });
+  const app = await buildApp({
+    config: { ...loadConfig({ REDIS_URL }), prefix, maxActiveJobs: 0, rateLimitPerMinute: 0, ...overrides },
+    logger: { level: TEST_LOG_LEVEL, stream: testLogStream() },
+  });
   await app.ready();
   return {
     app,
