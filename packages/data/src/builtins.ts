@@ -25,6 +25,8 @@ export interface BuiltinInfo {
   classes: number;
   /** Bundled only: rows in the shipped file; training gets samples − round(samples × test_split). */
   samples?: number;
+  /** When every feature is an integer in [0, n] as loaded unstandardized (digits' counts): n. Absent: real-valued features. */
+  maxIntegerFeature?: number;
   options: BuiltinOption[];
 }
 
@@ -69,7 +71,7 @@ const CLASSIC_BUILTINS: BuiltinInfo[] = [
   classic('iris', 'classification', 150, 4, 3, "Fisher's iris: 150 flowers, 4 measurements in cm, 3 species"),
   classic('wine', 'classification', 178, 13, 3, 'UCI wine recognition: 178 wines, 13 chemical measurements, 3 cultivars'),
   classic('breast-cancer', 'classification', 569, 30, 2, 'Breast cancer Wisconsin (diagnostic): 569 tumours, 30 features, malignant (0) or benign (1)'),
-  classic('digits', 'classification', 1797, 64, 10, 'UCI optical handwritten digits: 1797 8×8 images flattened to 64 counts in 0..16, 10 classes', 0),
+  { ...classic('digits', 'classification', 1797, 64, 10, 'UCI optical handwritten digits: 1797 8×8 images flattened to 64 counts in 0..16, 10 classes', 0), maxIntegerFeature: 16 },
   classic('boston-housing', 'regression', 506, 13, 0, 'Boston housing: 506 tracts, 13 features, target median home value in $1000s'),
   classic('diabetes', 'regression', 442, 10, 0, 'Diabetes (Efron et al. 2004): 442 patients, 10 raw baseline variables, target disease progression after one year'),
 ];

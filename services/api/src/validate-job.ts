@@ -4,6 +4,7 @@ import type { KerasArg, MetricSpec } from '@trainyard/nn';
 import type { JobEstimate, JobSpec } from '@trainyard/contracts';
 import { ApiError } from './errors.js';
 import { checkFit, loggedNames } from './validate-fit.js';
+import { checkIndexInputs } from './validate-indices.js';
 
 /** What the api learns about a job before enqueuing it. */
 export interface CheckedJob {
@@ -128,6 +129,7 @@ export function checkJob(spec: JobSpec, limits: JobLimits): CheckedJob {
       limit: limits.maxParams,
     });
   }
+  checkIndexInputs(info.indexInputs, spec.dataset);
   // The schema admits Keras's multi-output forms (loss, loss_weights and metrics as lists or
   // objects keyed by output); whether they fit this model is checkCompile's call, not the api's.
   const heads = checkCompile(spec.compile, '/compile', info.outputs.map((o) => o.name));

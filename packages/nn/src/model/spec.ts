@@ -2,6 +2,7 @@ import { formatShape, shapesEqual } from '@trainyard/tensor';
 import { normalizeModel, type LayerEntry, type ModelConfig, type TensorRef } from '../config/normalize.js';
 import { ConfigReader } from '../config/reader.js';
 import { NnError } from '../errors.js';
+import type { Embedding } from '../layers/embedding.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
 import { MergeLayer } from '../layers/merge.js';
 import { findLayerClass } from '../layers/registry.js';
@@ -297,6 +298,39 @@ export interface ModelInfo {
   inputShape: number[];
   outputShape: number[];
   params: number;
+  /** Each Embedding and where its indices come from (they must be integers in [0, inputDim)). */
+  indexInputs: IndexInput[];
+}
+
+/** An Embedding layer and the source of its indices: a model input, or the layer that computes them. */
+export interface IndexInput {
+  layer: string;
+  /** The layer's place in the config, for error paths. */
+  path: string;
+  inputDim: number;
+  /** The model input its indices are, through layers that only move values; null when a layer computes them. */
+  input: number | null;
+  /** That computing layer's name, when input is null. */
+  from?: string;
+}
+
+// Layers whose outputs are some of their input values, unchanged: integer indices stay integers.
+const VALUE_PRESERVING = new Set(['Reshape', 'Permute', 'Flatten', 'MaxPooling2D', 'GlobalMaxPooling2D']);
+
+function indexInputs(a: Analysis): IndexInput[] {
+  const nInputs = a.inputs.length;
+  return a.layers
+    .filter((l) => l.layer.className === 'Embedding')
+    .map((l) => {
+      const base = { layer: l.layer.name, path: l.entry.path, inputDim: (l.layer as Embedding).inputDim };
+      let value = l.inbound[0]!;
+      while (value >= nInputs) {
+        const source = a.layers[value - nInputs]!;
+        if (!VALUE_PRESERVING.has(source.layer.className)) return { ...base, input: null, from: source.layer.name };
+        value = source.inbound[0]!;
+      }
+      return { ...base, input: value };
+    });
 }
 
 /** Parses and shape-checks a Keras model config without allocating any weights. Throws NnError. */
@@ -311,6 +345,7 @@ export function inspectModel(modelConfig: unknown, opts: SpecOptions = {}): Mode
     inputShape: a.inputs[0].shape,
     outputShape: outputs[0].shape,
     params: a.layers.reduce((s, l) => s + l.params, 0),
+    indexInputs: indexInputs(a),
   };
 }
 
