@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { gunzipBounded, gunzipError, MAX_IDX_BYTES, parseIdx } from './idx.js';
+import { gunzipError, inflateIdx, MAX_IDX_BYTES, parseIdx } from './idx.js';
 import { readArrayFile } from './upload.js';
 import { expectDataError } from './test-utils/expect-error.js';
 
@@ -83,26 +83,37 @@ describe('gunzipError', () => {
   });
 });
 
-describe('gunzipBounded', () => {
-  // 4 MiB of zeros gzip to about 4 KB: a small bomb against a 1 MiB limit.
-  const bomb = gzipSync(new Uint8Array(4 * 1024 * 1024));
+describe('inflateIdx', () => {
   const limit = 1024 * 1024;
+  /** An IDX header of ubytes declaring `shape`, followed by `payload` zeros (a liar when they disagree). */
+  const zeros = (shape: number[], payload: number) => Buffer.concat([Buffer.from(idx(0x08, shape, [])), Buffer.alloc(payload)]);
 
-  it('stops a gzip bomb at the limit with DATASET_TOO_LARGE naming the limit', async () => {
-    expect(bomb.length).toBeLessThan(limit / 100);
-    const err = await gunzipBounded(bomb, 'x', limit).then(() => undefined, (e: unknown) => e);
-    expect(err).toMatchObject({ code: 'DATASET_TOO_LARGE', details: { path: 'x', limit } });
+  it('refuses a bomb whose header declares more than the limit as soon as the header is inflated', async () => {
+    const bomb = gzipSync(zeros([64, 1024, 1024], 4 * 1024 * 1024));
+    const err = await inflateIdx(bomb, 'x', limit).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'DATASET_TOO_LARGE', details: { path: 'x', limit, declared: 16 + 64 * 1024 * 1024 } });
+    expect((err as Error).message).toMatch(/declares shape \[64, 1024, 1024\] of ubyte/);
   });
 
-  it('inflates what fits, and readArrayFile parses it and reports its inflated size', async () => {
+  it('stops a header that lies (small shape, 4 MiB of payload) at the size it declared', async () => {
+    const err = await inflateIdx(gzipSync(zeros([4, 2], 4 * 1024 * 1024)), 'x', limit).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'DATASET_CORRUPT', message: /inflates past the 16 bytes its header declares/ });
+  });
+
+  it('inflates what fits, across concatenated gzip members, and readArrayFile reports the inflated size', async () => {
     const file = idx(0x08, [3, 2], [1, 2, 3, 4, 5, 6]);
-    expect(await gunzipBounded(gzipSync(file), 'x', file.length)).toEqual(Buffer.from(file));
-    const parsed = await readArrayFile(gzipSync(file), 'x', file.length);
-    expect(parsed).toMatchObject({ format: 'idx.gz', shape: [3, 2], bytes: file.length });
+    const twoMembers = Buffer.concat([gzipSync(file.subarray(0, 7)), gzipSync(file.subarray(7))]);
+    expect(await inflateIdx(twoMembers, 'x', file.length)).toEqual(Buffer.from(file));
+    expect(await readArrayFile(gzipSync(file), 'x', file.length)).toMatchObject({ format: 'idx.gz', shape: [3, 2], bytes: file.length });
     await expect(readArrayFile(gzipSync(file), 'x', file.length - 1)).rejects.toMatchObject({ code: 'DATASET_TOO_LARGE' });
   });
 
-  it('refuses gzip inside gzip instead of inflating the inner one unbounded', async () => {
+  it('leaves what is not IDX to the parser, and refuses gzip inside gzip as a bad magic', async () => {
+    await expect(readArrayFile(gzipSync(Buffer.alloc(4 * 1024 * 1024, 7)), 'x', limit)).rejects.toMatchObject({ code: 'DATASET_CORRUPT', message: /bad magic 0x07 0x07/ });
     await expect(readArrayFile(gzipSync(gzipSync(idx(0x08, [1], [1]))), 'x', 1024)).rejects.toMatchObject({ code: 'DATASET_CORRUPT', message: /bad magic 0x1f 0x8b/ });
+  });
+
+  it('calls broken gzip DATASET_CORRUPT', async () => {
+    await expect(inflateIdx(gzipSync(idx(0x08, [100], new Array(100).fill(1))).subarray(0, 20), 'x', limit)).rejects.toMatchObject({ code: 'DATASET_CORRUPT', message: /not valid gzip/ });
   });
 });

@@ -1,5 +1,4 @@
-import { gunzip, gunzipSync } from 'node:zlib';
-import { promisify } from 'node:util';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { DataError } from './errors.js';
 
 /** What an IDX file holds: its values (typed by the file's type byte) and its dimensions. */
@@ -33,18 +32,58 @@ export function gunzipError(err: unknown, source: string, limit = MAX_IDX_BYTES)
   return new DataError('DATASET_CORRUPT', `${source} is not valid gzip: ${(err as Error).message}`, { path: source });
 }
 
-const gunzipAsync = promisify(gunzip);
-
 /**
- * Inflates gzip off the event loop (zlib's thread pool) and gives up as soon as the output passes
- * `maxBytes` (zlib's `maxOutputLength`), so a small bomb never inflates past the caller's limit.
+ * Inflates a gzipped IDX file as a stream (zlib's thread pool, a chunk at a time) and reads its
+ * header as soon as it arrives: a header declaring more than `maxBytes` is refused there and then,
+ * and inflation never runs past the size the header declares (nor `maxBytes` before it is read).
+ * So a bomb costs what its header admits to, at most the limit, never its full inflated size.
  */
-export async function gunzipBounded(bytes: Uint8Array, source: string, maxBytes: number): Promise<Uint8Array> {
-  try {
-    return await gunzipAsync(bytes, { maxOutputLength: Math.max(1, maxBytes) });
-  } catch (err) {
-    throw gunzipError(err, source, maxBytes);
-  }
+export function inflateIdx(input: Uint8Array, source: string, maxBytes: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const z = createGunzip({ chunkSize: 256 * 1024 });
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let cap = maxBytes;
+    let headerRead = false;
+    let settled = false;
+    const settle = (err: DataError | null) => {
+      if (settled) return;
+      settled = true;
+      z.destroy();
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks, total));
+    };
+    z.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (!headerRead && total >= 4) {
+        const head = chunks.length === 1 ? chunk : Buffer.concat(chunks);
+        const type = TYPES[head[2]!];
+        // Not an IDX header: stop here and let the parser say what is wrong with it.
+        if (head[0] !== 0 || head[1] !== 0 || !type || head[3] === 0) return settle(null);
+        const headerBytes = 4 + 4 * head[3]!;
+        if (total >= headerBytes) {
+          headerRead = true;
+          const shape = Array.from({ length: head[3]! }, (_, d) => head.readUInt32BE(4 + 4 * d));
+          const declared = headerBytes + shape.reduce((a, b) => a * b, 1) * type.size;
+          if (declared > maxBytes) {
+            return settle(new DataError('DATASET_TOO_LARGE', `${source} declares shape [${shape.join(', ')}] of ${type.name}, ${declared} bytes; the limit is ${maxBytes}`, { path: source, limit: maxBytes, declared }));
+          }
+          cap = declared;
+        }
+      }
+      if (total > cap) {
+        settle(
+          headerRead
+            ? new DataError('DATASET_CORRUPT', `${source} is not a valid IDX file: it inflates past the ${cap} bytes its header declares`, { path: source })
+            : new DataError('DATASET_TOO_LARGE', `${source} decompresses to more than ${maxBytes} bytes`, { path: source, limit: maxBytes }),
+        );
+      }
+    });
+    z.on('end', () => settle(null));
+    z.on('error', (err) => settle(gunzipError(err, source, maxBytes)));
+    z.end(input);
+  });
 }
 
 function corrupt(source: string, why: string): DataError {

@@ -4,7 +4,7 @@ export { BUILTINS, validateBuiltinOptions, type BuiltinInfo, type BuiltinOption,
 export { synthetic, type SyntheticOptions } from './synthetic.js';
 export { loadBuiltin, type DataEnv } from './load.js';
 export { fromInline, INLINE_LIMITS, type InlineLimits } from './inline.js';
-export { gunzipBounded, parseIdx, type IdxArray } from './idx.js';
+export { inflateIdx, parseIdx, type IdxArray } from './idx.js';
 export { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, FASHION_MNIST_FILES, loadFashionMnist } from './fashion-mnist.js';
 export { CLASSIC_DIR, loadClassic, type ClassicName } from './classic.js';
 export { fromArrays, isOneHot, MAX_CLASSES, splitTest, type ArrayOptions, type RawArray } from './arrays.js';

@@ -1,6 +1,6 @@
 import type { RawArray } from './arrays.js';
 import { DataError } from './errors.js';
-import { gunzipBounded, isGzip, parseIdx, parsePlainIdx } from './idx.js';
+import { inflateIdx, isGzip, parseIdx, parsePlainIdx } from './idx.js';
 import { parseNpy } from './npy.js';
 
 /** The binary array formats an upload may use, told apart by their first bytes. */
@@ -23,11 +23,12 @@ export function parseArrayFile(bytes: Uint8Array, source: string): RawArray & { 
 }
 
 /**
- * Parses one uploaded array as parseArrayFile does, but inflates a gzipped file off the event loop
- * and stops at `maxBytes` of output (DATASET_TOO_LARGE); `bytes` is the file's size once inflated.
+ * Parses one uploaded array as parseArrayFile does, but inflates a gzipped file off the event loop,
+ * refusing one whose header declares more than `maxBytes` (DATASET_TOO_LARGE) and never inflating
+ * past that; `bytes` is the file's size once inflated.
  */
 export async function readArrayFile(input: Uint8Array, source: string, maxBytes: number): Promise<RawArray & { format: ArrayFormat; bytes: number }> {
   if (!isGzip(input)) return { ...parseArrayFile(input, source), bytes: input.length };
-  const bytes = await gunzipBounded(input, source, maxBytes);
+  const bytes = await inflateIdx(input, source, maxBytes);
   return { ...parsePlainIdx(bytes, source), format: 'idx.gz', bytes: bytes.length };
 }

@@ -144,13 +144,22 @@ describe('gzip uploads', () => {
     return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
   }
 
-  it('refuses a gzip bomb (64 MiB of zeros in about 64 KB) at the dataset limit with 413 DATASET_TOO_LARGE', async () => {
+  it('refuses a gzip bomb (64 MiB of zeros in about 64 KB) by its declared size with 413 DATASET_TOO_LARGE', async () => {
     const bomb = gzipSync(zerosIdx(64 * 1024 * 1024));
     expect(bomb.length).toBeLessThan(LIMIT / 4);
     const { payload, headers } = form([{ name: 'x', content: bomb }, { name: 'y', content: gzipSync(labels(16 * 1024 * 1024)) }]);
     const res = await post('/v1/datasets', payload, headers);
     expect(res.status).toBe(413);
-    expect(res.body.error).toMatchObject({ code: 'DATASET_TOO_LARGE', details: { path: 'x', limit: LIMIT } });
+    expect(res.body.error).toMatchObject({ code: 'DATASET_TOO_LARGE', details: { path: 'x', limit: LIMIT, declared: 12 + 64 * 1024 * 1024 } });
+    await healthy();
+  });
+
+  it('stops a bomb whose header lies about its size (16 values, then 64 MiB) at the size it declared: 400 DATASET_CORRUPT', async () => {
+    const liar = gzipSync(Buffer.concat([zerosIdx(16), Buffer.alloc(64 * 1024 * 1024)]));
+    const res = await post('/v1/datasets', form([{ name: 'x', content: liar }, { name: 'y', content: gzipSync(labels(4)) }]).payload, form([]).headers);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'DATASET_CORRUPT', details: { path: 'x' } });
+    expect(res.body.error.message).toMatch(/inflates past the 28 bytes its header declares/);
     await healthy();
   });
 
