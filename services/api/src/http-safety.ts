@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { LOG_REDACT_PATHS, REDACTED, redactUrl } from '@trainyard/contracts';
@@ -54,7 +54,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 
 // Node's HTTP parser failures, before any request exists: what to answer for each.
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'The request line and headers are larger than this server accepts (16 KiB)'],
+  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', `The request line and headers are larger than this server accepts (${maxHeaderSize} bytes)`],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request was not received in time'],
 };
 
