@@ -38,4 +38,4 @@ export { callbackFromConfig, type CallbackContext } from './callbacks/from-confi
 export type { MonitorMode } from './callbacks/monitor.js';
 export { SimpleRNN } from './layers/simple-rnn.js';
 export { LSTM } from './layers/lstm.js';
-export { estimateTraining, metricBytes, TEST_BATCH, type EstimateOptions, type LayerEstimate, type TrainingEstimate } from './model/estimate.js';
+export { estimateTraining, metricBytes, RUNTIME_BYTES, TEST_BATCH, type EstimateOptions, type LayerEstimate, type TrainingEstimate } from './model/estimate.js';

@@ -35,6 +35,8 @@ interface DataShape {
   classes: number | undefined;
   /** Samples of a held-out test split the worker also loads and evaluates. */
   testSamples: number;
+  /** Bytes the worker's loader holds besides the float32 arrays while converting (see estimateTraining). */
+  loadingBytes?: number;
 }
 
 /** Engine and data errors name paths inside their own input; make them paths inside the body. */
@@ -73,7 +75,10 @@ function storedShape(ds: { id: string; options?: { test_split?: number } }): Dat
   if (samples < 1) throw new ApiError('DATASET_INVALID_OPTION', `test_split ${split} leaves no training samples out of ${rec.samples}`, { path: '/dataset/options/test_split' });
   const targetShape = rec.y_shape.slice(1);
   // Regression targets carry no class count; one-hot rows and class indices do.
-  return { samples, sampleShape: rec.x_shape.slice(1), targetShape, classes: targetShape.length === 0 ? (rec.classes ?? undefined) : undefined, testSamples: rec.samples - samples };
+  // The .npy blobs as fetched (float32), and the copies a test split makes.
+  const values = rec.samples * (rec.x_shape.slice(1).reduce((a, b) => a * b, 1) + Math.max(1, targetShape.reduce((a, b) => a * b, 1)));
+  const loadingBytes = values * 4 * (split > 0 ? 2 : 1);
+  return { samples, sampleShape: rec.x_shape.slice(1), targetShape, classes: targetShape.length === 0 ? (rec.classes ?? undefined) : undefined, testSamples: rec.samples - samples, loadingBytes };
 }
 
 function datasetShape(ds: JobSpec['dataset']): DataShape {
@@ -96,14 +101,19 @@ function datasetShape(ds: JobSpec['dataset']): DataShape {
   const sampleShape = ds.builtin === 'blobs' ? [opt('features') ?? info.sampleShape[0]!] : info.sampleShape;
   let samples = opt('samples') ?? 0;
   let testSamples = 0;
-  if (ds.builtin === 'fashion-mnist') [samples, testSamples] = [60_000, 10_000];
+  let loadingBytes = 0;
+  if (ds.builtin === 'fashion-mnist') {
+    [samples, testSamples] = [60_000, 10_000];
+    // The IDX files' bytes (one per pixel) and their gzip originals (0.56 bytes per pixel) live until all four are converted.
+    loadingBytes = Math.round(70_000 * 784 * 1.56);
+  }
   // Bundled tables hold a fixed number of rows; their test split leaves the rest for training.
   else if (info.samples !== undefined) {
     samples = info.samples - Math.round(info.samples * (opt('test_split') ?? 0));
     testSamples = info.samples - samples;
   }
-  if (info.task === 'regression') return { samples, sampleShape, targetShape: [1], classes: undefined, testSamples };
-  return { samples, sampleShape, targetShape: [], classes: opt('classes') ?? info.classes, testSamples };
+  if (info.task === 'regression') return { samples, sampleShape, targetShape: [1], classes: undefined, testSamples, loadingBytes };
+  return { samples, sampleShape, targetShape: [], classes: opt('classes') ?? info.classes, testSamples, loadingBytes };
 }
 
 /**
@@ -178,6 +188,7 @@ function estimateJob(spec: JobSpec, data: DataShape, metrics: MetricSpec[]): Tra
     validationSamples: data.samples - trainSamples,
     testSamples: data.testSamples,
     targetSize: data.targetShape.reduce((a, b) => a * b, 1),
+    ...(data.loadingBytes !== undefined && { loadingBytes: data.loadingBytes }),
   });
 }
 

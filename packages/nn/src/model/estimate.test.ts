@@ -63,8 +63,17 @@ describe('estimateTraining', () => {
     const b = estimateTraining(cnn, { ...base, batchSize: 256 });
     expect(a.bytes.kernels).toBeGreaterThan(0);
     expect(b.bytes.kernels).toBeGreaterThan(a.bytes.kernels);
-    // Max pooling keeps its int32 argmax beside the output: two tensors of 13×13×8 per sample, and their gradients.
-    expect(a.layers[1].activationBytes).toBe(2 * 2 * 13 * 13 * 8 * 32 * 4);
+    // Max pooling keeps its int32 argmax beside the output (two tensors of 13×13×8 per sample) and gets one gradient.
+    expect(a.layers[1].activationBytes).toBe(3 * 13 * 13 * 8 * 32 * 4);
+    // Training copies input, output and both gradients through the kernel's memory; it grows with the batch.
+    expect(b.bytes.kernels - a.bytes.kernels).toBe(2 * (256 - 32) * (28 * 28 + 26 * 26 * 8) * 4);
+  });
+
+  it('keeps a Dense layer\'s product, bias sum and activation, and the gradients of the output and activation', () => {
+    const est = estimateTraining(mlp, { ...base, batchSize: 10 });
+    expect(est.layers[0].activationBytes).toBe((3 + 2) * 64 * 10 * 4);
+    // Both terms are parts of the total, with the engine's own working set.
+    expect(est.memoryBytes).toBeGreaterThanOrEqual(est.bytes.runtime + est.bytes.dataset + est.bytes.activations);
   });
 
   it('holds the dataset and the validation evaluation', () => {

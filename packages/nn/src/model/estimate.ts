@@ -23,6 +23,13 @@ export const TEST_BATCH = 1024;
 // The WebAssembly kernels copy one call's operands into their linear memory in chunks of about
 // this many floats besides whole weight matrices (kernels/gemm-wasm.ts); the memory never shrinks.
 const KERNEL_CHUNK_FLOATS = 1 << 21;
+/**
+ * What any training run adds besides its tensors: V8's young generation (two 16 MiB semi-spaces on
+ * 64-bit, which a training loop's small garbage fills) and typed arrays not yet collected. Measured
+ * by `pnpm bench estimate`: the classic-table MLPs, whose tensors take under 2 MiB, peaked 28–42 MiB
+ * above an idle process.
+ */
+export const RUNTIME_BYTES = 34 * 2 ** 20;
 
 /** Where one layer's share of a training step goes. */
 export interface LayerEstimate {
@@ -57,6 +64,10 @@ export interface TrainingEstimate {
     kernels: number;
     metrics: number;
     dataset: number;
+    /** What loading the dataset holds besides the float32 arrays, until the collector frees it. */
+    loading: number;
+    /** The engine's own working set while it trains (see RUNTIME_BYTES). */
+    runtime: number;
   };
   /** Training FLOPs per epoch: forward + backward (≈ 3× forward) over the training samples, forward over the validation samples. */
   flopsPerEpoch: number;
@@ -79,6 +90,8 @@ export interface EstimateOptions extends SpecOptions {
   testSamples?: number;
   /** Bytes of the dataset as the worker holds it (all splits); default: every sample as float32. */
   datasetBytes?: number;
+  /** Bytes the loader holds beside the float32 arrays while it converts them (IDX bytes and their gzip files, an upload's .npy blobs). */
+  loadingBytes?: number;
   /** Floats per target row (0 or absent: one class index per sample). */
   targetSize?: number;
 }
@@ -97,13 +110,25 @@ function activationCost(name: string): number {
 interface LayerCost {
   /** Floats per sample the forward pass allocates and keeps until backward (training mode). */
   kept: number;
-  /** Floats per sample a forward-only pass allocates (inference: no masks, no per-step graph). */
+  /**
+   * Floats per sample of the gradients backward makes for them: the one arriving at the layer's
+   * output plus those inside the layer (an add passes its gradient through, a view's is a view).
+   */
+  grads: number;
+  /** Floats per sample a forward-only pass allocates (inference: no masks, no graph). */
   inference: number;
-  /** Floats of the largest WebAssembly kernel call for a batch of `b` samples. */
-  kernel: (b: number) => number;
+  /** Floats of the largest WebAssembly kernel call for `b` samples, training (forward and gradients) or forward only. */
+  kernel: (b: number, training: boolean) => number;
 }
 
 const noKernel = (): number => 0;
+
+// Floats the WebAssembly GEMM moves into its memory for a [m, k]·[k, n] layer's forward and
+// gradients: the whole [k, n] weight (or its gradient) plus a chunk of rows of the m-row operands.
+function gemmFloats(m: number, k: number, n: number): number {
+  const rows = Math.min(m, Math.max(256, Math.floor(KERNEL_CHUNK_FLOATS / (k + n))));
+  return k * n + rows * (k + n);
+}
 
 // What the layer's call() allocates, read off each layer's forward code and its ops.
 function layerCost(a: AnalysedLayer): LayerCost {
@@ -111,57 +136,60 @@ function layerCost(a: AnalysedLayer): LayerCost {
   const inShape = a.inputShapes[0];
   const inSize = prod(inShape.slice(1));
   const outSize = prod(a.outputShape.slice(1));
-  const elementwise = (kept: number): LayerCost => ({ kept: kept * outSize, inference: kept * outSize, kernel: noKernel });
+  const simple = (kept: number, grads = 1): LayerCost => ({ kept: kept * outSize, grads: grads * outSize, inference: kept * outSize, kernel: noKernel });
   if (layer instanceof Dense) {
     const k = inShape[inShape.length - 1] as number;
     const rows = outSize / layer.units; // positions per sample (rank > 2 inputs)
     const act = activationCost(layer.activation);
+    // x·W, + bias, the activation's tensors; backward: the output's gradient and the activation's.
     const kept = outSize * (1 + (layer.useBias ? 1 : 0) + act);
-    // Forward and the input gradient move the whole kernel plus a chunk of rows; the kernel
-    // gradient the whole [k, units] result.
-    return { kept, inference: kept, kernel: () => 2 * k * layer.units + KERNEL_CHUNK_FLOATS };
+    return { kept, grads: outSize * (1 + act), inference: kept, kernel: (b) => gemmFloats(b * rows, k, layer.units) };
   }
   if (layer instanceof Conv2D) {
     const [kh, kw] = layer.kernelSize;
     const cin = inShape[3] as number;
     const act = layer.activation === 'relu' ? 0 : activationCost(layer.activation); // relu and bias run inside the kernel
-    const macs = outSize * kh * kw * cin;
-    // The kernel copies the batch's input, output, their gradients and the filter into its memory;
-    // the column matrix (im2col) is built a chunk of images at a time (1 MB per thread).
-    return { kept: outSize * (1 + act), inference: outSize * (1 + act), kernel: (b) => 2 * b * (inSize + outSize) + 2 * kh * kw * cin * layer.filters + (1 << 18) };
+    const filter = kh * kw * cin * layer.filters;
+    // The kernel copies the batch's input and output into its memory (backward: also their
+    // gradients) and the filter; the column matrix (im2col) is built a few images at a time (1 MB per thread).
+    return {
+      kept: outSize * (1 + act),
+      grads: outSize * (1 + act),
+      inference: outSize * (1 + act),
+      kernel: (b, training) => (training ? 2 : 1) * (b * (inSize + outSize) + filter) + (1 << 18),
+    };
   }
   if (layer instanceof MaxPooling2D) {
-    const [ph, pw] = layer.poolSize;
     // Output plus the int32 argmax map backward reads; the kernel copies input, output, argmax.
-    return { kept: 2 * outSize, inference: 2 * outSize, kernel: (b) => b * (inSize + 2 * outSize) };
+    return { kept: 2 * outSize, grads: outSize, inference: 2 * outSize, kernel: (b) => b * (inSize + 2 * outSize) };
   }
-  if (layer instanceof AveragePooling2D) {
-    const [ph, pw] = layer.poolSize;
-    return { kept: outSize, inference: outSize, kernel: (b) => b * (inSize + outSize) };
-  }
-  if (layer instanceof GlobalAveragePooling2D || layer instanceof GlobalMaxPooling2D) return { kept: 2 * outSize, inference: outSize, kernel: noKernel };
+  if (layer instanceof AveragePooling2D) return { ...simple(1), kernel: (b) => b * (inSize + outSize) };
+  if (layer instanceof GlobalAveragePooling2D || layer instanceof GlobalMaxPooling2D) return simple(2);
   if (layer instanceof Dropout) {
     // Training draws a float32 mask and multiplies; inference returns its input.
-    return { kept: layer.rate > 0 ? 2 * outSize : 0, inference: 0, kernel: noKernel };
+    return layer.rate > 0 ? { ...simple(2), inference: 0 } : simple(0, 0);
   }
-  if (layer instanceof BatchNormalization) return { kept: 6 * outSize, inference: 4 * outSize, kernel: noKernel };
-  if (layer instanceof Activation) return elementwise(activationCost(layer.activation));
-  if (layer instanceof Embedding) return elementwise(1);
+  // Centred input, variance, normalised, scaled, shifted; as many gradients.
+  if (layer instanceof BatchNormalization) return { ...simple(6, 5), inference: 4 * outSize };
+  if (layer instanceof Activation) return simple(activationCost(layer.activation));
+  if (layer instanceof Embedding) return simple(1);
   if (layer instanceof SimpleRNN || layer instanceof LSTM) {
     const steps = inShape[1] as number;
     const features = inShape[2] as number;
     const u = layer.units;
     const gates = layer instanceof LSTM ? 4 : 1;
-    // A time-major copy of x and x·W for all steps; per step h·U, the sum, the gate slices and
-    // the element-wise gate arithmetic (LSTM: 4u-wide z, its four slices, ten u-wide products).
-    const perStep = layer instanceof LSTM ? 4 * u * 3 + 10 * u : 3 * u;
-    const kept = steps * (features + gates * u * (layer.useBias ? 2 : 1) + gates * u) + steps * perStep + (layer.returnSequences ? outSize : 0);
-    return { kept, inference: kept, kernel: (b) => 2 * features * gates * u + Math.min(b * steps, KERNEL_CHUNK_FLOATS) * (features + gates * u) };
+    // A time-major copy of x, x·W (+ bias) for all steps and its per-step slices; per step h·U,
+    // the sum, and the gate arithmetic (LSTM: the four u-wide slices of z and ten u-wide products).
+    const perStep = layer instanceof LSTM ? 4 * u * 2 + 4 * u + 10 * u : 3 * u;
+    const kept = steps * (features + gates * u * (layer.useBias ? 3 : 2) + perStep) + (layer.returnSequences ? outSize : 0);
+    // Inference keeps no graph: x·W for all steps, one step's temporaries, the output.
+    const inference = steps * (features + 2 * gates * u) + perStep + outSize;
+    return { kept, grads: kept, inference, kernel: (b) => Math.max(gemmFloats(b * steps, features, gates * u), gemmFloats(b, u, gates * u)) };
   }
-  if (layer instanceof MergeLayer) return { kept: outSize, inference: outSize, kernel: noKernel };
-  if (layer instanceof Permute) return elementwise(1);
-  // Flatten and Reshape return views of their input.
-  return { kept: 0, inference: 0, kernel: noKernel };
+  if (layer instanceof MergeLayer) return simple(1);
+  if (layer instanceof Permute) return simple(1);
+  // Flatten and Reshape return views of their input, and views of its gradient.
+  return simple(0, 0);
 }
 
 function slotsPerParam(optimizer: KerasArg): number {
@@ -199,8 +227,7 @@ export function estimateTraining(modelConfig: unknown, o: EstimateOptions): Trai
     layer: a.layer.name,
     className: a.layer.className,
     params: a.params,
-    // Backward makes a gradient of every kept tensor before the collector frees either.
-    activationBytes: 2 * costs[i].kept * b * F32,
+    activationBytes: (costs[i].kept + costs[i].grads) * b * F32,
     flopsPerSample: layerForwardFlops(a),
   }));
   const forwardFlopsPerSample = perLayer.reduce((s, l) => s + l.flopsPerSample, 0);
@@ -211,7 +238,7 @@ export function estimateTraining(modelConfig: unknown, o: EstimateOptions): Trai
   const batch = 2 * b * (sampleSize + targetSize) * F32; // the gathered batch and its row indices' copies
   const evalBatch = Math.max(val > 0 ? b : 0, test > 0 ? Math.min(test, TEST_BATCH) : 0);
   const evaluation = evalBatch * (costs.reduce((s, c) => s + c.inference, 0) + sampleSize + targetSize + 2 * lastOut) * F32;
-  const kernelFloats = Math.max(0, ...costs.map((c) => c.kernel(Math.max(b, evalBatch))));
+  const kernelFloats = Math.max(0, ...costs.map((c) => Math.max(c.kernel(b, true), c.kernel(evalBatch, false))));
   const parameters = params * F32;
   const gradients = trainableParams * F32;
   const optimizer = slots * trainableParams * F32;
@@ -220,13 +247,16 @@ export function estimateTraining(modelConfig: unknown, o: EstimateOptions): Trai
   const metrics = 2 * metricBytes(o.metrics ?? []);
   const dataset = o.datasetBytes ?? (o.trainSamples + val + test) * (sampleSize + targetSize) * F32;
   const kernels = kernelFloats * F32;
-  const transient = Math.max(activations + batch, evaluation, checkpoint);
-  const memoryBytes = Math.round(parameters + gradients + optimizer + kernels + metrics + dataset + transient);
+  const loading = o.loadingBytes ?? 0;
+  const runtime = RUNTIME_BYTES;
+  // Loading ends before training starts, and evaluation and checkpoints happen between batches.
+  const transient = Math.max(activations + batch, evaluation, checkpoint, loading);
+  const memoryBytes = Math.round(runtime + parameters + gradients + optimizer + kernels + metrics + dataset + transient);
   return {
     params,
     trainableParams,
     memoryBytes,
-    bytes: { parameters, gradients, optimizer, activations, batch, evaluation, checkpoint, kernels, metrics, dataset },
+    bytes: { parameters, gradients, optimizer, activations, batch, evaluation, checkpoint, kernels, metrics, dataset, loading, runtime },
     flopsPerEpoch: 3 * o.trainSamples * forwardFlopsPerSample + val * forwardFlopsPerSample,
     forwardFlopsPerSample,
     layers: perLayer,
