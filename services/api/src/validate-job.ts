@@ -209,6 +209,16 @@ export function estimateDetails(e: TrainingEstimate, topLayers = 5): Record<stri
   };
 }
 
+// The spec field that sets each part of the estimate, for the refusal's path.
+const PART_PATHS: Record<string, string> = {
+  activations: '/fit/batch_size',
+  batch: '/fit/batch_size',
+  evaluation: '/fit/batch_size',
+  metrics: '/compile/metrics',
+  dataset: '/dataset',
+  loading: '/dataset',
+};
+
 const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
 function checkResources(spec: JobSpec, e: TrainingEstimate, limits: JobLimits): void {
@@ -217,7 +227,7 @@ function checkResources(spec: JobSpec, e: TrainingEstimate, limits: JobLimits): 
     throw new ApiError(
       'JOB_MEMORY_TOO_LARGE',
       `Training this job would take about ${gib(e.memoryBytes)} of worker memory (most of it ${largest![0]}: ${gib(largest![1])}); the limit is ${gib(limits.maxJobBytes)}. Lower batch_size, the layer sizes or the metric thresholds`,
-      { path: '/fit/batch_size', estimate: estimateDetails(e), limit: limits.maxJobBytes },
+      { path: PART_PATHS[largest![0]] ?? '/model', estimate: estimateDetails(e), limit: limits.maxJobBytes },
     );
   }
   const total = e.flopsPerEpoch * Math.max(0, spec.fit.epochs - (spec.fit.initial_epoch ?? 0));

@@ -57,7 +57,7 @@ describe('the resource estimate before queueing', () => {
     const before = await queued();
     const { status, body } = await post('/v1/jobs', activationBomb());
     expect(status).toBe(400);
-    expect(body.error.code).toBe('JOB_MEMORY_TOO_LARGE');
+    expect(body.error).toMatchObject({ code: 'JOB_MEMORY_TOO_LARGE', details: { path: '/fit/batch_size' } });
     const { estimate, limit } = body.error.details;
     expect(limit).toBe(LIMIT);
     expect(estimate.memory_bytes).toBeGreaterThan(LIMIT);
