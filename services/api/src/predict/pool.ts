@@ -166,7 +166,7 @@ export class PredictPool {
     if (msg.ok) {
       const seconds = (performance.now() - slot.startedAt) / 1000;
       if (p.flops > 0 && seconds > 0) this.flopsPerSecond = 0.8 * this.flopsPerSecond + 0.2 * (p.flops / seconds);
-      p.resolve({ data: msg.data, shape: msg.shape });
+      p.resolve({ outputs: msg.outputs });
     } else {
       p.reject(new ApiError(msg.error.code, msg.error.message, msg.error.details));
     }

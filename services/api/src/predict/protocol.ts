@@ -30,4 +30,4 @@ export type FromThread =
   seq: number;
   /** The thread's loaded models after this task, least recently used first. */
   cached: string[];
-} & ({ ok: true; data: Float32Array; shape: number[] } | { ok: false; error: CodedFailure }));
+} & ({ ok: true; outputs: string } | { ok: false; error: CodedFailure }));

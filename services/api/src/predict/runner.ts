@@ -13,8 +13,8 @@ export interface PredictTask {
 }
 
 export interface PredictOutput {
-  data: Float32Array;
-  shape: number[];
+  /** The outputs as the JSON of nested arrays (one per sample), serialised here rather than on the event loop. */
+  outputs: string;
 }
 
 /** A failure with a catalogue code, in a form that crosses postMessage (an Error's class does not). */
@@ -61,7 +61,7 @@ export class ModelRunner {
     const model = await this.model(task.jobId);
     started?.();
     const y = model.predict(tensor(task.x, [task.samples, ...task.inputShape]), { batchSize: 256 });
-    return { data: y.data as Float32Array, shape: [...y.shape] };
+    return { outputs: JSON.stringify(nest(y.data as Float32Array, y.shape)) };
   }
 
   /** Forgets a job's model (its job was deleted). */
@@ -106,6 +106,18 @@ export class ModelRunner {
       bytes -= e.bytes;
     }
   }
+}
+
+/** Row-major float32 values as nested arrays of the given shape. */
+export function nest(data: Float32Array, shape: readonly number[]): unknown[] {
+  let k = 0;
+  const build = (depth: number): unknown[] => {
+    const n = shape[depth]!;
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = depth === shape.length - 1 ? data[k++] : build(depth + 1);
+    return out;
+  };
+  return shape.length === 0 ? [] : build(0);
 }
 
 /** An error as it crosses a thread: coded errors keep code and details, anything else is internal. */

@@ -43,7 +43,7 @@ parentPort!.on('message', (msg: ToThread) => {
   if (msg.type === PredictMessage.Evict) return runner.evict(msg.jobId);
   const running = () => reply({ type: PredictMessage.Running, seq: msg.seq });
   void runner.predict(msg, running).then(
-    (out) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), ok: true, data: out.data, shape: out.shape }),
+    (out) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), ok: true, outputs: out.outputs }),
     (err: unknown) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), ok: false, error: toFailure(err) }),
   );
 });

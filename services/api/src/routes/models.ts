@@ -41,18 +41,6 @@ export function packSamples(x: readonly unknown[], shape: readonly number[]): Fl
   return out;
 }
 
-/** Row-major float32 values as nested arrays of the given shape. */
-export function nest(data: Float32Array, shape: readonly number[]): unknown[] {
-  let k = 0;
-  const build = (depth: number): unknown[] => {
-    const n = shape[depth]!;
-    const out = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) out[i] = depth === shape.length - 1 ? data[k++] : build(depth + 1);
-    return out;
-  };
-  return shape.length === 0 ? [] : build(0);
-}
-
 const ModelFileResponses = {
   400: ErrorEnvelope,
   404: ErrorEnvelope,
@@ -175,7 +163,8 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'is a 400 PREDICT_INVALID_INPUT naming its path, e.g. `/x/3/1`. Models with one input and one output only. ' +
           'The forward pass runs in a pool of worker threads. Its cost, samples × forward FLOPs of one sample, may be at most ' +
           'TRAINYARD_PREDICT_MAX_FLOPS (1e10 by default): more is a 400 PREDICT_TOO_EXPENSIVE whose details give the estimate, the limit ' +
-          'and how many samples fit. When every thread is busy and the queue is full the answer is a 429 PREDICT_BUSY with Retry-After; ' +
+          'and how many samples fit (as it is when the outputs would hold more values than TRAINYARD_PREDICT_MAX_BYTES / 4, or than ' +
+          'TRAINYARD_PREDICT_MAX_SAMPLES if that is more). When every thread is busy and the queue is full the answer is a 429 PREDICT_BUSY with Retry-After; ' +
           'a prediction stopped at the time limit is a 422 PREDICT_TIMEOUT, and a stored model that cannot be loaded a 422 MODEL_INVALID. ' +
           'For large batches download the model and run it yourself.',
         tags: ['models'],
@@ -211,10 +200,24 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       const inShape = [...meta.inputs[0]!.shape];
+      const outShape = [...meta.outputs[0]!.shape];
+      // The answer is bounded like the question: no more values than the largest request body could carry.
+      const outputValues = outShape.reduce((a, b) => a * b, 1) * x.length;
+      const maxOutputs = Math.max(max, Math.floor(app.config.predictMaxBytes / 4));
+      if (outputValues > maxOutputs) {
+        throw new ApiError('PREDICT_TOO_EXPENSIVE', `${x.length} sample(s) of this model's output shape [${outShape.join(', ')}] are ${outputValues} values, more than the ${maxOutputs} an answer may hold`, {
+          output_values: outputValues,
+          max_output_values: maxOutputs,
+          samples: x.length,
+          max_samples: Math.floor(maxOutputs / (outputValues / x.length)),
+        });
+      }
       const packed = packSamples(x, inShape);
       try {
         const y = await app.models.predict({ jobId: id, x: packed, samples: x.length, inputShape: inShape }, flops);
-        return { outputs: nest(y.data, y.shape), input_shape: inShape, output_shape: [...meta.outputs[0]!.shape] };
+        // The outputs come serialised from the thread: only the envelope is written here.
+        const body = `{"outputs":${y.outputs},"input_shape":${JSON.stringify(inShape)},"output_shape":${JSON.stringify(outShape)}}`;
+        return reply.type('application/json; charset=utf-8').send(body as never);
       } catch (err) {
         if (err instanceof ApiError && err.code === 'PREDICT_BUSY') reply.header('retry-after', String(err.details.retry_after_seconds));
         throw err;

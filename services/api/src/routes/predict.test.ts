@@ -150,6 +150,19 @@ describe('predict limits', () => {
     expect(one.json().error.message).toMatch(/even one sample/);
   });
 
+  it('refuses a request whose answer would hold more values than a request body could, with 400 PREDICT_TOO_EXPENSIVE', async () => {
+    // At most max(samples, bytes / 4) = 10,000 output values; a 4,000-wide output fits twice.
+    const a = await start({ predictThreads: 1, predictMaxSamples: 10, predictMaxBytes: 40_000 });
+    const wide = { class_name: 'Sequential', config: { name: 'wide', layers: [{ class_name: 'Dense', config: { name: 'out', units: 4000, batch_input_shape: [null, 2] } }] } };
+    const { id, model } = await stored(a, wide);
+    const ok = await predict(a.app, id, [[1, 2], [3, 4]]);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ outputs: rows(model!.predict(tensor(new Float32Array([1, 2, 3, 4]), [2, 2])).data, 4000), input_shape: [2], output_shape: [4000] });
+    const res = await predict(a.app, id, [[1, 2], [3, 4], [5, 6]]);
+    expect([res.statusCode, res.json().error.code]).toEqual([400, 'PREDICT_TOO_EXPENSIVE']);
+    expect(res.json().error.details).toEqual({ output_values: 12_000, max_output_values: 10_000, samples: 3, max_samples: 2 });
+  });
+
   it('answers 429 PREDICT_BUSY with Retry-After once the one thread is busy and the queue full', async () => {
     const a = await start({ predictThreads: 1, predictQueueLimit: 1 });
     const { id } = await stored(a, SLOW);
