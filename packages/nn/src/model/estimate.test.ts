@@ -76,6 +76,19 @@ describe('estimateTraining', () => {
     expect(est.memoryBytes).toBeGreaterThanOrEqual(est.bytes.runtime + est.bytes.dataset + est.bytes.activations);
   });
 
+  it('charges an Embedding the table-sized gradient its backward allocates every batch', () => {
+    const emb = sequential(
+      { class_name: 'Embedding', config: { input_dim: 50_000, output_dim: 32, input_length: 10, batch_input_shape: [null, 10] } },
+      { class_name: 'Flatten', config: {} },
+      dense(2, 'softmax'),
+    );
+    const small = estimateTraining(emb, { ...base, batchSize: 8 });
+    const large = estimateTraining(emb, { ...base, batchSize: 16 });
+    // Output and its gradient per sample, plus the [50000, 32] table once per batch.
+    expect(small.layers[0].activationBytes).toBe((2 * 10 * 32 * 8 + 50_000 * 32) * 4);
+    expect(large.layers[0].activationBytes - small.layers[0].activationBytes).toBe(2 * 10 * 32 * 8 * 4);
+  });
+
   it('holds the dataset and the validation evaluation', () => {
     const est = estimateTraining(mlp, { ...base, trainSamples: 800, validationSamples: 200 });
     expect(est.bytes.dataset).toBe(1000 * (20 + 1) * 4);

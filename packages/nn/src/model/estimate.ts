@@ -117,6 +117,8 @@ interface LayerCost {
   grads: number;
   /** Floats per sample a forward-only pass allocates (inference: no masks, no graph). */
   inference: number;
+  /** Floats per batch whatever its size (Embedding's backward scatters into a table-sized gradient). */
+  perBatch?: number;
   /** Floats of the largest WebAssembly kernel call for `b` samples, training (forward and gradients) or forward only. */
   kernel: (b: number, training: boolean) => number;
 }
@@ -172,7 +174,7 @@ function layerCost(a: AnalysedLayer): LayerCost {
   // Centred input, variance, normalised, scaled, shifted; as many gradients.
   if (layer instanceof BatchNormalization) return { ...simple(6, 5), inference: 4 * outSize };
   if (layer instanceof Activation) return simple(activationCost(layer.activation));
-  if (layer instanceof Embedding) return simple(1);
+  if (layer instanceof Embedding) return { ...simple(1), perBatch: a.params };
   if (layer instanceof SimpleRNN || layer instanceof LSTM) {
     const steps = inShape[1] as number;
     const features = inShape[2] as number;
@@ -227,7 +229,7 @@ export function estimateTraining(modelConfig: unknown, o: EstimateOptions): Trai
     layer: a.layer.name,
     className: a.layer.className,
     params: a.params,
-    activationBytes: (costs[i].kept + costs[i].grads) * b * F32,
+    activationBytes: ((costs[i].kept + costs[i].grads) * b + (costs[i].perBatch ?? 0)) * F32,
     flopsPerSample: layerForwardFlops(a),
   }));
   const forwardFlopsPerSample = perLayer.reduce((s, l) => s + l.flopsPerSample, 0);
