@@ -124,6 +124,17 @@ describe('the resource estimate before queueing', () => {
     expect(await queued()).toEqual(before);
   });
 
+  it('keeps each sweep trial\'s own estimate in its job record', async () => {
+    const base = validJob();
+    const r = await post('/v1/sweeps', { base, method: 'grid', parameters: { '/fit/batch_size': [8, 128] }, metric: 'val_loss', mode: 'min' });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const views = await Promise.all(r.body.trials.map(async (t: any) => (await app.inject({ method: 'GET', url: `/v1/jobs/${t.job_id}` })).json()));
+    const [small, large] = views.map((v) => v.estimate);
+    expect(small.params).toBe(large.params);
+    // Same model and data; the larger batch keeps more activations.
+    expect(large.memory_bytes).toBeGreaterThan(small.memory_bytes);
+  });
+
   it('reads TRAINYARD_MAX_JOB_BYTES and TRAINYARD_MAX_JOB_FLOPS, refusing malformed values', () => {
     expect(loadConfig({ TRAINYARD_MAX_JOB_BYTES: '1000', TRAINYARD_MAX_JOB_FLOPS: '2.5e12' })).toMatchObject({ maxJobBytes: 1000, maxJobFlops: 2.5e12 });
     expect(loadConfig({}).maxJobBytes).toBeLessThanOrEqual(LIMIT);
