@@ -25,7 +25,11 @@ try {
 
 let redis: Redis | undefined;
 const blobs = (): RedisBlobStore => {
-  redis ??= new Redis(env.redisUrl, { maxRetriesPerRequest: 2, connectionName: `trainyard-api-predict@${env.prefix}` });
+  if (!redis) {
+    redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 2, retryStrategy: (n) => Math.min(n * 100, 500), connectionName: `trainyard-api-predict@${env.prefix}` });
+    // It reconnects by itself; meanwhile a load fails and its request answers 503 (errors.ts).
+    redis.on('error', () => undefined);
+  }
   return new RedisBlobStore(redis, env.prefix);
 };
 const runner = new ModelRunner(
