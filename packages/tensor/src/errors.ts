@@ -9,7 +9,8 @@ export type TensorErrorCode =
   | 'TENSOR_INDEX_OUT_OF_RANGE'
   | 'TENSOR_INVALID_ARGUMENT'
   | 'TENSOR_NOT_SCALAR'
-  | 'TENSOR_NO_GRAD';
+  | 'TENSOR_NO_GRAD'
+  | 'TENSOR_MEMORY_LIMIT';
 
 /** A typed tensor error; the message starts with the code, e.g. `TENSOR_SHAPE_MISMATCH: cannot broadcast [3] with [4]`. */
 export class TensorError extends Error {

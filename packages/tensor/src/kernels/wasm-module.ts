@@ -4,6 +4,7 @@
 // (no SIMD in this runtime, file not built, TRAINYARD_KERNELS=typescript) leaves `kernels` null
 // and every caller keeps its TypeScript kernel.
 import { readFileSync } from 'node:fs';
+import { TensorError } from '../errors.js';
 
 // The WebAssembly JS API's types live in lib.dom, which Node packages do not load (@types/node 20
 // has none): declare the little used here.
@@ -103,6 +104,18 @@ let i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
 const align = (bytes: number): number => (bytes + 63) & ~63;
 
+// The most the kernels' memory may grow to (bytes); wasm32's own maximum is 4 GB.
+let memoryLimit = Infinity;
+
+/**
+ * Caps the kernels' WebAssembly memory, which never shrinks: a kernel call whose scratch would
+ * grow it past `bytes` throws TENSOR_MEMORY_LIMIT before growing. A training worker sets it to
+ * the job's memory limit, so one huge product fails at once instead of after its allocation.
+ */
+export function setKernelMemoryLimit(bytes: number): void {
+  memoryLimit = bytes;
+}
+
 /**
  * Lays out blocks of the given byte sizes one after another (64-byte aligned) after the module's
  * static data, growing memory when needed (never shrinking), and returns their byte offsets. The
@@ -116,6 +129,9 @@ export function reserve(ex: KernelExports, sizes: readonly number[]): number[] {
     end += align(s);
   }
   const have = ex.memory.buffer.byteLength;
+  if (end > have && end > memoryLimit) {
+    throw new TensorError('TENSOR_MEMORY_LIMIT', `a kernel needs ${Math.ceil(end / 2 ** 20)} MB of WebAssembly memory, past the limit of ${Math.floor(memoryLimit / 2 ** 20)} MB`);
+  }
   if (end > have) ex.memory.grow(Math.ceil((end - have) / PAGE)); // throws RangeError past 4 GB
   // After a grow the memory hands out a new, longer buffer: re-view it.
   if (f32.buffer !== ex.memory.buffer) {
