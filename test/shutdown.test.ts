@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TrainyardClient } from '../packages/client/src/index.js';
 import type { JobSpec } from '../packages/contracts/src/index.js';
 import { spiralsJob } from './fixtures.js';
-import { startStack, type Stack } from './stack.js';
+import { settledJob, startStack, type Stack } from './stack.js';
 import { FAST_STALL_CHECK, spawnWorker, type WorkerProcess } from './worker-process.js';
 
 type Event = { event: string; data: any };
@@ -56,7 +56,7 @@ describe('SIGTERM drains a worker', () => {
     expect(events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event)).map((e) => e.event)).toEqual(['completed']);
     // Handed back, not failed: the interruption spent no retry and waited for no backoff.
     expect(await client.getJob(id)).toMatchObject({ status: 'succeeded', attempts: 2, epoch: 150 });
-    const queued = await stack.app.queue.getJob(id);
+    const queued = await settledJob(stack, id);
     expect(queued?.attemptsMade).toBe(1);
     expect(queued?.stalledCounter).toBe(0);
   });

@@ -68,3 +68,16 @@ export async function postJson(url: string, body: unknown): Promise<{ status: nu
 export async function getJson(url: string): Promise<any> {
   return (await fetch(url)).json();
 }
+
+/**
+ * The BullMQ job once its worker let go of it: the processor returns after the job's thread has
+ * exited, a moment after the thread wrote the terminal event that a test saw.
+ */
+export async function settledJob(stack: Stack, id: string, ms = 5000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const job = await stack.app.queue.getJob(id);
+    if (!job || (await job.getState()) !== 'active' || Date.now() > end) return job;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainyardClient } from '../packages/client/src/index.js';
 import type { JobSpec } from '../packages/contracts/src/index.js';
 import { spiralsJob } from './fixtures.js';
-import { startStack, type Stack } from './stack.js';
+import { settledJob, startStack, type Stack } from './stack.js';
 import { expectStoppedCheckpoint } from './stopped-checkpoint.js';
 
 type Event = { event: string; data: any };
@@ -42,7 +42,8 @@ describe('a job past its timeout_seconds', () => {
     const ranMs = Date.parse(job.finished_at!) - Date.parse(job.started_at!);
     expect(ranMs).toBeGreaterThanOrEqual(2000);
     expect(ranMs).toBeLessThan(4000);
-    const queued = await stack.app.queue.getJob(id);
+    // BullMQ records the attempt once the job's thread has exited, just after the terminal event.
+    const queued = await settledJob(stack, id);
     expect(queued?.opts.attempts).toBeGreaterThan(1);
     expect(await queued?.getState()).toBe('failed');
     expect(queued?.attemptsMade).toBe(1);

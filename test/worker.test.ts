@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareStreamIds, readSse, type SseEvent } from './sse.js';
-import { getJson, postJson, startStack, type Stack } from './stack.js';
+import { getJson, postJson, settledJob, startStack, type Stack } from './stack.js';
 import { mlp, spiralsJob } from './fixtures.js';
 
 const data = (e: SseEvent) => e.data as Record<string, any>;
@@ -77,7 +77,8 @@ describe('the worker', () => {
     expect(data(last).error.message).toMatch(/FASHION_MNIST_DIR/);
     const job = await getJson(`${stack.url}/v1/jobs/${body.id}`);
     expect(job).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'DATASET_NOT_INSTALLED' } });
-    const queued = await stack.app.queue.getJob(body.id);
+    // BullMQ records the attempt once the job's thread has exited, just after the terminal event.
+    const queued = await settledJob(stack, body.id);
     expect(queued?.attemptsMade).toBe(1);
     expect(await queued?.getState()).toBe('failed');
   });

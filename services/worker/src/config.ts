@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { DEFAULT_PREFIX } from '@trainyard/contracts';
 
 /** Everything the worker reads from its environment, parsed once. Nothing else reads process.env. */
@@ -32,6 +32,25 @@ export interface WorkerConfig {
   cores: number;
   /** WORKER_NAME: how this worker names itself in events (host:pid). */
   name: string;
+  /**
+   * WORKER_JOB_MEMORY_MB: memory one job may use, in MB (the machine's memory, less 512 MB for the
+   * process, divided by WORKER_CONCURRENCY). Bounds the training thread's V8 heap (resourceLimits)
+   * and, checked every 100 ms, its ArrayBuffers and WebAssembly memory too; a job past it fails
+   * RESOURCE_LIMIT and the worker goes on with its next job.
+   */
+  jobMemoryMb: number;
+  /**
+   * WORKER_CANCEL_GRACE_MS: how long a cancelled job may take to reach its next batch boundary (and
+   * store a checkpoint there) before its thread is terminated, inside a long kernel say (3000).
+   */
+  cancelGraceMs: number;
+  /**
+   * WORKER_POISON_MEMORY_FRACTION: a job whose worker process died while the job used at least this
+   * share of WORKER_JOB_MEMORY_MB (or was being stopped for going past it) is taken to have killed
+   * it, and fails RESOURCE_LIMIT instead of being resumed on another worker (0.8). A worker killed
+   * while its job is smaller (a deploy, a lost node) still has the job resumed.
+   */
+  poisonMemoryFraction: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -42,12 +61,21 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
   return n;
 }
 
+function fraction(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!(n > 0 && n <= 1)) throw new Error(`${name} must be a number in (0, 1], got "${raw}"`);
+  return n;
+}
+
 /** Reads the worker configuration; throws on a malformed variable so a bad deploy fails at boot. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const concurrency = int(env, 'WORKER_CONCURRENCY', 1, 1);
   const config: WorkerConfig = {
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     prefix: env.TRAINYARD_PREFIX || DEFAULT_PREFIX,
-    concurrency: int(env, 'WORKER_CONCURRENCY', 1, 1),
+    concurrency,
     fashionMnistDir: env.FASHION_MNIST_DIR || '/usr/share/datasets/fashion-mnist',
     logLevel: env.LOG_LEVEL || 'info',
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 30_000),
@@ -57,6 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     name: env.WORKER_NAME || `${env.HOSTNAME || 'worker'}:${process.pid}`,
     threads: int(env, 'WORKER_THREADS', 1, 1),
     cores: int(env, 'WORKER_CORES', availableParallelism(), 1),
+    jobMemoryMb: int(env, 'WORKER_JOB_MEMORY_MB', Math.max(256, Math.floor((totalmem() / 2 ** 20 - 512) / concurrency)), 64),
+    cancelGraceMs: int(env, 'WORKER_CANCEL_GRACE_MS', 3000),
+    poisonMemoryFraction: fraction(env, 'WORKER_POISON_MEMORY_FRACTION', 0.8),
   };
   // Jobs × threads beyond the cores only makes every job slower (threads wait on each other).
   if (config.concurrency * config.threads > config.cores) {

@@ -7,14 +7,21 @@ import { finishJob, type TerminalEvent } from './job-record.js';
 
 // Marks the job running, in the status index too, unless it has ended or a cancel was asked
 // for before this attempt started (the api sets cancel_requested before it publishes). The
-// attempt's token becomes the record's owner: from now on only this attempt may write. Answers
-// the outcome and the job's first started_at. Run twice for one attempt (ioredis resends a
-// command whose reply a Redis restart swallowed), it writes nothing the second time.
+// attempt's token becomes the record's owner: from now on only this attempt may write. A
+// pending cancel makes it the owner too, so that the attempt can end the job cancelled: without
+// the token its terminal write was fenced off, BullMQ left the job active with no lock renewed,
+// the worker took its next job, and the stalled check failed the job WORKER_LOST minutes later
+// (issue 13's cancel race). Answers the outcome and the job's first started_at. Run twice for
+// one attempt (ioredis resends a command whose reply a Redis restart swallowed), it writes
+// nothing the second time.
 const START = `
 local s = redis.call('HGET', KEYS[1], 'status')
 if not s or s == 'succeeded' or s == 'failed' or s == 'cancelled' then return {0} end
+if redis.call('HEXISTS', KEYS[1], 'cancel_requested') == 1 then
+  redis.call('HSET', KEYS[1], 'owner', ARGV[5])
+  return {2}
+end
 if redis.call('HGET', KEYS[1], 'owner') == ARGV[5] then return {1, redis.call('HGET', KEYS[1], 'started_at')} end
-if redis.call('HEXISTS', KEYS[1], 'cancel_requested') == 1 then return {2} end
 redis.call('HSET', KEYS[1], 'status', 'running', 'attempts', ARGV[1], 'owner', ARGV[5], 'seq', 0)
 redis.call('HSETNX', KEYS[1], 'started_at', ARGV[2])
 redis.call('XADD', KEYS[2], '*', 'type', 'status', 'data', ARGV[3])

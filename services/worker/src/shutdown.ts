@@ -1,5 +1,3 @@
-import { WaitingError, type SandboxedJob } from 'bullmq';
-
 /** The abort reason the worker gives its running jobs when it shuts down (not a user's cancel). */
 export const SHUTDOWN_REASON = 'worker shutting down';
 
@@ -9,11 +7,13 @@ export function isShutdown(signal: AbortSignal | undefined): boolean {
 }
 
 /**
- * Gives an interrupted job back to the queue without spending one of its attempts: another
- * worker takes it at once and resumes from its last checkpoint. Throws BullMQ's WaitingError,
- * which tells the worker the job has moved on, so it neither completes nor fails it.
+ * Thrown in the training thread when a shutdown interrupted its job: the parent gives the job
+ * back to the queue without spending one of its attempts (BullMQ's moveToWait, then WaitingError),
+ * and another worker takes it at once and resumes from its last checkpoint.
  */
-export async function handBack(job: SandboxedJob, token: string | undefined): Promise<never> {
-  await job.moveToWait(token);
-  throw new WaitingError();
+export class HandBack extends Error {
+  constructor() {
+    super('handed back to the queue: the worker is shutting down');
+    this.name = 'HandBack';
+  }
 }

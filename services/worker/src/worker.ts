@@ -1,22 +1,22 @@
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { DEFAULT_TENANT, TRAIN_QUEUE, jobKeys, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
+import { DEFAULT_TENANT, TRAIN_QUEUE, jobKeys, keys, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
 import type { WorkerConfig } from './config.js';
 import { finishJob } from './job-record.js';
-import type { ThreadData } from './processor.js';
+import { runJobThread, ThreadSupply, type JobThreadContext } from './job-thread.js';
+import { MemoryGuard } from './memory-guard.js';
 import { SHUTDOWN_REASON } from './shutdown.js';
 import { createSweepWorker } from './sweeps.js';
 
-// Node 20 cannot load a .ts file in a worker thread, so the thread always runs the compiled
-// entry; `npm start` and `npm test` build it first.
-export const PROCESSOR_PATH = fileURLToPath(new URL('../dist/processor.js', import.meta.url));
+export { PROCESSOR_PATH } from './job-thread.js';
 
 export interface TrainWorker {
   worker: Worker<TrainJobData, TrainJobResult>;
   /** Resolves once this worker hears cancel requests. */
   ready: Promise<void>;
+  /** Training threads running now, and the most that ever ran at once (never above the concurrency). */
+  stats: { running: number; peak: number };
   /**
    * Stops taking jobs and lets running ones go on; near the end of `graceMs` hands those still
    * running back to the queue (to be resumed from their checkpoints elsewhere); resolves within
@@ -25,25 +25,38 @@ export interface TrainWorker {
   close(graceMs?: number): Promise<void>;
 }
 
+/** The last part of a shutdown's grace period, for handing unfinished jobs back to the queue. */
+const handoffMs = (graceMs: number): number => Math.min(5000, Math.floor(graceMs / 5));
+
 /**
- * A BullMQ worker whose processor runs in a worker thread, so training never blocks the event
- * loop that renews the job lock. The main thread only watches for jobs that died for good.
+ * A BullMQ worker whose processor trains each job in a worker thread of its own, so training
+ * never blocks the event loop that renews the job lock. The main thread owns those threads: it
+ * bounds their memory, ends them when a cancel is not heeded in time, and watches for jobs
+ * that died for good.
  */
 export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorker {
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectionName: 'trainyard-worker' });
-  const threadData: ThreadData = { redisUrl: config.redisUrl, fashionMnistDir: config.fashionMnistDir, workerName: config.name, threads: config.threads };
-  const worker = new Worker<TrainJobData, TrainJobResult>(TRAIN_QUEUE, PROCESSOR_PATH, {
+  let shutdownGraceMs = config.shutdownGraceMs;
+  const threadData = { redisUrl: config.redisUrl, prefix: config.prefix, fashionMnistDir: config.fashionMnistDir, workerName: config.name, threads: config.threads, memoryMb: config.jobMemoryMb };
+  const ctx: JobThreadContext = {
+    config,
+    threads: new ThreadSupply(threadData, config.jobMemoryMb),
+    log,
+    redis: connection,
+    guard: new MemoryGuard(),
+    // A shutdown must hand the job back well within its hand-off time.
+    stopGraceMs: (reason) => (reason === SHUTDOWN_REASON ? Math.min(config.cancelGraceMs, handoffMs(shutdownGraceMs) / 2) : config.cancelGraceMs),
+    stats: { running: 0, peak: 0 },
+  };
+  const worker = new Worker<TrainJobData, TrainJobResult>(TRAIN_QUEUE, (job, token, signal) => runJobThread(ctx, job, token, signal), {
     connection,
     prefix: config.prefix,
     concurrency: config.concurrency,
-    useWorkerThreads: true,
     // A worker that dies keeps its jobs only until the lock expires; then any worker's stalled
     // check puts them back in the queue and the next attempt resumes from the last checkpoint.
     lockDuration: config.lockDurationMs,
     stalledInterval: config.stalledIntervalMs,
     maxStalledCount: config.maxStalledCount,
-    // The thread gets our data and none of the parent's loader flags (tsx, vitest).
-    workerThreadsOptions: { workerData: threadData, execArgv: [] },
   });
 
   worker.on('active', (job) => log.info({ jobId: job.id, attempt: job.attemptsStarted }, 'job started'));
@@ -52,20 +65,30 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    log.warn({ jobId: job.id, attempt: job.attemptsMade, final, err: err.message }, 'job attempt failed');
+    log.warn({ jobId: job.id, attempt: job.attemptsStarted, final, err: err.message }, 'job attempt failed');
     if (!final) return;
-    // The thread writes the terminal event for errors it saw; a crash leaves it to us.
-    void finishJob(connection, config.prefix, job.data.tenant ?? DEFAULT_TENANT, job.data.jobId, {
-      type: 'failed',
-      error: { code: 'WORKER_LOST', message: `Training stopped unexpectedly after ${job.attemptsMade} attempt(s): ${err.message}` },
-    }).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not record failure'));
+    // The thread writes the terminal event for errors it saw; a crash leaves it to us. The attempts
+    // are the record's (the starts that got as far as training): BullMQ's attemptsMade leaves out
+    // starts a stall cut short, and its attemptsStarted counts the stalled check's last move too.
+    const { tenant = DEFAULT_TENANT, jobId } = job.data;
+    void connection
+      .hget(keys.job(config.prefix, jobId), 'attempts')
+      .then((attempts) =>
+        finishJob(connection, config.prefix, tenant, jobId, {
+          type: 'failed',
+          error: { code: 'WORKER_LOST', message: `Training stopped unexpectedly after ${Number(attempts) || job.attemptsMade} attempt(s): ${err.message}` },
+        }),
+      )
+      .catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not record failure'));
   });
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   // Sweep parents run here once all their trials have ended: ranking only, no training.
   const sweeps = createSweepWorker(config, log);
 
   // BullMQ's cancelJob only reaches jobs in this process, so the api publishes every cancel on
-  // one channel and each worker aborts the jobs it holds (the abort crosses into the thread).
+  // one channel and each worker aborts the jobs it holds (runJobThread passes it to the thread).
+  // A cancel that comes before BullMQ tracks the job finds nothing here; the record's
+  // cancel_requested, set before the publish, stops it at its START instead.
   const subscriber = connection.duplicate({ connectionName: 'trainyard-worker-cancel' });
   const channel = jobKeys.cancel(config.prefix);
   subscriber.on('message', (ch: string, jobId: string) => {
@@ -79,18 +102,21 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
   return {
     worker,
     ready,
+    stats: ctx.stats,
     async close(graceMs = config.shutdownGraceMs) {
-      const handoffMs = Math.min(5000, Math.floor(graceMs / 5));
+      shutdownGraceMs = graceMs;
+      const handoff = handoffMs(graceMs);
       const closed = worker.close().then(() => 'closed' as const);
-      if ((await within(closed, graceMs - handoffMs)) === 'timeout') {
-        // The thread stops at the next batch boundary and moves its job back to waiting.
+      if ((await within(closed, graceMs - handoff)) === 'timeout') {
+        // The thread stops at the next batch boundary (or is terminated) and its job goes back to waiting.
         log.warn({ graceMs }, 'jobs still running at the end of the grace period; handing them back to the queue');
         worker.cancelAllJobs(SHUTDOWN_REASON);
         // worker.close(true) would only return the pending close, so give up waiting instead: the
         // lock of a job not handed back expires and another worker's stalled check resumes it.
-        if ((await within(closed, handoffMs)) === 'timeout') log.error({ handoffMs }, 'jobs not handed back in time; leaving them to the stalled check');
+        if ((await within(closed, handoff)) === 'timeout') log.error({ handoffMs: handoff }, 'jobs not handed back in time; leaving them to the stalled check');
       }
       await within(sweeps.close(), 1000);
+      await within(ctx.threads.close(), 1000);
       subscriber.disconnect();
       if ((await within(connection.quit().catch(() => 'failed'), 1000)) !== 'OK') connection.disconnect();
     },

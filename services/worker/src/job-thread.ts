@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Worker as Thread } from 'node:worker_threads';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import { DEFAULT_TENANT, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
+import type { WorkerConfig } from './config.js';
+import { FencedError } from './errors.js';
+import { finishJob, lostToItsMemory, noteAttemptMemory, type AttemptMemory, type TerminalEvent } from './job-record.js';
+import type { MemoryGuard } from './memory-guard.js';
+import { SHUTDOWN_REASON } from './shutdown.js';
+import { MEMORY_SLOTS_BYTES, ThreadCommand, type FromThread, type JobStart, type ThreadData, type ToThread } from './thread-protocol.js';
+
+// Node 20 cannot load a .ts file in a worker thread, so the thread always runs the compiled
+// entry; `npm start` and `npm test` build it first.
+export const PROCESSOR_PATH = fileURLToPath(new URL('../dist/processor.js', import.meta.url));
+
+/** How an attempt's thread ended: its own last word, or the parent stopping it. */
+type Ending =
+  | Exclude<FromThread, { cmd: ThreadCommand.Started }>
+  | { cmd: 'over_limit'; message: string }
+  | { cmd: 'stopped'; reason: string }
+  | { cmd: 'crashed'; error: Error };
+
+/**
+ * Hands out training threads, keeping one spare loaded ahead of the next job: a thread's start
+ * (our packages, ioredis and the WebAssembly kernels' compile) takes a few hundred ms, seconds on
+ * a loaded host, and would otherwise delay every job and every cancel that comes as it starts.
+ * Each thread still trains one attempt only, then is terminated.
+ */
+export class ThreadSupply {
+  private spare: Thread | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly data: ThreadData,
+    private readonly memoryMb: number,
+  ) {
+    this.spare = this.spawn();
+  }
+
+  /** A thread for the next job (the spare when one is ready), and a new spare in its place. */
+  take(): Thread {
+    const thread = this.spare ?? this.spawn();
+    this.spare = this.closed ? null : this.spawn();
+    return thread;
+  }
+
+  /** Ends the spare; threads already taken are their jobs' to end. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const spare = this.spare;
+    this.spare = null;
+    await spare?.terminate();
+  }
+
+  private spawn(): Thread {
+    // The thread gets our data and none of the parent's loader flags (tsx, vitest).
+    const thread = new Thread(PROCESSOR_PATH, { workerData: this.data, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.memoryMb } });
+    // A spare that dies before it is used is replaced at the next take(); its job would hear nothing.
+    thread.on('error', () => undefined);
+    thread.once('exit', () => {
+      if (this.spare === thread) this.spare = null;
+    });
+    return thread;
+  }
+}
+
+export interface JobThreadContext {
+  config: WorkerConfig;
+  threads: ThreadSupply;
+  log: Logger;
+  redis: Redis;
+  guard: MemoryGuard;
+  /** How long a stopped job may take to reach its next batch boundary before its thread is terminated (ms). */
+  stopGraceMs(reason: string): number;
+  /** Threads running now, and the most this process ever ran at once (for tests and logs). */
+  stats: { running: number; peak: number };
+}
+
+const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
+
+/**
+ * BullMQ's processor: runs one attempt of a training job in a worker thread of its own, started
+ * for it and ended with it, so BullMQ's concurrency is the number of threads training (a sandbox
+ * pool could release a thread whose job went on). The thread runs with V8 resourceLimits, and
+ * the MemoryGuard bounds what those leave out (ArrayBuffers, WebAssembly memory). A cancel the
+ * thread does not act on within the grace period (a long kernel, a huge allocation), and a job
+ * past its memory limit, end with the thread terminated: the job cancelled, or failed
+ * RESOURCE_LIMIT (its own doing: never retried), and the worker goes on with its next job.
+ */
+export async function runJobThread(ctx: JobThreadContext, job: Job<TrainJobData, TrainJobResult>, token: string | undefined, signal?: AbortSignal): Promise<TrainJobResult> {
+  const { config, log, redis } = ctx;
+  const { jobId, tenant = DEFAULT_TENANT } = job.data;
+  const end = (event: TerminalEvent, owner = '') => finishJob(redis, config.prefix, tenant, jobId, event, owner);
+
+  // A job whose last attempt took its worker process down would take the next one down too.
+  const lost = await lostToItsMemory(redis, config.prefix, jobId, config.poisonMemoryFraction);
+  if (lost) {
+    await end({ type: 'failed', error: { code: 'RESOURCE_LIMIT', message: lost } });
+    throw new UnrecoverableError(`RESOURCE_LIMIT: ${lost}`);
+  }
+
+  // attemptsStarted also counts starts after a stall (a crashed worker), which attemptsMade does not.
+  const attempt = job.attemptsStarted || job.attemptsMade + 1;
+  const owner = randomUUID();
+  const limit = config.jobMemoryMb * 2 ** 20;
+  const memory = new SharedArrayBuffer(MEMORY_SLOTS_BYTES);
+  const run: JobStart = { job: job.data, attempt, owner, memory };
+  const spawnedAt = performance.now();
+  const thread = ctx.threads.take();
+  ctx.stats.running++;
+  ctx.stats.peak = Math.max(ctx.stats.peak, ctx.stats.running);
+
+  let started = false;
+  let settle!: (e: Ending) => void;
+  const ending = new Promise<Ending>((resolve) => (settle = resolve));
+  thread.on('message', (m: FromThread) => {
+    if (m.cmd !== ThreadCommand.Started) return settle(m);
+    started = true;
+    log.debug({ jobId, startMs: Math.round(performance.now() - spawnedAt) }, 'training thread started');
+  });
+  thread.on('error', (err: Error & { code?: string }) => {
+    // V8's resourceLimits: the thread's heap is full; the thread is gone, the process is not.
+    if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') settle({ cmd: 'over_limit', message: `the job's JavaScript heap went past its ${config.jobMemoryMb} MB limit` });
+    else settle({ cmd: 'crashed', error: err });
+  });
+  thread.on('exit', (code) => settle({ cmd: 'crashed', error: new Error(`the training thread exited (code ${code}) before it ended the job`) }));
+  thread.postMessage({ cmd: ThreadCommand.Start, run } satisfies ToThread);
+
+  // Noted on the record while the job is large, so the next attempt knows if it took this process down.
+  let noted = 0;
+  const note = (bytes: number, contained = false) => {
+    const n: AttemptMemory = { attempt, bytes: Math.round(bytes), limit, ...(contained && { contained }) };
+    noted = bytes;
+    noteAttemptMemory(redis, config.prefix, jobId, owner, n).catch((err: unknown) => log.warn({ err, jobId }, 'could not note the job’s memory'));
+  };
+  const unwatch = ctx.guard.watch({
+    slots: new BigInt64Array(memory),
+    limit,
+    sample: (bytes) => {
+      if (started && bytes >= config.poisonMemoryFraction * limit && bytes > noted * 1.1) note(bytes);
+    },
+    breach: (bytes) => {
+      if (started) note(bytes, true);
+      settle({ cmd: 'over_limit', message: `the job used ${mb(bytes)} MB, past its memory limit of ${config.jobMemoryMb} MB` });
+    },
+  });
+
+  // A cancel or shutdown: the thread stops at its next batch boundary, keeping a checkpoint of
+  // where it stopped; one that cannot get there in time is terminated.
+  let stopTimer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    const reason = typeof signal?.reason === 'string' ? signal.reason : 'cancelled';
+    thread.postMessage({ cmd: ThreadCommand.Cancel, reason } satisfies ToThread);
+    stopTimer = setTimeout(() => settle({ cmd: 'stopped', reason }), ctx.stopGraceMs(reason));
+  };
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+
+  let result: Ending;
+  try {
+    result = await ending;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    clearTimeout(stopTimer);
+    unwatch();
+  }
+  // JavaScript (and a kernel) stops at once; the promise resolves once the thread has exited,
+  // which under load can take a few hundred ms: the job's bookkeeping does not wait for it, the
+  // processor (the concurrency slot) does.
+  const exited = thread.terminate().then(() => {
+    ctx.stats.running--;
+  });
+  try {
+    return await conclude(result);
+  } catch (err) {
+    if (err instanceof FencedError) throw new WaitingError();
+    throw err;
+  } finally {
+    // Ended in this worker's hands: no note may say otherwise to the next attempt.
+    if (started) await noteAttemptMemory(redis, config.prefix, jobId, owner, null).catch(() => undefined);
+    await exited;
+  }
+
+  async function conclude(result: Ending): Promise<TrainJobResult> {
+    switch (result.cmd) {
+      case ThreadCommand.Completed:
+        return result.result;
+      case ThreadCommand.Failed:
+        throw new UnrecoverableError(result.message);
+      case ThreadCommand.Retry:
+        throw new Error(result.message);
+      case 'crashed':
+        throw result.error;
+      case ThreadCommand.Fenced:
+        throw new WaitingError();
+      case ThreadCommand.HandBack:
+        await job.moveToWait(token);
+        throw new WaitingError();
+      case 'stopped':
+        log.warn({ jobId, reason: result.reason }, 'the job did not stop at a batch boundary in time; its thread was terminated');
+        if (result.reason === SHUTDOWN_REASON) {
+          await job.moveToWait(token);
+          throw new WaitingError();
+        }
+        // Cancelled before its START: the record still names no owner of ours (the api asked first).
+        await end({ type: 'cancelled', reason: result.reason }, started ? owner : '');
+        return { status: 'cancelled', metrics: {} };
+      case 'over_limit':
+        log.warn({ jobId, limitMb: config.jobMemoryMb }, result.message);
+        await end({ type: 'failed', error: { code: 'RESOURCE_LIMIT', message: result.message } }, started ? owner : '');
+        throw new UnrecoverableError(`RESOURCE_LIMIT: ${result.message}`);
+    }
+    return unreachable(result);
+  }
+}
+
+function unreachable(x: never): never {
+  throw new Error(`unexpected thread ending ${JSON.stringify(x)}`);
+}
