@@ -435,7 +435,7 @@ export interface paths {
         };
         /**
          * A job's model summary
-         * @description The layers of the job's model in the order they run, with each layer's output shape (batch axis first, null), parameter count and, where the spec sets them, units, filters and activation; like Keras's `model.summary()`. Built from the spec without allocating weights, so it answers for a job in any status. When the model declares no input shape, the dataset's sample shape is used, as at submission. An unknown job (or another tenant's) is a 404.
+         * @description The layers of the job's model in the order they run, with each layer's output shape (batch axis first, null), parameter count and, where the spec sets them, units, filters and activation; like Keras's `model.summary()`. Built from the spec without allocating weights, so it answers for a job in any status. Each layer carries its share of the job's resource estimate (activation_bytes at the batch size, flops_per_sample) and the summary the estimate itself, as POST /v1/jobs computed it. When the model declares no input shape, the dataset's sample shape is used, as at submission. An unknown job (or another tenant's) is a 404.
          */
         get: operations["getJobModelSummary"];
         put?: never;
@@ -669,8 +669,8 @@ export interface operations {
                      *             "val_accuracy": 0.98
                      *           },
                      *           "estimate": {
-                     *             "memory_bytes": 1245312,
-                     *             "flops_per_epoch": 1020000,
+                     *             "memory_bytes": 35696000,
+                     *             "flops_per_epoch": 754000,
                      *             "params": 162
                      *           },
                      *           "links": {
@@ -1550,8 +1550,8 @@ export interface operations {
                      *         "val_accuracy": 0.98
                      *       },
                      *       "estimate": {
-                     *         "memory_bytes": 1245312,
-                     *         "flops_per_epoch": 1020000,
+                     *         "memory_bytes": 35696000,
+                     *         "flops_per_epoch": 754000,
                      *         "params": 162
                      *       },
                      *       "links": {
@@ -2364,8 +2364,8 @@ export interface operations {
                      *         "val_accuracy": 0.98
                      *       },
                      *       "estimate": {
-                     *         "memory_bytes": 1245312,
-                     *         "flops_per_epoch": 1020000,
+                     *         "memory_bytes": 35696000,
+                     *         "flops_per_epoch": 754000,
                      *         "params": 162
                      *       },
                      *       "links": {
@@ -2774,8 +2774,8 @@ export interface operations {
                      *         "val_accuracy": 0.98
                      *       },
                      *       "estimate": {
-                     *         "memory_bytes": 1245312,
-                     *         "flops_per_epoch": 1020000,
+                     *         "memory_bytes": 35696000,
+                     *         "flops_per_epoch": 754000,
                      *         "params": 162
                      *       },
                      *       "links": {
@@ -6621,7 +6621,9 @@ export interface operations {
                      *           ],
                      *           "params": 96,
                      *           "units": 32,
-                     *           "activation": "relu"
+                     *           "activation": "relu",
+                     *           "activation_bytes": 20480,
+                     *           "flops_per_sample": 160
                      *         },
                      *         {
                      *           "name": "out",
@@ -6632,10 +6634,17 @@ export interface operations {
                      *           ],
                      *           "params": 66,
                      *           "units": 2,
-                     *           "activation": "softmax"
+                     *           "activation": "softmax",
+                     *           "activation_bytes": 2816,
+                     *           "flops_per_sample": 130
                      *         }
                      *       ],
-                     *       "total_params": 162
+                     *       "total_params": 162,
+                     *       "estimate": {
+                     *         "memory_bytes": 35696000,
+                     *         "flops_per_epoch": 754000,
+                     *         "params": 162
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -6659,8 +6668,19 @@ export interface operations {
                             /** @description Convolutions */
                             filters?: number;
                             activation?: string;
+                            /** @description Estimated bytes the layer's forward pass keeps for backward at the job's batch size, with their gradients */
+                            activation_bytes?: number;
+                            /** @description Estimated forward FLOPs for one sample */
+                            flops_per_sample?: number;
                         }[];
                         total_params: number;
+                        estimate?: {
+                            /** @description Estimated peak worker memory: weights, gradients, optimizer slots, activations at the batch size, metric state, dataset */
+                            memory_bytes: number;
+                            /** @description Estimated training FLOPs per epoch (forward + backward over the training samples, forward over the validation samples) */
+                            flops_per_epoch: number;
+                            params: number;
+                        };
                     };
                 };
             };

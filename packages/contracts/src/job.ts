@@ -70,7 +70,7 @@ export const JobView = Type.Object(
         attempts: 1,
         epoch: 30,
         metrics: { loss: 0.052, accuracy: 0.985, val_loss: 0.061, val_accuracy: 0.98 },
-        estimate: { memory_bytes: 1_245_312, flops_per_epoch: 1_020_000, params: 162 },
+        estimate: { memory_bytes: 35_696_000, flops_per_epoch: 754_000, params: 162 },
         links: {
           self: '/v1/jobs/job_4f1c2a9e7b',
           events: '/v1/jobs/job_4f1c2a9e7b/events',

@@ -81,6 +81,17 @@ describe('the resource estimate before queueing', () => {
     expect(view.estimate.flops_per_epoch).toBeGreaterThan(0);
   });
 
+  it("shows where the memory goes in the job's summary: each layer's share, and the record's estimate", async () => {
+    const { body } = await post('/v1/jobs', validJob());
+    const view = (await app.inject({ method: 'GET', url: `/v1/jobs/${body.id}` })).json();
+    const summary = (await app.inject({ method: 'GET', url: `/v1/jobs/${body.id}/summary` })).json();
+    expect(summary.estimate).toEqual(view.estimate);
+    const [hidden, out] = summary.layers;
+    // Dense 2→16 relu at batch 32: x·W, + bias, relu kept, and two gradients of [32, 16].
+    expect(hidden).toMatchObject({ name: 'hidden', activation_bytes: 5 * 16 * 32 * 4, flops_per_sample: 2 * 2 * 16 + 16 });
+    expect(out.flops_per_sample).toBe(2 * 16 * 2 + 2);
+  });
+
   it('holds the limit exactly: a job of the limit passes, a byte less refuses it', async () => {
     const first = await post('/v1/jobs', validJob());
     const { memory_bytes: bytes } = (await app.inject({ method: 'GET', url: `/v1/jobs/${first.body.id}` })).json().estimate;

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { ErrorEnvelope, JobParams, type JobSpec } from '@trainyard/contracts';
-import { inspectModel, type ModelInfo } from '@trainyard/nn';
+import type { FastifyInstance } from 'fastify';
+import { ErrorEnvelope, JobEstimate, JobParams, type JobSpec } from '@trainyard/contracts';
+import { inspectModel, type ModelInfo, type TrainingEstimate } from '@trainyard/nn';
 import { ApiError } from '../errors.js';
-import { checkJob, rememberStoredDataset } from '../validate-job.js';
+import { checkJob, jobEstimate, rememberStoredDataset } from '../validate-job.js';
 
 const Dim = Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]);
 
@@ -22,10 +23,13 @@ export const ModelSummary = Type.Object(
         units: Type.Optional(Type.Integer({ description: 'Dense, recurrent layers' })),
         filters: Type.Optional(Type.Integer({ description: 'Convolutions' })),
         activation: Type.Optional(Type.String()),
+        activation_bytes: Type.Optional(Type.Integer({ minimum: 0, description: "Estimated bytes the layer's forward pass keeps for backward at the job's batch size, with their gradients" })),
+        flops_per_sample: Type.Optional(Type.Number({ minimum: 0, description: 'Estimated forward FLOPs for one sample' })),
       }),
       { description: 'Layers in the order they run (InputLayers left out)' },
     ),
     total_params: Type.Integer({ minimum: 0 }),
+    estimate: Type.Optional(JobEstimate),
   },
   {
     description: 'The layers of a job\'s model as Keras\'s summary() lists them',
@@ -36,10 +40,11 @@ export const ModelSummary = Type.Object(
         input_shape: [null, 2],
         output_shape: [null, 2],
         layers: [
-          { name: 'hidden', class_name: 'Dense', output_shape: [null, 32], params: 96, units: 32, activation: 'relu' },
-          { name: 'out', class_name: 'Dense', output_shape: [null, 2], params: 66, units: 2, activation: 'softmax' },
+          { name: 'hidden', class_name: 'Dense', output_shape: [null, 32], params: 96, units: 32, activation: 'relu', activation_bytes: 20480, flops_per_sample: 160 },
+          { name: 'out', class_name: 'Dense', output_shape: [null, 2], params: 66, units: 2, activation: 'softmax', activation_bytes: 2816, flops_per_sample: 130 },
         ],
         total_params: 162,
+        estimate: { memory_bytes: 35_696_000, flops_per_epoch: 754_000, params: 162 },
       },
     ],
   },
@@ -66,8 +71,8 @@ function activation(v: unknown): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-/** The summary of a spec's model, shaped like the dashboard's table. */
-export function summarise(spec: JobSpec, info: ModelInfo): ModelSummary {
+/** The summary of a spec's model, shaped like the dashboard's table; with the job's estimate, where each layer's memory and FLOPs go. */
+export function summarise(spec: JobSpec, info: ModelInfo, estimate?: TrainingEstimate): ModelSummary {
   const own = specLayers(spec.model);
   const byName = new Map(own.map((l) => [l.config?.name, l]));
   const name = (spec.model as { config?: { name?: unknown } }).config?.name;
@@ -83,10 +88,29 @@ export function summarise(spec: JobSpec, info: ModelInfo): ModelSummary {
       if (int(c.units) !== undefined) row.units = int(c.units);
       if (int(c.filters) !== undefined) row.filters = int(c.filters);
       if (activation(c.activation) !== undefined) row.activation = activation(c.activation);
+      // Both come from the same shape inference, layer for layer.
+      const est = estimate?.layers[i];
+      if (est && est.layer === l.name) Object.assign(row, { activation_bytes: est.activationBytes, flops_per_sample: est.flopsPerSample });
       return row;
     }),
     total_params: info.params,
+    ...(estimate && { estimate: jobEstimate(estimate) }),
   };
+}
+
+// The estimate as POST /v1/jobs made it; none when the job's data is gone (a deleted upload).
+async function estimateOf(app: FastifyInstance, tenant: string, spec: JobSpec): Promise<TrainingEstimate | undefined> {
+  const ds = spec.dataset;
+  if ('id' in ds) {
+    const record = await app.datasets.get(tenant, ds.id);
+    if (!record) return undefined;
+    rememberStoredDataset(ds, record);
+  }
+  try {
+    return checkJob(spec, { maxParams: Number.MAX_SAFE_INTEGER, maxEpochSamples: Number.MAX_SAFE_INTEGER }).estimate;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `GET /v1/jobs/:id/summary`: the model's layers, shapes and parameter counts, built from the spec (no weights). */
@@ -100,7 +124,9 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "The layers of the job's model in the order they run, with each layer's output shape (batch axis first, null), " +
           'parameter count and, where the spec sets them, units, filters and activation; like Keras\'s `model.summary()`. ' +
-          'Built from the spec without allocating weights, so it answers for a job in any status. When the model declares ' +
+          'Built from the spec without allocating weights, so it answers for a job in any status. Each layer carries its ' +
+          "share of the job's resource estimate (activation_bytes at the batch size, flops_per_sample) and the summary the " +
+          'estimate itself, as POST /v1/jobs computed it. When the model declares ' +
           "no input shape, the dataset's sample shape is used, as at submission. An unknown job (or another tenant's) is a 404.",
         tags: ['jobs'],
         params: JobParams,
@@ -126,7 +152,7 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const checked = checkJob(spec, { maxParams: Number.MAX_SAFE_INTEGER, maxEpochSamples: Number.MAX_SAFE_INTEGER });
         info = inspectModel(spec.model, { inputShape: checked.sampleShape });
       }
-      return summarise(spec, info);
+      return summarise(spec, info, await estimateOf(app, request.tenant, spec));
     },
   );
 };
