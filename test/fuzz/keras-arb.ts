@@ -9,11 +9,13 @@ import { LAYER_REGISTRY } from '../../packages/nn/src/layers/registry.js';
 import { junk, oddScalar } from './schema-arb.js';
 
 type Json = Record<string, any>;
+/** true: benign sizes; false: hostile ones; 'bomb': valid but big (memory and compute bombs). */
+type Small = boolean | 'bomb';
 
 export interface KerasCase {
   spec: Json;
   /** Every size is benign: if the api accepts it, a worker may train it within the test's budget. */
-  small: boolean;
+  small: Small;
 }
 
 /** A dataset spec with the shape of one sample and the class count. */
@@ -35,14 +37,15 @@ const grid = (dims: number[], value: (i: number) => number): unknown => {
   return build(0);
 };
 
-const dataArb: fc.Arbitrary<Data> = fc.oneof<fc.Arbitrary<Data>[]>(
-  fc.record({ samples: fc.integer({ min: 40, max: 200 }), classes: fc.integer({ min: 2, max: 4 }) }).map(({ samples, classes }) => ({
+/** Small datasets; when `big`, the synthetic ones may hold 100,000 samples (so a big batch is a big batch). */
+const dataArb = (big: boolean): fc.Arbitrary<Data> => fc.oneof<fc.Arbitrary<Data>[]>(
+  fc.record({ samples: big ? fc.oneof(fc.integer({ min: 40, max: 200 }), fc.constant(100_000)) : fc.integer({ min: 40, max: 200 }), classes: fc.integer({ min: 2, max: 4 }) }).map(({ samples, classes }) => ({
     dataset: { builtin: 'spirals', options: { samples, classes } },
     input: [2],
     classes,
   })),
-  fc.record({ features: fc.integer({ min: 1, max: 8 }), classes: fc.integer({ min: 2, max: 5 }) }).map(({ features, classes }) => ({
-    dataset: { builtin: 'blobs', options: { samples: 120, features, classes } },
+  fc.record({ features: fc.integer({ min: 1, max: 8 }), classes: fc.integer({ min: 2, max: 5 }), samples: big ? fc.constantFrom(120, 50_000) : fc.constant(120) }).map(({ features, classes, samples }) => ({
+    dataset: { builtin: 'blobs', options: { samples, features, classes } },
     input: [features],
     classes,
   })),
@@ -71,8 +74,9 @@ const dataArb: fc.Arbitrary<Data> = fc.oneof<fc.Arbitrary<Data>[]>(
 
 /** Numbers for sizes: small ones, or the ones that break validators and allocators. */
 const smallInt = fc.integer({ min: 1, max: 12 });
-const hostileInt: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom(0, -1, -32, 1e6, 2 ** 31, 2 ** 53, 1e308, 1.5, '16', null, [16], true), oddScalar);
-const size = (small: boolean) => (small ? smallInt : fc.oneof({ weight: 5, arbitrary: smallInt }, { weight: 1, arbitrary: hostileInt }));
+const hostileInt: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom(4096, 20_000, 100_000, 1e6), fc.constantFrom(0, -1, -32, 2 ** 31, 2 ** 53, 1e308, 1.5, '16', null, [16], true), oddScalar);
+const size = (small: Small) =>
+  small === 'bomb' ? fc.constantFrom(1024, 4096, 20_000) : small ? smallInt : fc.oneof({ weight: 5, arbitrary: smallInt }, { weight: 1, arbitrary: hostileInt });
 const activation = fc.oneof(
   { weight: 20, arbitrary: fc.constantFrom('relu', 'tanh', 'sigmoid', 'linear', 'softmax', 'elu', 'selu', 'gelu', 'swish', 'softplus', 'leaky_relu', 'relu6', 'hard_sigmoid') },
   { weight: 1, arbitrary: fc.oneof(fc.constantFrom('RELU', 'relu ', '', 'Lambda', 'softmax_v2', 'exponential'), fc.constant({ class_name: 'ReLU', config: { max_value: 6 } }), oddScalar) },
@@ -80,7 +84,7 @@ const activation = fc.oneof(
 const padding = fc.oneof({ weight: 5, arbitrary: fc.constantFrom('valid', 'same') }, { weight: 1, arbitrary: fc.constantFrom('full', 'causal', 'SAME', '', 0) });
 
 /** A config for any registry class: the keys the layers read, with small or hostile values. */
-function layerConfig(small: boolean): fc.Arbitrary<Json> {
+function layerConfig(small: Small): fc.Arbitrary<Json> {
   const s = size(small);
   // Kernels far larger than the input only when not small: with padding "same" they are valid and heavy.
   const pair = small ? fc.oneof(s, fc.tuple(s, s)) : fc.oneof(s, fc.tuple(s, s), fc.tuple(fc.constantFrom(0, 50, 1000), fc.constantFrom(0, 50, 1000)));
@@ -115,7 +119,7 @@ const classNames = LAYER_REGISTRY.map((c) => c.className);
 const unknownClass = fc.constantFrom('Lambda', 'Conv3D', 'dense', 'DENSE', '', 'InputLayer', 'Sequential', 'Functional', '__proto__', 'TFOpLambda', 'Dense ');
 
 /** A layer likely to fit the data at its position: the kind of model people post. */
-function plausibleLayers(d: Data, small: boolean): fc.Arbitrary<Json[]> {
+function plausibleLayers(d: Data, small: Small): fc.Arbitrary<Json[]> {
   const s = size(small);
   const dense = (units: fc.Arbitrary<unknown>) => fc.record({ class_name: fc.constant('Dense'), config: fc.record({ units, activation }) });
   const head = fc.record({ class_name: fc.constant('Dense'), config: fc.constant({ units: d.classes, activation: 'softmax' }) });
@@ -158,7 +162,7 @@ function plausibleLayers(d: Data, small: boolean): fc.Arbitrary<Json[]> {
 }
 
 /** Structural damage to a layer list: unknown or random registry classes, configs replaced, layers dropped or duplicated. */
-function damage(layers: Json[], small: boolean): fc.Arbitrary<Json[]> {
+function damage(layers: Json[], small: Small): fc.Arbitrary<Json[]> {
   const at = fc.nat({ max: Math.max(0, layers.length - 1) });
   const replaceWith = (make: fc.Arbitrary<Json>) => fc.tuple(at, make).map(([i, l]) => layers.map((x, j) => (j === i ? l : x)));
   return fc.oneof(
@@ -179,7 +183,7 @@ function inputShape(d: Data): fc.Arbitrary<unknown> {
   );
 }
 
-function sequential(d: Data, small: boolean): fc.Arbitrary<Json> {
+function sequential(d: Data, small: Small): fc.Arbitrary<Json> {
   return fc
     .tuple(plausibleLayers(d, small).chain((ls) => damage(ls, small)), inputShape(d), fc.constantFrom('batch_input_shape', 'input_shape', 'InputLayer', 'none'))
     .map(([layers, shape, how]) => {
@@ -193,7 +197,7 @@ function sequential(d: Data, small: boolean): fc.Arbitrary<Json> {
 }
 
 /** A functional graph: a chain with an optional merged side branch, then damage to its wiring. */
-function functional(d: Data, small: boolean): fc.Arbitrary<Json> {
+function functional(d: Data, small: Small): fc.Arbitrary<Json> {
   return fc
     .tuple(
       plausibleLayers(d, small).chain((ls) => damage(ls, small)),
@@ -259,7 +263,7 @@ const loss = fc.oneof(
 );
 
 /** Metrics: names and objects, with sane configs when small and odd ones (huge threshold counts, k = 0, …) otherwise. */
-function metrics(small: boolean): fc.Arbitrary<unknown[]> {
+function metrics(small: Small): fc.Arbitrary<unknown[]> {
   const odd = small ? fc.constantFrom(2, 50, 200) : fc.oneof(fc.constantFrom(2, 200), fc.constantFrom(0, 1, -1, 1e7, 1e9, 1.5, 'x'));
   const metric = fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom('accuracy', 'acc', 'sparse_categorical_accuracy', 'mae', 'mse', 'top_k_categorical_accuracy', 'sparse_top_k_categorical_accuracy', 'auc', 'precision', 'recall') },
@@ -272,7 +276,8 @@ function metrics(small: boolean): fc.Arbitrary<unknown[]> {
 }
 
 /** fit: one short epoch when small; anything the schema allows (and some it does not) otherwise. */
-function fit(small: boolean): fc.Arbitrary<Json> {
+function fit(small: Small): fc.Arbitrary<Json> {
+  if (small === 'bomb') return fc.record({ epochs: fc.constantFrom(1, 1000), batch_size: fc.constantFrom(4096, 65_536) });
   if (small) {
     return fc.record({ epochs: fc.constant(1), batch_size: fc.constantFrom(8, 16, 32), validation_split: fc.constantFrom(0, 0.2), shuffle: fc.boolean() }, { requiredKeys: ['epochs'] });
   }
@@ -303,16 +308,17 @@ function fit(small: boolean): fc.Arbitrary<Json> {
 /**
  * One job spec from the Keras config space. A case is small, or hostile in one area (layer sizes,
  * fit, metrics) with the others benign, so that hostile values are not always refused for some
- * other reason first.
+ * other reason first, or hostile in all of them, or a bomb: valid big layers at a big batch size
+ * on a big dataset, with odd metrics (the memory and compute bombs of issue 13).
  */
-export const kerasCase: fc.Arbitrary<KerasCase> = fc.tuple(fc.constantFrom('small', 'sizes', 'fit', 'metrics'), dataArb).chain(([kind, d]) =>
+export const kerasCase: fc.Arbitrary<KerasCase> = fc.constantFrom('small', 'sizes', 'fit', 'metrics', 'all', 'bomb').chain((kind) => fc.tuple(fc.constant(kind), dataArb(kind === 'all' || kind === 'fit' || kind === 'bomb'))).chain(([kind, d]) =>
   fc
     .record({
-      model: fc.oneof(sequential(d, kind !== 'sizes'), functional(d, kind !== 'sizes')),
+      model: fc.oneof(sequential(d, kind === 'bomb' ? 'bomb' : kind !== 'sizes' && kind !== 'all'), functional(d, kind === 'bomb' ? 'bomb' : kind !== 'sizes' && kind !== 'all')),
       optimizer,
       loss,
-      metrics: metrics(kind !== 'metrics'),
-      fit: fit(kind !== 'fit'),
+      metrics: metrics(kind !== 'metrics' && kind !== 'all' && kind !== 'bomb'),
+      fit: fit(kind === 'bomb' ? 'bomb' : kind !== 'fit' && kind !== 'all'),
       seed: fc.nat({ max: 2 ** 32 - 1 }),
     })
     .map(({ model, optimizer: opt, loss: l, metrics: m, fit: f, seed }) => ({
