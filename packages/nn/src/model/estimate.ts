@@ -194,12 +194,6 @@ function layerCost(a: AnalysedLayer): LayerCost {
   return simple(0, 0);
 }
 
-function slotsPerParam(optimizer: KerasArg): number {
-  // The optimizer's own slot list (Adam m, v; SGD with momentum 1; AMSGrad 3 …), read without any parameters.
-  const opt = parseOptimizer(optimizer) as unknown as { slotNames(): string[] };
-  return opt.slotNames().length;
-}
-
 // Each streaming metric tracker's arrays (AUC: float32 thresholds plus float64 true- and
 // false-positive counts per threshold); fit keeps one set for training and builds one per evaluation.
 export function metricBytes(metrics: readonly MetricSpec[]): number {
@@ -220,7 +214,7 @@ export function estimateTraining(modelConfig: unknown, o: EstimateOptions): Trai
   const costs = layers.map(layerCost);
   const params = layers.reduce((s, a) => s + a.params, 0);
   const trainableParams = layers.reduce((s, a) => s + (a.layer.trainable ? trainable(a) : 0), 0);
-  const slots = slotsPerParam(o.optimizer);
+  const slots = parseOptimizer(o.optimizer).slotsPerParam;
   const sampleSize = an.inputs.reduce((s, i) => s + prod(i.shape), 0);
   const targetSize = o.targetSize || 1;
   const val = o.validationSamples ?? 0;

@@ -91,6 +91,11 @@ export abstract class Optimizer {
     return this.schedule ? this.schedule.at(this.iterations) : this.learningRate;
   }
 
+  /** Arrays of state the optimizer keeps per parameter (Adam 2, momentum SGD 1), known before `build`. */
+  get slotsPerParam(): number {
+    return this.slotNames().length;
+  }
+
   /** Allocates slots for `params`. */
   build(params: readonly Tensor[]): void {
     this.slots = this.slotNames().map((name) => params.map((p) => new Float32Array(p.size).fill(this.slotInit(name))));
