@@ -79,7 +79,7 @@ export interface ApiConfig {
    * (weights, gradients, optimizer slots, activations at the batch size, metric state, dataset);
    * more is a 400 JOB_MEMORY_TOO_LARGE. Default: 4 GiB, or half this machine's memory when that is
    * less (`npm start` and compose run api and workers on one host). Workers on their own machines:
-   * set it to their memory ÷ WORKER_CONCURRENCY, less ~200 MB for the worker process itself.
+   * set it to at most their WORKER_JOB_MEMORY_MB, so a job the api accepts is one they can hold.
    */
   maxJobBytes: number;
   /**
