@@ -57,7 +57,11 @@ export const idKind = (path: string): IdKind => (path.startsWith('/v1/jobs/') ? 
 /** A path parameter: an index into the pool of real ids, or a generated value, encoded or raw. */
 export type PathValue = { pool: number } | { value: unknown; raw: boolean };
 
+/** How a request presents the API key: the right one (mostly), none, a wrong one, a malformed header, or ?access_token=. */
+export type Auth = 'key' | 'none' | 'wrong' | 'malformed' | 'query';
+
 export interface FuzzRequest {
+  auth: Auth;
   path: PathValue[];
   query: unknown;
   querySuffix: string | null;
@@ -155,6 +159,7 @@ export function requestArb(op: Operation): fc.Arbitrary<FuzzRequest> {
     { requiredKeys: [] },
   ) as fc.Arbitrary<Record<string, string>>;
   return fc.record({
+    auth: fc.oneof({ weight: 12, arbitrary: fc.constant<Auth>('key') }, fc.constantFrom<Auth>('none', 'wrong', 'malformed', 'query')),
     path: fc.tuple(...op.pathParams.map(() => pathValue)),
     query: op.query ? fc.option(fuzzValue(op.query), { freq: 4 }) : fc.option(junk, { freq: 1 }),
     querySuffix: fc.option(rawQuerySuffix, { freq: 6 }),

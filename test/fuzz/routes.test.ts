@@ -1,17 +1,23 @@
 // Property-based fuzz of every operation in the api's OpenAPI document (so a new route is fuzzed
-// as soon as it is documented), through app.inject() against real Redis. Every answer: no 5xx,
+// as soon as it is documented), through app.inject() against real Redis, with API keys on. Every answer: no 5xx,
 // every 4xx in the coded envelope; afterwards the api is healthy, a normal job still trains to
 // `succeeded`, and every job that was accepted is listed, readable, has its events and ends.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
+import { parseApiKeys } from '../../services/api/src/config.js';
 import { validJob } from '../../services/api/src/test-utils/app.js';
+import { TEST_KEYS, WRONG_KEYS } from '../../services/api/src/test-utils/keys.js';
 import { startStack, type Stack } from '../stack.js';
 import { FUZZ_SEED, FUZZ_TIME_MS, runParameters } from './fuzz-config.js';
 import { awaitTerminal, expectHealthy, indexedJobs, isTerminal, lostJobs, violation } from './oracle.js';
 import { idKind, operationsOf, pathWith, queryString, requestArb, type FuzzRequest, type IdKind, type Operation } from './requests.js';
 import { junk, toJsonText } from './schema-arb.js';
 import { report } from './report.js';
+
+/** The api runs with API keys, as in production; the fuzzer presents this one, another, none or a malformed header. */
+const KEY = TEST_KEYS.fuzz;
+const AUTH = { authorization: `Bearer ${KEY}` };
 
 /** A request the api has not answered in this long is a hang, which is a finding too. */
 const ANSWER_WITHIN_MS = 15_000;
@@ -30,17 +36,17 @@ describe('fuzz: every route of the OpenAPI document', () => {
   beforeAll(async () => {
     // No per-tenant guards, so fuzzed requests reach the handlers rather than a 429; a URL dataset
     // gives up fast (the fuzzer's hosts do not exist).
-    stack = await startStack({ workers: 1, api: { maxActiveJobs: 0, rateLimitPerMinute: 0, datasetFetchTimeoutMs: 1000 } });
+    stack = await startStack({ workers: 1, api: { apiKeys: parseApiKeys(`fuzz:${KEY}`), maxActiveJobs: 0, rateLimitPerMinute: 0, datasetFetchTimeoutMs: 1000 } });
     // One succeeded job and one stored dataset, so the model, predict and dataset routes are reached with real ids.
-    const job = await stack.app.inject({ method: 'POST', url: '/v1/jobs', payload: validJob() });
+    const job = await stack.app.inject({ method: 'POST', url: '/v1/jobs', headers: AUTH, payload: validJob() });
     expect(job.statusCode, job.body).toBe(201);
     const jobId = job.json().id as string;
     accepted.add(jobId);
     pools.job.push(jobId);
-    expect([...(await awaitTerminal(stack.app, [jobId], 60_000))]).toEqual([]);
-    const trained = (await stack.app.inject({ method: 'GET', url: `/v1/jobs/${jobId}` })).json();
+    expect([...(await awaitTerminal(stack.app, [jobId], 60_000, AUTH))]).toEqual([]);
+    const trained = (await stack.app.inject({ method: 'GET', url: `/v1/jobs/${jobId}`, headers: AUTH })).json();
     expect(trained.status, JSON.stringify(trained.error)).toBe('succeeded');
-    const ds = await stack.app.inject({ method: 'POST', url: '/v1/datasets', payload: { name: 'xor', x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [0, 1, 1, 0] } });
+    const ds = await stack.app.inject({ method: 'POST', url: '/v1/datasets', headers: AUTH, payload: { name: 'xor', x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [0, 1, 1, 0] } });
     expect(ds.statusCode, ds.body).toBe(201);
     pools.dataset.push(ds.json().id);
     // The fuzzer's jobs are not trained: the worker stops until the end, where it must take a fresh job.
@@ -55,8 +61,11 @@ describe('fuzz: every route of the OpenAPI document', () => {
   async function send(op: Operation, req: FuzzRequest): Promise<{ url: string; res: { statusCode: number; headers: Record<string, unknown>; body: string } }> {
     // The first id of each pool is the test's own (succeeded job, stored dataset): deleting it would starve the other routes.
     const pool = op.method === 'DELETE' ? pools[idKind(op.path)].slice(1) : pools[idKind(op.path)];
-    const url = pathWith(op, req.path, pool) + queryString(req.query, req.querySuffix);
-    const headers: Record<string, string> = { ...req.headers, ...(req.body?.type && { 'content-type': req.body.type }) };
+    const query = queryString(req.query, req.querySuffix);
+    const token = req.auth === 'query' ? `access_token=${KEY}` : '';
+    const url = pathWith(op, req.path, pool) + (token ? (query ? `${query}&${token}` : `?${token}`) : query);
+    const presented: Record<string, string> = { key: AUTH, none: {}, query: {}, wrong: { authorization: `Bearer ${WRONG_KEYS[0]}` }, malformed: { authorization: `Basic ${KEY}` } }[req.auth];
+    const headers: Record<string, string> = { ...req.headers, ...presented, ...(req.body?.type && { 'content-type': req.body.type }) };
     const abort = new AbortController();
     const inject = stack.app.inject({
       method: op.method as 'GET',
@@ -144,7 +153,7 @@ describe('fuzz: every route of the OpenAPI document', () => {
         async (method, path, body) => {
           const op: Operation = { method, path, pathParams: [], query: null, headers: [], body: null, sse: false };
           const payload = body === null ? null : { type: 'application/json', payload: toJsonText(body) };
-          const { url, res } = await send(op, { path: [], query: null, querySuffix: null, headers: {}, body: payload });
+          const { url, res } = await send(op, { auth: 'key', path: [], query: null, querySuffix: null, headers: {}, body: payload });
           const broken = violation(res);
           if (broken) throw new Error(`${method} ${url} ${broken}`);
         },
@@ -159,21 +168,21 @@ describe('fuzz: every route of the OpenAPI document', () => {
 
   it('is healthy afterwards, trains a normal job, and lost no accepted job', async () => {
     await expectHealthy(stack.app);
-    expect(await lostJobs(stack.app, stack.app.redis, stack.prefix, accepted)).toEqual([]);
+    expect(await lostJobs(stack.app, stack.app.redis, stack.prefix, accepted, AUTH)).toEqual([]);
     // The fuzzer's jobs are cancelled rather than trained (their specs are random); each must end.
-    for (const id of sweeps) await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel` });
-    for (const [id, status] of await indexedJobs(stack.app)) {
+    for (const id of sweeps) await stack.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: AUTH });
+    for (const [id, status] of await indexedJobs(stack.app, AUTH)) {
       if (!isTerminal(status)) {
-        const res = await stack.app.inject({ method: 'POST', url: `/v1/jobs/${id}/cancel` });
+        const res = await stack.app.inject({ method: 'POST', url: `/v1/jobs/${id}/cancel`, headers: AUTH });
         expect([200, 202, 409], res.body).toContain(res.statusCode);
       }
     }
     stack.addWorker();
-    const job = await stack.app.inject({ method: 'POST', url: '/v1/jobs', payload: validJob() });
+    const job = await stack.app.inject({ method: 'POST', url: '/v1/jobs', headers: AUTH, payload: validJob() });
     expect(job.statusCode, job.body).toBe(201);
     const id = job.json().id as string;
-    expect([...(await awaitTerminal(stack.app, [...accepted, id], 90_000))]).toEqual([]);
-    expect((await stack.app.inject({ method: 'GET', url: `/v1/jobs/${id}` })).json().status).toBe('succeeded');
+    expect([...(await awaitTerminal(stack.app, [...accepted, id], 90_000, AUTH))]).toEqual([]);
+    expect((await stack.app.inject({ method: 'GET', url: `/v1/jobs/${id}`, headers: AUTH })).json().status).toBe('succeeded');
     await expectHealthy(stack.app);
   }, 180_000);
 });

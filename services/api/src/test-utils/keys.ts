@@ -12,6 +12,7 @@ export const TEST_KEYS = {
   sweepA: 'aaaaaaaaaaaaaaaa1',
   sweepB: 'bbbbbbbbbbbbbbbb2',
   ops: 'ops-key-0123456789abcdef',
+  fuzz: 'fuzz-key-0123456789abcdef',
   user: 'user-key-0123456789abcdef',
   acme: 'acme-key-0123456789abcdef',
   cli: 'cli-test-key-0123456789',
