@@ -77,7 +77,8 @@ export async function settledJob(stack: Stack, id: string, ms = 5000) {
   const end = Date.now() + ms;
   for (;;) {
     const job = await stack.app.queue.getJob(id);
-    if (!job || (await job.getState()) !== 'active' || Date.now() > end) return job;
+    // Read again once it has moved on: the job read before the state may predate the move.
+    if (!job || (await job.getState()) !== 'active' || Date.now() > end) return stack.app.queue.getJob(id);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
