@@ -1,5 +1,3 @@
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { modelBlobKey } from '@trainyard/contracts';
@@ -11,17 +9,8 @@ import { ModelRunner, toFailure } from './runner.js';
 // The predict thread entry, a thin adapter: messages in, ModelRunner, results out. It loads the
 // models itself, so their weights never pass through the api's event loop.
 const env = workerData as PredictThreadData;
-const PREDICT_NICE = 10;
 // The pool is the parallelism: one predict thread is one core, its GEMM included.
 setThreads(1);
-// When cores are short the event loop must win them: this thread yields to it (and to the rest of
-// the host) by running at nice 10. On Linux a thread id is a pid to setpriority, so only this
-// thread is lowered; elsewhere the scheduler shares cores as it does.
-try {
-  setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), PREDICT_NICE);
-} catch {
-  // not Linux, or not allowed: run at the process's priority
-}
 
 let redis: Redis | undefined;
 const blobs = (): RedisBlobStore => {
