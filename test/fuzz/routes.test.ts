@@ -52,7 +52,7 @@ describe('fuzz: every route of the OpenAPI document', () => {
     // The fuzzer's jobs are not trained: the worker stops until the end, where it must take a fresh job.
     await Promise.all(stack.workers.splice(0).map((w) => w.close(5000)));
     operations = operationsOf(stack.app.swagger());
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await stack?.close();
