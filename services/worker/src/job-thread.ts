@@ -4,7 +4,7 @@ import { Worker as Thread } from 'node:worker_threads';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
-import { DEFAULT_TENANT, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
+import { DEFAULT_TENANT, keys, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
 import type { WorkerConfig } from './config.js';
 import { FencedError } from './errors.js';
 import { finishJob, lostToItsMemory, noteAttemptMemory, type AttemptMemory, type TerminalEvent } from './job-record.js';
@@ -100,6 +100,15 @@ export async function runJobThread(ctx: JobThreadContext, job: Job<TrainJobData,
   if (lost) {
     await end({ type: 'failed', error: { code: 'RESOURCE_LIMIT', message: lost } });
     throw new UnrecoverableError(`RESOURCE_LIMIT: ${lost}`);
+  }
+
+  // A cancel that came as the job was picked up (too late for the api to remove it) ends it here,
+  // before a thread is spent on it; one that comes later is seen by the thread's START.
+  const [status, cancelRequested] = await redis.hmget(keys.job(config.prefix, jobId), 'status', 'cancel_requested');
+  if (!status || status === 'succeeded' || status === 'failed' || status === 'cancelled') return { status: 'cancelled', metrics: {} };
+  if (cancelRequested !== null) {
+    await end({ type: 'cancelled', reason: 'cancelled before it started' });
+    return { status: 'cancelled', metrics: {} };
   }
 
   // attemptsStarted also counts starts after a stall (a crashed worker), which attemptsMade does not.
