@@ -89,6 +89,15 @@ describe('estimateTraining', () => {
     expect(large.layers[0].activationBytes - small.layers[0].activationBytes).toBe(2 * 10 * 32 * 8 * 4);
   });
 
+  it('keeps an LSTM\'s per-timestep gates: activations grow with the sequence length and the units', () => {
+    const lstm = (steps: number, units: number): object => sequential({ class_name: 'LSTM', config: { units, batch_input_shape: [null, steps, 8] } }, dense(2, 'softmax'));
+    const at = (steps: number, units: number): number => estimateTraining(lstm(steps, units), base).layers[0].activationBytes;
+    expect(at(20, 32)).toBe(2 * at(10, 32));
+    // Per step 8 input features, then u-wide tensors only: doubling u nearly doubles the bytes.
+    expect(at(10, 64) / at(10, 32)).toBeGreaterThan(1.95);
+    expect(at(10, 32)).toBeGreaterThan(10 * 32 * (4 * 3 + 22) * 32 * 4);
+  });
+
   it('holds the dataset and the validation evaluation', () => {
     const est = estimateTraining(mlp, { ...base, trainSamples: 800, validationSamples: 200 });
     expect(est.bytes.dataset).toBe(1000 * (20 + 1) * 4);

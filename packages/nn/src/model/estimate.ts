@@ -179,14 +179,18 @@ function layerCost(a: AnalysedLayer): LayerCost {
     const steps = inShape[1] as number;
     const features = inShape[2] as number;
     const u = layer.units;
-    const gates = layer instanceof LSTM ? 4 : 1;
+    const lstm = layer instanceof LSTM;
+    const gates = lstm ? 4 : 1;
     // A time-major copy of x, x·W (+ bias) for all steps and its per-step slices; per step h·U,
     // the sum, and the gate arithmetic (LSTM: the four u-wide slices of z and ten u-wide products).
-    const perStep = layer instanceof LSTM ? 4 * u * 2 + 4 * u + 10 * u : 3 * u;
+    const perStep = lstm ? 4 * u * 2 + 4 * u + 10 * u : 3 * u;
     const kept = steps * (features + gates * u * (layer.useBias ? 3 : 2) + perStep) + (layer.returnSequences ? outSize : 0);
+    // Gradients: x needs none, the sums pass theirs through, the slices' gradients are gathered
+    // into one for x·W; per step z, its slices and the products get theirs (the cell's sum passes).
+    const grads = steps * (gates * u + (lstm ? 4 * u + 4 * u + 9 * u : u)) + (layer.returnSequences ? outSize : 0);
     // Inference keeps no graph: x·W for all steps, one step's temporaries, the output.
     const inference = steps * (features + 2 * gates * u) + perStep + outSize;
-    return { kept, grads: kept, inference, kernel: (b) => Math.max(gemmFloats(b * steps, features, gates * u), gemmFloats(b, u, gates * u)) };
+    return { kept, grads, inference, kernel: (b) => Math.max(gemmFloats(b * steps, features, gates * u), gemmFloats(b, u, gates * u)) };
   }
   if (layer instanceof MergeLayer) return simple(1);
   if (layer instanceof Permute) return simple(1);
