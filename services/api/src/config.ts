@@ -45,7 +45,7 @@ export interface ApiConfig {
   predictThreads: number;
   /** TRAINYARD_PREDICT_QUEUE: predict requests that may wait for a busy thread; one more is a 429 PREDICT_BUSY (8). */
   predictQueueLimit: number;
-  /** TRAINYARD_PREDICT_MAX_FLOPS: largest forward cost of one predict request, samples × FLOPs per sample (1e10, about 2.5 s on one core at worst); more is a 400 PREDICT_TOO_EXPENSIVE. */
+  /** TRAINYARD_PREDICT_MAX_FLOPS: largest forward cost of one predict request, samples × FLOPs per sample (1e10: a second or two on one core, about 3 s for the slowest convolutions measured by bench predict-health); more is a 400 PREDICT_TOO_EXPENSIVE. */
   predictMaxFlops: number;
   /** TRAINYARD_PREDICT_TIMEOUT_MS: a prediction still running after this long is stopped with its thread, a 422 PREDICT_TIMEOUT (20 s). */
   predictTimeoutMs: number;
