@@ -226,7 +226,7 @@ function checkResources(spec: JobSpec, e: TrainingEstimate, limits: JobLimits): 
     const [largest] = Object.entries(e.bytes).sort((a, b) => b[1] - a[1]);
     throw new ApiError(
       'JOB_MEMORY_TOO_LARGE',
-      `Training this job would take about ${gib(e.memoryBytes)} of worker memory (most of it ${largest![0]}: ${gib(largest![1])}); the limit is ${gib(limits.maxJobBytes)}. Lower batch_size, the layer sizes or the metric thresholds`,
+      `Training this job would take about ${gib(e.memoryBytes)} of worker memory (most of it ${largest![0]}: ${gib(largest![1])}); the limit is ${gib(limits.maxJobBytes)}. Lower batch_size or the layer sizes, or train on less data`,
       { path: PART_PATHS[largest![0]] ?? '/model', estimate: estimateDetails(e), limit: limits.maxJobBytes },
     );
   }
