@@ -7,7 +7,7 @@ export { Rng } from './random.js';
 export { isGradEnabled, noGrad, record } from './autograd/engine.js';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
 export { gemm, gemmEngine, gemmNN, gemmNT, gemmTN } from './kernels/gemm.js';
-export { engineInfo, setKernelMemoryLimit, setThreads, type EngineInfo } from './kernels/engine.js';
+export { engineInfo, kernelMemoryBytes, setKernelMemoryLimit, setThreads, type EngineInfo } from './kernels/engine.js';
 export { type Padding, type Pair } from './kernels/conv-geometry.js';
 export { abs } from './ops/abs.js';
 export { add } from './ops/add.js';

@@ -49,6 +49,8 @@ export interface ApiConfig {
   predictMaxFlops: number;
   /** TRAINYARD_PREDICT_TIMEOUT_MS: a prediction still running after this long is stopped with its thread, a 422 PREDICT_TIMEOUT (20 s). */
   predictTimeoutMs: number;
+  /** TRAINYARD_PREDICT_KERNEL_MB: a predict thread whose WebAssembly kernel memory (which never shrinks) grew past this is replaced after its answer (256). */
+  predictKernelMb: number;
   /**
    * TRAINYARD_API_KEYS: `tenant:key` pairs, comma-separated (a tenant may have several keys). Each
    * key maps to its tenant; every dataset, job, event and model is scoped to the tenant. Unset:
@@ -152,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     predictQueueLimit: int(env, 'TRAINYARD_PREDICT_QUEUE', 8),
     predictMaxFlops: int(env, 'TRAINYARD_PREDICT_MAX_FLOPS', 1e10),
     predictTimeoutMs: Math.max(1, int(env, 'TRAINYARD_PREDICT_TIMEOUT_MS', 20_000)),
+    predictKernelMb: int(env, 'TRAINYARD_PREDICT_KERNEL_MB', 256),
     apiKeys: parseApiKeys(env.TRAINYARD_API_KEYS),
     adminTenants: (env.TRAINYARD_ADMIN_TENANTS ?? '')
       .split(',')

@@ -138,6 +138,7 @@ export const modelCache = fp(
             threads,
             queueLimit: c.predictQueueLimit,
             timeoutMs: c.predictTimeoutMs,
+            retireKernelBytes: c.predictKernelMb * 2 ** 20,
             threadData: { redisUrl: c.redisUrl, prefix: c.prefix, cacheEntries: share(c.modelCacheSize), cacheBytes: share(c.modelCacheMaxBytes) },
           });
     const cache = new ModelCache(app.blobs, executor);

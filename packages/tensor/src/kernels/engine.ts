@@ -1,6 +1,6 @@
 // What the engine runs on, for the job's first event and for benchmarks.
 import { fallbackReason, kernels, simdSupported } from './wasm-module.js';
-export { setKernelMemoryLimit } from './wasm-module.js';
+export { kernelMemoryBytes, setKernelMemoryLimit } from './wasm-module.js';
 import { setThreads as setKernelThreads, threadCount } from './threads.js';
 
 /** The kernels in use and how many threads they run on. */

@@ -116,6 +116,11 @@ export function setKernelMemoryLimit(bytes: number): void {
   memoryLimit = bytes;
 }
 
+/** Bytes of WebAssembly memory the kernels hold now in this thread's module (0 with the TypeScript kernels). */
+export function kernelMemoryBytes(): number {
+  return kernels ? kernels.memory.buffer.byteLength : 0;
+}
+
 /**
  * Lays out blocks of the given byte sizes one after another (64-byte aligned) after the module's
  * static data, growing memory when needed (never shrinking), and returns their byte offsets. The

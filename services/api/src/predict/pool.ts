@@ -17,6 +17,11 @@ export interface PoolOptions {
   queueLimit: number;
   /** A prediction still running after this long is stopped with its thread (PREDICT_TIMEOUT). */
   timeoutMs: number;
+  /**
+   * A thread whose kernel memory grew past this (one huge convolution's scratch) is retired after
+   * its answer: WebAssembly memory never shrinks, so it would otherwise hold that peak for good.
+   */
+  retireKernelBytes: number;
   threadData: PredictThreadData;
 }
 
@@ -41,7 +46,8 @@ interface Slot {
  * A bounded pool of predict threads, started on first use. Each thread runs one prediction at a
  * time and keeps its own least-recently-used models; a request goes to an idle thread that
  * already holds its model when there is one. A thread past the time limit is terminated (a
- * forward pass cannot be interrupted otherwise) and replaced on the next request.
+ * forward pass cannot be interrupted otherwise), and one left holding too much kernel memory is
+ * retired; either is replaced on the next request.
  */
 export class PredictPool {
   private readonly slots: Slot[] = [];
@@ -163,6 +169,7 @@ export class PredictPool {
     clearTimeout(slot.timer);
     slot.busy = null;
     slot.cached = msg.cached;
+    if (msg.kernelBytes > this.opts.retireKernelBytes) void this.stop(slot, new Error('retired'));
     if (msg.ok) {
       const seconds = (performance.now() - slot.startedAt) / 1000;
       if (p.flops > 0 && seconds > 0) this.flopsPerSecond = 0.8 * this.flopsPerSecond + 0.2 * (p.flops / seconds);

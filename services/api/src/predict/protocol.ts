@@ -30,4 +30,6 @@ export type FromThread =
   seq: number;
   /** The thread's loaded models after this task, least recently used first. */
   cached: string[];
+  /** The thread's WebAssembly kernel memory after this task (it grows, never shrinks). */
+  kernelBytes: number;
 } & ({ ok: true; outputs: string } | { ok: false; error: CodedFailure }));

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { modelBlobKey } from '@trainyard/contracts';
 import { RedisBlobStore } from '@trainyard/store';
-import { setThreads } from '@trainyard/tensor';
+import { kernelMemoryBytes, setThreads } from '@trainyard/tensor';
 import { PredictMessage, type FromThread, type PredictThreadData, type ToThread } from './protocol.js';
 import { ModelRunner, toFailure } from './runner.js';
 
@@ -36,8 +36,8 @@ parentPort!.on('message', (msg: ToThread) => {
   if (msg.type === PredictMessage.Evict) return runner.evict(msg.jobId);
   const running = () => reply({ type: PredictMessage.Running, seq: msg.seq });
   void runner.predict(msg, running).then(
-    (out) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), ok: true, outputs: out.outputs }),
-    (err: unknown) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), ok: false, error: toFailure(err) }),
+    (out) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), kernelBytes: kernelMemoryBytes(), ok: true, outputs: out.outputs }),
+    (err: unknown) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), kernelBytes: kernelMemoryBytes(), ok: false, error: toFailure(err) }),
   );
 });
 

@@ -131,6 +131,25 @@ describe('predict in the thread pool', () => {
     expect((await pool.app.inject({ method: 'DELETE', url: `/v1/jobs/${id}` })).statusCode).toBe(204);
     expect(pool.app.models.keys()).not.toContain(id);
   });
+
+  it('replaces a thread left holding more kernel memory than TRAINYARD_PREDICT_KERNEL_MB, and answers the same on the next', async () => {
+    // 0 MB: any WebAssembly scratch at all (the conv's im2col) retires the thread after its answer.
+    const a = await start({ predictThreads: 1, predictKernelMb: 0 });
+    const { id } = await stored(a, CNN);
+    const x = slowBatch(3);
+    const first = await predict(a.app, id, x);
+    expect(first.statusCode).toBe(200);
+    // The retired thread took its loaded model with it; the next request loads it on a new thread.
+    expect(a.app.models.keys()).not.toContain(id);
+    const second = await predict(a.app, id, x);
+    expect(second.statusCode).toBe(200);
+    expect(second.json()).toEqual(first.json());
+    // With the default the thread (and its model) stays.
+    const kept = await start({ predictThreads: 1 });
+    const other = await stored(kept, CNN);
+    expect((await predict(kept.app, other.id, x)).statusCode).toBe(200);
+    expect(kept.app.models.keys()).toContain(other.id);
+  });
 });
 
 describe('predict limits', () => {
