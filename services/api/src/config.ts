@@ -49,7 +49,7 @@ export interface ApiConfig {
   predictMaxFlops: number;
   /** TRAINYARD_PREDICT_TIMEOUT_MS: a prediction still running after this long is stopped with its thread, a 422 PREDICT_TIMEOUT (20 s). */
   predictTimeoutMs: number;
-  /** TRAINYARD_PREDICT_KERNEL_MB: a predict thread whose WebAssembly kernel memory (which never shrinks) grew past this is replaced after its answer (256). */
+  /** TRAINYARD_PREDICT_KERNEL_MB: a predict thread whose WebAssembly kernel memory (which never shrinks) grew past this is replaced after its answer when no request waits (256). */
   predictKernelMb: number;
   /**
    * TRAINYARD_API_KEYS: `tenant:key` pairs, comma-separated (a tenant may have several keys). Each

@@ -19,7 +19,8 @@ export interface PoolOptions {
   timeoutMs: number;
   /**
    * A thread whose kernel memory grew past this (one huge convolution's scratch) is retired after
-   * its answer: WebAssembly memory never shrinks, so it would otherwise hold that peak for good.
+   * its answer when no request waits: WebAssembly memory never shrinks, so an idle thread would
+   * otherwise hold that peak for good.
    */
   retireKernelBytes: number;
   threadData: PredictThreadData;
@@ -169,7 +170,8 @@ export class PredictPool {
     clearTimeout(slot.timer);
     slot.busy = null;
     slot.cached = msg.cached;
-    if (msg.kernelBytes > this.opts.retireKernelBytes) void this.stop(slot, new Error('retired'));
+    // Only when nothing waits: a queue of such requests would grow the next thread just the same.
+    if (msg.kernelBytes > this.opts.retireKernelBytes && this.queue.length === 0) void this.stop(slot, new Error('retired'));
     if (msg.ok) {
       const seconds = (performance.now() - slot.startedAt) / 1000;
       if (p.flops > 0 && seconds > 0) this.flopsPerSecond = 0.8 * this.flopsPerSecond + 0.2 * (p.flops / seconds);
