@@ -1,21 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TENANT, jobKeys, keys } from '../packages/contracts/src/index.js';
+import { Rng } from '../packages/tensor/src/index.js';
 import { spiralsJob } from './fixtures.js';
 import { postJson, startStack, type Stack } from './stack.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
-/** mulberry32: the same delays on every run. */
+/** The same delays on every run: the engine's seeded generator. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.uniform();
 }
 
 /** A job that trains in a few batches once its thread is up. */
