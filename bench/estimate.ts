@@ -21,60 +21,34 @@ import { checkJob } from '../services/api/src/validate-job.js';
 import { loadDataset } from '../services/worker/src/dataset.js';
 import { train } from '../services/worker/src/train.js';
 import { markdownTable } from './lib/service.js';
+import { recipe } from './train.js';
 
 const dense = (units: number, activation: string, extra: object = {}): object => ({ class_name: 'Dense', config: { units, activation, ...extra } });
 const sequential = (layers: object[]): JobSpec['model'] => ({ class_name: 'Sequential', config: { layers } }) as JobSpec['model'];
 const adam = { class_name: 'Adam', config: { learning_rate: 1e-3 } };
 const classify = (metrics: unknown[] = ['accuracy']) => ({ optimizer: adam, loss: 'sparse_categorical_crossentropy', metrics }) as JobSpec['compile'];
-const classic = (name: string, features: number, hidden: number[], out: number, batch: number, epochs: number): [string, JobSpec] => [
-  `${name}-mlp`,
-  {
-    model: sequential([...hidden.map((u, i) => dense(u, 'relu', i === 0 ? { batch_input_shape: [null, features] } : {})), out ? dense(out, 'softmax') : dense(1, 'linear')]),
-    compile: out ? classify() : ({ optimizer: adam, loss: 'mse', metrics: ['mae'] } as JobSpec['compile']),
-    fit: { epochs, batch_size: batch, validation_split: 0.2 },
-    dataset: { builtin: name, options: { standardize: 1, seed: 0 } },
-    seed: 1,
-  } as JobSpec,
-];
+
+/** A bench/train.ts recipe as the job the api would get: its layers, Adam, its batch size; `fit` as given. */
+function recipeJob(name: string, fit: JobSpec['fit'] = {}): [string, JobSpec] {
+  const r = recipe(name);
+  const regression = (r.layers.at(-1) as { config: { units: number } }).config.units === 1;
+  const compile = { optimizer: { class_name: 'Adam', config: { learning_rate: r.learningRate } }, loss: regression ? 'mse' : 'sparse_categorical_crossentropy', metrics: [regression ? 'mae' : 'accuracy'] };
+  const dataset = Object.keys(r.options).length > 0 ? { builtin: r.dataset, options: r.options } : { builtin: r.dataset };
+  return [name, { model: sequential(r.layers), compile, fit: { batch_size: r.batchSize, ...fit }, dataset, seed: 1 } as JobSpec];
+}
+const classic = (dataset: string): [string, JobSpec] => recipeJob(`${dataset}-mlp`, { epochs: recipe(`${dataset}-mlp`).epochs, validation_split: 0.2 });
 
 /** The bench/train.ts recipes (Fashion-MNIST with fewer epochs: its peak comes in the first), an LSTM, AUC state and issue 13's Dense 4400 at a quarter of its width. */
 const JOBS: [string, JobSpec][] = [
-  classic('iris', 4, [64, 64], 3, 16, 100),
-  classic('wine', 13, [64, 64], 3, 16, 60),
-  classic('breast-cancer', 30, [64, 64], 2, 32, 50),
-  classic('digits', 64, [128, 64], 10, 32, 40),
-  classic('boston-housing', 13, [64, 64], 0, 16, 200),
-  classic('diabetes', 10, [64, 64], 0, 16, 200),
-  [
-    'fashion-mnist-mlp',
-    {
-      model: sequential([{ class_name: 'Flatten', config: { batch_input_shape: [null, 28, 28] } }, dense(256, 'relu'), dense(128, 'relu'), dense(100, 'relu'), dense(10, 'softmax')]),
-      compile: classify(),
-      fit: { epochs: 2, batch_size: 64, validation_split: 0.1 },
-      dataset: { builtin: 'fashion-mnist' },
-      seed: 1,
-    } as JobSpec,
-  ],
-  [
-    'fashion-mnist-cnn',
-    {
-      model: sequential([
-        { class_name: 'Reshape', config: { target_shape: [28, 28, 1], batch_input_shape: [null, 28, 28] } },
-        { class_name: 'Conv2D', config: { filters: 32, kernel_size: 3, activation: 'relu' } },
-        { class_name: 'MaxPooling2D', config: { pool_size: 2 } },
-        { class_name: 'Conv2D', config: { filters: 64, kernel_size: 3, activation: 'relu' } },
-        { class_name: 'MaxPooling2D', config: { pool_size: 2 } },
-        { class_name: 'Flatten', config: {} },
-        { class_name: 'Dropout', config: { rate: 0.3 } },
-        dense(128, 'relu'),
-        dense(10, 'softmax'),
-      ]),
-      compile: classify(),
-      fit: { epochs: 1, batch_size: 64 },
-      dataset: { builtin: 'fashion-mnist' },
-      seed: 1,
-    } as JobSpec,
-  ],
+  classic('iris'),
+  classic('wine'),
+  classic('breast-cancer'),
+  classic('digits'),
+  classic('boston-housing'),
+  classic('diabetes'),
+  // Fashion-MNIST with fewer epochs: its peak comes in the first.
+  recipeJob('fashion-mnist-mlp', { epochs: 2, validation_split: 0.1 }),
+  recipeJob('fashion-mnist-cnn', { epochs: 1 }),
   [
     // Digits' 8×8 images read row by row: 8 steps of 8 features.
     'digits-lstm',
@@ -119,7 +93,7 @@ const JOBS: [string, JobSpec][] = [
   [
     'breast-cancer-auc',
     {
-      ...classic('breast-cancer', 30, [64, 64], 2, 32, 50)[1],
+      ...classic('breast-cancer')[1],
       compile: classify(['accuracy', { class_name: 'AUC', config: { num_thresholds: 10_000 } }]),
     } as JobSpec,
   ],
