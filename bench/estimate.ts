@@ -29,7 +29,7 @@ const adam = { class_name: 'Adam', config: { learning_rate: 1e-3 } };
 const classify = (metrics: unknown[] = ['accuracy']) => ({ optimizer: adam, loss: 'sparse_categorical_crossentropy', metrics }) as JobSpec['compile'];
 
 /** A bench/train.ts recipe as the job the api would get: its layers, Adam, its batch size; `fit` as given. */
-function recipeJob(name: string, fit: JobSpec['fit'] = {}): [string, JobSpec] {
+function recipeJob(name: string, fit: JobSpec['fit']): [string, JobSpec] {
   const r = recipe(name);
   const regression = (r.layers.at(-1) as { config: { units: number } }).config.units === 1;
   const compile = { optimizer: { class_name: 'Adam', config: { learning_rate: r.learningRate } }, loss: regression ? 'mse' : 'sparse_categorical_crossentropy', metrics: [regression ? 'mae' : 'accuracy'] };

@@ -1,41 +1,27 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TrainyardClient } from '../packages/client/src/index.js';
+import { describe, expect, it } from 'vitest';
 import type { JobSpec } from '../packages/contracts/src/index.js';
 import { spiralsJob } from './fixtures.js';
-import { startStack, type Stack } from './stack.js';
-import { FAST_STALL_CHECK, spawnWorker, type WorkerProcess } from './worker-process.js';
+import { FAST_STALL_CHECK, workerProcessSuite } from './worker-process.js';
 
 type Event = { event: string; data: any };
 const spec = () => spiralsJob({ epochs: 40, samples: 2000, seed: 21 }) as unknown as JobSpec;
 
 describe('a worker killed mid-job', () => {
-  let stack: Stack;
-  let client: TrainyardClient;
-  const procs: WorkerProcess[] = [];
-  beforeAll(async () => {
-    stack = await startStack({ workers: 0 });
-    client = new TrainyardClient({ baseUrl: stack.url });
-  });
-  afterEach(async () => {
-    await Promise.all(procs.map((p) => p.stop()));
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const suite = workerProcessSuite();
+  const { spawn } = suite;
 
   it('another worker resumes the job from its last checkpoint; the stream repeats nothing and the result equals an uninterrupted run', async () => {
-    const a = spawnWorker(stack.prefix, 'worker-a', FAST_STALL_CHECK);
-    procs.push(a);
-    const { id } = await client.submitJob(spec());
+    const a = spawn('worker-a', FAST_STALL_CHECK);
+    const { id } = await suite.client.submitJob(spec());
     const events: Event[] = [];
     let killedAt: number | undefined;
-    for await (const e of client.events(id)) {
+    for await (const e of suite.client.events(id)) {
       events.push(e as Event);
       if (e.event === 'checkpoint' && (e.data as any).epoch >= 2 && killedAt === undefined) {
         a.child.kill('SIGKILL');
         killedAt = events.length;
         await a.exited;
-        procs.push(spawnWorker(stack.prefix, 'worker-b', FAST_STALL_CHECK));
+        spawn('worker-b', FAST_STALL_CHECK);
       }
     }
     expect(killedAt).toBeDefined();
@@ -67,37 +53,36 @@ describe('a worker killed mid-job', () => {
     const terminal = events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event));
     expect(terminal.map((e) => e.event)).toEqual(['completed']);
     expect(events.at(-1)!.event).toBe('completed');
-    const job = await client.getJob(id);
+    const job = await suite.client.getJob(id);
     expect(job).toMatchObject({ status: 'succeeded', attempts: 2, epoch: 40 });
 
     // The same spec and seed, never interrupted: the same numbers, bit for bit.
-    const baseline = await client.submitJob(spec());
+    const baseline = await suite.client.submitJob(spec());
     let baselineDone: Event | undefined;
-    for await (const e of client.events(baseline.id)) if (e.event === 'completed') baselineDone = e as Event;
+    for await (const e of suite.client.events(baseline.id)) if (e.event === 'completed') baselineDone = e as Event;
     expect(baselineDone).toBeDefined();
     const done = terminal[0]!;
     expect(done.data.metrics).toEqual(baselineDone!.data.metrics);
-    expect(job.metrics).toEqual((await client.getJob(baseline.id)).metrics);
-    expect(await client.getMetrics(id)).toEqual(await client.getMetrics(baseline.id));
+    expect(job.metrics).toEqual((await suite.client.getJob(baseline.id)).metrics);
+    expect(await suite.client.getMetrics(id)).toEqual(await suite.client.getMetrics(baseline.id));
   });
 
   it('a job that loses its worker more often than WORKER_MAX_STALLED_COUNT allows ends failed, once', async () => {
     const env = { ...FAST_STALL_CHECK, WORKER_MAX_STALLED_COUNT: '0' };
-    const a = spawnWorker(stack.prefix, 'worker-c', env);
-    procs.push(a);
-    const { id } = await client.submitJob(spec());
+    const a = spawn('worker-c', env);
+    const { id } = await suite.client.submitJob(spec());
     const events: Event[] = [];
-    for await (const e of client.events(id)) {
+    for await (const e of suite.client.events(id)) {
       events.push(e as Event);
       if (e.event === 'checkpoint' && a.child.exitCode === null && a.child.signalCode === null) {
         a.child.kill('SIGKILL');
         await a.exited;
-        procs.push(spawnWorker(stack.prefix, 'worker-d', env));
+        spawn('worker-d', env);
       }
     }
     const terminal = events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event));
     expect(terminal).toHaveLength(1);
     expect(terminal[0]).toMatchObject({ event: 'failed', data: { error: { code: 'WORKER_LOST', message: expect.stringMatching(/stalled/) } } });
-    expect(await client.getJob(id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await suite.client.getJob(id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
 });

@@ -1,41 +1,28 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TrainyardClient } from '../packages/client/src/index.js';
+import { describe, expect, it } from 'vitest';
 import type { JobSpec } from '../packages/contracts/src/index.js';
 import { spiralsJob } from './fixtures.js';
-import { settledJob, startStack, type Stack } from './stack.js';
-import { FAST_STALL_CHECK, spawnWorker, type WorkerProcess } from './worker-process.js';
+import { settledJob } from './stack.js';
+import { FAST_STALL_CHECK, workerProcessSuite } from './worker-process.js';
 
 type Event = { event: string; data: any };
 const GRACE_MS = 1500;
 
 describe('SIGTERM drains a worker', () => {
-  let stack: Stack;
-  let client: TrainyardClient;
-  const procs: WorkerProcess[] = [];
-  beforeAll(async () => {
-    stack = await startStack({ workers: 0 });
-    client = new TrainyardClient({ baseUrl: stack.url });
-  });
-  afterEach(async () => {
-    await Promise.all(procs.splice(0).map((p) => p.stop()));
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const suite = workerProcessSuite();
+  const { spawn } = suite;
 
   it('a job longer than the grace period goes back to the queue, the process exits in time, and another worker resumes and completes it', async () => {
-    const a = spawnWorker(stack.prefix, 'worker-a', { ...FAST_STALL_CHECK, SHUTDOWN_GRACE_MS: String(GRACE_MS) });
-    procs.push(a);
-    const { id } = await client.submitJob(spiralsJob({ epochs: 150, samples: 1500, seed: 5 }) as unknown as JobSpec);
+    const a = spawn('worker-a', { ...FAST_STALL_CHECK, SHUTDOWN_GRACE_MS: String(GRACE_MS) });
+    const { id } = await suite.client.submitJob(spiralsJob({ epochs: 150, samples: 1500, seed: 5 }) as unknown as JobSpec);
     const events: Event[] = [];
     let exit: Promise<number> | undefined;
-    for await (const e of client.events(id)) {
+    for await (const e of suite.client.events(id)) {
       events.push(e as Event);
       if (e.event === 'checkpoint' && (e.data as any).epoch >= 2 && !exit) {
         const t0 = Date.now();
         a.child.kill('SIGTERM');
         exit = a.exited.then(() => Date.now() - t0);
-        procs.push(spawnWorker(stack.prefix, 'worker-b', FAST_STALL_CHECK));
+        spawn('worker-b', FAST_STALL_CHECK);
       }
     }
     // The process exited cleanly within the grace period (plus process teardown).
@@ -55,24 +42,23 @@ describe('SIGTERM drains a worker', () => {
     expect(events.filter((e) => e.event === 'epoch').map((e) => e.data.epoch)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
     expect(events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event)).map((e) => e.event)).toEqual(['completed']);
     // Handed back, not failed: the interruption spent no retry and waited for no backoff.
-    expect(await client.getJob(id)).toMatchObject({ status: 'succeeded', attempts: 2, epoch: 150 });
-    const queued = await settledJob(stack, id);
+    expect(await suite.client.getJob(id)).toMatchObject({ status: 'succeeded', attempts: 2, epoch: 150 });
+    const queued = await settledJob(suite.stack, id);
     expect(queued?.attemptsMade).toBe(1);
     expect(queued?.stalledCounter).toBe(0);
   });
 
   it('a job that ends within the grace period finishes on the draining worker', async () => {
-    const a = spawnWorker(stack.prefix, 'worker-a', { SHUTDOWN_GRACE_MS: '20000' });
-    procs.push(a);
-    const { id } = await client.submitJob(spiralsJob({ epochs: 8, samples: 1000, seed: 6 }) as unknown as JobSpec);
+    const a = spawn('worker-a', { SHUTDOWN_GRACE_MS: '20000' });
+    const { id } = await suite.client.submitJob(spiralsJob({ epochs: 8, samples: 1000, seed: 6 }) as unknown as JobSpec);
     const events: Event[] = [];
-    for await (const e of client.events(id)) {
+    for await (const e of suite.client.events(id)) {
       events.push(e as Event);
       if (e.event === 'epoch' && (e.data as any).epoch === 2) a.child.kill('SIGTERM');
     }
     expect(await a.exited).toEqual({ code: 0, signal: null });
     expect(events.at(-1)!.event).toBe('completed');
     expect(events.some((e) => e.event === 'resumed')).toBe(false);
-    expect(await client.getJob(id)).toMatchObject({ status: 'succeeded', attempts: 1, epoch: 8 });
+    expect(await suite.client.getJob(id)).toMatchObject({ status: 'succeeded', attempts: 1, epoch: 8 });
   });
 });

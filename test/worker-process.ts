@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { REDIS_URL } from './stack.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { TrainyardClient } from '../packages/client/src/index.js';
+import { REDIS_URL, startStack, type Stack } from './stack.js';
 import { testLogFile } from '../services/api/src/test-utils/logs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -40,4 +42,38 @@ export function spawnWorker(prefix: string, name: string, env: Record<string, st
       await exited;
     },
   };
+}
+
+/** What workerProcessSuite() gives a describe block; `stack` and `client` exist once its beforeAll ran. */
+export interface WorkerProcessSuite {
+  stack: Stack;
+  client: TrainyardClient;
+  /** A real worker process on the stack's prefix, killed after the test if it still runs. */
+  spawn(name: string, env?: Record<string, string>): WorkerProcess;
+}
+
+/**
+ * Registers, in the calling describe block, an api and Redis stack with no in-process worker (the
+ * workers are processes the tests spawn, kill and restart), a client for it, and the clean-up.
+ */
+export function workerProcessSuite(api: NonNullable<Parameters<typeof startStack>[0]>['api'] = {}): WorkerProcessSuite {
+  const procs: WorkerProcess[] = [];
+  const suite = {
+    spawn(name: string, env?: Record<string, string>) {
+      const p = spawnWorker(suite.stack.prefix, name, env);
+      procs.push(p);
+      return p;
+    },
+  } as WorkerProcessSuite;
+  beforeAll(async () => {
+    suite.stack = await startStack({ workers: 0, api });
+    suite.client = new TrainyardClient({ baseUrl: suite.stack.url });
+  });
+  afterEach(async () => {
+    await Promise.all(procs.splice(0).map((p) => p.stop()));
+  });
+  afterAll(async () => {
+    await suite.stack.close();
+  });
+  return suite;
 }
