@@ -32,7 +32,10 @@ export interface ApiConfig {
   datasetUrlAllowPrivate: boolean;
   /** TRAINYARD_PREDICT_MAX_SAMPLES: most samples one POST /v1/jobs/:id/predict may carry (1000). */
   predictMaxSamples: number;
-  /** TRAINYARD_PREDICT_MAX_BYTES: largest predict request body (4 MiB; 1000 samples of 784 pixels fit). */
+  /**
+   * TRAINYARD_PREDICT_MAX_BYTES: largest predict request body (16 MiB: 1000 samples of 784 pixels as
+   * Python's json writes float64s, up to 20 characters a value, fit; at 4 MiB even 3-decimal pixels did not).
+   */
   predictMaxBytes: number;
   /** TRAINYARD_MODEL_CACHE_SIZE: trained models the api keeps loaded for predict, least recently used evicted (8). */
   modelCacheSize: number;
@@ -147,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     datasetFetchTimeoutMs: int(env, 'TRAINYARD_DATASET_FETCH_TIMEOUT_MS', 30_000),
     datasetUrlAllowPrivate: ['1', 'true', 'yes'].includes((env.TRAINYARD_DATASET_URL_ALLOW_PRIVATE ?? '').toLowerCase()),
     predictMaxSamples: int(env, 'TRAINYARD_PREDICT_MAX_SAMPLES', 1000),
-    predictMaxBytes: int(env, 'TRAINYARD_PREDICT_MAX_BYTES', 4 * 1024 * 1024),
+    predictMaxBytes: int(env, 'TRAINYARD_PREDICT_MAX_BYTES', 16 * 1024 * 1024),
     modelCacheSize: int(env, 'TRAINYARD_MODEL_CACHE_SIZE', 8),
     modelCacheMaxBytes: int(env, 'TRAINYARD_MODEL_CACHE_MAX_BYTES', 256 * 1024 * 1024),
     predictThreads: int(env, 'TRAINYARD_PREDICT_THREADS', Math.max(1, Math.min(4, availableParallelism() - 1))),

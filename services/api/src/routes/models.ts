@@ -158,7 +158,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Predict with a job's trained model",
         description:
           "`x` is a batch of samples, each a nested array in the model's input shape; the answer's `outputs` holds one output per " +
-          'sample. At most 1000 samples and 4 MiB per request by default (TRAINYARD_PREDICT_MAX_SAMPLES, TRAINYARD_PREDICT_MAX_BYTES) ' +
+          'sample. At most 1000 samples and 16 MiB per request by default (TRAINYARD_PREDICT_MAX_SAMPLES, TRAINYARD_PREDICT_MAX_BYTES) ' +
           '(413 PREDICT_TOO_MANY_SAMPLES, 413 BODY_TOO_LARGE); a sample of the wrong shape or a value that is not a finite number ' +
           'is a 400 PREDICT_INVALID_INPUT naming its path, e.g. `/x/3/1`. Models with one input and one output only. ' +
           'The forward pass runs in a pool of worker threads. Its cost, samples × forward FLOPs of one sample, may be at most ' +
