@@ -23,20 +23,34 @@ import { train } from '../services/worker/src/train.js';
 import { markdownTable } from './lib/service.js';
 import { recipe } from './train.js';
 
-const dense = (units: number, activation: string, extra: object = {}): object => ({ class_name: 'Dense', config: { units, activation, ...extra } });
-const sequential = (layers: object[]): JobSpec['model'] => ({ class_name: 'Sequential', config: { layers } }) as JobSpec['model'];
+const dense = (units: number, activation: string, extra: object = {}): object => ({
+  class_name: 'Dense',
+  config: { units, activation, ...extra },
+});
+const sequential = (layers: object[]): JobSpec['model'] =>
+  ({ class_name: 'Sequential', config: { layers } }) as JobSpec['model'];
 const adam = { class_name: 'Adam', config: { learning_rate: 1e-3 } };
-const classify = (metrics: unknown[] = ['accuracy']) => ({ optimizer: adam, loss: 'sparse_categorical_crossentropy', metrics }) as JobSpec['compile'];
+const classify = (metrics: unknown[] = ['accuracy']) =>
+  ({ optimizer: adam, loss: 'sparse_categorical_crossentropy', metrics }) as JobSpec['compile'];
 
 /** A bench/train.ts recipe as the job the api would get: its layers, Adam, its batch size; `fit` as given. */
 function recipeJob(name: string, fit: JobSpec['fit']): [string, JobSpec] {
   const r = recipe(name);
   const regression = (r.layers.at(-1) as { config: { units: number } }).config.units === 1;
-  const compile = { optimizer: { class_name: 'Adam', config: { learning_rate: r.learningRate } }, loss: regression ? 'mse' : 'sparse_categorical_crossentropy', metrics: [regression ? 'mae' : 'accuracy'] };
-  const dataset = Object.keys(r.options).length > 0 ? { builtin: r.dataset, options: r.options } : { builtin: r.dataset };
-  return [name, { model: sequential(r.layers), compile, fit: { batch_size: r.batchSize, ...fit }, dataset, seed: 1 } as JobSpec];
+  const compile = {
+    optimizer: { class_name: 'Adam', config: { learning_rate: r.learningRate } },
+    loss: regression ? 'mse' : 'sparse_categorical_crossentropy',
+    metrics: [regression ? 'mae' : 'accuracy'],
+  };
+  const dataset =
+    Object.keys(r.options).length > 0 ? { builtin: r.dataset, options: r.options } : { builtin: r.dataset };
+  return [
+    name,
+    { model: sequential(r.layers), compile, fit: { batch_size: r.batchSize, ...fit }, dataset, seed: 1 } as JobSpec,
+  ];
 }
-const classic = (dataset: string): [string, JobSpec] => recipeJob(`${dataset}-mlp`, { epochs: recipe(`${dataset}-mlp`).epochs, validation_split: 0.2 });
+const classic = (dataset: string): [string, JobSpec] =>
+  recipeJob(`${dataset}-mlp`, { epochs: recipe(`${dataset}-mlp`).epochs, validation_split: 0.2 });
 
 /** The bench/train.ts recipes (Fashion-MNIST with fewer epochs: its peak comes in the first), an LSTM, AUC state and issue 13's Dense 4400 at a quarter of its width. */
 const JOBS: [string, JobSpec][] = [
@@ -53,7 +67,11 @@ const JOBS: [string, JobSpec][] = [
     // Digits' 8×8 images read row by row: 8 steps of 8 features.
     'digits-lstm',
     {
-      model: sequential([{ class_name: 'Reshape', config: { target_shape: [8, 8], batch_input_shape: [null, 64] } }, { class_name: 'LSTM', config: { units: 64 } }, dense(10, 'softmax')]),
+      model: sequential([
+        { class_name: 'Reshape', config: { target_shape: [8, 8], batch_input_shape: [null, 64] } },
+        { class_name: 'LSTM', config: { units: 64 } },
+        dense(10, 'softmax'),
+      ]),
       compile: classify(),
       fit: { epochs: 5, batch_size: 32, validation_split: 0.2 },
       dataset: { builtin: 'digits', options: { standardize: 1, seed: 0 } },
@@ -64,7 +82,11 @@ const JOBS: [string, JobSpec][] = [
     // Wider and in larger batches, so the per-step gate tensors outweigh the engine's own working set.
     'digits-lstm-256',
     {
-      model: sequential([{ class_name: 'Reshape', config: { target_shape: [8, 8], batch_input_shape: [null, 64] } }, { class_name: 'LSTM', config: { units: 256 } }, dense(10, 'softmax')]),
+      model: sequential([
+        { class_name: 'Reshape', config: { target_shape: [8, 8], batch_input_shape: [null, 64] } },
+        { class_name: 'LSTM', config: { units: 256 } },
+        dense(10, 'softmax'),
+      ]),
       compile: classify(),
       fit: { epochs: 2, batch_size: 512, validation_split: 0.2 },
       dataset: { builtin: 'digits', options: { standardize: 1, seed: 0 } },
@@ -84,7 +106,11 @@ const JOBS: [string, JobSpec][] = [
         { class_name: 'BatchNormalization', config: {} },
         dense(10, 'softmax'),
       ]),
-      compile: { optimizer: { class_name: 'SGD', config: { learning_rate: 0.05, momentum: 0.9 } }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] } as JobSpec['compile'],
+      compile: {
+        optimizer: { class_name: 'SGD', config: { learning_rate: 0.05, momentum: 0.9 } },
+        loss: 'sparse_categorical_crossentropy',
+        metrics: ['accuracy'],
+      } as JobSpec['compile'],
       fit: { epochs: 1, batch_size: 2048 },
       dataset: { builtin: 'fashion-mnist' },
       seed: 1,
@@ -102,7 +128,11 @@ const JOBS: [string, JobSpec][] = [
     // the width, batch and samples: the same shape of cost, 1/64 of the activations.
     'spirals-dense-1100',
     {
-      model: sequential([dense(1100, 'relu', { batch_input_shape: [null, 2] }), dense(1100, 'relu'), dense(2, 'softmax')]),
+      model: sequential([
+        dense(1100, 'relu', { batch_input_shape: [null, 2] }),
+        dense(1100, 'relu'),
+        dense(2, 'softmax'),
+      ]),
       compile: classify(),
       fit: { epochs: 1, batch_size: 16384 },
       dataset: { builtin: 'spirals', options: { samples: 25_000 } },
@@ -112,7 +142,8 @@ const JOBS: [string, JobSpec][] = [
 ];
 
 const MB = 2 ** 20;
-const kib = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) * 1024;
+const kib = (field: string): number =>
+  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) * 1024;
 
 async function runOne(name: string): Promise<void> {
   const spec = JOBS.find(([n]) => n === name)?.[1];
@@ -127,12 +158,21 @@ async function runOne(name: string): Promise<void> {
   writeFileSync('/proc/self/clear_refs', '5');
   const baseline = kib('VmRSS');
   const started = performance.now();
-  const data = await loadDataset(spec.dataset, { fashionMnistDir: process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist' });
+  const data = await loadDataset(spec.dataset, {
+    fashionMnistDir: process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist',
+  });
   const result = await train(spec, data, async () => undefined, undefined, { onCheckpoint: async () => undefined });
   const peak = kib('VmHWM') - baseline;
-  if (process.env.DIAG === "1") {
+  if (process.env.DIAG === '1') {
     const { getHeapStatistics, getHeapSpaceStatistics } = await import('node:v8');
-    console.error(JSON.stringify({ mu: process.memoryUsage(), baseline, spaces: getHeapSpaceStatistics().map((s) => [s.space_name, Math.round(s.space_size / MB)]), total: getHeapStatistics().total_physical_size / MB }));
+    console.error(
+      JSON.stringify({
+        mu: process.memoryUsage(),
+        baseline,
+        spaces: getHeapSpaceStatistics().map((s) => [s.space_name, Math.round(s.space_size / MB)]),
+        total: getHeapStatistics().total_physical_size / MB,
+      }),
+    );
   }
   const b = estimate.bytes;
   console.log(
@@ -160,7 +200,13 @@ interface Run {
 }
 
 // Jobs whose tensors dominate the peak (and that take minutes) run once.
-const SINGLE_RUN = new Set(['fashion-mnist-mlp', 'fashion-mnist-cnn', 'fashion-mnist-bn-mlp', 'digits-lstm-256', 'spirals-dense-1100']);
+const SINGLE_RUN = new Set([
+  'fashion-mnist-mlp',
+  'fashion-mnist-cnn',
+  'fashion-mnist-bn-mlp',
+  'digits-lstm-256',
+  'spirals-dense-1100',
+]);
 
 if (process.argv[2]) {
   await runOne(process.argv[2]);
@@ -170,7 +216,11 @@ if (process.argv[2]) {
   for (const name of picked) {
     const runs: Run[] = [];
     for (let i = 0; i < (SINGLE_RUN.has(name) ? 1 : 3); i++) {
-      const r = spawnSync(process.execPath, ['--conditions=@trainyard/source', '--import', 'tsx', fileURLToPath(import.meta.url), name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const r = spawnSync(
+        process.execPath,
+        ['--conditions=@trainyard/source', '--import', 'tsx', fileURLToPath(import.meta.url), name],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       const line = r.stdout.trim().split('\n').pop() ?? '';
       if (r.status !== 0 || !line.startsWith('{')) {
         console.error(`${name}: exit ${r.status}\n${r.stdout}`);
@@ -182,8 +232,8 @@ if (process.argv[2]) {
     }
     if (runs.length === 0) continue;
     const peaks = runs.map((r) => r.measured_peak_mb).sort((a, b) => a - b);
-    const median = peaks[Math.floor(peaks.length / 2)]!;
-    const j = runs[0]!;
+    const median = peaks[Math.floor(peaks.length / 2)];
+    const j = runs[0];
     rows.push({
       job: name,
       params: j.params,
@@ -200,5 +250,9 @@ if (process.argv[2]) {
   }
   console.log(markdownTable(rows));
   const off = rows.filter((r) => Math.abs((r['estimate / measured'] as number) - 1) > 0.25);
-  console.log(off.length === 0 ? 'every estimate within 25% of the measured peak' : `outside 25%: ${off.map((r) => r.job).join(', ')}`);
+  console.log(
+    off.length === 0
+      ? 'every estimate within 25% of the measured peak'
+      : `outside 25%: ${off.map((r) => r.job).join(', ')}`,
+  );
 }

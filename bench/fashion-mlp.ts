@@ -24,7 +24,11 @@ const spec = {
       ],
     },
   },
-  compile: { optimizer: { class_name: 'Adam', config: { learning_rate: 0.001 } }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
+  compile: {
+    optimizer: { class_name: 'Adam', config: { learning_rate: 0.001 } },
+    loss: 'sparse_categorical_crossentropy',
+    metrics: ['accuracy'],
+  },
   fit: { epochs: EPOCHS, batch_size: 128, shuffle: true },
   dataset: { builtin: 'fashion-mnist' },
   seed: 1,
@@ -34,13 +38,19 @@ const stack = process.env.TRAINYARD_URL ? null : await startStack();
 const base = process.env.TRAINYARD_URL ?? stack!.url;
 const started = performance.now();
 try {
-  const res = await fetch(`${base}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+  const res = await fetch(`${base}/v1/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
   const created = (await res.json()) as { id: string; links: { events: string } };
   if (res.status !== 201) throw new Error(`submit failed: ${res.status} ${JSON.stringify(created)}`);
   const { events } = await readSse(`${base}${created.links.events}`, { timeoutMs: 60 * 60 * 1000 });
   const last = events.at(-1)?.data as { type: string; metrics?: Record<string, number>; error?: unknown };
   if (last?.type !== 'completed') throw new Error(`job did not complete: ${JSON.stringify(last)}`);
-  const epochs = events.filter((e) => e.event === 'epoch').map((e) => e.data as { samples_per_second: number; seconds: number });
+  const epochs = events
+    .filter((e) => e.event === 'epoch')
+    .map((e) => e.data as { samples_per_second: number; seconds: number });
   const trainSeconds = epochs.reduce((s, e) => s + e.seconds, 0);
   const m = last.metrics!;
   console.log(
@@ -65,6 +75,8 @@ try {
 
 if (process.env.RIVAL !== 'none') {
   const rival = fileURLToPath(new URL('./tfjs-fashion-mlp.ts', import.meta.url));
-  const r = spawnSync(process.execPath, ['--conditions=@trainyard/source', '--import', 'tsx', rival, 'wasm'], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--conditions=@trainyard/source', '--import', 'tsx', rival, 'wasm'], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exitCode = r.status ?? 1;
 }

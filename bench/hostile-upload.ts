@@ -9,7 +9,16 @@
 // Knobs (env): PARALLEL (4), BOMB_MIB (512), DEPTH (10000).
 import { gzipSync } from 'node:zlib';
 import { Redis } from 'ioredis';
-import { Samples, benchPrefix, dropPrefix, markdownTable, percentiles, REDIS_URL, startApi, writeResult } from './lib/service.js';
+import {
+  Samples,
+  benchPrefix,
+  dropPrefix,
+  markdownTable,
+  percentiles,
+  REDIS_URL,
+  startApi,
+  writeResult,
+} from './lib/service.js';
 import { validJob } from '../services/api/src/test-utils/app.js';
 
 const PARALLEL = Number(process.env.PARALLEL ?? 4);
@@ -32,12 +41,24 @@ function bomb(mib: number, declaredRows = (mib * 1024 * 1024) / 1024): Buffer {
 
 function multipart(x: Buffer, y: Buffer): { body: Buffer; type: string } {
   const b = '----bench-bomb';
-  const part = (name: string, content: Buffer) => [Buffer.from(`--${b}\r\ncontent-disposition: form-data; name="${name}"; filename="${name}.gz"\r\ncontent-type: application/gzip\r\n\r\n`), content, Buffer.from('\r\n')];
-  return { body: Buffer.concat([...part('x', x), ...part('y', y), Buffer.from(`--${b}--\r\n`)]), type: `multipart/form-data; boundary=${b}` };
+  const part = (name: string, content: Buffer) => [
+    Buffer.from(
+      `--${b}\r\ncontent-disposition: form-data; name="${name}"; filename="${name}.gz"\r\ncontent-type: application/gzip\r\n\r\n`,
+    ),
+    content,
+    Buffer.from('\r\n'),
+  ];
+  return {
+    body: Buffer.concat([...part('x', x), ...part('y', y), Buffer.from(`--${b}--\r\n`)]),
+    type: `multipart/form-data; boundary=${b}`,
+  };
 }
 
 /** Runs `work` while GETting /healthz every 10 ms; returns work's result and the probe latencies. */
-async function probed<T>(url: string, work: () => Promise<T>): Promise<{ result: T; health: ReturnType<typeof percentiles>; probes: number }> {
+async function probed<T>(
+  url: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; health: ReturnType<typeof percentiles>; probes: number }> {
   const latencies = new Samples();
   let done = false;
   const prober = (async () => {
@@ -73,11 +94,29 @@ try {
   const rows: Record<string, string | number>[] = [];
   // /healthz with nothing else going on: the machine's own noise, to read the rounds against.
   const quiet = await probed(api.url, () => new Promise((r) => setTimeout(r, 1000)));
-  rows.push({ round: 'nothing (1 s of probes)', answers: '', 'slowest answer ms': '', 'healthz p50 ms': quiet.health.p50, 'healthz p99 ms': quiet.health.p99, 'healthz max ms': quiet.health.max, probes: quiet.probes, 'api peak RSS over idle MiB': api.rss().peak - idle });
+  rows.push({
+    round: 'nothing (1 s of probes)',
+    answers: '',
+    'slowest answer ms': '',
+    'healthz p50 ms': quiet.health.p50,
+    'healthz p99 ms': quiet.health.p99,
+    'healthz max ms': quiet.health.max,
+    probes: quiet.probes,
+    'api peak RSS over idle MiB': api.rss().peak - idle,
+  });
 
-  const deep = JSON.stringify(validJob()).replace(/"model":\{/, `"model":{"class_name":"Sequential","config":${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}},"_":{`);
+  const deep = JSON.stringify(validJob()).replace(
+    /"model":\{/,
+    `"model":{"class_name":"Sequential","config":${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}},"_":{`,
+  );
   const deepRound = await probed(api.url, () =>
-    Promise.all(Array.from({ length: PARALLEL }, () => timed(() => fetch(`${api.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep })))),
+    Promise.all(
+      Array.from({ length: PARALLEL }, () =>
+        timed(() =>
+          fetch(`${api.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep }),
+        ),
+      ),
+    ),
   );
   rows.push({
     round: `${PARALLEL} × job with model.config ${DEPTH} deep`,
@@ -91,7 +130,13 @@ try {
   });
 
   const uploads = await probed(api.url, () =>
-    Promise.all(Array.from({ length: PARALLEL }, () => timed(() => fetch(`${api.url}/v1/datasets`, { method: 'POST', headers: { 'content-type': form.type }, body: form.body })))),
+    Promise.all(
+      Array.from({ length: PARALLEL }, () =>
+        timed(() =>
+          fetch(`${api.url}/v1/datasets`, { method: 'POST', headers: { 'content-type': form.type }, body: form.body }),
+        ),
+      ),
+    ),
   );
   rows.push({
     round: `${PARALLEL} × gzip bomb (${(x.length / 1e6).toFixed(2)} MB → ${BOMB_MIB} MiB)`,
@@ -107,7 +152,13 @@ try {
   // The worst a bomb can now cost: a header declaring just under the limit, then 512 MiB.
   const liar = multipart(bomb(BOMB_MIB, Math.floor((100 * 1024 * 1024 - 12) / 1024)), y);
   const lies = await probed(api.url, () =>
-    Promise.all(Array.from({ length: PARALLEL }, () => timed(() => fetch(`${api.url}/v1/datasets`, { method: 'POST', headers: { 'content-type': liar.type }, body: liar.body })))),
+    Promise.all(
+      Array.from({ length: PARALLEL }, () =>
+        timed(() =>
+          fetch(`${api.url}/v1/datasets`, { method: 'POST', headers: { 'content-type': liar.type }, body: liar.body }),
+        ),
+      ),
+    ),
   );
   rows.push({
     round: `${PARALLEL} × gzip bomb whose header declares 100 MiB (→ ${BOMB_MIB} MiB)`,
@@ -122,7 +173,9 @@ try {
 
   console.log(markdownTable(rows));
   console.log(JSON.stringify({ idleRssMiB: idle }));
-  console.log(`results: ${writeResult('hostile-upload', { parallel: PARALLEL, bombMiB: BOMB_MIB, depth: DEPTH, idleRssMiB: idle, rows })}`);
+  console.log(
+    `results: ${writeResult('hostile-upload', { parallel: PARALLEL, bombMiB: BOMB_MIB, depth: DEPTH, idleRssMiB: idle, rows })}`,
+  );
 } finally {
   await api.stop();
   await dropPrefix(redis, prefix);

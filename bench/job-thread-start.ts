@@ -18,34 +18,58 @@ const JOBS = Number(process.env.JOBS ?? 20);
 
 const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
-const summary = (xs: number[]) => ({ median_ms: round(quantile(xs, 0.5), 1), p90_ms: round(quantile(xs, 0.9), 1), n: xs.length });
+const summary = (xs: number[]) => ({
+  median_ms: round(quantile(xs, 0.5), 1),
+  p90_ms: round(quantile(xs, 0.9), 1),
+  n: xs.length,
+});
 
 // (1) Cold threads: the processor module registers its Start listener once loaded; the wrapper
 // says when its import resolved.
-const workerData = { redisUrl: REDIS_URL, prefix: '{unused}', fashionMnistDir: '/nonexistent', workerName: 'bench', threads: 1, memoryMb: 1024 };
+const workerData = {
+  redisUrl: REDIS_URL,
+  prefix: '{unused}',
+  fashionMnistDir: '/nonexistent',
+  workerName: 'bench',
+  threads: 1,
+  memoryMb: 1024,
+};
 const cold: number[] = [];
 for (let i = 0; i < ROUNDS; i++) {
   const t0 = performance.now();
-  const thread = new Worker(`import(${JSON.stringify(PROCESSOR_PATH)}).then(() => require('node:worker_threads').parentPort.postMessage('loaded'))`, {
-    eval: true,
-    workerData,
-    execArgv: [],
-  });
+  const thread = new Worker(
+    `import(${JSON.stringify(PROCESSOR_PATH)}).then(() => require('node:worker_threads').parentPort.postMessage('loaded'))`,
+    {
+      eval: true,
+      workerData,
+      execArgv: [],
+    },
+  );
   await new Promise((r) => thread.once('message', r));
   cold.push(performance.now() - t0);
   await thread.terminate();
 }
 // (2) A worker with its spare thread, one tiny job at a time.
 const prefix = benchPrefix('thread-start');
-const app = await buildApp({ config: { ...loadApiConfig({ REDIS_URL }), prefix, rateLimitPerMinute: 0, maxActiveJobs: 0 } });
-const worker = createTrainWorker({ ...loadConfig({ REDIS_URL }), prefix, name: 'bench' }, pino({ level: process.env.BENCH_LOG ?? 'silent' }));
+const app = await buildApp({
+  config: { ...loadApiConfig({ REDIS_URL }), prefix, rateLimitPerMinute: 0, maxActiveJobs: 0 },
+});
+const worker = createTrainWorker(
+  { ...loadConfig({ REDIS_URL }), prefix, name: 'bench' },
+  pino({ level: process.env.BENCH_LOG ?? 'silent' }),
+);
 await worker.ready;
 const job = (seed: number) => ({
   model: {
     class_name: 'Sequential',
-    config: { layers: [{ class_name: 'Dense', config: { units: 16, activation: 'relu', batch_input_shape: [null, 2] } }, { class_name: 'Dense', config: { units: 2, activation: 'softmax' } }] },
+    config: {
+      layers: [
+        { class_name: 'Dense', config: { units: 16, activation: 'relu', batch_input_shape: [null, 2] } },
+        { class_name: 'Dense', config: { units: 2, activation: 'softmax' } },
+      ],
+    },
   },
   compile: { optimizer: 'adam', loss: 'sparse_categorical_crossentropy' },
   fit: { epochs: 1, batch_size: 32 },

@@ -35,7 +35,9 @@ const CONV_LAYERS: { shape: string; x: Shape4; w: Shape4; cpuFilterGrad: boolean
 ];
 const ROUND_MS = 300;
 const ROUNDS = 5;
-const THREADS = process.env.THREADS ? process.env.THREADS.split(',').map(Number) : [...new Set([1, Math.min(2, availableParallelism())])];
+const THREADS = process.env.THREADS
+  ? process.env.THREADS.split(',').map(Number)
+  : [...new Set([1, Math.min(2, availableParallelism())])];
 const RIVAL = process.env.RIVAL ?? 'all'; // all | wasm | none
 
 function emit(line: Record<string, unknown>): void {
@@ -100,7 +102,11 @@ setThreads(1);
 
 /** Ours on each of OUR_THREADS, as contenders. */
 function ours(line: Record<string, unknown>, call: () => void): Contender[] {
-  return OUR_THREADS.map((t) => ({ line: { ...line, engine: 'trainyard', kernel: gemmEngine, threads: t }, ready: () => void setThreads(t), call }));
+  return OUR_THREADS.map((t) => ({
+    line: { ...line, engine: 'trainyard', kernel: gemmEngine, threads: t },
+    ready: () => void setThreads(t),
+    call,
+  }));
 }
 
 const FLAGS = { nn: [false, false], tn: [true, false], nt: [false, true] } as const;
@@ -120,10 +126,15 @@ function matmul(engine: 'tfjs-wasm' | 'tfjs-cpu' | null, sizes: number[], withOu
         const fn = variants[variant as keyof typeof variants];
         contenders.push(...ours(line, () => fn(size, size, size, a, b, c)));
         if (gemmEngine !== 'typescript' && size <= TS_MATMUL_MAX) {
-          contenders.push({ line: { ...line, engine: 'trainyard', kernel: 'typescript' }, ready: () => void setThreads(1), call: () => gemmTs(transA, transB, size, size, size, a, 0, b, 0, c, 0, false) });
+          contenders.push({
+            line: { ...line, engine: 'trainyard', kernel: 'typescript' },
+            ready: () => void setThreads(1),
+            call: () => gemmTs(transA, transB, size, size, size, a, 0, b, 0, c, 0, false),
+          });
         }
       }
-      if (engine) contenders.push({ line: { ...line, engine }, call: tfCall(() => tf.matMul(ta!, tb!, transA, transB)) });
+      if (engine)
+        contenders.push({ line: { ...line, engine }, call: tfCall(() => tf.matMul(ta!, tb!, transA, transB)) });
       report(2 * size ** 3, contenders);
     }
     if (ta && tb) tf.dispose([ta, tb]);
@@ -146,11 +157,20 @@ function conv(engine: 'tfjs-wasm' | 'tfjs-cpu' | null, withOurs: boolean): void 
     const tw = tf.tensor4d(w, layer.w);
     const tdy = tf.tensor4d(dy, [layer.x[0], layer.x[1], layer.x[2], outC]);
     const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
-    const kernel = (name: string, inputs: tf.NamedTensorMap, extra: object) => tfCall(() => tf.engine().runKernel(name, inputs, { ...attrs, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor);
+    const kernel = (name: string, inputs: tf.NamedTensorMap, extra: object) =>
+      tfCall(
+        () => tf.engine().runKernel(name, inputs, { ...attrs, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      );
     const passes = {
       forward: { ours: () => conv2dForward(x, w, g, outC), tf: tfCall(() => tf.conv2d(tx, tw, 1, 'same')) },
-      'input-grad': { ours: () => conv2dInputGrad(dy, w, g, outC), tf: kernel('Conv2DBackpropInput', { dy: tdy, filter: tw }, { inputShape: layer.x }) },
-      'filter-grad': { ours: () => conv2dFilterGrad(x, dy, g, outC), tf: kernel('Conv2DBackpropFilter', { x: tx, dy: tdy }, { filterShape: layer.w }) },
+      'input-grad': {
+        ours: () => conv2dInputGrad(dy, w, g, outC),
+        tf: kernel('Conv2DBackpropInput', { dy: tdy, filter: tw }, { inputShape: layer.x }),
+      },
+      'filter-grad': {
+        ours: () => conv2dFilterGrad(x, dy, g, outC),
+        tf: kernel('Conv2DBackpropFilter', { x: tx, dy: tdy }, { filterShape: layer.w }),
+      },
     };
     for (const [pass, fns] of Object.entries(passes)) {
       const line = { bench: 'conv2d', pass, shape: layer.shape };
@@ -177,12 +197,15 @@ function checkComposite(): void {
   const dy = tf.tensor4d(probe.dy, [2, 5, 6, 4]);
   if (!probeWant) {
     const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], filterShape: [3, 2, 3, 4] };
-    probeWant = (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor).dataSync() as Float32Array;
+    probeWant = (
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor
+    ).dataSync() as Float32Array;
   }
   const got = filterGradComposite(x, dy, 3, 2).dataSync();
   const diff = Math.max(...got.map((v, i) => Math.abs(v - probeWant![i])));
   tf.dispose([x, dy]);
-  if (!(diff < 1e-4)) throw new Error(`filter-gradient composite on ${tf.getBackend()} differs from the cpu kernel by ${diff}`);
+  if (!(diff < 1e-4))
+    throw new Error(`filter-gradient composite on ${tf.getBackend()} differs from the cpu kernel by ${diff}`);
 }
 
 // The composite's reference is the cpu backend's kernel, so the cpu backend comes up first.

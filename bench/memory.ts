@@ -31,9 +31,22 @@ for (let i = 0; i < x.length; i++) x[i] = rng.uniform();
 const y = new Float32Array(SAMPLES);
 for (let i = 0; i < SAMPLES; i++) y[i] = rng.int(0, 10);
 
-const dense = (units: number, activation: string, extra: object = {}): object => ({ class_name: 'Dense', config: { units, activation, ...extra } });
+const dense = (units: number, activation: string, extra: object = {}): object => ({
+  class_name: 'Dense',
+  config: { units, activation, ...extra },
+});
 const model = modelFromJson(
-  { class_name: 'Sequential', config: { layers: [dense(256, 'relu', { batch_input_shape: [null, 784] }), dense(128, 'relu'), dense(100, 'relu'), dense(10, 'softmax')] } },
+  {
+    class_name: 'Sequential',
+    config: {
+      layers: [
+        dense(256, 'relu', { batch_input_shape: [null, 784] }),
+        dense(128, 'relu'),
+        dense(100, 'relu'),
+        dense(10, 'softmax'),
+      ],
+    },
+  },
   { seed: 1 },
 );
 model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });

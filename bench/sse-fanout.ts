@@ -13,7 +13,18 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { Redis } from 'ioredis';
 import { keys } from '../packages/contracts/src/index.js';
-import { Samples, apiConnections, benchPrefix, dropPrefix, markdownTable, percentiles, REDIS_URL, startApi, writeResult, type ApiServer } from './lib/service.js';
+import {
+  Samples,
+  apiConnections,
+  benchPrefix,
+  dropPrefix,
+  markdownTable,
+  percentiles,
+  REDIS_URL,
+  startApi,
+  writeResult,
+  type ApiServer,
+} from './lib/service.js';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const CLIENTS = env('CLIENTS', 1000);
@@ -25,7 +36,12 @@ const MODES = (process.env.MODES ?? 'per-job,one-job,multiplexed').split(',');
 const now = (): number => performance.timeOrigin + performance.now();
 
 const tinyJob = {
-  model: { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { units: 2, activation: 'softmax', batch_input_shape: [null, 2] } }] } },
+  model: {
+    class_name: 'Sequential',
+    config: {
+      layers: [{ class_name: 'Dense', config: { units: 2, activation: 'softmax', batch_input_shape: [null, 2] } }],
+    },
+  },
   compile: { optimizer: 'adam', loss: 'sparse_categorical_crossentropy' },
   fit: { epochs: 1, batch_size: 32 },
   dataset: { builtin: 'spirals', options: { samples: 100 } },
@@ -94,29 +110,43 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms: number):
 async function createJobs(api: ApiServer, n: number): Promise<string[]> {
   const jobs: string[] = [];
   for (let i = 0; i < n; i++) {
-    const res = await fetch(`${api.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tinyJob) });
+    const res = await fetch(`${api.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(tinyJob),
+    });
     if (res.status !== 201) throw new Error(`POST /v1/jobs answered ${res.status}: ${await res.text()}`);
     jobs.push(((await res.json()) as { id: string }).id);
   }
   return jobs;
 }
 
-async function runMode(mode: string, api: ApiServer, prefix: string, redis: Redis): Promise<Record<string, string | number>> {
+async function runMode(
+  mode: string,
+  api: ApiServer,
+  prefix: string,
+  redis: Redis,
+): Promise<Record<string, string | number>> {
   // Fresh jobs, so that no client replays another mode's events.
   const jobs = await createJobs(api, mode === 'one-job' ? 1 : JOBS);
   const latencies = new Samples();
   const errors: string[] = [];
   // Which jobs each client follows, so that every client's expected count is known.
   const follows: string[][] = Array.from({ length: CLIENTS }, (_, i) => {
-    if (mode !== 'multiplexed') return [jobs[i % jobs.length]!];
-    return Array.from({ length: FOLLOW }, (_, k) => jobs[(i * FOLLOW + k) % jobs.length]!);
+    if (mode !== 'multiplexed') return [jobs[i % jobs.length]];
+    return Array.from({ length: FOLLOW }, (_, k) => jobs[(i * FOLLOW + k) % jobs.length]);
   });
-  const url = (f: string[]) => (mode === 'multiplexed' ? `${api.url}/v1/events?jobs=${f.join(',')}` : `${api.url}/v1/jobs/${f[0]}/events`);
+  const url = (f: string[]) =>
+    mode === 'multiplexed' ? `${api.url}/v1/events?jobs=${f.join(',')}` : `${api.url}/v1/jobs/${f[0]}/events`;
   const clients = follows.map((f) => new Client(url(f), latencies, errors));
   // Connect in waves, so the listen backlog never overflows.
   for (let i = 0; i < clients.length; i += 100) await Promise.all(clients.slice(i, i + 100).map((c) => c.open()));
   const subscriptions = follows.reduce((n, f) => n + f.length, 0);
-  await waitFor(`${subscriptions} subscriptions`, async () => (await metric(api, 'trainyard_sse_clients')) === subscriptions, 30_000);
+  await waitFor(
+    `${subscriptions} subscriptions`,
+    async () => (await metric(api, 'trainyard_sse_clients')) === subscriptions,
+    30_000,
+  );
 
   // Send RATE events a second to each job, spread evenly, for SECONDS.
   const sent = new Map<string, number>(jobs.map((j) => [j, 0]));
@@ -131,10 +161,17 @@ async function runMode(mode: string, api: ApiServer, prefix: string, redis: Redi
     if (due > n) {
       const pipe = redis.pipeline();
       for (; n < due; n++) {
-        const job = jobs[n % jobs.length]!;
+        const job = jobs[n % jobs.length];
         const batch = sent.get(job)! + 1;
         sent.set(job, batch);
-        const event = { type: 'batch', epoch: 1, batch, batches: 1_000_000, logs: { loss: 0.5, accuracy: 0.8 }, sent_at: now() };
+        const event = {
+          type: 'batch',
+          epoch: 1,
+          batch,
+          batches: 1_000_000,
+          logs: { loss: 0.5, accuracy: 0.8 },
+          sent_at: now(),
+        };
         pipe.xadd(keys.events(prefix, job), '*', 'type', event.type, 'data', JSON.stringify(event));
       }
       await pipe.exec();
@@ -153,7 +190,7 @@ async function runMode(mode: string, api: ApiServer, prefix: string, redis: Redi
   const received = () => clients.reduce((s, c) => s + c.received, 0);
   await waitFor('every event delivered', async () => received() >= expected, 10_000).catch(() => undefined);
   const got = received();
-  const short = clients.filter((c, i) => c.received !== follows[i]!.reduce((s, j) => s + (sent.get(j) ?? 0), 0)).length;
+  const short = clients.filter((c, i) => c.received !== follows[i].reduce((s, j) => s + (sent.get(j) ?? 0), 0)).length;
   for (const c of clients) c.close();
   await waitFor('clients gone', async () => (await metric(api, 'trainyard_sse_clients')) === 0, 10_000);
 
@@ -183,7 +220,9 @@ async function runMode(mode: string, api: ApiServer, prefix: string, redis: Redi
 // Every client is a socket here and another in the api (which inherits this limit).
 const fdLimit = Number(/^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? Infinity);
 if (fdLimit < CLIENTS + 200) {
-  console.error(`the open-file limit (${fdLimit}) is too low for ${CLIENTS} clients: run \`ulimit -n ${CLIENTS * 2 + 1000}\` first`);
+  console.error(
+    `the open-file limit (${fdLimit}) is too low for ${CLIENTS} clients: run \`ulimit -n ${CLIENTS * 2 + 1000}\` first`,
+  );
   process.exit(1);
 }
 
@@ -200,7 +239,11 @@ try {
   const rss = api.rss();
   console.log(markdownTable(rows));
   console.log(`\napi peak RSS ${rss.peak} MiB; target: p99 ≤ 100 ms with ${CLIENTS} clients, ≤ 5 Redis connections`);
-  const file = writeResult('sse-fanout', { config: { clients: CLIENTS, jobs: JOBS, rate_per_job: RATE, seconds: SECONDS, follow: FOLLOW }, rows, api_peak_rss_mb: rss.peak });
+  const file = writeResult('sse-fanout', {
+    config: { clients: CLIENTS, jobs: JOBS, rate_per_job: RATE, seconds: SECONDS, follow: FOLLOW },
+    rows,
+    api_peak_rss_mb: rss.peak,
+  });
   console.log(`results: ${file}`);
 } finally {
   await api.stop();

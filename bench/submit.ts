@@ -6,7 +6,16 @@
 // '--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the api spends its time).
 import http from 'node:http';
 import { Redis } from 'ioredis';
-import { Samples, benchPrefix, dropPrefix, markdownTable, percentiles, REDIS_URL, startApi, writeResult } from './lib/service.js';
+import {
+  Samples,
+  benchPrefix,
+  dropPrefix,
+  markdownTable,
+  percentiles,
+  REDIS_URL,
+  startApi,
+  writeResult,
+} from './lib/service.js';
 import { validJob } from '../services/api/src/test-utils/app.js';
 
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
@@ -21,7 +30,11 @@ function post(agent: http.Agent, url: URL): Promise<{ status: number; text?: str
   return new Promise((resolve) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         const status = res.statusCode ?? 0;
         let text = '';
@@ -90,7 +103,9 @@ try {
   if (errors.length) console.error(`${errors.length} errors; the first: ${errors[0]}`);
   console.log(markdownTable([row]));
   console.log('\ntarget: ≥ 2,000 req/s with p99 < 50 ms');
-  console.log(`results: ${writeResult('submit', { config: { concurrency: CONCURRENCY, seconds: SECONDS, warmup_seconds: WARMUP_SECONDS }, ...row, first_error: errors[0] ?? null })}`);
+  console.log(
+    `results: ${writeResult('submit', { config: { concurrency: CONCURRENCY, seconds: SECONDS, warmup_seconds: WARMUP_SECONDS }, ...row, first_error: errors[0] ?? null })}`,
+  );
 } finally {
   await api.stop();
   await dropPrefix(redis, prefix);

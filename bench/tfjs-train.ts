@@ -15,8 +15,17 @@ const regression = data.classes === undefined;
 const asTensor = (t: { data: Float32Array; shape: readonly number[] }): tf.Tensor => tf.tensor(t.data, [...t.shape]);
 
 const { modelJson, weightsBin } = toLayersModel(buildModel(r, data));
-const weightData = weightsBin.buffer.slice(weightsBin.byteOffset, weightsBin.byteOffset + weightsBin.byteLength) as ArrayBuffer;
-const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[], weightData }));
+const weightData = weightsBin.buffer.slice(
+  weightsBin.byteOffset,
+  weightsBin.byteOffset + weightsBin.byteLength,
+) as ArrayBuffer;
+const model = await tf.loadLayersModel(
+  tf.io.fromMemory({
+    modelTopology: modelJson.modelTopology,
+    weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
+    weightData,
+  }),
+);
 model.compile({
   optimizer: tf.train.adam(r.learningRate),
   loss: regression ? 'meanSquaredError' : 'sparseCategoricalCrossentropy',
@@ -24,6 +33,12 @@ model.compile({
 });
 
 const epochs = r.rivalEpochs ?? r.epochs;
-const { trainSeconds } = await fitTimed(model, asTensor(data.x), asTensor(data.y), { epochs, batchSize: r.batchSize, shuffle: true });
-const [, metric] = (model.evaluate(asTensor(data.test.x), asTensor(data.test.y), { batchSize: 1024 }) as tf.Scalar[]).map((t) => t.dataSync()[0]!);
+const { trainSeconds } = await fitTimed(model, asTensor(data.x), asTensor(data.y), {
+  epochs,
+  batchSize: r.batchSize,
+  shuffle: true,
+});
+const [, metric] = (
+  model.evaluate(asTensor(data.test.x), asTensor(data.test.y), { batchSize: 1024 }) as tf.Scalar[]
+).map((t) => t.dataSync()[0]);
 console.log(report(r, 'tfjs-wasm', data, epochs, metric!, trainSeconds, started));

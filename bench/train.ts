@@ -29,13 +29,32 @@ export interface Recipe {
   rivalEpochs?: number;
 }
 
-const dense = (units: number, activation: string, extra: object = {}): object => ({ class_name: 'Dense', config: { units, activation, ...extra } });
+const dense = (units: number, activation: string, extra: object = {}): object => ({
+  class_name: 'Dense',
+  config: { units, activation, ...extra },
+});
 
 // Classic tables: relu MLPs with a softmax (classification) or linear (regression) head.
-function mlp(dataset: string, features: number, hidden: number[], out: number, opts: { learningRate: number; batchSize: number; epochs: number }): Recipe {
+function mlp(
+  dataset: string,
+  features: number,
+  hidden: number[],
+  out: number,
+  opts: { learningRate: number; batchSize: number; epochs: number },
+): Recipe {
   const regression = out === 0;
-  const layers = [...hidden.map((units, i) => dense(units, 'relu', i === 0 ? { batch_input_shape: [null, features] } : {})), regression ? dense(1, 'linear') : dense(out, 'softmax')];
-  return { name: `${dataset}-mlp`, dataset, options: { standardize: 1, seed: 0 }, layers, describe: `Dense${hidden.join('-Dense')}-Dense${regression ? 1 : out}`, ...opts };
+  const layers = [
+    ...hidden.map((units, i) => dense(units, 'relu', i === 0 ? { batch_input_shape: [null, features] } : {})),
+    regression ? dense(1, 'linear') : dense(out, 'softmax'),
+  ];
+  return {
+    name: `${dataset}-mlp`,
+    dataset,
+    options: { standardize: 1, seed: 0 },
+    layers,
+    describe: `Dense${hidden.join('-Dense')}-Dense${regression ? 1 : out}`,
+    ...opts,
+  };
 }
 
 export const RECIPES: Recipe[] = [
@@ -51,7 +70,13 @@ export const RECIPES: Recipe[] = [
     name: 'fashion-mnist-mlp',
     dataset: 'fashion-mnist',
     options: {},
-    layers: [{ class_name: 'Flatten', config: { batch_input_shape: [null, 28, 28] } }, dense(256, 'relu'), dense(128, 'relu'), dense(100, 'relu'), dense(10, 'softmax')],
+    layers: [
+      { class_name: 'Flatten', config: { batch_input_shape: [null, 28, 28] } },
+      dense(256, 'relu'),
+      dense(128, 'relu'),
+      dense(100, 'relu'),
+      dense(10, 'softmax'),
+    ],
     describe: 'Flatten-Dense256-Dense128-Dense100-Dense10',
     learningRate: 1e-3,
     batchSize: 64,
@@ -97,7 +122,10 @@ export async function loadRecipeData(r: Recipe): Promise<Dataset & { test: NonNu
 
 /** The recipe's model, compiled, with the seeded initial weights both engines start from. */
 export function buildModel(r: Recipe, data: Dataset): Model {
-  const model = modelFromJson({ class_name: 'Sequential', config: { name: r.name.replace(/-/g, '_'), layers: r.layers } }, { seed: 1 });
+  const model = modelFromJson(
+    { class_name: 'Sequential', config: { name: r.name.replace(/-/g, '_'), layers: r.layers } },
+    { seed: 1 },
+  );
   const regression = data.classes === undefined;
   model.compile({
     optimizer: { class_name: 'Adam', config: { learning_rate: r.learningRate } },
@@ -121,16 +149,33 @@ async function runTrainyard(name: string): Promise<void> {
     batchSize: r.batchSize,
     shuffle: true,
     seed: 1,
-    callbacks: [{ onEpochBegin: () => void (epochStart = performance.now()), onEpochEnd: () => void (trainSeconds += (performance.now() - epochStart) / 1000) }],
+    callbacks: [
+      {
+        onEpochBegin: () => void (epochStart = performance.now()),
+        onEpochEnd: () => void (trainSeconds += (performance.now() - epochStart) / 1000),
+      },
+    ],
   });
-  const logs = model.evaluate(new Tensor(data.test.x.data, data.test.x.shape), new Tensor(data.test.y.data, data.test.y.shape), { batchSize: 1024 });
+  const logs = model.evaluate(
+    new Tensor(data.test.x.data, data.test.x.shape),
+    new Tensor(data.test.y.data, data.test.y.shape),
+    { batchSize: 1024 },
+  );
   const metric = data.classes === undefined ? logs.mae : logs.accuracy;
   if (metric === undefined) throw new Error(`evaluate returned no metric: ${JSON.stringify(logs)}`);
   console.log(report(r, 'trainyard', data, r.epochs, metric, trainSeconds, started));
 }
 
 /** The JSON line both engines print. */
-export function report(r: Recipe, engine: string, data: Dataset, epochs: number, testMetric: number, trainSeconds: number, started: number): string {
+export function report(
+  r: Recipe,
+  engine: string,
+  data: Dataset,
+  epochs: number,
+  testMetric: number,
+  trainSeconds: number,
+  started: number,
+): string {
   const regression = data.classes === undefined;
   return JSON.stringify({
     bench: r.name,
@@ -139,7 +184,7 @@ export function report(r: Recipe, engine: string, data: Dataset, epochs: number,
     optimizer: `adam(${r.learningRate})`,
     batch_size: r.batchSize,
     epochs,
-    samples_per_second: Math.round((data.x.shape[0]! * epochs) / trainSeconds),
+    samples_per_second: Math.round((data.x.shape[0] * epochs) / trainSeconds),
     test_metric: round(testMetric, 4),
     metric: regression ? 'mae' : 'accuracy',
     wall_seconds: round((performance.now() - started) / 1000, 1),
@@ -149,7 +194,9 @@ export function report(r: Recipe, engine: string, data: Dataset, epochs: number,
 }
 
 function run(file: string, name: string): void {
-  const r = spawnSync(process.execPath, ['--conditions=@trainyard/source', '--import', 'tsx', file, name], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--conditions=@trainyard/source', '--import', 'tsx', file, name], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exitCode = r.status ?? 1;
 }
 

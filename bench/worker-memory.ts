@@ -28,7 +28,11 @@ const job = (seed: number) => ({
       ],
     },
   },
-  compile: { optimizer: { class_name: 'Adam', config: { learning_rate: 0.005 } }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
+  compile: {
+    optimizer: { class_name: 'Adam', config: { learning_rate: 0.005 } },
+    loss: 'sparse_categorical_crossentropy',
+    metrics: ['accuracy'],
+  },
   fit: { epochs: EPOCHS, batch_size: 32, validation_split: 0.2 },
   dataset: { builtin: 'digits', options: { standardize: 1, seed: 0 } },
   seed,
@@ -62,12 +66,19 @@ worker.stdout!.on('data', (d: Buffer) => {
     if (entry.msg === 'job finished' && entry.jobId && entry.memory) finished.set(entry.jobId, entry.memory);
   }
 });
-const rssMb = (): number => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))?.[1] ?? 0) / 102.4) / 10;
-const jobConnections = async (): Promise<number> => ((await redis.client('LIST')) as string).split('\n').filter((l) => /\bname=trainyard-(job|ckpt|artifact)-/.test(l)).length;
+const rssMb = (): number =>
+  Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))?.[1] ?? 0) / 102.4) / 10;
+const jobConnections = async (): Promise<number> =>
+  ((await redis.client('LIST')) as string).split('\n').filter((l) => /\bname=trainyard-(job|ckpt|artifact)-/.test(l))
+    .length;
 
 async function runOne(i: number): Promise<Record<string, number | string>> {
   const t0 = performance.now();
-  const res = await fetch(`${api.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(job(i)) });
+  const res = await fetch(`${api.url}/v1/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(job(i)),
+  });
   if (res.status !== 201) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
   for (;;) {
@@ -75,7 +86,10 @@ async function runOne(i: number): Promise<Record<string, number | string>> {
     if (memory) {
       // The thread closes its connections as it ends; give the server a moment to drop them.
       await new Promise((r) => setTimeout(r, 200));
-      const view = (await (await fetch(`${api.url}/v1/jobs/${id}`)).json()) as { status: string; metrics?: Record<string, number> };
+      const view = (await (await fetch(`${api.url}/v1/jobs/${id}`)).json()) as {
+        status: string;
+        metrics?: Record<string, number>;
+      };
       if (view.status !== 'succeeded') throw new Error(`job ${i} ended ${view.status}`);
       return {
         job: i,
@@ -100,8 +114,8 @@ function slope(xs: number[], ys: number[]): number {
   let num = 0;
   let den = 0;
   for (let i = 0; i < n; i++) {
-    num += (xs[i]! - mx) * (ys[i]! - my);
-    den += (xs[i]! - mx) ** 2;
+    num += (xs[i] - mx) * (ys[i] - my);
+    den += (xs[i] - mx) ** 2;
   }
   return den === 0 ? 0 : num / den;
 }
@@ -115,20 +129,34 @@ try {
     console.error(`job ${i}/${JOBS}: rss ${rows.at(-1)!.rss_mb} MB`);
   }
   const tail = rows.slice(-SLOPE_OVER);
-  const perJob = (key: string) => Math.round(slope(tail.map((r) => r.job as number), tail.map((r) => r[key] as number)) * 1000) / 1000;
+  const perJob = (key: string) =>
+    Math.round(
+      slope(
+        tail.map((r) => r.job as number),
+        tail.map((r) => r[key] as number),
+      ) * 1000,
+    ) / 1000;
   const summary = {
     jobs: JOBS,
     idle_rss_mb: idle,
-    first_job_rss_mb: rows[0]!.rss_mb,
+    first_job_rss_mb: rows[0].rss_mb,
     last_job_rss_mb: rows.at(-1)!.rss_mb,
     rss_mb_per_job: perJob('rss_mb'),
     main_heap_mb_per_job: perJob('main_heap_mb'),
     slope_over_last: SLOPE_OVER,
   };
   console.log(markdownTable(rows));
-  console.log(`\nRSS idle ${idle} MB, after job 1 ${summary.first_job_rss_mb} MB, after job ${JOBS} ${summary.last_job_rss_mb} MB`);
-  console.log(`slope over the last ${SLOPE_OVER} jobs: RSS ${summary.rss_mb_per_job} MB/job, main-thread heap ${summary.main_heap_mb_per_job} MB/job`);
-  const file = writeResult('worker-memory', { config: { jobs: JOBS, epochs: EPOCHS, slope_over: SLOPE_OVER, job: 'digits Dense64-Dense10' }, summary, rows });
+  console.log(
+    `\nRSS idle ${idle} MB, after job 1 ${summary.first_job_rss_mb} MB, after job ${JOBS} ${summary.last_job_rss_mb} MB`,
+  );
+  console.log(
+    `slope over the last ${SLOPE_OVER} jobs: RSS ${summary.rss_mb_per_job} MB/job, main-thread heap ${summary.main_heap_mb_per_job} MB/job`,
+  );
+  const file = writeResult('worker-memory', {
+    config: { jobs: JOBS, epochs: EPOCHS, slope_over: SLOPE_OVER, job: 'digits Dense64-Dense10' },
+    summary,
+    rows,
+  });
   console.log(`results: ${file}`);
 } finally {
   worker.kill('SIGTERM');

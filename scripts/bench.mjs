@@ -17,10 +17,14 @@ if (!name || !names.includes(name)) {
 ensureInstalled();
 build();
 const redis = await ensureRedis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { persist: false });
-const r = spawnSync(process.execPath, ['--conditions=@trainyard/source', '--import', 'tsx', join(ROOT, 'bench', `${name}.ts`), ...process.argv.slice(3)], {
-  cwd: ROOT,
-  stdio: 'inherit',
-  env: { ...process.env, REDIS_URL: redis.url },
-});
+const r = spawnSync(
+  process.execPath,
+  ['--conditions=@trainyard/source', '--import', 'tsx', join(ROOT, 'bench', `${name}.ts`), ...process.argv.slice(3)],
+  {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, REDIS_URL: redis.url },
+  },
+);
 await redis.stop();
 process.exit(r.status ?? 1);

@@ -40,9 +40,20 @@ export function build() {
   // tsc does not compile the tensor package's AssemblyScript kernels; asc does, when they changed.
   // (The lockfile stands for the compiler's version: files inside node_modules keep npm's 1985 mtimes.)
   const tensor = join(ROOT, 'packages/tensor');
-  const sources = ['pnpm-lock.yaml', 'packages/tensor/asconfig.json', ...readdirSync(join(tensor, 'assembly')).map((f) => `packages/tensor/assembly/${f}`)];
-  if (!newerThan(join(tensor, 'wasm/gemm.wasm'), sources.map((f) => join(ROOT, f)))) {
-    run(process.execPath, [join(tensor, 'node_modules/assemblyscript/bin/asc.js'), '--config', 'asconfig.json'], { cwd: tensor });
+  const sources = [
+    'pnpm-lock.yaml',
+    'packages/tensor/asconfig.json',
+    ...readdirSync(join(tensor, 'assembly')).map((f) => `packages/tensor/assembly/${f}`),
+  ];
+  if (
+    !newerThan(
+      join(tensor, 'wasm/gemm.wasm'),
+      sources.map((f) => join(ROOT, f)),
+    )
+  ) {
+    run(process.execPath, [join(tensor, 'node_modules/assemblyscript/bin/asc.js'), '--config', 'asconfig.json'], {
+      cwd: tensor,
+    });
   }
   run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
 }
@@ -103,7 +114,18 @@ export async function ensureRedis(url, { persist = true } = {}) {
   const { port } = new URL(url);
   const dir = join(ROOT, '.redis');
   mkdirSync(dir, { recursive: true });
-  const args = ['--port', String(port || 6379), '--bind', '127.0.0.1', '--dir', dir, '--maxmemory-policy', 'noeviction', '--save', ''];
+  const args = [
+    '--port',
+    String(port || 6379),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
+  ];
   args.push('--appendonly', persist ? 'yes' : 'no');
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 100; i++) {

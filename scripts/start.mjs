@@ -47,6 +47,12 @@ for (let i = 0; i < 100; i++) {
   }
   await new Promise((r) => setTimeout(r, 100));
 }
-if (process.env.TRAINYARD_API_KEYS) say('API keys configured (TRAINYARD_API_KEYS): every /v1 request needs "Authorization: Bearer <key>"');
-else say(`open single-tenant mode (no TRAINYARD_API_KEYS): anyone who reaches port ${port} can submit jobs, all as tenant "default"`);
-say(`api on http://localhost:${port} — dashboard at http://localhost:${port}/ — docs at http://localhost:${port}/docs — Ctrl-C stops everything`);
+if (process.env.TRAINYARD_API_KEYS)
+  say('API keys configured (TRAINYARD_API_KEYS): every /v1 request needs "Authorization: Bearer <key>"');
+else
+  say(
+    `open single-tenant mode (no TRAINYARD_API_KEYS): anyone who reaches port ${port} can submit jobs, all as tenant "default"`,
+  );
+say(
+  `api on http://localhost:${port} — dashboard at http://localhost:${port}/ — docs at http://localhost:${port}/docs — Ctrl-C stops everything`,
+);

@@ -21,17 +21,26 @@ try {
     rmSync(report, { force: true });
     // The services' logs of this run only: the check below greps them for every test key.
     rmSync(join(ROOT, 'test-artifacts/logs'), { recursive: true, force: true });
-    status = bin('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
-      env: { ...process.env, REDIS_URL: url },
-    });
+    status = bin(
+      'vitest',
+      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+      {
+        env: { ...process.env, REDIS_URL: url },
+      },
+    );
     // No API key a test used may be in any log line (test/log-secrets.ts); a leak fails the run.
-    const leaks = spawnSync(process.execPath, ['--import', 'tsx', 'test/log-secrets.ts'], { cwd: ROOT, stdio: 'inherit' }).status;
+    const leaks = spawnSync(process.execPath, ['--import', 'tsx', 'test/log-secrets.ts'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    }).status;
     if (leaks !== 0 && status === 0) status = 1;
     // One plain closing line any CI can read: "tests: N passed, N failed, N skipped".
     if (existsSync(report)) {
       const r = JSON.parse(readFileSync(report, 'utf8'));
       const skipped = r.numPendingTests + r.numTodoTests;
-      console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+      console.log(
+        `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`,
+      );
     }
   }
 } finally {

@@ -27,7 +27,11 @@ describe('Bull Board at /admin/queues with API keys configured', () => {
   });
 
   it('is a 401 with a wrong key and a 403 for a tenant that is not an operator', async () => {
-    const wrong = await app.inject({ method: 'GET', url: '/admin/queues', headers: bearer('not-a-key-0123456789abcdef') });
+    const wrong = await app.inject({
+      method: 'GET',
+      url: '/admin/queues',
+      headers: bearer('not-a-key-0123456789abcdef'),
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error.code).toBe('INVALID_API_KEY');
     const user = await app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: bearer(USER_KEY) });
@@ -36,24 +40,45 @@ describe('Bull Board at /admin/queues with API keys configured', () => {
   });
 
   it('answers the board HTML to an operator key (Bearer or Basic password)', async () => {
-    for (const headers of [bearer(OPS_KEY), { authorization: `Basic ${Buffer.from(`anyone:${OPS_KEY}`).toString('base64')}` }]) {
+    for (const headers of [
+      bearer(OPS_KEY),
+      { authorization: `Basic ${Buffer.from(`anyone:${OPS_KEY}`).toString('base64')}` },
+    ]) {
       const res = await app.inject({ method: 'GET', url: '/admin/queues', headers });
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/text\/html/);
       expect(res.body).toContain('<base href="/admin/queues/" />');
       expect(res.body).toContain('<title>Trainyard queues</title>');
     }
-    const asset = await app.inject({ method: 'GET', url: '/admin/queues/static/favicon-32x32.png', headers: bearer(OPS_KEY) });
+    const asset = await app.inject({
+      method: 'GET',
+      url: '/admin/queues/static/favicon-32x32.png',
+      headers: bearer(OPS_KEY),
+    });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['content-type']).toBe('image/png');
   });
 
   it('lists the train and sweeps queues, read-only, with a queued job in train', async () => {
-    const submitted = await app.inject({ method: 'POST', url: '/v1/jobs', headers: bearer(USER_KEY), payload: validJob() });
+    const submitted = await app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: bearer(USER_KEY),
+      payload: validJob(),
+    });
     expect(submitted.statusCode).toBe(201);
-    const res = await app.inject({ method: 'GET', url: '/admin/queues/api/queues?activeQueue=train&status=waiting&page=1', headers: bearer(OPS_KEY) });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/admin/queues/api/queues?activeQueue=train&status=waiting&page=1',
+      headers: bearer(OPS_KEY),
+    });
     expect(res.statusCode).toBe(200);
-    const queues = res.json().queues as { name: string; readOnlyMode: boolean; counts: Record<string, number>; jobs: { id: string }[] }[];
+    const queues = res.json().queues as {
+      name: string;
+      readOnlyMode: boolean;
+      counts: Record<string, number>;
+      jobs: { id: string }[];
+    }[];
     expect(queues.map((q) => q.name).sort()).toEqual(['sweeps', 'train']);
     const train = queues.find((q) => q.name === 'train')!;
     expect(train.readOnlyMode).toBe(true);
@@ -66,16 +91,20 @@ describe('Bull Board at /admin/queues with API keys configured', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/admin/queues');
     const cookie = String(res.headers['set-cookie']);
-    expect(cookie).toMatch(/^trainyard_admin=\d+\.[A-Za-z0-9_-]{43}; Path=\/admin\/queues; Max-Age=\d+; HttpOnly; SameSite=Strict/);
+    expect(cookie).toMatch(
+      /^trainyard_admin=\d+\.[A-Za-z0-9_-]{43}; Path=\/admin\/queues; Max-Age=\d+; HttpOnly; SameSite=Strict/,
+    );
     expect(cookie).not.toContain(OPS_KEY);
-    const session = cookie.split(';')[0]!;
+    const session = cookie.split(';')[0];
     const page = await app.inject({ method: 'GET', url: '/admin/queues', headers: { cookie: session } });
     expect(page.statusCode).toBe(200);
     const api = await app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { cookie: session } });
     expect(api.statusCode).toBe(200);
     // A forged or altered session is no session.
     const forged = session.replace(/=(\d+)\./, (_, exp: string) => `=${Number(exp) + 1}.`);
-    expect((await app.inject({ method: 'GET', url: '/admin/queues', headers: { cookie: forged } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/admin/queues', headers: { cookie: forged } })).statusCode).toBe(
+      401,
+    );
     // A user's key in the query is refused like in a header, and sets nothing.
     const user = await app.inject({ method: 'GET', url: `/admin/queues?access_token=${USER_KEY}` });
     expect(user.statusCode).toBe(403);
@@ -94,7 +123,12 @@ describe('Bull Board in open mode', () => {
     try {
       const res = await app.inject({ method: 'GET', url: '/admin/queues/api/queues' });
       expect(res.statusCode).toBe(200);
-      expect(res.json().queues.map((q: { name: string }) => q.name).sort()).toEqual(['sweeps', 'train']);
+      expect(
+        res
+          .json()
+          .queues.map((q: { name: string }) => q.name)
+          .sort(),
+      ).toEqual(['sweeps', 'train']);
     } finally {
       await close();
     }
@@ -104,7 +138,9 @@ describe('Bull Board in open mode', () => {
 describe('adminTenants', () => {
   it('takes TRAINYARD_ADMIN_TENANTS, else the only tenant, else nobody', () => {
     expect([...adminTenants({ apiKeys, adminTenants: ['ops'] })]).toEqual(['ops']);
-    expect([...adminTenants({ apiKeys: parseApiKeys(`solo:${OPS_KEY},solo:${USER_KEY}`), adminTenants: [] })]).toEqual(['solo']);
+    expect([...adminTenants({ apiKeys: parseApiKeys(`solo:${OPS_KEY},solo:${USER_KEY}`), adminTenants: [] })]).toEqual([
+      'solo',
+    ]);
     expect([...adminTenants({ apiKeys, adminTenants: [] })]).toEqual([]);
   });
 });

@@ -20,27 +20,33 @@ export interface ApiProcess {
  * resolves once /healthz answers. The per-tenant guards are off: tests submit freely.
  */
 export async function spawnApi(prefix: string, port: number, env: Record<string, string> = {}): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ['--conditions=@trainyard/source', '--import', 'tsx', 'services/api/src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      REDIS_URL,
-      TRAINYARD_PREFIX: prefix,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: TEST_LOG_LEVEL,
-      TRAINYARD_MAX_ACTIVE_JOBS: '0',
-      TRAINYARD_RATE_LIMIT_PER_MINUTE: '0',
-      ...env,
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@trainyard/source', '--import', 'tsx', 'services/api/src/server.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        REDIS_URL,
+        TRAINYARD_PREFIX: prefix,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: TEST_LOG_LEVEL,
+        TRAINYARD_MAX_ACTIVE_JOBS: '0',
+        TRAINYARD_RATE_LIMIT_PER_MINUTE: '0',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let out = '';
   const file = testLogFile('api');
   child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), file.write(d)));
   child.stderr!.on('data', (d: Buffer) => ((out += d.toString()), file.write(d)));
   child.once('close', () => file.end());
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   const api: ApiProcess = {
     child,
@@ -54,7 +60,10 @@ export async function spawnApi(prefix: string, port: number, env: Record<string,
   };
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) break;
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return api;
     await new Promise((r) => setTimeout(r, 50));
   }

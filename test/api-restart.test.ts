@@ -26,7 +26,9 @@ describe('the api restarted under a streaming client', () => {
   let app: FastifyInstance | undefined;
   let worker: WorkerProcess;
   const instance = async (): Promise<FastifyInstance> => {
-    const a = await buildApp({ config: { ...loadConfig({ REDIS_URL }), prefix, maxActiveJobs: 0, rateLimitPerMinute: 0 } });
+    const a = await buildApp({
+      config: { ...loadConfig({ REDIS_URL }), prefix, maxActiveJobs: 0, rateLimitPerMinute: 0 },
+    });
     await a.listen({ port, host: '127.0.0.1' });
     return a;
   };
@@ -49,7 +51,8 @@ describe('the api restarted under a streaming client', () => {
     // Every events request the client makes: the Last-Event-ID it sent, and the last id it had then.
     const requests: { sent: string | null; had: string | null }[] = [];
     const recording: typeof fetch = (input, init) => {
-      if (String(input).includes('/events')) requests.push({ sent: new Headers(init?.headers).get('last-event-id'), had: events.at(-1)?.id ?? null });
+      if (String(input).includes('/events'))
+        requests.push({ sent: new Headers(init?.headers).get('last-event-id'), had: events.at(-1)?.id ?? null });
       return fetch(input, init);
     };
     const client = new TrainyardClient({ baseUrl: url, fetch: recording });
@@ -90,7 +93,7 @@ describe('the api restarted under a streaming client', () => {
     expect(requests).toHaveLength(3);
     expect(requests[0]).toEqual({ sent: null, had: null });
     for (const r of requests.slice(1)) expect(r.sent).toBe(r.had);
-    expect(requests[1]!.sent).not.toBe(requests[2]!.sent);
+    expect(requests[1].sent).not.toBe(requests[2].sent);
 
     // The client's events are the stored stream: nothing missed, nothing twice, in order.
     const redis = new Redis(REDIS_URL);

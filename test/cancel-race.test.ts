@@ -47,7 +47,10 @@ async function streams(stack: Stack, ids: string[]): Promise<{ terminal: string[
   const pipe = stack.app.redis.pipeline();
   for (const id of ids) pipe.xrange(keys.events(stack.prefix, id), '-', '+');
   return ((await pipe.exec()) ?? []).map(([, entries]) => {
-    const events = (entries as [string, string[]][]).map(([, f]) => ({ type: f[1]!, data: JSON.parse(f[3]!) as { status?: string; worker?: string } }));
+    const events = (entries as [string, string[]][]).map(([, f]) => ({
+      type: f[1],
+      data: JSON.parse(f[3]) as { status?: string; worker?: string },
+    }));
     return {
       terminal: events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.type)).map((e) => e.type),
       workers: events.filter((e) => e.type === 'status' && e.data.status === 'running').map((e) => e.data.worker!),
@@ -59,7 +62,9 @@ async function streams(stack: Stack, ids: string[]): Promise<{ terminal: string[
 function maxOverlap(intervals: { worker: string; from: number; to: number }[]): Map<string, number> {
   const byWorker = new Map<string, number>();
   for (const worker of new Set(intervals.map((i) => i.worker))) {
-    const points = intervals.filter((i) => i.worker === worker).flatMap((i) => [[i.from, 1] as const, [i.to, -1] as const]);
+    const points = intervals
+      .filter((i) => i.worker === worker)
+      .flatMap((i) => [[i.from, 1] as const, [i.to, -1] as const]);
     // At equal times the end comes first: one job ending as the next starts is no overlap.
     points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let now = 0;
@@ -72,7 +77,10 @@ function maxOverlap(intervals: { worker: string; from: number; to: number }[]): 
 
 async function activeIndex(stack: Stack): Promise<number> {
   const r = stack.app.redis;
-  return (await r.zcard(jobKeys.byStatus(stack.prefix, DEFAULT_TENANT, 'queued'))) + (await r.zcard(jobKeys.byStatus(stack.prefix, DEFAULT_TENANT, 'running')));
+  return (
+    (await r.zcard(jobKeys.byStatus(stack.prefix, DEFAULT_TENANT, 'queued'))) +
+    (await r.zcard(jobKeys.byStatus(stack.prefix, DEFAULT_TENANT, 'running')))
+  );
 }
 
 describe('cancelling a job as a worker picks it up (issue 13)', () => {
@@ -127,7 +135,10 @@ describe('cancelling a job as a worker picks it up (issue 13)', () => {
         else if (moment < 0.1) await until(id, ['running', ...TERMINAL]);
         else await sleep(delay);
         const replies = await Promise.all(jitter.map(async (j) => (await sleep(j), cancel(stack, id))));
-        answers.set(id, replies.map((r) => r.job));
+        answers.set(
+          id,
+          replies.map((r) => r.job),
+        );
       }
     };
     const t0 = performance.now();
@@ -137,15 +148,15 @@ describe('cancelling a job as a worker picks it up (issue 13)', () => {
     const stored = await streams(stack, ids);
     const counts: Record<string, number> = {};
     records.forEach((r, i) => {
-      const id = ids[i]!;
+      const id = ids[i];
       counts[r.status!] = (counts[r.status!] ?? 0) + 1;
       expect(['cancelled', 'succeeded'], `${id}: ${JSON.stringify(r)}`).toContain(r.status);
       // One terminal event, the one the record says.
-      expect(stored[i]!.terminal).toEqual([r.status === 'cancelled' ? 'cancelled' : 'completed']);
+      expect(stored[i].terminal).toEqual([r.status === 'cancelled' ? 'cancelled' : 'completed']);
       // A cancel that found the job already done leaves it succeeded.
       if (answers.get(id)!.includes('finished')) expect(r.status).toBe('succeeded');
       // Each job started at most once (no retry, no second worker).
-      expect(stored[i]!.workers.length).toBeLessThanOrEqual(1);
+      expect(stored[i].workers.length).toBeLessThanOrEqual(1);
     });
     // The delays reach all three moments: queued, being picked up or running, and finished.
     expect(counts.cancelled).toBeGreaterThan(0);
@@ -162,13 +173,17 @@ describe('cancelling a job as a worker picks it up (issue 13)', () => {
     expect(stack.workers.every((w) => w.stats.running === 0)).toBe(true);
     // … and the jobs' own records: per worker, never two jobs between started_at and finished_at.
     const intervals = records.flatMap((r, i) =>
-      r.started_at ? [{ worker: stored[i]!.workers[0]!, from: Date.parse(r.started_at), to: Date.parse(r.finished_at!) }] : [],
+      r.started_at
+        ? [{ worker: stored[i].workers[0], from: Date.parse(r.started_at), to: Date.parse(r.finished_at!) }]
+        : [],
     );
     expect(intervals.length).toBeGreaterThan(0);
     const overlap = maxOverlap(intervals);
     expect([...overlap.keys()].sort()).toEqual(['worker-1', 'worker-2']);
     for (const [, most] of overlap) expect(most).toBe(1);
     const seconds = Math.round((performance.now() - t0) / 100) / 10;
-    console.log(`cancel stress: ${PAIRS} pairs in ${seconds} s, ${JSON.stringify(counts)}, ${intervals.length} started, peak threads per worker ${stack.workers.map((w) => w.stats.peak).join('/')}`);
+    console.log(
+      `cancel stress: ${PAIRS} pairs in ${seconds} s, ${JSON.stringify(counts)}, ${intervals.length} started, peak threads per worker ${stack.workers.map((w) => w.stats.peak).join('/')}`,
+    );
   }, 300_000);
 });

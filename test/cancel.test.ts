@@ -71,7 +71,10 @@ describe('cancel through the api, with a real worker', () => {
     expect(cancel.body).toMatchObject({ id, status: 'running' });
     const terminal = events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event));
     expect(terminal).toHaveLength(1);
-    expect(events.at(-1)).toMatchObject({ event: 'cancelled', data: { type: 'cancelled', reason: 'cancelled by request' } });
+    expect(events.at(-1)).toMatchObject({
+      event: 'cancelled',
+      data: { type: 'cancelled', reason: 'cancelled by request' },
+    });
     const epochs = events.filter((e) => e.event === 'epoch').length;
     expect(epochs).toBeGreaterThanOrEqual(1);
     expect(epochs).toBeLessThan(20); // stopped at a batch boundary, far from epoch 500
@@ -115,11 +118,22 @@ describe('cancel reaches a worker in another process', () => {
   });
 
   it('the api publishes, the remote worker aborts its thread, and the job ends cancelled once', async () => {
-    child = spawn(process.execPath, ['--conditions=@trainyard/source', '--import', 'tsx', 'services/worker/src/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, REDIS_URL, TRAINYARD_PREFIX: stack.prefix, WORKER_NAME: 'remote-worker', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '3000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      process.execPath,
+      ['--conditions=@trainyard/source', '--import', 'tsx', 'services/worker/src/main.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          REDIS_URL,
+          TRAINYARD_PREFIX: stack.prefix,
+          WORKER_NAME: 'remote-worker',
+          LOG_LEVEL: 'info',
+          SHUTDOWN_GRACE_MS: '3000',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const client = new TrainyardClient({ baseUrl: stack.url });
@@ -128,7 +142,9 @@ describe('cancel reaches a worker in another process', () => {
 
     expect(cancel.status).toBe(202);
     expect(events.find((e) => e.event === 'status' && e.data.status === 'running')?.data.worker).toBe('remote-worker');
-    expect(events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event)).map((e) => e.event)).toEqual(['cancelled']);
+    expect(events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event)).map((e) => e.event)).toEqual([
+      'cancelled',
+    ]);
     expect(events.at(-1)!.event).toBe('cancelled');
     expect(output).toMatch(new RegExp(`"jobId":"${id}".*"msg":"cancelling job"`));
     await expectStoppedCheckpoint(stack, id, events, longJob());

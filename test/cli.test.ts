@@ -29,9 +29,16 @@ describe('trainyard CLI, end to end', () => {
   let env: NodeJS.ProcessEnv;
 
   /** Runs the CLI to its end; `onStdout` sees output as it arrives (and may signal the child). */
-  function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; onStdout?: (all: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+  function cli(
+    args: string[],
+    opts: { env?: NodeJS.ProcessEnv; onStdout?: (all: string, child: ReturnType<typeof spawn>) => void } = {},
+  ): Promise<Run> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: opts.env ?? env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd: dir,
+        env: opts.env ?? env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -48,9 +55,16 @@ describe('trainyard CLI, end to end', () => {
 
   beforeAll(async () => {
     // The CLI under test is the compiled one; tsc -b is a quick no-op when dist is current.
-    const built = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/client/tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+    const built = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/client/tsconfig.build.json'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(built.status, built.stdout).toBe(0);
-    stack = await startStack({ workers: 2, api: { apiKeys: loadConfig({ TRAINYARD_API_KEYS: `cli:${KEY}` }).apiKeys } });
+    stack = await startStack({
+      workers: 2,
+      api: { apiKeys: loadConfig({ TRAINYARD_API_KEYS: `cli:${KEY}` }).apiKeys },
+    });
     client = new TrainyardClient({ baseUrl: stack.url, apiKey: KEY });
     dir = await mkdtemp(join(tmpdir(), 'trainyard-cli-'));
     await writeFile(join(dir, 'model.json'), JSON.stringify(mlp(2, [32], 2)));
@@ -64,24 +78,54 @@ describe('trainyard CLI, end to end', () => {
   let trainedId: string;
 
   it('train: submits, prints a line per epoch (plain, not a TTY) and the final metrics table', async () => {
-    const r = await cli(['train', 'model.json', '--dataset', 'spirals', '--dataset-option', 'samples=300', '--epochs', '3', '--batch-size', '32', '--validation-split', '0.2', '--seed', '3']);
+    const r = await cli([
+      'train',
+      'model.json',
+      '--dataset',
+      'spirals',
+      '--dataset-option',
+      'samples=300',
+      '--epochs',
+      '3',
+      '--batch-size',
+      '32',
+      '--validation-split',
+      '0.2',
+      '--seed',
+      '3',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     trainedId = jobIdIn(r.stdout)!;
     expect(trainedId).toBeDefined();
     const lines = r.stdout.split('\n');
-    for (const epoch of [1, 2, 3]) expect(lines.some((l) => new RegExp(`^Epoch ${epoch}/3  \\d+\\.\\ds  loss \\d\\.\\d{4}  accuracy \\d\\.\\d{4}  val_loss \\d`).test(l)), r.stdout).toBe(true);
+    for (const epoch of [1, 2, 3])
+      expect(
+        lines.some((l) =>
+          new RegExp(`^Epoch ${epoch}/3  \\d+\\.\\ds  loss \\d\\.\\d{4}  accuracy \\d\\.\\d{4}  val_loss \\d`).test(l),
+        ),
+        r.stdout,
+      ).toBe(true);
     expect(r.stdout).not.toMatch(/\r|\x1b/); // no progress bar redraws into a pipe
     expect(r.stdout).toMatch(new RegExp(`Job ${trainedId} succeeded in`));
     expect(r.stdout).toMatch(/^metric +value\n-+ +-+\nloss +\d\.\d{4}\naccuracy +\d\.\d{4}\nval_loss +\d/m);
-    expect(await client.getJob(trainedId)).toMatchObject({ status: 'succeeded', epoch: 3, spec: { compile: { optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] } } });
+    expect(await client.getJob(trainedId)).toMatchObject({
+      status: 'succeeded',
+      epoch: 3,
+      spec: { compile: { optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] } },
+    });
   });
 
   it('jobs: a table with the job, its status and epochs; --json the page itself', async () => {
     const r = await cli(['jobs']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^ID +STATUS +EPOCH +LOSS +ACCURACY +CREATED \(UTC\)$/);
-    expect(r.stdout).toMatch(new RegExp(`^${trainedId} +succeeded +3/3 +\\d\\.\\d{4} +\\d\\.\\d{4} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^${trainedId} +succeeded +3/3 +\\d\\.\\d{4} +\\d\\.\\d{4} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$`,
+        'm',
+      ),
+    );
     const json = await cli(['jobs', '--json', '--status', 'succeeded', '--limit', '5']);
     expect(JSON.parse(json.stdout).items.map((j: { id: string }) => j.id)).toContain(trainedId);
   });
@@ -101,30 +145,53 @@ describe('trainyard CLI, end to end', () => {
   it('download: writes model.json and weights.bin, sized as the manifest says', async () => {
     const r = await cli(['download', trainedId, '-o', 'out']);
     expect(r.code).toBe(0);
-    const model = JSON.parse(await readFile(join(dir, 'out/model.json'), 'utf8')) as { format: string; modelTopology: unknown; weightsManifest: { paths: string[]; weights: { shape: number[]; dtype: string }[] }[] };
+    const model = JSON.parse(await readFile(join(dir, 'out/model.json'), 'utf8')) as {
+      format: string;
+      modelTopology: unknown;
+      weightsManifest: { paths: string[]; weights: { shape: number[]; dtype: string }[] }[];
+    };
     expect(model.format).toBe('layers-model');
-    expect(model.weightsManifest[0]!.paths).toEqual(['weights.bin']);
-    const floats = model.weightsManifest.flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+    expect(model.weightsManifest[0].paths).toEqual(['weights.bin']);
+    const floats = model.weightsManifest
+      .flatMap((g) => g.weights)
+      .reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
     expect(floats).toBe(2 * 32 + 32 + 32 * 2 + 2);
     expect((await stat(join(dir, 'out/weights.bin'))).size).toBe(floats * 4);
     expect(r.stdout).toContain(`${join(dir, 'out/weights.bin')} (${floats * 4} bytes)`);
     // And the downloaded model.json trains again as the model of a new job.
-    const again = await cli(['train', 'out/model.json', '--dataset', 'xor', '--epochs', '1', '--optimizer', 'sgd', '--learning-rate', '0.1', '--detach']);
+    const again = await cli([
+      'train',
+      'out/model.json',
+      '--dataset',
+      'xor',
+      '--epochs',
+      '1',
+      '--optimizer',
+      'sgd',
+      '--learning-rate',
+      '0.1',
+      '--detach',
+    ]);
     expect(again.code).toBe(0);
     expect(again.stdout.trim()).toMatch(/^job_/);
-    expect((await client.getJob(again.stdout.trim())).spec.compile).toMatchObject({ optimizer: { class_name: 'sgd', config: { learning_rate: 0.1 } } });
+    expect((await client.getJob(again.stdout.trim())).spec.compile).toMatchObject({
+      optimizer: { class_name: 'sgd', config: { learning_rate: 0.1 } },
+    });
   });
 
   it('Ctrl-C while following stops following, asks nothing and leaves the job running; cancel then stops it', async () => {
     let id: string | undefined;
-    const r = await cli(['train', 'model.json', '--dataset', 'spirals', '--dataset-option', 'samples=2000', '--epochs', '300'], {
-      onStdout: (all, child) => {
-        if (id === undefined && /^Epoch 1\/300/m.test(all)) {
-          id = jobIdIn(all);
-          child.kill('SIGINT');
-        }
+    const r = await cli(
+      ['train', 'model.json', '--dataset', 'spirals', '--dataset-option', 'samples=2000', '--epochs', '300'],
+      {
+        onStdout: (all, child) => {
+          if (id === undefined && /^Epoch 1\/300/m.test(all)) {
+            id = jobIdIn(all);
+            child.kill('SIGINT');
+          }
+        },
       },
-    });
+    );
     expect(id).toBeDefined();
     expect(r.code).toBe(130);
     expect(r.stderr).toContain(`stopped following; job ${id} keeps running`);
@@ -142,7 +209,9 @@ describe('trainyard CLI, end to end', () => {
     expect(again).toMatchObject({ code: 0, stdout: `Job ${id} cancelled.\n` });
     const finished = await cli(['cancel', trainedId]);
     expect(finished.code).toBe(3);
-    expect(finished.stderr).toBe(`trainyard: the api answered 409 JOB_ALREADY_FINISHED: Job ${trainedId} already succeeded\n`);
+    expect(finished.stderr).toBe(
+      `trainyard: the api answered 409 JOB_ALREADY_FINISHED: Job ${trainedId} already succeeded\n`,
+    );
   });
 
   it('bad arguments and refusals: a clear message and a non-zero exit code', async () => {
@@ -150,7 +219,11 @@ describe('trainyard CLI, end to end', () => {
       [[], 2, /^Usage: trainyard <command>/],
       [['frobnicate'], 2, /unknown command "frobnicate"/],
       [['train', 'model.json'], 2, /a dataset is needed: --dataset NAME/],
-      [['train', 'model.json', '--dataset', 'spirals', '--epochs', '0'], 2, /--epochs must be an integer of at least 1, got "0"/],
+      [
+        ['train', 'model.json', '--dataset', 'spirals', '--epochs', '0'],
+        2,
+        /--epochs must be an integer of at least 1, got "0"/,
+      ],
       [['train', 'missing.json', '--dataset', 'spirals'], 2, /cannot read the model file missing.json: ENOENT/],
       [['train', 'model.json', '--dataset', 'nope'], 2, /no built-in dataset "nope"/],
       [['train', 'model.json', '--dataset', 'spirals', '--bogus'], 2, /Unknown option '--bogus'/],
@@ -162,10 +235,20 @@ describe('trainyard CLI, end to end', () => {
     ];
     for (const [args, code, message, runEnv] of cases) {
       const r = await cli(args, { env: runEnv });
-      expect({ args, code: r.code, stderr: r.stderr }).toMatchObject({ args, code, stderr: expect.stringMatching(message) });
+      expect({ args, code: r.code, stderr: r.stderr }).toMatchObject({
+        args,
+        code,
+        stderr: expect.stringMatching(message),
+      });
     }
     // An invalid model is refused by the api with its code and the field it is about.
-    await writeFile(join(dir, 'lambda.json'), JSON.stringify({ class_name: 'Sequential', config: { layers: [{ class_name: 'Lambda', config: { batch_input_shape: [null, 2] } }] } }));
+    await writeFile(
+      join(dir, 'lambda.json'),
+      JSON.stringify({
+        class_name: 'Sequential',
+        config: { layers: [{ class_name: 'Lambda', config: { batch_input_shape: [null, 2] } }] },
+      }),
+    );
     const r = await cli(['train', 'lambda.json', '--dataset', 'spirals']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/the api answered 400 SPEC_UNKNOWN_LAYER: .*Lambda/);

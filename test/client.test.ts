@@ -34,18 +34,24 @@ describe('TrainyardClient against a live api and worker', () => {
     expect(events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event))).toHaveLength(1);
     const epochs = events.flatMap((e) => (e.event === 'epoch' ? [e.data] : []));
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
-    expect(epochs[3]!.logs).toMatchObject({ loss: expect.any(Number), accuracy: expect.any(Number), val_loss: expect.any(Number) });
+    expect(epochs[3].logs).toMatchObject({
+      loss: expect.any(Number),
+      accuracy: expect.any(Number),
+      val_loss: expect.any(Number),
+    });
 
     const job = await client.getJob(created.id);
     expect(job).toMatchObject({ id: created.id, status: 'succeeded', epoch: 4 });
-    expect(job.metrics?.accuracy).toBe(epochs[3]!.logs.accuracy);
+    expect(job.metrics?.accuracy).toBe(epochs[3].logs.accuracy);
     expect((await client.getMetrics(created.id)).epochs).toEqual([1, 2, 3, 4]);
     expect((await client.listJobs({ status: 'succeeded' })).items.map((j) => j.id)).toContain(created.id);
 
     const { modelJson, weights } = await client.downloadModel(created.id);
     const model = JSON.parse(modelJson) as { format: string; weightsManifest: { weights: { shape: number[] }[] }[] };
     expect(model.format).toBe('layers-model');
-    const floats = model.weightsManifest.flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+    const floats = model.weightsManifest
+      .flatMap((g) => g.weights)
+      .reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
     expect(weights.byteLength).toBe(floats * 4);
     const { outputs } = await client.predict(created.id, [[0.1, -0.4]]);
     expect(outputs).toHaveLength(1);
@@ -96,8 +102,11 @@ describe('TrainyardClient against a live api and worker', () => {
     await expect(client.events('job_missing00').next()).rejects.toMatchObject({ status: 404, code: 'JOB_NOT_FOUND' });
 
     const bad = spiralsJob({ epochs: 1 }) as unknown as { model: { config: { layers: { class_name: string }[] } } };
-    bad.model.config.layers[1]!.class_name = 'Lambda';
-    await expect(client.submitJob(bad as unknown as JobSpec)).rejects.toMatchObject({ status: 400, code: 'SPEC_UNKNOWN_LAYER' });
+    bad.model.config.layers[1].class_name = 'Lambda';
+    await expect(client.submitJob(bad as unknown as JobSpec)).rejects.toMatchObject({
+      status: 400,
+      code: 'SPEC_UNKNOWN_LAYER',
+    });
 
     const gone = new TrainyardClient({ baseUrl: 'http://127.0.0.1:9' });
     await expect(gone.getJob('job_x')).rejects.toMatchObject({ status: 0, code: 'UNREACHABLE' });

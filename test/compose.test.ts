@@ -39,7 +39,12 @@ describe('docker-compose.yml', () => {
       expect(defaults).toMatch(/WORKER_CONCURRENCY: '1'/);
       expect(defaults).toMatch(/TRAINYARD_API_KEYS: ''/);
       expect(defaults).toMatch(/published: 3000|- 3000:3000|"?3000:3000"?/);
-      const set = compose(['config'], { WORKER_CONCURRENCY: '3', TRAINYARD_API_KEYS: 'acme:k_0123456789abcdef', TRAINYARD_MAX_ACTIVE_JOBS: '5', PORT: '8080' }).out;
+      const set = compose(['config'], {
+        WORKER_CONCURRENCY: '3',
+        TRAINYARD_API_KEYS: 'acme:k_0123456789abcdef',
+        TRAINYARD_MAX_ACTIVE_JOBS: '5',
+        PORT: '8080',
+      }).out;
       expect(set).toMatch(/WORKER_CONCURRENCY: '3'/);
       expect(set).toMatch(/TRAINYARD_API_KEYS: acme:k_0123456789abcdef/);
       expect(set).toMatch(/TRAINYARD_MAX_ACTIVE_JOBS: '5'/);
@@ -49,7 +54,9 @@ describe('docker-compose.yml', () => {
 
   // Plain reads of the files: what a reviewer would check by eye, kept from regressing.
   const file = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
-  const services = Object.fromEntries(file.split(/\n(?=  [a-z]+:\n)/).map((block) => [/^ {2}([a-z]+):/m.exec(block)?.[1] ?? '', block]));
+  const services = Object.fromEntries(
+    file.split(/\n(?=  [a-z]+:\n)/).map((block) => [/^ {2}([a-z]+):/m.exec(block)?.[1] ?? '', block]),
+  );
 
   it('runs Redis with AOF on, noeviction and a healthcheck', () => {
     expect(services.redis).toMatch(/"--appendonly", "yes"/);
@@ -85,12 +92,27 @@ describe('docker/Dockerfile', () => {
 
   it('runs as a non-root user; the worker image has Fashion-MNIST; the api checks /readyz', () => {
     const stage = (name: string) => dockerfile.split(/^FROM /m).find((s) => s.includes(` AS ${name}\n`)) ?? '';
-    for (const target of ['api', 'worker']) expect(stage(target).trim().split('\n').filter((l) => l.startsWith('USER ')).at(-1) ?? stage('runtime').match(/^USER .*/m)?.[0]).toBe('USER node');
+    for (const target of ['api', 'worker'])
+      expect(
+        stage(target)
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('USER '))
+          .at(-1) ?? stage('runtime').match(/^USER .*/m)?.[0],
+      ).toBe('USER node');
     expect(stage('worker')).toMatch(/apt-get install -y --no-install-recommends dataset-fashion-mnist/);
     expect(stage('api')).toMatch(/HEALTHCHECK[\s\S]*\/readyz/);
   });
 
   it('keeps host builds out of the context (.dockerignore)', () => {
-    for (const entry of ['node_modules', '**/node_modules', '**/dist', 'test-artifacts', 'packages/tensor/wasm', '.git']) expect(dockerignore).toContain(entry);
+    for (const entry of [
+      'node_modules',
+      '**/node_modules',
+      '**/dist',
+      'test-artifacts',
+      'packages/tensor/wasm',
+      '.git',
+    ])
+      expect(dockerignore).toContain(entry);
   });
 });

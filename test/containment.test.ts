@@ -8,7 +8,11 @@ import { FAST_STALL_CHECK, workerProcessSuite } from './worker-process.js';
 type Event = { event: string; data: any };
 const TERMINAL = ['completed', 'failed', 'cancelled'];
 
-async function follow(client: TrainyardClient, id: string, onEvent: (e: Event) => unknown = () => undefined): Promise<Event[]> {
+async function follow(
+  client: TrainyardClient,
+  id: string,
+  onEvent: (e: Event) => unknown = () => undefined,
+): Promise<Event[]> {
   const events: Event[] = [];
   for await (const e of client.events(id)) {
     events.push(e as Event);
@@ -37,7 +41,8 @@ function heavyKernelJob(): JobSpec {
   } as unknown as JobSpec;
 }
 
-const workersRan = (events: Event[]) => events.filter((e) => e.event === 'status' && e.data.status === 'running').map((e) => e.data.worker as string);
+const workersRan = (events: Event[]) =>
+  events.filter((e) => e.event === 'status' && e.data.status === 'running').map((e) => e.data.worker as string);
 
 describe('hard containment of a training thread', () => {
   // The api's estimate would refuse the memory bomb before queueing; here the worker must stop it.
@@ -50,8 +55,15 @@ describe('hard containment of a training thread', () => {
     const { id } = await suite.client.submitJob(wideJob(8192, 16384, 20000));
     const events = await follow(suite.client, id);
     expect(events.filter((e) => TERMINAL.includes(e.event))).toHaveLength(1);
-    expect(events.at(-1)).toMatchObject({ event: 'failed', data: { error: { code: 'RESOURCE_LIMIT', message: expect.stringMatching(/past its memory limit of 256 MB/) } } });
-    expect(await suite.client.getJob(id)).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'RESOURCE_LIMIT' } });
+    expect(events.at(-1)).toMatchObject({
+      event: 'failed',
+      data: { error: { code: 'RESOURCE_LIMIT', message: expect.stringMatching(/past its memory limit of 256 MB/) } },
+    });
+    expect(await suite.client.getJob(id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: { code: 'RESOURCE_LIMIT' },
+    });
     const queued = await settledJob(suite.stack, id);
     expect(await queued?.getState()).toBe('failed');
     expect(queued?.attemptsMade).toBe(1);
@@ -105,7 +117,9 @@ describe('a job whose attempt took its worker process down', () => {
     const { id } = await suite.client.submitJob(spiralsJob({ epochs: 200, samples: 2000 }) as unknown as JobSpec);
     const events = await follow(suite.client, id, async (e) => {
       if (e.event === 'checkpoint' && a.child.exitCode === null && a.child.signalCode === null) {
-        expect(await suite.stack.app.redis.hget(`${suite.stack.prefix}:job:${id}`, 'attempt_memory')).toMatch(/"attempt":1/);
+        expect(await suite.stack.app.redis.hget(`${suite.stack.prefix}:job:${id}`, 'attempt_memory')).toMatch(
+          /"attempt":1/,
+        );
         a.child.kill('SIGKILL');
         await a.exited;
         spawn('worker-b', env);
@@ -115,7 +129,14 @@ describe('a job whose attempt took its worker process down', () => {
     expect(events.filter((e) => TERMINAL.includes(e.event))).toHaveLength(1);
     expect(events.at(-1)).toMatchObject({
       event: 'failed',
-      data: { error: { code: 'RESOURCE_LIMIT', message: expect.stringMatching(/the worker running attempt 1 died while the job was near its memory limit .*not retried/) } },
+      data: {
+        error: {
+          code: 'RESOURCE_LIMIT',
+          message: expect.stringMatching(
+            /the worker running attempt 1 died while the job was near its memory limit .*not retried/,
+          ),
+        },
+      },
     });
     expect(await suite.client.getJob(id)).toMatchObject({ status: 'failed', attempts: 1 });
     expect(await (await settledJob(suite.stack, id))?.getState()).toBe('failed');
@@ -124,7 +145,9 @@ describe('a job whose attempt took its worker process down', () => {
   it('a job that loses two workers to kills (not to its memory) fails WORKER_LOST saying it made 2 attempts, as its record does', async () => {
     const env = FAST_STALL_CHECK;
     let worker = spawn('worker-1', env);
-    const { id } = await suite.client.submitJob(spiralsJob({ epochs: 200, samples: 2000, seed: 3 }) as unknown as JobSpec);
+    const { id } = await suite.client.submitJob(
+      spiralsJob({ epochs: 200, samples: 2000, seed: 3 }) as unknown as JobSpec,
+    );
     let kills = 0;
     const events = await follow(suite.client, id, async (e) => {
       if (e.event === 'checkpoint' && kills < 2 && worker.child.exitCode === null && worker.child.signalCode === null) {
@@ -136,7 +159,10 @@ describe('a job whose attempt took its worker process down', () => {
     });
     expect(kills).toBe(2);
     expect(workersRan(events)).toEqual(['worker-1', 'worker-2']);
-    expect(events.at(-1)).toMatchObject({ event: 'failed', data: { error: { code: 'WORKER_LOST', message: expect.stringMatching(/after 2 attempt\(s\)/) } } });
+    expect(events.at(-1)).toMatchObject({
+      event: 'failed',
+      data: { error: { code: 'WORKER_LOST', message: expect.stringMatching(/after 2 attempt\(s\)/) } },
+    });
     expect(await suite.client.getJob(id)).toMatchObject({ status: 'failed', attempts: 2 });
   });
 });

@@ -28,15 +28,20 @@ describe('a worker killed mid-job', () => {
     expect(await a.exited).toMatchObject({ signal: 'SIGKILL' });
 
     // One run per worker, the second one says where it resumed.
-    const running = events.filter((e) => e.event === 'status' && e.data.status === 'running').map((e) => [e.data.attempt, e.data.worker]);
+    const running = events
+      .filter((e) => e.event === 'status' && e.data.status === 'running')
+      .map((e) => [e.data.attempt, e.data.worker]);
     expect(running).toEqual([
       [1, 'worker-a'],
       [2, 'worker-b'],
     ]);
     const resumedAt = events.findIndex((e) => e.event === 'resumed');
     expect(resumedAt).toBeGreaterThan(killedAt! - 1);
-    const lastCheckpoint = events.slice(0, resumedAt).filter((e) => e.event === 'checkpoint').at(-1)!.data.epoch as number;
-    const fromEpoch = events[resumedAt]!.data.from_epoch as number;
+    const lastCheckpoint = events
+      .slice(0, resumedAt)
+      .filter((e) => e.event === 'checkpoint')
+      .at(-1)!.data.epoch as number;
+    const fromEpoch = events[resumedAt].data.from_epoch as number;
     // The dead worker may have stored one more checkpoint than it got to announce.
     expect([lastCheckpoint, lastCheckpoint + 1]).toContain(fromEpoch);
     expect(fromEpoch).toBeGreaterThanOrEqual(2);
@@ -46,7 +51,8 @@ describe('a worker killed mid-job', () => {
     expect(epochs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const reportedBeforeResume = events.slice(0, resumedAt).filter((e) => e.event === 'epoch').length;
     expect(reportedBeforeResume).toBeGreaterThanOrEqual(fromEpoch);
-    for (const e of events.slice(resumedAt)) if (e.event === 'epoch' || e.event === 'batch') expect(e.data.epoch).toBeGreaterThan(reportedBeforeResume);
+    for (const e of events.slice(resumedAt))
+      if (e.event === 'epoch' || e.event === 'batch') expect(e.data.epoch).toBeGreaterThan(reportedBeforeResume);
     const checkpoints = events.filter((e) => e.event === 'checkpoint').map((e) => e.data.epoch as number);
     expect(checkpoints.at(-1)).toBe(40);
 
@@ -61,7 +67,7 @@ describe('a worker killed mid-job', () => {
     let baselineDone: Event | undefined;
     for await (const e of suite.client.events(baseline.id)) if (e.event === 'completed') baselineDone = e as Event;
     expect(baselineDone).toBeDefined();
-    const done = terminal[0]!;
+    const done = terminal[0];
     expect(done.data.metrics).toEqual(baselineDone!.data.metrics);
     expect(job.metrics).toEqual((await suite.client.getJob(baseline.id)).metrics);
     expect(await suite.client.getMetrics(id)).toEqual(await suite.client.getMetrics(baseline.id));
@@ -82,7 +88,10 @@ describe('a worker killed mid-job', () => {
     }
     const terminal = events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event));
     expect(terminal).toHaveLength(1);
-    expect(terminal[0]).toMatchObject({ event: 'failed', data: { error: { code: 'WORKER_LOST', message: expect.stringMatching(/stalled/) } } });
+    expect(terminal[0]).toMatchObject({
+      event: 'failed',
+      data: { error: { code: 'WORKER_LOST', message: expect.stringMatching(/stalled/) } },
+    });
     expect(await suite.client.getJob(id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
 });

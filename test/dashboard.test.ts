@@ -30,10 +30,20 @@ describe('the dashboard', () => {
     const pageErrors: string[] = [];
 
     beforeAll(async () => {
-      stack = await startStack({ workers: 1, api: { apiKeys: parseApiKeys(`web:${KEY}`), maxActiveJobs: 0, rateLimitPerMinute: 0 } });
+      stack = await startStack({
+        workers: 1,
+        api: { apiKeys: parseApiKeys(`web:${KEY}`), maxActiveJobs: 0, rateLimitPerMinute: 0 },
+      });
       browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
       page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
       page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -114,7 +124,9 @@ describe('the dashboard', () => {
       await page.waitForSelector(`#jobs tr[data-job-id="${id}"][data-status="cancelled"]`, { timeout: 10_000 });
       expect(await page.isDisabled('#cancel-button')).toBe(true);
       expect(await page.getAttribute('#download-model', 'aria-disabled')).toBe('true');
-      const view = (await (await fetch(`${stack.url}/v1/jobs/${id}`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { status: string };
+      const view = (await (
+        await fetch(`${stack.url}/v1/jobs/${id}`, { headers: { authorization: `Bearer ${KEY}` } })
+      ).json()) as { status: string };
       expect(view.status).toBe('cancelled');
 
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard-cancelled.png'), fullPage: true });
@@ -126,13 +138,20 @@ describe('the dashboard', () => {
       await page.waitForURL(`${stack.url}/admin/queues`);
       expect(page.url()).not.toContain('access_token');
       const cookies = await page.context().cookies();
-      expect(cookies.find((c) => c.name === 'trainyard_admin')).toMatchObject({ httpOnly: true, path: '/admin/queues', sameSite: 'Strict' });
+      expect(cookies.find((c) => c.name === 'trainyard_admin')).toMatchObject({
+        httpOnly: true,
+        path: '/admin/queues',
+        sameSite: 'Strict',
+      });
       // Bull Board's own UI, fetching its api with the cookie alone.
       await page.getByText('sweeps', { exact: true }).first().waitFor({ timeout: 20_000 });
       await page.getByText('train', { exact: true }).first().click();
       await page.waitForURL(/\/admin\/queues\/queue\/train/);
       // The train queue's jobs, as BullMQ holds them: the two this test ran, finished.
-      await page.getByText(/completed/i).first().waitFor({ timeout: 20_000 });
+      await page
+        .getByText(/completed/i)
+        .first()
+        .waitFor({ timeout: 20_000 });
       await page.screenshot({ path: join(ARTIFACTS, 'admin-queues.png') });
     });
   });

@@ -4,11 +4,12 @@ import { getJson, postJson, startStack, type Stack } from './stack.js';
 /** Iris-like rows: three well-separated clusters in 4-D, labelled by species name. */
 function irisLikeCsv(perClass: number): string {
   let s = 7;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+  const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5;
   const centres = { setosa: [5.0, 3.4, 1.5, 0.2], versicolor: [5.9, 2.8, 4.3, 1.3], virginica: [6.6, 3.0, 5.6, 2.0] };
   const rows: string[] = [];
   for (let i = 0; i < perClass; i++) {
-    for (const [name, c] of Object.entries(centres)) rows.push([...c.map((v) => (v + rand() * 0.4).toFixed(2)), name].join(','));
+    for (const [name, c] of Object.entries(centres))
+      rows.push([...c.map((v) => (v + rand() * 0.4).toFixed(2)), name].join(','));
   }
   return `sepal_length,sepal_width,petal_length,petal_width,species\n${rows.join('\n')}\n`;
 }
@@ -19,7 +20,10 @@ function mlp(inputs: number, classes: number): Record<string, any> {
     config: {
       name: 'iris_mlp',
       layers: [
-        { class_name: 'Dense', config: { name: 'hidden', units: 16, activation: 'relu', batch_input_shape: [null, inputs] } },
+        {
+          class_name: 'Dense',
+          config: { name: 'hidden', units: 16, activation: 'relu', batch_input_shape: [null, inputs] },
+        },
         { class_name: 'Dense', config: { name: 'out', units: classes, activation: 'softmax' } },
       ],
     },
@@ -45,14 +49,28 @@ describe('an uploaded dataset, end to end', () => {
   });
 
   it('uploads a CSV, trains on it through the real worker with a test split, and refuses a model that does not fit', async () => {
-    const res = await fetch(`${stack.url}/v1/datasets?target=species&name=iris-like.csv`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: irisLikeCsv(40) });
+    const res = await fetch(`${stack.url}/v1/datasets?target=species&name=iris-like.csv`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: irisLikeCsv(40),
+    });
     expect(res.status).toBe(201);
     const ds = (await res.json()) as Record<string, any>;
-    expect(ds).toMatchObject({ samples: 120, x_shape: [120, 4], y_shape: [120], classes: 3, class_names: ['setosa', 'versicolor', 'virginica'] });
+    expect(ds).toMatchObject({
+      samples: 120,
+      x_shape: [120, 4],
+      y_shape: [120],
+      classes: 3,
+      class_names: ['setosa', 'versicolor', 'virginica'],
+    });
 
     const job = {
       model: mlp(4, 3),
-      compile: { optimizer: { class_name: 'Adam', config: { learning_rate: 0.05 } }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
+      compile: {
+        optimizer: { class_name: 'Adam', config: { learning_rate: 0.05 } },
+        loss: 'sparse_categorical_crossentropy',
+        metrics: ['accuracy'],
+      },
       fit: { epochs: 25, batch_size: 16, validation_split: 0.2 },
       dataset: { id: ds.id, options: { test_split: 0.25, seed: 3 } },
       seed: 1,

@@ -60,7 +60,11 @@ describe('the engine in the first event', () => {
 
 describe('WORKER_THREADS', () => {
   it('must fit WORKER_CONCURRENCY × WORKER_THREADS into WORKER_CORES', () => {
-    expect(loadConfig({ WORKER_CONCURRENCY: '1', WORKER_THREADS: '2', WORKER_CORES: '2' })).toMatchObject({ concurrency: 1, threads: 2, cores: 2 });
+    expect(loadConfig({ WORKER_CONCURRENCY: '1', WORKER_THREADS: '2', WORKER_CORES: '2' })).toMatchObject({
+      concurrency: 1,
+      threads: 2,
+      cores: 2,
+    });
     expect(() => loadConfig({ WORKER_CONCURRENCY: '2', WORKER_THREADS: '2', WORKER_CORES: '2' })).toThrow(
       'WORKER_CONCURRENCY (2) × WORKER_THREADS (2) is more than the 2 cores of WORKER_CORES',
     );

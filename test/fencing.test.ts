@@ -39,7 +39,10 @@ describe('a worker that lost its job to another attempt', () => {
 
     // What a second worker's START does once the first one's lock expired.
     await redis.hset(record, 'owner', 'attempt-2-token');
-    const connections = async () => ((await redis.client('LIST')) as string).split('\n').filter((l) => l.includes(`name=trainyard-job-${id}`) || l.includes(`name=trainyard-ckpt-${id}`));
+    const connections = async () =>
+      ((await redis.client('LIST')) as string)
+        .split('\n')
+        .filter((l) => l.includes(`name=trainyard-job-${id}`) || l.includes(`name=trainyard-ckpt-${id}`));
     // The thread's next write is refused; it stops and closes its connections.
     await until('the fenced thread to close its connections', async () => (await connections()).length === 0);
     const written = await redis.xlen(stream);

@@ -18,7 +18,12 @@ const residualMlp = {
   config: {
     name: 'residual_mlp',
     layers: [
-      { class_name: 'InputLayer', name: 'xy', config: { name: 'xy', batch_input_shape: [null, 2], dtype: 'float32' }, inbound_nodes: [] },
+      {
+        class_name: 'InputLayer',
+        name: 'xy',
+        config: { name: 'xy', batch_input_shape: [null, 2], dtype: 'float32' },
+        inbound_nodes: [],
+      },
       layer('wide', 'Dense', { units: 32, activation: 'relu' }, ['xy']),
       layer('smooth', 'Dense', { units: 32, activation: 'tanh' }, ['xy']),
       layer('both', 'Concatenate', { axis: -1 }, ['wide', 'smooth']),
@@ -44,7 +49,11 @@ describe('a functional model job', () => {
   it('trains a residual graph on spirals to the end', async () => {
     const spec = {
       model: residualMlp,
-      compile: { optimizer: { class_name: 'Adam', config: { learning_rate: 0.01 } }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
+      compile: {
+        optimizer: { class_name: 'Adam', config: { learning_rate: 0.01 } },
+        loss: 'sparse_categorical_crossentropy',
+        metrics: ['accuracy'],
+      },
       fit: { epochs: 30, batch_size: 32, validation_split: 0.2 },
       dataset: { builtin: 'spirals', options: { samples: 1000, noise: 0.1 } },
       seed: 3,
@@ -59,7 +68,7 @@ describe('a functional model job', () => {
 
   it('refuses a graph whose branches disagree, naming the layer and both shapes', async () => {
     const bad = structuredClone(residualMlp);
-    (bad.config.layers[5]!.config as Record<string, unknown>).units = 48; // block no longer matches hidden in Add
+    (bad.config.layers[5].config as Record<string, unknown>).units = 48; // block no longer matches hidden in Add
     const res = await postJson(`${stack.url}/v1/jobs`, {
       model: bad,
       compile: { optimizer: 'adam', loss: 'sparse_categorical_crossentropy' },
@@ -67,7 +76,10 @@ describe('a functional model job', () => {
       dataset: { builtin: 'spirals' },
     });
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'SPEC_SHAPE_MISMATCH', details: { layer: 'residual', path: '/model/config/layers/6' } });
+    expect(res.body.error).toMatchObject({
+      code: 'SPEC_SHAPE_MISMATCH',
+      details: { layer: 'residual', path: '/model/config/layers/6' },
+    });
     expect(res.body.error.message).toMatch(/\[null,64\].*\[null,48\]|64.*48/);
   });
 });

@@ -25,7 +25,10 @@ describe('Keras compile and fit options, end to end', () => {
         config: {
           name: 'diagnosis',
           layers: [
-            { class_name: 'Dense', config: { name: 'hidden', units: 16, activation: 'relu', batch_input_shape: [null, 30] } },
+            {
+              class_name: 'Dense',
+              config: { name: 'hidden', units: 16, activation: 'relu', batch_input_shape: [null, 30] },
+            },
             { class_name: 'Dense', config: { name: 'out', units: 1, activation: 'sigmoid' } },
           ],
         },
@@ -33,7 +36,13 @@ describe('Keras compile and fit options, end to end', () => {
       compile: {
         optimizer: {
           class_name: 'Adam',
-          config: { learning_rate: { class_name: 'ExponentialDecay', config: { initial_learning_rate: 0.01, decay_steps: 20, decay_rate: 0.9 } }, clipnorm: 1 },
+          config: {
+            learning_rate: {
+              class_name: 'ExponentialDecay',
+              config: { initial_learning_rate: 0.01, decay_steps: 20, decay_rate: 0.9 },
+            },
+            clipnorm: 1,
+          },
         },
         loss: 'binary_crossentropy',
         metrics: ['accuracy', { class_name: 'AUC', config: { num_thresholds: 200 } }],
@@ -45,7 +54,9 @@ describe('Keras compile and fit options, end to end', () => {
         class_weight: { '0': 1.7, '1': 1 },
         // AUC is at most 1, so no epoch can beat the best by min_delta 1: after the first epoch
         // sets the best, patience 2 runs out at the end of epoch 3, whatever the values are.
-        callbacks: [{ class_name: 'EarlyStopping', config: { monitor: 'val_auc', mode: 'max', min_delta: 1, patience: 2 } }],
+        callbacks: [
+          { class_name: 'EarlyStopping', config: { monitor: 'val_auc', mode: 'max', min_delta: 1, patience: 2 } },
+        ],
       },
       dataset: { builtin: 'breast-cancer' },
       seed: 3,
@@ -56,7 +67,10 @@ describe('Keras compile and fit options, end to end', () => {
     const { events, ended } = await readSse(`${stack.url}${created.body.links.events}`);
     expect(ended).toBe(true);
     const terminal = events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event));
-    expect(terminal.map((e) => e.event), JSON.stringify(terminal.map(data))).toEqual(['completed']);
+    expect(
+      terminal.map((e) => e.event),
+      JSON.stringify(terminal.map(data)),
+    ).toEqual(['completed']);
 
     // Three epochs ran out of fifty, each logging what Keras logs for these metrics.
     const epochEvents = events.filter((e) => e.event === 'epoch').map(data);
@@ -73,12 +87,12 @@ describe('Keras compile and fit options, end to end', () => {
     const last = epochEvents.at(-1)!.logs;
     expect(last.auc).toBeGreaterThan(0.9);
     expect(last.val_auc).toBeGreaterThan(0.9);
-    expect(last.loss).toBeLessThan(epochEvents[0]!.logs.loss);
+    expect(last.loss).toBeLessThan(epochEvents[0].logs.loss);
 
     // The job succeeded and says where and why it stopped; the test split was evaluated too.
-    const completed = data(terminal[0]!);
+    const completed = data(terminal[0]);
     expect(completed.epoch).toBe(3);
-    expect(completed.stopped_early).toEqual({ monitor: 'val_auc', best: epochEvents[0]!.logs.val_auc, best_epoch: 1 });
+    expect(completed.stopped_early).toEqual({ monitor: 'val_auc', best: epochEvents[0].logs.val_auc, best_epoch: 1 });
     expect(completed.metrics).toMatchObject(last);
     expect(completed.metrics.test_auc).toBeGreaterThan(0.9);
     expect(Object.keys(completed.metrics)).toEqual(expect.arrayContaining(['test_loss', 'test_accuracy', 'test_auc']));
@@ -99,7 +113,9 @@ describe('Keras compile and fit options, end to end', () => {
         validation_split: 0.2,
         // min_delta 10 on a loss below 1: after the first epoch sets the best, none improves, so
         // with patience 0 every later epoch halves the rate.
-        callbacks: [{ class_name: 'ReduceLROnPlateau', config: { monitor: 'val_loss', factor: 0.5, patience: 0, min_delta: 10 } }],
+        callbacks: [
+          { class_name: 'ReduceLROnPlateau', config: { monitor: 'val_loss', factor: 0.5, patience: 0, min_delta: 10 } },
+        ],
       },
     };
     const created = await postJson(`${stack.url}/v1/jobs`, spec);

@@ -10,8 +10,14 @@ describe('findLeaks', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('finds a listed key anywhere in a line, and any access_token value that is not the censor', () => {
-    writeFileSync(join(dir, 'clean.log'), '{"msg":"incoming request","req":{"url":"/v1/jobs/j/events?access_token=[REDACTED]"}}\n{"msg":"x"}\n');
-    writeFileSync(join(dir, 'leaky.log'), '{"msg":"ok"}\n{"authorization":"Bearer listed-key-0123456789"}\n{"url":"/e?after=1&access_token=unlisted-0123456789"}\n');
+    writeFileSync(
+      join(dir, 'clean.log'),
+      '{"msg":"incoming request","req":{"url":"/v1/jobs/j/events?access_token=[REDACTED]"}}\n{"msg":"x"}\n',
+    );
+    writeFileSync(
+      join(dir, 'leaky.log'),
+      '{"msg":"ok"}\n{"authorization":"Bearer listed-key-0123456789"}\n{"url":"/e?after=1&access_token=unlisted-0123456789"}\n',
+    );
     writeFileSync(join(dir, 'ignored.txt'), 'listed-key-0123456789\n');
     const r = findLeaks(dir, ['listed-key-0123456789']);
     expect(r).toMatchObject({ files: 2, lines: 5 });

@@ -20,10 +20,15 @@ const QUERY_TOKEN = /access_token=(?!\[REDA|%5BREDA)[^&\s"\\]+/g;
 const mask = (s: string) => `${s.slice(0, 4)}${'*'.repeat(Math.max(0, s.length - 4))}`;
 
 /** Scans every *.log file under `dir` for the secrets and for unredacted ?access_token= values. */
-export function findLeaks(dir: string, secrets: readonly string[]): { files: number; bytes: number; lines: number; leaks: Leak[] } {
+export function findLeaks(
+  dir: string,
+  secrets: readonly string[],
+): { files: number; bytes: number; lines: number; leaks: Leak[] } {
   const result = { files: 0, bytes: 0, lines: 0, leaks: [] as Leak[] };
   if (!existsSync(dir)) return result;
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.log')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort()) {
     const text = readFileSync(join(dir, name), 'utf8');
     result.files++;
     result.bytes += Buffer.byteLength(text);
@@ -42,7 +47,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (r.files === 0) {
     console.log('log check: this run wrote no service logs');
   } else if (r.leaks.length === 0) {
-    console.log(`log check: ${ALL_TEST_SECRETS.length} test keys searched in ${r.files} log files (${r.lines} lines, ${r.bytes} bytes): none found`);
+    console.log(
+      `log check: ${ALL_TEST_SECRETS.length} test keys searched in ${r.files} log files (${r.lines} lines, ${r.bytes} bytes): none found`,
+    );
   } else {
     console.log(`log check FAILED: ${r.leaks.length} secrets in the logs of this run (${TEST_LOG_DIR}):`);
     for (const l of r.leaks.slice(0, 20)) console.log(`  ${l.file}:${l.line}: ${l.what}`);

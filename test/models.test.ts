@@ -28,12 +28,16 @@ describe('the trained model: download, predict, delete', () => {
     const early = client.getModelUrl(id);
     const res = await fetch(early);
     // Queued or already running: either way, not ready yet (unless this machine trained it in a blink).
-    if (res.status !== 200) expect([res.status, ((await res.json()) as any).error.code]).toEqual([409, 'MODEL_NOT_READY']);
+    if (res.status !== 200)
+      expect([res.status, ((await res.json()) as any).error.code]).toEqual([409, 'MODEL_NOT_READY']);
 
     const { events } = await readSse(`${stack.url}/v1/jobs/${id}/events`, { timeoutMs: 30_000 });
     const done = events.at(-1)!;
     expect(done.event).toBe('completed');
-    expect((done.data as any).links).toEqual({ model: `/v1/jobs/${id}/model/model.json`, predict: `/v1/jobs/${id}/predict` });
+    expect((done.data as any).links).toEqual({
+      model: `/v1/jobs/${id}/model/model.json`,
+      predict: `/v1/jobs/${id}/predict`,
+    });
     const job = await client.getJob(id);
     expect(job.status).toBe('succeeded');
     expect(job.links.model).toBe(`/v1/jobs/${id}/model/model.json`);
@@ -41,14 +45,16 @@ describe('the trained model: download, predict, delete', () => {
 
   it('loads in TensorFlow.js over HTTP and predicts what POST /predict answers', async () => {
     const model = await tf.loadLayersModel(client.getModelUrl(id));
-    expect(model.inputs[0]!.shape).toEqual([null, 2]);
+    expect(model.inputs[0].shape).toEqual([null, 2]);
     const x = Array.from({ length: 64 }, (_, i) => [Math.cos(i) * (i / 40), Math.sin(i * 1.7) * (i / 50)]);
     const theirs = (model.predict(tf.tensor2d(x)) as tf.Tensor).arraySync() as number[][];
     const ours = await client.predict(id, x);
     expect(ours.output_shape).toEqual([2]);
     expect(ours.outputs).toHaveLength(64);
     let maxDiff = 0;
-    (ours.outputs as number[][]).forEach((row, i) => row.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - theirs[i]![j]!)))));
+    (ours.outputs as number[][]).forEach((row, i) =>
+      row.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - theirs[i][j])))),
+    );
     expect(maxDiff).toBeLessThanOrEqual(1e-5);
     // The short address redirects to model.json.
     const redirect = await fetch(`${stack.url}/v1/jobs/${id}/model`, { redirect: 'manual' });
@@ -63,12 +69,31 @@ describe('the trained model: download, predict, delete', () => {
       return err as TrainyardError;
     };
     expect((await refused([[1, 2, 3]], 400, 'PREDICT_INVALID_INPUT')).details.path).toBe('/x/0');
-    expect((await refused([[1, 2], [3, 'four']], 400, 'PREDICT_INVALID_INPUT')).details.path).toBe('/x/1/1');
+    expect(
+      (
+        await refused(
+          [
+            [1, 2],
+            [3, 'four'],
+          ],
+          400,
+          'PREDICT_INVALID_INPUT',
+        )
+      ).details.path,
+    ).toBe('/x/1/1');
     await refused([], 400, 'VALIDATION_FAILED');
-    await refused(Array.from({ length: 1001 }, () => [0, 0]), 413, 'PREDICT_TOO_MANY_SAMPLES');
+    await refused(
+      Array.from({ length: 1001 }, () => [0, 0]),
+      413,
+      'PREDICT_TOO_MANY_SAMPLES',
+    );
     const missing = await postJson(`${stack.url}/v1/jobs/${id}/predict`, {});
     expect([missing.status, missing.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
-    const nan = await fetch(`${stack.url}/v1/jobs/${id}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":[[NaN,0]]}' });
+    const nan = await fetch(`${stack.url}/v1/jobs/${id}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"x":[[NaN,0]]}',
+    });
     expect(nan.status).toBe(400);
     const unknown = await client.predict('job_unknown', [[0, 0]]).catch((e: unknown) => e);
     expect((unknown as TrainyardError).code).toBe('JOB_NOT_FOUND');

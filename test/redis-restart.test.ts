@@ -30,7 +30,9 @@ describe('Redis killed and restarted mid-job (AOF, appendfsync always)', () => {
   beforeAll(async () => {
     redis = await privateRedis();
     await redis.start();
-    app = await buildApp({ config: { ...loadConfig({ REDIS_URL: redis.url }), prefix, maxActiveJobs: 0, rateLimitPerMinute: 0 } });
+    app = await buildApp({
+      config: { ...loadConfig({ REDIS_URL: redis.url }), prefix, maxActiveJobs: 0, rateLimitPerMinute: 0 },
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     client = new TrainyardClient({ baseUrl: base });
@@ -76,7 +78,9 @@ describe('Redis killed and restarted mid-job (AOF, appendfsync always)', () => {
     } finally {
       db.disconnect();
     }
-    expect(events.filter((e) => e.event === 'epoch').map((e) => e.data.epoch)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i + 1));
+    expect(events.filter((e) => e.event === 'epoch').map((e) => e.data.epoch)).toEqual(
+      Array.from({ length: EPOCHS }, (_, i) => i + 1),
+    );
     expect(events.filter((e) => TERMINAL.includes(e.event)).map((e) => e.event)).toEqual(['completed']);
     expect(events.at(-1)!.event).toBe('completed');
     // The outage cost no attempt: the same run went on.
@@ -105,7 +109,8 @@ describe('Redis killed and restarted mid-job (AOF, appendfsync always)', () => {
     await redis.start();
     const db = new Redis(redis.url);
     const hubName = `trainyard-api-events@${prefix}`;
-    for (let i = 0; i < 200 && !String(await db.client('LIST')).includes(`name=${hubName} `); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && !String(await db.client('LIST')).includes(`name=${hubName} `); i++)
+      await new Promise((r) => setTimeout(r, 50));
     const got: number[] = [];
     const first = await app.hub.subscribe(`${prefix}:probe:a`, '0-0', () => undefined);
     await new Promise((r) => setTimeout(r, 100));
@@ -115,7 +120,7 @@ describe('Redis killed and restarted mid-job (AOF, appendfsync always)', () => {
       await db.xadd(`${prefix}:probe:b`, '*', 'type', 'log', 'data', '{}');
       for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
       expect(got).toHaveLength(1);
-      expect(got[0]! - sent).toBeLessThan(300);
+      expect(got[0] - sent).toBeLessThan(300);
     } finally {
       first();
       second();
@@ -149,7 +154,9 @@ describe('Redis killed and restarted mid-job (AOF, appendfsync always)', () => {
     expect(written.filter((t) => t >= outage!.to - 1000).length).toBeGreaterThan(0);
     const running = events.filter((e) => e.event === 'status' && e.data.status === 'running');
     expect(running.map((e) => e.data.attempt)).toEqual([1]);
-    expect(events.filter((e) => e.event === 'epoch').map((e) => e.data.epoch)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i + 1));
+    expect(events.filter((e) => e.event === 'epoch').map((e) => e.data.epoch)).toEqual(
+      Array.from({ length: EPOCHS }, (_, i) => i + 1),
+    );
     expect(strictlyIncreasing(events.map((e) => e.id))).toBe(true);
     expect(events.filter((e) => TERMINAL.includes(e.event)).map((e) => e.event)).toEqual(['completed']);
     expect(events.at(-1)!.data.metrics).toEqual(uninterrupted);

@@ -13,7 +13,9 @@ describe('SIGTERM drains a worker', () => {
 
   it('a job longer than the grace period goes back to the queue, the process exits in time, and another worker resumes and completes it', async () => {
     const a = spawn('worker-a', { ...FAST_STALL_CHECK, SHUTDOWN_GRACE_MS: String(GRACE_MS) });
-    const { id } = await suite.client.submitJob(spiralsJob({ epochs: 150, samples: 1500, seed: 5 }) as unknown as JobSpec);
+    const { id } = await suite.client.submitJob(
+      spiralsJob({ epochs: 150, samples: 1500, seed: 5 }) as unknown as JobSpec,
+    );
     const events: Event[] = [];
     let exit: Promise<number> | undefined;
     for await (const e of suite.client.events(id)) {
@@ -30,17 +32,26 @@ describe('SIGTERM drains a worker', () => {
     expect(await exit!).toBeLessThan(GRACE_MS + 1500);
     expect(a.output()).toMatch(/handing them back to the queue/);
 
-    const running = events.filter((e) => e.event === 'status' && e.data.status === 'running').map((e) => [e.data.attempt, e.data.worker]);
+    const running = events
+      .filter((e) => e.event === 'status' && e.data.status === 'running')
+      .map((e) => [e.data.attempt, e.data.worker]);
     expect(running).toEqual([
       [1, 'worker-a'],
       [2, 'worker-b'],
     ]);
     const resumed = events.filter((e) => e.event === 'resumed');
     expect(resumed).toHaveLength(1);
-    const lastCheckpoint = events.slice(0, events.indexOf(resumed[0]!)).filter((e) => e.event === 'checkpoint').at(-1)!.data.epoch;
-    expect(resumed[0]!.data.from_epoch).toBe(lastCheckpoint);
-    expect(events.filter((e) => e.event === 'epoch').map((e) => e.data.epoch)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
-    expect(events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event)).map((e) => e.event)).toEqual(['completed']);
+    const lastCheckpoint = events
+      .slice(0, events.indexOf(resumed[0]))
+      .filter((e) => e.event === 'checkpoint')
+      .at(-1)!.data.epoch;
+    expect(resumed[0].data.from_epoch).toBe(lastCheckpoint);
+    expect(events.filter((e) => e.event === 'epoch').map((e) => e.data.epoch)).toEqual(
+      Array.from({ length: 150 }, (_, i) => i + 1),
+    );
+    expect(events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event)).map((e) => e.event)).toEqual([
+      'completed',
+    ]);
     // Handed back, not failed: the interruption spent no retry and waited for no backoff.
     expect(await suite.client.getJob(id)).toMatchObject({ status: 'succeeded', attempts: 2, epoch: 150 });
     const queued = await settledJob(suite.stack, id);
@@ -50,7 +61,9 @@ describe('SIGTERM drains a worker', () => {
 
   it('a job that ends within the grace period finishes on the draining worker', async () => {
     const a = spawn('worker-a', { SHUTDOWN_GRACE_MS: '20000' });
-    const { id } = await suite.client.submitJob(spiralsJob({ epochs: 8, samples: 1000, seed: 6 }) as unknown as JobSpec);
+    const { id } = await suite.client.submitJob(
+      spiralsJob({ epochs: 8, samples: 1000, seed: 6 }) as unknown as JobSpec,
+    );
     const events: Event[] = [];
     for await (const e of suite.client.events(id)) {
       events.push(e as Event);

@@ -49,11 +49,15 @@ describe('GET /v1/events (several jobs on one stream)', () => {
     expect(r.status).toBe(200);
     expect(r.ended).toBe(true);
     first = r.events;
-    const of = (job: string) => r.events.filter((e) => (e.data as Data).job_id === job).map((e) => `${e.event}:${(e.data as Data).message ?? ''}`);
+    const of = (job: string) =>
+      r.events
+        .filter((e) => (e.data as Data).job_id === job)
+        .map((e) => `${e.event}:${(e.data as Data).message ?? ''}`);
     // Each job's events keep their order; across jobs they interleave as they arrive.
     expect(of(a)).toEqual(['status:', 'log:a1', 'completed:']);
     expect(of(b)).toEqual(['status:', 'log:b1', 'log:b2', 'failed:']);
-    const at = (job: string, event: string) => r.events.findIndex((e) => (e.data as Data).job_id === job && e.event === event);
+    const at = (job: string, event: string) =>
+      r.events.findIndex((e) => (e.data as Data).job_id === job && e.event === event);
     expect(at(a, 'completed')).toBeLessThan(at(b, 'failed'));
     expect(r.events.findIndex((e) => (e.data as Data).message === 'b2')).toBeGreaterThan(at(a, 'completed'));
     for (const e of r.events) {
@@ -89,12 +93,14 @@ describe('GET /v1/events (several jobs on one stream)', () => {
     expect([...got].sort()).toEqual(first.map((e) => e.id).sort());
   });
 
-  it('ends at once when the client already has every finished job\'s terminal event', async () => {
+  it("ends at once when the client already has every finished job's terminal event", async () => {
     // As the worker does, the job records say the jobs have finished.
     await redis.hset(`${stack.prefix}:job:${a}`, 'status', 'succeeded');
     await redis.hset(`${stack.prefix}:job:${b}`, 'status', 'failed');
     const last = (job: string) => first.filter((e) => (e.data as Data).job_id === job).at(-1)!.id;
-    const r = await readSse(url(`jobs=${a},${b}&after=${encodeURIComponent(`${last(a)},${last(b)}`)}`), { timeoutMs: 2000 });
+    const r = await readSse(url(`jobs=${a},${b}&after=${encodeURIComponent(`${last(a)},${last(b)}`)}`), {
+      timeoutMs: 2000,
+    });
     expect(r.ended).toBe(true);
     expect(r.events).toEqual([]);
   });

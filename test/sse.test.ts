@@ -17,7 +17,10 @@ describe('SSE delivery', () => {
   it('sends proxy-safe headers, a retry hint and heartbeat comments on an idle stream', async () => {
     const { body } = await postJson(`${stack.url}/v1/jobs`, spiralsJob());
     const comments: string[] = [];
-    const res = await readSse(`${stack.url}${body.links.events}`, { timeoutMs: 450, onComment: (c) => comments.push(c) }).catch((e: Error) => e);
+    const res = await readSse(`${stack.url}${body.links.events}`, {
+      timeoutMs: 450,
+      onComment: (c) => comments.push(c),
+    }).catch((e: Error) => e);
     // The read times out by design; what matters is what arrived before.
     expect(res).toBeInstanceOf(Error);
     expect(comments.filter((c) => c === 'ping').length).toBeGreaterThanOrEqual(2);
@@ -34,17 +37,29 @@ describe('SSE delivery', () => {
     const { body } = await postJson(`${stack.url}/v1/jobs`, spiralsJob());
     const redis = new Redis(REDIS_URL);
     const apiConnections = async () =>
-      (await redis.client('LIST') as string).split('\n').filter((l) => l.includes(`@${stack.prefix}`) && /name=trainyard-api/.test(l)).length;
+      ((await redis.client('LIST')) as string)
+        .split('\n')
+        .filter((l) => l.includes(`@${stack.prefix}`) && /name=trainyard-api/.test(l)).length;
     const before = await apiConnections();
 
-    const readers = Array.from({ length: 50 }, () => readSse(`${stack.url}${body.links.events}`, { limit: 3, timeoutMs: 10_000 }));
+    const readers = Array.from({ length: 50 }, () =>
+      readSse(`${stack.url}${body.links.events}`, { limit: 3, timeoutMs: 10_000 }),
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(stack.app.hub.subscribers).toBe(50);
     expect(await apiConnections()).toBe(before);
 
     // Events written now reach every client through the hub.
     const key = `${stack.prefix}:events:${body.id}`;
-    for (const n of [1, 2]) await redis.xadd(key, '*', 'type', 'log', 'data', JSON.stringify({ type: 'log', level: 'info', message: `hello ${n}` }));
+    for (const n of [1, 2])
+      await redis.xadd(
+        key,
+        '*',
+        'type',
+        'log',
+        'data',
+        JSON.stringify({ type: 'log', level: 'info', message: `hello ${n}` }),
+      );
     const results = await Promise.all(readers);
     for (const r of results) {
       expect(r.events.map((e) => e.event)).toEqual(['status', 'log', 'log']);
@@ -73,9 +88,9 @@ describe('api shutdown', () => {
     // The job and its stream live in Redis: a new api on the same prefix continues the stream.
     const second = await startStack({ workers: 1, prefix: first.prefix });
     try {
-      const rest = await readSse(`${second.url}${body.links.events}`, { lastEventId: cut.events[0]!.id });
-      expect(rest.events.map((e) => e.id)).not.toContain(cut.events[0]!.id);
-      expect((rest.events[0]!.data as { status?: string }).status).toBe('running');
+      const rest = await readSse(`${second.url}${body.links.events}`, { lastEventId: cut.events[0].id });
+      expect(rest.events.map((e) => e.id)).not.toContain(cut.events[0].id);
+      expect((rest.events[0].data as { status?: string }).status).toBe('running');
       expect(rest.events.at(-1)!.event).toBe('completed');
     } finally {
       await second.close();

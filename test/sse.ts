@@ -54,5 +54,5 @@ export function compareStreamIds(a: string, b: string): number {
 
 /** True when ids strictly increase. */
 export function strictlyIncreasing(ids: string[]): boolean {
-  return ids.every((id, i) => i === 0 || compareStreamIds(ids[i - 1]!, id) < 0);
+  return ids.every((id, i) => i === 0 || compareStreamIds(ids[i - 1], id) < 0);
 }

@@ -6,7 +6,12 @@ import { buildApp, loadConfig as loadApiConfig, type ApiConfig } from '../servic
 import { REDIS_URL, dropPrefix } from '../services/api/src/test-utils/app.js';
 import { TEST_LOG_LEVEL, testLogStream } from '../services/api/src/test-utils/logs.js';
 import { LOG_REDACT_PATHS, REDACTED } from '../packages/contracts/src/index.js';
-import { createTrainWorker, loadConfig as loadWorkerConfig, type TrainWorker, type WorkerConfig } from '../services/worker/src/index.js';
+import {
+  createTrainWorker,
+  loadConfig as loadWorkerConfig,
+  type TrainWorker,
+  type WorkerConfig,
+} from '../services/worker/src/index.js';
 
 export { REDIS_URL };
 
@@ -35,7 +40,10 @@ export async function startStack(
   const app = await buildApp({ config: apiConfig, logger: { level: TEST_LOG_LEVEL, stream: testLogStream() } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const log = pino({ level: TEST_LOG_LEVEL, base: { service: 'worker' }, redact: { paths: LOG_REDACT_PATHS, censor: REDACTED } }, testLogStream());
+  const log = pino(
+    { level: TEST_LOG_LEVEL, base: { service: 'worker' }, redact: { paths: LOG_REDACT_PATHS, censor: REDACTED } },
+    testLogStream(),
+  );
   const workers: TrainWorker[] = [];
   const addWorker = (overrides: Partial<WorkerConfig> = {}) => {
     const w = createTrainWorker({ ...loadWorkerConfig({ REDIS_URL }), prefix, ...opts.worker, ...overrides }, log);
@@ -60,7 +68,11 @@ export async function startStack(
 
 /** POSTs JSON and returns status and parsed body. */
 export async function postJson(url: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 

@@ -10,7 +10,12 @@ import type { Stack } from './stack.js';
  * checkpoint holds the work done, the stream announced it just before, and the stored checkpoint
  * is whole and loads into the job's model.
  */
-export async function expectStoppedCheckpoint(stack: Stack, id: string, events: { event: string; data: any }[], spec: JobSpec): Promise<void> {
+export async function expectStoppedCheckpoint(
+  stack: Stack,
+  id: string,
+  events: { event: string; data: any }[],
+  spec: JobSpec,
+): Promise<void> {
   const end = events.at(-1)!.data as { checkpoint_epoch?: number; checkpoint_batch?: number };
   expect(end.checkpoint_epoch).toBeGreaterThanOrEqual(1);
   const epochs = events.filter((e) => e.event === 'epoch').length;
@@ -33,4 +38,3 @@ export async function expectStoppedCheckpoint(stack: Stack, id: string, events: 
   expect(model.getWeights().map((w) => w.shape)).toEqual([[2, 64], [64], [64, 64], [64], [64, 2], [2]]);
   expect(model.getWeights().map((w) => Array.from(w.data))).not.toEqual(before);
 }
-

@@ -20,13 +20,20 @@ function gridSweep(epochs = 3): Data {
           ],
         },
       },
-      compile: { optimizer: { class_name: 'Adam', config: { learning_rate: 0.01 } }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
+      compile: {
+        optimizer: { class_name: 'Adam', config: { learning_rate: 0.01 } },
+        loss: 'sparse_categorical_crossentropy',
+        metrics: ['accuracy'],
+      },
       fit: { epochs, batch_size: 32, validation_split: 0.2 },
       dataset: { builtin: 'blobs', options: { samples: 300 } },
       seed: 5,
     },
     method: 'grid',
-    parameters: { '/compile/optimizer/config/learning_rate': [0.001, 0.05], '/model/config/layers/0/config/units': [4, 16] },
+    parameters: {
+      '/compile/optimizer/config/learning_rate': [0.001, 0.05],
+      '/model/config/layers/0/config/units': [4, 16],
+    },
     metric: 'val_loss',
     mode: 'min',
   };
@@ -101,11 +108,11 @@ describe('a sweep through the real service', () => {
       (s) => s.status !== 'queued' && s.status !== 'running',
     );
     expect(sweep.status).toBe('succeeded');
-    const diverged = await getJson(`${stack.url}/v1/jobs/${trials[1]!.job_id}`);
+    const diverged = await getJson(`${stack.url}/v1/jobs/${trials[1].job_id}`);
     expect(diverged.status).toBe('failed');
     expect(sweep.ranking.map((r: Data) => [r.job_id, r.status])).toEqual([
-      [trials[0]!.job_id, 'succeeded'],
-      [trials[1]!.job_id, 'failed'],
+      [trials[0].job_id, 'succeeded'],
+      [trials[1].job_id, 'failed'],
     ]);
     expect(sweep.ranking[1]).toMatchObject({ value: null, error: { code: diverged.error.code } });
   });
@@ -116,7 +123,7 @@ describe('a sweep through the real service', () => {
     const created = await postJson(`${stack.url}/v1/sweeps`, body);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const { id, trials } = created.body as { id: string; trials: { job_id: string }[] };
-    const first = trials[0]!.job_id;
+    const first = trials[0].job_id;
     await until(
       () => getJson(`${stack.url}/v1/jobs/${first}`),
       (j) => j.status === 'running' && (j.epoch ?? 0) >= 1,
@@ -135,8 +142,13 @@ describe('a sweep through the real service', () => {
     // The stream replays to the sweep's last event and ends.
     const { events, ended } = await readSse(`${stack.url}/v1/sweeps/${id}/events`, { timeoutMs: 10_000 });
     expect(ended).toBe(true);
-    expect(events.filter((e) => TERMINAL.includes(e.event)).map((e) => e.event)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
-    expect((events.at(-1)!.data as Data)).toMatchObject({ type: 'sweep', status: 'cancelled', sweep_id: id });
+    expect(events.filter((e) => TERMINAL.includes(e.event)).map((e) => e.event)).toEqual([
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+    ]);
+    expect(events.at(-1)!.data as Data).toMatchObject({ type: 'sweep', status: 'cancelled', sweep_id: id });
     // Cancelling again is harmless.
     expect((await fetch(`${stack.url}/v1/sweeps/${id}/cancel`, { method: 'POST' })).status).toBe(200);
   }, 90_000);

@@ -8,7 +8,8 @@ import { expectStoppedCheckpoint } from './stopped-checkpoint.js';
 type Event = { event: string; data: any };
 
 /** A job that would train for a minute or more, given `timeout_seconds`. */
-const longJob = (timeout_seconds: number) => ({ ...spiralsJob({ epochs: 500, samples: 2000 }), timeout_seconds }) as unknown as JobSpec;
+const longJob = (timeout_seconds: number) =>
+  ({ ...spiralsJob({ epochs: 500, samples: 2000 }), timeout_seconds }) as unknown as JobSpec;
 
 async function follow(client: TrainyardClient, id: string): Promise<Event[]> {
   const events: Event[] = [];
@@ -33,7 +34,15 @@ describe('a job past its timeout_seconds', () => {
     const events = await follow(client, id);
 
     const end = events.at(-1)!;
-    expect(end).toMatchObject({ event: 'failed', data: { error: { code: 'JOB_TIMEOUT', message: expect.stringMatching(/time budget of 2 s; its checkpoint holds epoch \d+/) } } });
+    expect(end).toMatchObject({
+      event: 'failed',
+      data: {
+        error: {
+          code: 'JOB_TIMEOUT',
+          message: expect.stringMatching(/time budget of 2 s; its checkpoint holds epoch \d+/),
+        },
+      },
+    });
     expect(events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event))).toHaveLength(1);
     await expectStoppedCheckpoint(stack, id, events, longJob(2));
     const job = await client.getJob(id);
@@ -54,11 +63,18 @@ describe('a job past its timeout_seconds', () => {
     // attempt would have left it an hour ago, then let a fresh worker take the job.
     await Promise.all(stack.workers.splice(0).map((w) => w.close(2000)));
     const { id } = await client.submitJob(longJob(60));
-    await stack.app.redis.hset(`${stack.prefix}:job:${id}`, 'started_at', new Date(Date.now() - 3600_000).toISOString());
+    await stack.app.redis.hset(
+      `${stack.prefix}:job:${id}`,
+      'started_at',
+      new Date(Date.now() - 3600_000).toISOString(),
+    );
     stack.addWorker();
     const events = await follow(client, id);
     expect(events.map((e) => e.event)).toEqual(['status', 'status', 'failed']);
-    expect(events.at(-1)!.data).toEqual({ type: 'failed', error: { code: 'JOB_TIMEOUT', message: 'the job ran out of its time budget of 60 s' } });
+    expect(events.at(-1)!.data).toEqual({
+      type: 'failed',
+      error: { code: 'JOB_TIMEOUT', message: 'the job ran out of its time budget of 60 s' },
+    });
     expect(await client.getJob(id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
 });

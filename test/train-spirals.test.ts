@@ -29,8 +29,8 @@ describe('one training job, end to end', () => {
     for (const e of events) expect(data(e).type).toBe(e.event);
     expect(strictlyIncreasing(events.map((e) => e.id))).toBe(true);
 
-    expect(events[0]!.event).toBe('status');
-    expect(data(events[0]!).status).toBe('queued');
+    expect(events[0].event).toBe('status');
+    expect(data(events[0]).status).toBe('queued');
     expect(events.some((e) => e.event === 'status' && data(e).status === 'running')).toBe(true);
 
     const epochs = events.filter((e) => e.event === 'epoch').map(data);
@@ -41,7 +41,7 @@ describe('one training job, end to end', () => {
       expect(e.samples_per_second).toBeGreaterThan(0);
     }
     // Loss falls: the last epoch is far below the first, and the tail is below the head.
-    expect(epochs.at(-1)!.logs.loss).toBeLessThan(epochs[0]!.logs.loss * 0.5);
+    expect(epochs.at(-1)!.logs.loss).toBeLessThan(epochs[0].logs.loss * 0.5);
 
     const terminal = events.filter((e) => ['completed', 'failed', 'cancelled'].includes(e.event));
     expect(terminal).toHaveLength(1);

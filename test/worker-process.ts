@@ -22,17 +22,23 @@ export interface WorkerProcess {
 
 /** A real worker process (services/worker/src/main.ts through tsx) on the test's prefix. */
 export function spawnWorker(prefix: string, name: string, env: Record<string, string> = {}): WorkerProcess {
-  const child = spawn(process.execPath, ['--conditions=@trainyard/source', '--import', 'tsx', 'services/worker/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, REDIS_URL, TRAINYARD_PREFIX: prefix, WORKER_NAME: name, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@trainyard/source', '--import', 'tsx', 'services/worker/src/main.ts'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, REDIS_URL, TRAINYARD_PREFIX: prefix, WORKER_NAME: name, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const file = testLogFile('worker');
   child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), file.write(d)));
   child.stderr!.on('data', (d: Buffer) => ((out += d.toString()), file.write(d)));
   child.once('close', () => file.end());
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  );
   return {
     child,
     output: () => out,

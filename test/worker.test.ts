@@ -46,7 +46,7 @@ describe('the worker', () => {
       expect(Number.isFinite(data(b).logs.loss)).toBe(true);
     }
     const times = batches.map((b) => Number(b.id.split('-')[0]));
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(125);
+    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(125);
     expect(batches.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 1);
     // Epoch events are never throttled.
     expect(events.filter((e) => e.event === 'epoch')).toHaveLength(30);
@@ -88,9 +88,18 @@ describe('the worker', () => {
   it('fails a diverging job with TRAINING_DIVERGED', async () => {
     const spec = {
       model: mlp(2, [32], 2),
-      compile: { optimizer: { class_name: 'SGD', config: { learning_rate: 1e30 } }, loss: 'mean_squared_error', metrics: ['accuracy'] },
+      compile: {
+        optimizer: { class_name: 'SGD', config: { learning_rate: 1e30 } },
+        loss: 'mean_squared_error',
+        metrics: ['accuracy'],
+      },
       fit: { epochs: 5, batch_size: 8 },
-      dataset: { inline: { x: Array.from({ length: 64 }, (_, i) => [i, -i]), y: Array.from({ length: 64 }, (_, i) => [i % 2, 1 - (i % 2)]) } },
+      dataset: {
+        inline: {
+          x: Array.from({ length: 64 }, (_, i) => [i, -i]),
+          y: Array.from({ length: 64 }, (_, i) => [i % 2, 1 - (i % 2)]),
+        },
+      },
     };
     const { status, body } = await postJson(`${stack.url}/v1/jobs`, spec);
     expect(status).toBe(201);
@@ -103,12 +112,13 @@ describe('the worker', () => {
   it('keeps the stream in order across many jobs on several workers', async () => {
     stack.addWorker();
     const ids: string[] = [];
-    for (let i = 0; i < 4; i++) ids.push((await postJson(`${stack.url}/v1/jobs`, spiralsJob({ epochs: 3, samples: 300, seed: i }))).body.id);
+    for (let i = 0; i < 4; i++)
+      ids.push((await postJson(`${stack.url}/v1/jobs`, spiralsJob({ epochs: 3, samples: 300, seed: i }))).body.id);
     const streams = await Promise.all(ids.map((id) => readSse(`${stack.url}/v1/jobs/${id}/events`)));
     for (const { events } of streams) {
       expect(events.at(-1)!.event).toBe('completed');
       expect(events.filter((e) => e.event === 'epoch').map((e) => data(e).epoch)).toEqual([1, 2, 3]);
-      for (let i = 1; i < events.length; i++) expect(compareStreamIds(events[i - 1]!.id, events[i]!.id)).toBeLessThan(0);
+      for (let i = 1; i < events.length; i++) expect(compareStreamIds(events[i - 1].id, events[i].id)).toBeLessThan(0);
     }
   });
 });

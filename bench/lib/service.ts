@@ -16,7 +16,6 @@ export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 /** A key prefix of the bench's own, with the hash tag production uses. */
 export const benchPrefix = (name: string): string => `{ty-bench-${name}-${randomBytes(4).toString('hex')}}`;
 
-
 export interface ApiServer {
   child: ChildProcess;
   url: string;
@@ -32,7 +31,11 @@ export interface ApiServer {
  * API keys and the per-tenant guards running with limits no bench reaches.
  * `nodeArgs` go to node before the script, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'].
  */
-export async function startApi(prefix: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ApiServer> {
+export async function startApi(
+  prefix: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<ApiServer> {
   const port = await freePort();
   const { TRAINYARD_API_KEYS: _keys, ...inherited } = process.env;
   const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'services/api/dist/server.js')], {
@@ -52,14 +55,15 @@ export async function startApi(prefix: string, env: Record<string, string> = {},
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = `http://127.0.0.1:${port}`;
-  const kib = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+  const kib = (field: string): number =>
+    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
   const server: ApiServer = {
     child,
     url,
     rss: () => ({ now: Math.round(kib('VmRSS') / 1024), peak: Math.round(kib('VmHWM') / 1024) }),
     // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second on Linux).
     cpuSeconds: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     async stop() {
@@ -68,7 +72,13 @@ export async function startApi(prefix: string, env: Record<string, string> = {},
     },
   };
   for (let i = 0; i < 600 && child.exitCode === null; i++) {
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return server;
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return server;
     await new Promise((r) => setTimeout(r, 50));
   }
   await server.stop();
@@ -97,9 +107,14 @@ export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
 /** p50/p95/p99/max of a sample, rounded to 0.1. */
 export function percentiles(values: ArrayLike<number>): { p50: number; p95: number; p99: number; max: number } {
   const sorted = Float64Array.from(values).sort();
-  const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
+  const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
   const r = (v: number) => Math.round(v * 10) / 10;
-  return { p50: r(at(0.5)), p95: r(at(0.95)), p99: r(at(0.99)), max: r(sorted.length ? sorted[sorted.length - 1]! : NaN) };
+  return {
+    p50: r(at(0.5)),
+    p95: r(at(0.95)),
+    p99: r(at(0.99)),
+    max: r(sorted.length ? sorted[sorted.length - 1] : NaN),
+  };
 }
 
 /** A growable list of numbers that does not box them. */
@@ -122,7 +137,11 @@ export class Samples {
 /** A markdown table of rows that share their keys. */
 export function markdownTable(rows: Record<string, string | number>[]): string {
   const cols = Object.keys(rows[0] ?? {});
-  return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`)].join('\n');
+  return [
+    `| ${cols.join(' | ')} |`,
+    `|${cols.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`),
+  ].join('\n');
 }
 
 /** Writes bench/results/<name>.json (git-ignored) with the machine it ran on. */
@@ -131,6 +150,9 @@ export function writeResult(name: string, result: object): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', node: process.version };
-  writeFileSync(file, `${JSON.stringify({ bench: name, at: new Date().toISOString(), machine, ...result }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ bench: name, at: new Date().toISOString(), machine, ...result }, null, 2)}\n`,
+  );
   return file;
 }

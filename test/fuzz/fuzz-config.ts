@@ -19,5 +19,11 @@ export const FUZZ_TIME_MS = intEnv('FUZZ_TIME_MS', 20_000);
 
 /** fast-check's parameters for one property given its share of the budget; numRuns is only a ceiling. */
 export function runParameters(timeMs: number, offset = 0) {
-  return { seed: FUZZ_SEED + offset, numRuns: 1_000_000, interruptAfterTimeLimit: Math.max(200, Math.round(timeMs)), markInterruptAsFailure: false, endOnFailure: false };
+  return {
+    seed: FUZZ_SEED + offset,
+    numRuns: 1_000_000,
+    interruptAfterTimeLimit: Math.max(200, Math.round(timeMs)),
+    markInterruptAsFailure: false,
+    endOnFailure: false,
+  };
 }

@@ -4,14 +4,20 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { API_ERRORS, JOB_STATUSES, TERMINAL_STATUSES, keys, statusForCode } from '../../packages/contracts/src/index.js';
+import {
+  API_ERRORS,
+  JOB_STATUSES,
+  TERMINAL_STATUSES,
+  keys,
+  statusForCode,
+} from '../../packages/contracts/src/index.js';
 
 /** The codes a package declares in its `export type …ErrorCode = 'A' | 'B'` union (types leave nothing at run time). */
 function unionCodes(relative: string): string[] {
   const text = readFileSync(fileURLToPath(new URL(relative, import.meta.url)), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
   const union = /export type \w+ErrorCode\s*=([^;]+);/.exec(text);
   if (!union) throw new Error(`no ErrorCode union in ${relative}`);
-  return [...union[1]!.matchAll(/'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]!);
+  return [...union[1].matchAll(/'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]);
 }
 
 /** Every code an answer may carry: the api's catalogue and the engine's and data package's codes. */
@@ -46,7 +52,8 @@ export function violation(res: Answer): string | null {
   if (!error || typeof error.code !== 'string' || typeof error.message !== 'string') {
     return `answered ${res.statusCode} without the {error:{code,message}} envelope: ${res.body.slice(0, 300)}`;
   }
-  if (!ERROR_CATALOGUE.has(error.code)) return `answered ${res.statusCode} with a code outside the catalogues: ${error.code}`;
+  if (!ERROR_CATALOGUE.has(error.code))
+    return `answered ${res.statusCode} with a code outside the catalogues: ${error.code}`;
   // Fastify's own client errors keep their status (e.g. 414, 431) under a general code.
   if (statusForCode(error.code) !== res.statusCode && error.code !== 'BAD_REQUEST') {
     return `answered ${res.statusCode} with ${error.code}, whose catalogued status is ${statusForCode(error.code)}`;
@@ -63,11 +70,18 @@ export async function expectHealthy(app: FastifyInstance): Promise<void> {
 }
 
 /** Every job id in the tenant's index, with its status, paging through GET /v1/jobs. */
-export async function indexedJobs(app: FastifyInstance, headers: Record<string, string> = {}): Promise<Map<string, string>> {
+export async function indexedJobs(
+  app: FastifyInstance,
+  headers: Record<string, string> = {},
+): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   let cursor: string | null = null;
   do {
-    const res = await app.inject({ method: 'GET', url: `/v1/jobs?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/jobs?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      headers,
+    });
     if (res.statusCode !== 200) throw new Error(`GET /v1/jobs answered ${res.statusCode}: ${res.body}`);
     const page = res.json() as { items: { id: string; status: string }[]; next_cursor: string | null };
     for (const j of page.items) found.set(j.id, j.status);
@@ -80,12 +94,19 @@ export async function indexedJobs(app: FastifyInstance, headers: Record<string, 
  * "No job lost": each accepted job is listed with a valid status, readable on its own, and
  * has its event stream; returns the problems found (empty when none).
  */
-export async function lostJobs(app: FastifyInstance, redis: Redis, prefix: string, accepted: Iterable<string>, headers: Record<string, string> = {}): Promise<string[]> {
+export async function lostJobs(
+  app: FastifyInstance,
+  redis: Redis,
+  prefix: string,
+  accepted: Iterable<string>,
+  headers: Record<string, string> = {},
+): Promise<string[]> {
   const index = await indexedJobs(app, headers);
   const problems: string[] = [];
   for (const id of accepted) {
     const listed = index.get(id);
-    if (!listed || !(JOB_STATUSES as readonly string[]).includes(listed)) problems.push(`${id}: not in the job index (listed as ${listed})`);
+    if (!listed || !(JOB_STATUSES as readonly string[]).includes(listed))
+      problems.push(`${id}: not in the job index (listed as ${listed})`);
     const one = await app.inject({ method: 'GET', url: `/v1/jobs/${id}`, headers });
     if (one.statusCode !== 200) problems.push(`${id}: GET answered ${one.statusCode}`);
     if ((await redis.xlen(keys.events(prefix, id))) < 1) problems.push(`${id}: no event stream`);
@@ -93,10 +114,16 @@ export async function lostJobs(app: FastifyInstance, redis: Redis, prefix: strin
   return problems;
 }
 
-export const isTerminal = (status: string | undefined): boolean => (TERMINAL_STATUSES as readonly string[]).includes(status ?? '');
+export const isTerminal = (status: string | undefined): boolean =>
+  (TERMINAL_STATUSES as readonly string[]).includes(status ?? '');
 
 /** Waits until every job is terminal or the deadline passes; returns those still not terminal with their status. */
-export async function awaitTerminal(app: FastifyInstance, ids: Iterable<string>, timeoutMs: number, headers: Record<string, string> = {}): Promise<Map<string, string>> {
+export async function awaitTerminal(
+  app: FastifyInstance,
+  ids: Iterable<string>,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<Map<string, string>> {
   const waiting = new Map([...ids].map((id) => [id, 'unknown']));
   const deadline = Date.now() + timeoutMs;
   while (waiting.size > 0 && Date.now() < deadline) {

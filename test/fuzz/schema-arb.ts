@@ -11,14 +11,62 @@ const MAX_DEPTH = 6;
 
 /** Values that have broken parsers and validators elsewhere: wrong types, NaN-likes, edges. */
 export const oddScalar: fc.Arbitrary<unknown> = fc.constantFrom(
-  null, true, false, 0, -0, -1, 1, 0.5, -1e-320, 1e308, -1e308, 2 ** 31, 2 ** 32, 2 ** 53 + 2, -(2 ** 63), Number.MAX_SAFE_INTEGER,
-  '', ' ', '0', '-1', '1e309', 'NaN', 'Infinity', '-Infinity', 'null', 'true', '0x1f', '1_000', '٣', '１２',
-  '\u0000', '\ud800', '\u202e', '💥🔥', 'é', '..', '../../etc/passwd', '%00', '%zz', '<script>', "'; --", '{}', '[]',
-  '__proto__', 'constructor', 'toString', 'job_', 'ds_', 'sw_',
+  null,
+  true,
+  false,
+  0,
+  -0,
+  -1,
+  1,
+  0.5,
+  -1e-320,
+  1e308,
+  -1e308,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53 + 2,
+  -(2 ** 63),
+  Number.MAX_SAFE_INTEGER,
+  '',
+  ' ',
+  '0',
+  '-1',
+  '1e309',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  'null',
+  'true',
+  '0x1f',
+  '1_000',
+  '٣',
+  '１２',
+  '\u0000',
+  '\ud800',
+  '\u202e',
+  '💥🔥',
+  'é',
+  '..',
+  '../../etc/passwd',
+  '%00',
+  '%zz',
+  '<script>',
+  "'; --",
+  '{}',
+  '[]',
+  '__proto__',
+  'constructor',
+  'toString',
+  'job_',
+  'ds_',
+  'sw_',
 );
 
 /** A key an object should not have, or one that trips a naive `obj[key]`. */
-const oddKey = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'hasOwnProperty', '', ' ', '💥', 'a'.repeat(300)), fc.string({ maxLength: 12 }));
+const oddKey = fc.oneof(
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'hasOwnProperty', '', ' ', '💥', 'a'.repeat(300)),
+  fc.string({ maxLength: 12 }),
+);
 
 /**
  * `[[[…0…]]]` or `{"a":{"a":…}}` nested `depth` deep, written out only by `toJsonText`:
@@ -30,7 +78,9 @@ export class Nested {
     readonly asObject: boolean,
   ) {}
   text(): string {
-    return this.asObject ? '{"a":'.repeat(this.depth) + '0' + '}'.repeat(this.depth) : '['.repeat(this.depth) + '0' + ']'.repeat(this.depth);
+    return this.asObject
+      ? '{"a":'.repeat(this.depth) + '0' + '}'.repeat(this.depth)
+      : '['.repeat(this.depth) + '0' + ']'.repeat(this.depth);
   }
   [fc.toStringMethod](): string {
     return `nested(${this.depth}, ${this.asObject ? 'objects' : 'arrays'})`;
@@ -40,8 +90,12 @@ export class Nested {
 /** JSON text of a generated value, `Nested` parts spelled out in full. */
 export function toJsonText(value: unknown): string {
   const parts: Nested[] = [];
-  const text = JSON.stringify(value, (_k, v: unknown) => (v instanceof Nested ? `\u0000nested${parts.push(v) - 1}\u0000` : v)) ?? 'null';
-  return parts.length === 0 ? text : text.replace(/"\\u0000nested(\d+)\\u0000"/g, (_m, i: string) => parts[Number(i)]!.text());
+  const text =
+    JSON.stringify(value, (_k, v: unknown) => (v instanceof Nested ? `\u0000nested${parts.push(v) - 1}\u0000` : v)) ??
+    'null';
+  return parts.length === 0
+    ? text
+    : text.replace(/"\\u0000nested(\d+)\\u0000"/g, (_m, i: string) => parts[Number(i)].text());
 }
 
 /** Something that is not what the schema wants: odd scalars, long strings, deep nesting, big arrays. */
@@ -52,7 +106,12 @@ export const junk: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: fc.double() },
   { weight: 1, arbitrary: fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }).map((n) => Number(n)) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 1, arbitrary: fc.tuple(fc.oneof(fc.integer({ min: 2, max: 3000 }), fc.constantFrom(10_000, 100_000)), fc.boolean()).map(([d, o]) => new Nested(d, o)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.oneof(fc.integer({ min: 2, max: 3000 }), fc.constantFrom(10_000, 100_000)), fc.boolean())
+      .map(([d, o]) => new Nested(d, o)),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 100, max: 100_000 }).map((n) => new Array(n).fill(0)) },
   { weight: 1, arbitrary: fc.dictionary(oddKey, oddScalar, { maxKeys: 4 }) },
 );
@@ -76,17 +135,30 @@ function stringArb(s: Schema): fc.Arbitrary<string> {
       .map((v) => (v.length < min ? v + 'a'.repeat(min - v.length) : v.slice(0, s.maxLength ?? v.length)))
       .filter((v) => re.test(v) && v.length >= min);
   }
-  return fc.oneof(fc.string({ minLength: min, maxLength: max }), fc.string({ minLength: min, maxLength: max, unit: 'grapheme' }));
+  return fc.oneof(
+    fc.string({ minLength: min, maxLength: max }),
+    fc.string({ minLength: min, maxLength: max, unit: 'grapheme' }),
+  );
 }
 
 function numberArb(s: Schema, integer: boolean): fc.Arbitrary<number> {
   const lo = s.exclusiveMinimum !== undefined ? s.exclusiveMinimum : s.minimum;
   const hi = s.exclusiveMaximum !== undefined ? s.exclusiveMaximum : s.maximum;
   if (integer) {
-    const min = Math.max(Number.MIN_SAFE_INTEGER, lo === undefined ? -(2 ** 31) : Math.ceil(lo + (s.exclusiveMinimum !== undefined ? 1 : 0)));
-    const max = Math.min(Number.MAX_SAFE_INTEGER, hi === undefined ? 2 ** 31 : Math.floor(hi - (s.exclusiveMaximum !== undefined ? 1 : 0)));
+    const min = Math.max(
+      Number.MIN_SAFE_INTEGER,
+      lo === undefined ? -(2 ** 31) : Math.ceil(lo + (s.exclusiveMinimum !== undefined ? 1 : 0)),
+    );
+    const max = Math.min(
+      Number.MAX_SAFE_INTEGER,
+      hi === undefined ? 2 ** 31 : Math.floor(hi - (s.exclusiveMaximum !== undefined ? 1 : 0)),
+    );
     // Small values are where behaviour changes (0, 1, a few); the range's ends come with them.
-    return fc.oneof(fc.integer({ min, max: Math.min(max, Math.max(min, 0) + 16) }), fc.integer({ min, max }), fc.constantFrom(min, max));
+    return fc.oneof(
+      fc.integer({ min, max: Math.min(max, Math.max(min, 0) + 16) }),
+      fc.integer({ min, max }),
+      fc.constantFrom(min, max),
+    );
   }
   return fc.double({
     min: lo ?? -1e9,
@@ -101,17 +173,18 @@ function numberArb(s: Schema, integer: boolean): fc.Arbitrary<number> {
 function objectArb(s: Schema, depth: number): fc.Arbitrary<Record<string, unknown>> {
   const props: Record<string, Schema> = s.properties ?? {};
   const required = new Set<string>(s.required ?? []);
-  const fields = fc.record(
-    Object.fromEntries(Object.entries(props).map(([k, v]) => [k, validish(v, depth + 1)])),
-    { requiredKeys: Object.keys(props).filter((k) => required.has(k)) },
-  ) as fc.Arbitrary<Record<string, unknown>>;
+  const fields = fc.record(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, validish(v, depth + 1)])), {
+    requiredKeys: Object.keys(props).filter((k) => required.has(k)),
+  }) as fc.Arbitrary<Record<string, unknown>>;
   const extra = s.additionalProperties;
   if (extra === false || (extra === undefined && Object.keys(props).length > 0)) return fields;
   const keyArb = s.propertyNames?.pattern ? stringArb(s.propertyNames) : fc.string({ minLength: 1, maxLength: 12 });
   const valueArb = extra && typeof extra === 'object' ? validish(extra, depth + 1) : fc.jsonValue({ maxDepth: 2 });
   const minKeys = s.minProperties ?? 0;
   const maxKeys = Math.max(minKeys, Math.min(s.maxProperties ?? ARRAY_CAP, ARRAY_CAP));
-  return fc.tuple(fields, fc.dictionary(keyArb, valueArb, { minKeys, maxKeys })).map(([f, more]) => ({ ...more, ...f }));
+  return fc
+    .tuple(fields, fc.dictionary(keyArb, valueArb, { minKeys, maxKeys }))
+    .map(([f, more]) => ({ ...more, ...f }));
 }
 
 /** Values that follow the schema (give or take what a schema cannot say), mixed with its examples. */
@@ -150,11 +223,20 @@ export function validish(s: Schema, depth = 0): fc.Arbitrary<unknown> {
     arb = types.length === 0 ? fc.jsonValue({ maxDepth: 2 }) : fc.oneof(...types.map(one));
   }
   const examples = examplesOf(s);
-  return examples.length > 0 ? fc.oneof({ weight: 3, arbitrary: arb }, { weight: 1, arbitrary: fc.constantFrom(...examples).map((e) => structuredClone(e)) }) : arb;
+  return examples.length > 0
+    ? fc.oneof(
+        { weight: 3, arbitrary: arb },
+        { weight: 1, arbitrary: fc.constantFrom(...examples).map((e) => structuredClone(e)) },
+      )
+    : arb;
 }
 
 function examplesOf(s: Schema): unknown[] {
-  return [...(Array.isArray(s.examples) ? s.examples : []), ...(s.example !== undefined ? [s.example] : []), ...(s.default !== undefined ? [s.default] : [])];
+  return [
+    ...(Array.isArray(s.examples) ? s.examples : []),
+    ...(s.example !== undefined ? [s.example] : []),
+    ...(s.default !== undefined ? [s.default] : []),
+  ];
 }
 
 /** Just outside a number's range, or the wrong kind of number. */
@@ -176,7 +258,8 @@ export function hostile(s: Schema, depth = 0): fc.Arbitrary<unknown> {
     for (const b of s.anyOf ?? s.oneOf) options.push({ weight: 2, arbitrary: hostile(b, depth + 1) });
   }
   const types = typesOf(s);
-  if (types.includes('integer') || types.includes('number')) options.push({ weight: 3, arbitrary: badNumber(s, types.includes('integer')) });
+  if (types.includes('integer') || types.includes('number'))
+    options.push({ weight: 3, arbitrary: badNumber(s, types.includes('integer')) });
   if (types.includes('string')) {
     const long = (s.maxLength ?? 1000) + 1;
     options.push({ weight: 2, arbitrary: fc.constantFrom('x'.repeat(long), '💥'.repeat(Math.ceil(long / 2)), '') });
@@ -186,23 +269,47 @@ export function hostile(s: Schema, depth = 0): fc.Arbitrary<unknown> {
     const item = s.items ?? {};
     const minItems = s.minItems ?? 0;
     const len = { minLength: Math.max(minItems, 1), maxLength: Math.max(minItems, 1) + 2 };
-    options.push({ weight: 3, arbitrary: fc.tuple(fc.array(validish(item, depth + 1), len), hostile(item, depth + 1), fc.nat()).map(([xs, bad, at]) => xs.map((x, i) => (i === at % xs.length ? bad : x))) });
-    if (s.maxItems !== undefined && s.maxItems < 100_000) options.push({ weight: 1, arbitrary: fc.constant(new Array(s.maxItems + 1).fill(structuredClone(item.examples?.[0] ?? 0))) });
+    options.push({
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.array(validish(item, depth + 1), len), hostile(item, depth + 1), fc.nat())
+        .map(([xs, bad, at]) => xs.map((x, i) => (i === at % xs.length ? bad : x))),
+    });
+    if (s.maxItems !== undefined && s.maxItems < 100_000)
+      options.push({
+        weight: 1,
+        arbitrary: fc.constant(new Array(s.maxItems + 1).fill(structuredClone(item.examples?.[0] ?? 0))),
+      });
   }
   if (types.includes('object') && s.properties) {
     const keys = Object.keys(s.properties);
     // Breaking one field of a documented example gets past every other check: the most telling cases.
-    const examples = examplesOf(s).filter((e) => e && typeof e === 'object' && !Array.isArray(e)) as Record<string, unknown>[];
-    const base = examples.length ? fc.oneof(objectArb(s, depth), fc.constantFrom(...examples).map((e) => structuredClone(e))) : objectArb(s, depth);
+    const examples = examplesOf(s).filter((e) => e && typeof e === 'object' && !Array.isArray(e)) as Record<
+      string,
+      unknown
+    >[];
+    const base = examples.length
+      ? fc.oneof(
+          objectArb(s, depth),
+          fc.constantFrom(...examples).map((e) => structuredClone(e)),
+        )
+      : objectArb(s, depth);
     if (keys.length > 0) {
       // One property replaced by a hostile value of its own schema.
       options.push({
         weight: 6,
-        arbitrary: fc.constantFrom(...keys).chain((k) => fc.tuple(base, hostile(s.properties[k], depth + 1)).map(([o, bad]) => ({ ...o, [k]: bad }))),
+        arbitrary: fc
+          .constantFrom(...keys)
+          .chain((k) => fc.tuple(base, hostile(s.properties[k], depth + 1)).map(([o, bad]) => ({ ...o, [k]: bad }))),
       });
     }
     if ((s.required ?? []).length > 0) {
-      options.push({ weight: 2, arbitrary: fc.tuple(base, fc.constantFrom(...(s.required as string[]))).map(([o, k]) => Object.fromEntries(Object.entries(o).filter(([key]) => key !== k))) });
+      options.push({
+        weight: 2,
+        arbitrary: fc
+          .tuple(base, fc.constantFrom(...(s.required as string[])))
+          .map(([o, k]) => Object.fromEntries(Object.entries(o).filter(([key]) => key !== k))),
+      });
     }
     options.push({ weight: 2, arbitrary: fc.tuple(base, oddKey, junk).map(([o, k, v]) => ({ ...o, [k]: v })) });
   }
@@ -212,6 +319,8 @@ export function hostile(s: Schema, depth = 0): fc.Arbitrary<unknown> {
 /** Mostly hostile, sometimes valid-ish or a documented example as is: the valid ones reach the handlers' own checks. */
 export function fuzzValue(s: Schema): fc.Arbitrary<unknown> {
   const examples = examplesOf(s);
-  const documented = examples.length ? [{ weight: 1, arbitrary: fc.constantFrom(...examples).map((e) => structuredClone(e)) }] : [];
+  const documented = examples.length
+    ? [{ weight: 1, arbitrary: fc.constantFrom(...examples).map((e) => structuredClone(e)) }]
+    : [];
   return fc.oneof({ weight: 2, arbitrary: validish(s) }, { weight: 3, arbitrary: hostile(s) }, ...documented);
 }

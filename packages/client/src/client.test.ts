@@ -17,7 +17,13 @@ function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
 describe('parseEventStream', () => {
   it('parses fields across chunk boundaries, CRLF, multi-line data and comments', async () => {
     const comments: string[] = [];
-    const body = streamOf(['retry: 10\n\n: pi', 'ng\n\nid: 1-0\r\nevent: epoch\r\ndata: {"a"', ':1}\r\n\r\n', 'id: 1-1\ndata: line one\ndata: line two\n\n', 'data: {"dangling"']);
+    const body = streamOf([
+      'retry: 10\n\n: pi',
+      'ng\n\nid: 1-0\r\nevent: epoch\r\ndata: {"a"',
+      ':1}\r\n\r\n',
+      'id: 1-1\ndata: line one\ndata: line two\n\n',
+      'data: {"dangling"',
+    ]);
     const events = [];
     for await (const e of parseEventStream(body, (c) => comments.push(c))) events.push(e);
     expect(comments).toEqual(['ping']);
@@ -94,7 +100,8 @@ describe('TrainyardClient.eventsForJobs', () => {
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
     const client = new TrainyardClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
     const got = [];
-    for await (const e of client.eventsForJobs(['job_a', 'job_b'], { retryMs: 10 })) got.push(`${e.id}:${e.data.job_id}`);
+    for await (const e of client.eventsForJobs(['job_a', 'job_b'], { retryMs: 10 }))
+      got.push(`${e.id}:${e.data.job_id}`);
     expect(got).toEqual(['job_a/1-0:job_a', 'job_b/1-0:job_b', 'job_a/2-0:job_a', 'job_b/2-0:job_b']);
     expect(seen).toEqual([null, 'job_a/2-0,job_b/1-0']);
   });
@@ -109,17 +116,26 @@ describe('TrainyardClient job management', () => {
     const seen: { method: string; url: string; headers: Record<string, unknown> }[] = [];
     server = createServer((req, res) => {
       seen.push({ method: req.method!, url: req.url!, headers: req.headers });
-      const [status, body] = answers[`${req.method} ${req.url}`] ?? [404, { error: { code: 'NOT_FOUND', message: 'no' } }];
+      const [status, body] = answers[`${req.method} ${req.url}`] ?? [
+        404,
+        { error: { code: 'NOT_FOUND', message: 'no' } },
+      ];
       res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
       res.end(body === undefined ? undefined : JSON.stringify(body));
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
-    return { client: new TrainyardClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }), seen };
+    return {
+      client: new TrainyardClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }),
+      seen,
+    };
   }
 
   it('listJobs builds the query (statuses joined, limit, cursor) and returns the page', async () => {
     const page = { items: [], next_cursor: 'abc' };
-    const { client, seen } = await fake({ 'GET /v1/jobs?status=queued%2Crunning&limit=5&cursor=xyz': [200, page], 'GET /v1/jobs': [200, page] });
+    const { client, seen } = await fake({
+      'GET /v1/jobs?status=queued%2Crunning&limit=5&cursor=xyz': [200, page],
+      'GET /v1/jobs': [200, page],
+    });
     expect(await client.listJobs({ status: ['queued', 'running'], limit: 5, cursor: 'xyz' })).toEqual(page);
     expect(await client.listJobs()).toEqual(page);
     expect(seen.map((s) => s.url)).toEqual(['/v1/jobs?status=queued%2Crunning&limit=5&cursor=xyz', '/v1/jobs']);
@@ -132,26 +148,37 @@ describe('TrainyardClient job management', () => {
       'POST /v1/jobs/job_a/cancel': [200, view],
       'DELETE /v1/jobs/job_a': [204, undefined],
       'GET /v1/jobs/job_a/metrics?max_points=50': [200, metrics],
-      'POST /v1/jobs/job_done/cancel': [409, { error: { code: 'JOB_ALREADY_FINISHED', message: 'already succeeded', details: { status: 'succeeded' } } }],
+      'POST /v1/jobs/job_done/cancel': [
+        409,
+        { error: { code: 'JOB_ALREADY_FINISHED', message: 'already succeeded', details: { status: 'succeeded' } } },
+      ],
       'DELETE /v1/jobs/job_run': [409, { error: { code: 'JOB_NOT_FINISHED', message: 'running' } }],
     });
     expect(await client.cancelJob('job_a')).toEqual(view);
     expect(await client.deleteJob('job_a')).toBeUndefined();
     expect(await client.getMetrics('job_a', { maxPoints: 50 })).toEqual(metrics);
-    await expect(client.cancelJob('job_done')).rejects.toMatchObject({ status: 409, code: 'JOB_ALREADY_FINISHED', details: { status: 'succeeded' } });
+    await expect(client.cancelJob('job_done')).rejects.toMatchObject({
+      status: 409,
+      code: 'JOB_ALREADY_FINISHED',
+      details: { status: 'succeeded' },
+    });
     await expect(client.deleteJob('job_run')).rejects.toBeInstanceOf(TrainyardError);
     expect(seen.map((s) => `${s.method} ${s.url}`)).toContain('DELETE /v1/jobs/job_a');
   });
 
   it('submitJob sends the Idempotency-Key header when given one', async () => {
-    const created = { id: 'job_a', status: 'queued', links: { self: '/v1/jobs/job_a', events: '/v1/jobs/job_a/events' } };
+    const created = {
+      id: 'job_a',
+      status: 'queued',
+      links: { self: '/v1/jobs/job_a', events: '/v1/jobs/job_a/events' },
+    };
     const { client, seen } = await fake({ 'POST /v1/jobs': [201, created] });
     const spec = { model: {}, compile: {}, fit: { epochs: 1 }, dataset: { builtin: 'xor' } } as never;
     expect(await client.submitJob(spec, { idempotencyKey: 'key-12345678' })).toEqual(created);
     await client.submitJob(spec);
-    expect(seen[0]!.headers['idempotency-key']).toBe('key-12345678');
-    expect(seen[0]!.headers['content-type']).toBe('application/json');
-    expect(seen[1]!.headers['idempotency-key']).toBeUndefined();
+    expect(seen[0].headers['idempotency-key']).toBe('key-12345678');
+    expect(seen[0].headers['content-type']).toBe('application/json');
+    expect(seen[1].headers['idempotency-key']).toBeUndefined();
   });
 });
 
@@ -190,8 +217,10 @@ describe('TrainyardClient: API keys and resilient streams', () => {
         return res.end(JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'restarting' } }));
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      if (calls === 2) return res.write('id: 1-0\nevent: status\ndata: {"type":"status","status":"running","attempt":1}\n\n'); // then silence
-      if (calls === 3) return res.end(`id: 2-0\nevent: completed\ndata: {"type":"completed","metrics":{},"seconds":1}\n\n`);
+      if (calls === 2)
+        return res.write('id: 1-0\nevent: status\ndata: {"type":"status","status":"running","attempt":1}\n\n'); // then silence
+      if (calls === 3)
+        return res.end(`id: 2-0\nevent: completed\ndata: {"type":"completed","metrics":{},"seconds":1}\n\n`);
     });
     const client = new TrainyardClient({ baseUrl: await listen() });
     const got = [];
@@ -201,7 +230,10 @@ describe('TrainyardClient: API keys and resilient streams', () => {
 
     server.removeAllListeners('request');
     server.on('request', (_req, res) => res.destroy());
-    await expect(client.events('job_a', { retryMs: 1, maxRetries: 2 }).next()).rejects.toMatchObject({ status: 0, code: 'STREAM_DISCONNECTED' });
+    await expect(client.events('job_a', { retryMs: 1, maxRetries: 2 }).next()).rejects.toMatchObject({
+      status: 0,
+      code: 'STREAM_DISCONNECTED',
+    });
   });
 
   it('stops following when its signal aborts', async () => {

@@ -53,13 +53,26 @@ export class TrainyardClient {
       try {
         return await base(input, init);
       } catch (err) {
-        if ((err as Error).name === 'AbortError' || init?.signal?.aborted || (input instanceof Request && input.signal.aborted)) throw err;
+        if (
+          (err as Error).name === 'AbortError' ||
+          init?.signal?.aborted ||
+          (input instanceof Request && input.signal.aborted)
+        )
+          throw err;
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        throw new TrainyardError(0, 'UNREACHABLE', `No answer from ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+        throw new TrainyardError(
+          0,
+          'UNREACHABLE',
+          `No answer from ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+        );
       }
     };
     this.auth = opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {};
-    this.api = createClient<paths>({ baseUrl: this.baseUrl, fetch: (request) => this.fetch(request), headers: this.auth });
+    this.api = createClient<paths>({
+      baseUrl: this.baseUrl,
+      fetch: (request) => this.fetch(request),
+      headers: this.auth,
+    });
   }
 
   /**
@@ -104,7 +117,9 @@ export class TrainyardClient {
 
   /** A job's per-epoch metric history, downsampled by the server to at most `maxPoints` epochs: `GET /v1/jobs/:id/metrics`. */
   getMetrics(id: string, opts: { maxPoints?: number } = {}) {
-    return ok(this.api.GET('/v1/jobs/{id}/metrics', { params: { path: { id }, query: { max_points: opts.maxPoints } } }));
+    return ok(
+      this.api.GET('/v1/jobs/{id}/metrics', { params: { path: { id }, query: { max_points: opts.maxPoints } } }),
+    );
   }
 
   /** The built-in datasets with their shapes, task and options: `GET /v1/datasets/builtin`. */
@@ -165,7 +180,10 @@ export class TrainyardClient {
    *
    * @example for await (const e of client.eventsForJobs([a, b])) console.log(e.data.job_id, e.event);
    */
-  async *eventsForJobs(ids: string[], opts: FollowOptions & { after?: Record<string, string> } = {}): AsyncGenerator<JobServerEvent<{ job_id: string }>> {
+  async *eventsForJobs(
+    ids: string[],
+    opts: FollowOptions & { after?: Record<string, string> } = {},
+  ): AsyncGenerator<JobServerEvent<{ job_id: string }>> {
     const last = new Map<string, string>(Object.entries(opts.after ?? {}));
     const pending = new Set(ids);
     const connect = () => {

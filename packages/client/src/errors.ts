@@ -28,7 +28,12 @@ export function errorFromBody(status: number, statusText: string, body: unknown)
   }
   const e = (payload as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
   if (e && typeof e.code === 'string') {
-    return new TrainyardError(status, e.code, typeof e.message === 'string' ? e.message : statusText, (e.details as Record<string, unknown>) ?? {});
+    return new TrainyardError(
+      status,
+      e.code,
+      typeof e.message === 'string' ? e.message : statusText,
+      (e.details as Record<string, unknown>) ?? {},
+    );
   }
   const text = typeof body === 'string' && body.trim() ? `: ${body.trim().slice(0, 200)}` : '';
   return new TrainyardError(status, 'HTTP_ERROR', `HTTP ${status} ${statusText}${text}`);

@@ -38,7 +38,7 @@ export async function* followStream(
   opts: FollowOptions = {},
 ): AsyncGenerator<ServerEvent> {
   const { signal, retryMs = 1000, maxRetries = 10, idleTimeoutMs = 45_000 } = opts;
-  for (let failures = 0; ; ) {
+  for (let failures = 0; ;) {
     signal?.throwIfAborted();
     const { url, headers } = connect();
     const conn = new AbortController();
@@ -83,7 +83,8 @@ export async function* followStream(
       signal?.removeEventListener('abort', onAbort);
       conn.abort();
     }
-    if (++failures > maxRetries) throw new TrainyardError(0, 'STREAM_DISCONNECTED', `Gave up after ${maxRetries} reconnects: ${reason}`, { url });
+    if (++failures > maxRetries)
+      throw new TrainyardError(0, 'STREAM_DISCONNECTED', `Gave up after ${maxRetries} reconnects: ${reason}`, { url });
     await sleep(retryMs * 2 ** Math.min(failures - 1, 3), signal);
   }
 }

@@ -6,11 +6,21 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 export const JobStatusSchema = Type.Union(
-  [Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')],
+  [
+    Type.Literal('queued'),
+    Type.Literal('running'),
+    Type.Literal('succeeded'),
+    Type.Literal('failed'),
+    Type.Literal('cancelled'),
+  ],
   { description: 'queued → running → succeeded | failed | cancelled' },
 );
 
-export const JobId = Type.String({ pattern: '^job_[A-Za-z0-9_-]{1,64}$', description: 'Job id, e.g. job_3kq9x…', examples: ['job_4f1c2a9e7b'] });
+export const JobId = Type.String({
+  pattern: '^job_[A-Za-z0-9_-]{1,64}$',
+  description: 'Job id, e.g. job_3kq9x…',
+  examples: ['job_4f1c2a9e7b'],
+});
 
 export const Metrics = Type.Record(Type.String(), Type.Number(), {
   description: 'Keras-named logs: loss, accuracy, val_loss, val_accuracy, test_loss, test_accuracy, …',
@@ -19,13 +29,23 @@ export const Metrics = Type.Record(Type.String(), Type.Number(), {
 export const JobLinks = Type.Object({
   self: Type.String(),
   events: Type.String(),
-  model: Type.Optional(Type.String({ description: "Once succeeded: the trained model's TF.js model.json (weights.bin next to it)" })),
+  model: Type.Optional(
+    Type.String({ description: "Once succeeded: the trained model's TF.js model.json (weights.bin next to it)" }),
+  ),
   predict: Type.Optional(Type.String({ description: 'Once succeeded: POST a batch of inputs here for outputs' })),
 });
 
 export const JobCreated = Type.Object(
   { id: JobId, status: JobStatusSchema, links: JobLinks },
-  { examples: [{ id: 'job_4f1c2a9e7b', status: 'queued', links: { self: '/v1/jobs/job_4f1c2a9e7b', events: '/v1/jobs/job_4f1c2a9e7b/events' } }] },
+  {
+    examples: [
+      {
+        id: 'job_4f1c2a9e7b',
+        status: 'queued',
+        links: { self: '/v1/jobs/job_4f1c2a9e7b', events: '/v1/jobs/job_4f1c2a9e7b/events' },
+      },
+    ],
+  },
 );
 export type JobCreated = Static<typeof JobCreated>;
 
@@ -35,8 +55,16 @@ export const JobError = Type.Object({ code: Type.String(), message: Type.String(
 /** What the api estimated a job takes, before queueing it (checked against TRAINYARD_MAX_JOB_BYTES and TRAINYARD_MAX_JOB_FLOPS). */
 export const JobEstimate = Type.Object(
   {
-    memory_bytes: Type.Integer({ minimum: 0, description: 'Estimated peak worker memory: weights, gradients, optimizer slots, activations at the batch size, metric state, dataset' }),
-    flops_per_epoch: Type.Number({ minimum: 0, description: 'Estimated training FLOPs per epoch (forward + backward over the training samples, forward over the validation samples)' }),
+    memory_bytes: Type.Integer({
+      minimum: 0,
+      description:
+        'Estimated peak worker memory: weights, gradients, optimizer slots, activations at the batch size, metric state, dataset',
+    }),
+    flops_per_epoch: Type.Number({
+      minimum: 0,
+      description:
+        'Estimated training FLOPs per epoch (forward + backward over the training samples, forward over the validation samples)',
+    }),
     params: Type.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },

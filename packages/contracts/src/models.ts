@@ -27,7 +27,9 @@ export function artifactLinks(id: string): { model: string; predict: string } {
 /** `GET /v1/jobs/:id/model/:file`. */
 export const ModelFileParams = Type.Object({
   id: Type.String({ pattern: '^job_[A-Za-z0-9_-]{1,64}$', description: 'Job id, e.g. job_3kq9x…' }),
-  file: Type.Union([Type.Literal('model.json'), Type.Literal('weights.bin')], { description: 'model.json, or the weights.bin it names' }),
+  file: Type.Union([Type.Literal('model.json'), Type.Literal('weights.bin')], {
+    description: 'model.json, or the weights.bin it names',
+  }),
 });
 
 /** Body of `POST /v1/jobs/:id/predict`. */
@@ -35,20 +37,44 @@ export const PredictRequest = Type.Object(
   {
     x: Type.Array(Type.Unknown(), {
       minItems: 1,
-      description: "A batch of samples, each a nested array of numbers in the model's input shape (no batch axis): [N, …input_shape]",
+      description:
+        "A batch of samples, each a nested array of numbers in the model's input shape (no batch axis): [N, …input_shape]",
     }),
   },
-  { additionalProperties: false, examples: [{ x: [[0.1, -0.4], [0.7, 0.2]] }] },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        x: [
+          [0.1, -0.4],
+          [0.7, 0.2],
+        ],
+      },
+    ],
+  },
 );
 export type PredictRequest = Static<typeof PredictRequest>;
 
 /** Answer of `POST /v1/jobs/:id/predict`. */
 export const PredictResponse = Type.Object(
   {
-    outputs: Type.Array(Type.Unknown(), { description: "The model's outputs for each sample, nested arrays [N, …output_shape] (float32 values)" }),
+    outputs: Type.Array(Type.Unknown(), {
+      description: "The model's outputs for each sample, nested arrays [N, …output_shape] (float32 values)",
+    }),
     input_shape: Type.Array(Type.Integer(), { description: 'Per-sample input shape the model takes' }),
     output_shape: Type.Array(Type.Integer(), { description: 'Per-sample output shape' }),
   },
-  { examples: [{ outputs: [[0.93, 0.07], [0.12, 0.88]], input_shape: [2], output_shape: [2] }] },
+  {
+    examples: [
+      {
+        outputs: [
+          [0.93, 0.07],
+          [0.12, 0.88],
+        ],
+        input_shape: [2],
+        output_shape: [2],
+      },
+    ],
+  },
 );
 export type PredictResponse = Static<typeof PredictResponse>;

@@ -10,7 +10,10 @@ export const LOG_REDACT_PATHS = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
-  ...['authorization', 'cookie', 'apiKey', 'api_key', 'access_token', 'token', 'password', 'secret'].flatMap((k) => [k, `*.${k}`]),
+  ...['authorization', 'cookie', 'apiKey', 'api_key', 'access_token', 'token', 'password', 'secret'].flatMap((k) => [
+    k,
+    `*.${k}`,
+  ]),
 ];
 
 // Query parameter names whose values are credentials: ours (access_token) and the usual ones of

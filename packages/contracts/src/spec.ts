@@ -49,21 +49,37 @@ export const CompileSpec = Type.Object(
         '{ class_name: ExponentialDecay | PiecewiseConstantDecay | CosineDecay, config }), momentum, beta_1, …, ' +
         'and one of clipnorm, clipvalue, global_clipnorm',
     }),
-    loss: Type.Union([LossEntry, Type.Array(LossEntry, { minItems: 1, maxItems: 16 }), Type.Record(OutputName, LossEntry, { minProperties: 1, maxProperties: 16 })], {
-      description:
-        'A Keras loss name (mean_squared_error, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, …) ' +
-        'or { class_name, config }; for a model with several outputs, a list with one per output or an object keyed by output name',
-    }),
+    loss: Type.Union(
+      [
+        LossEntry,
+        Type.Array(LossEntry, { minItems: 1, maxItems: 16 }),
+        Type.Record(OutputName, LossEntry, { minProperties: 1, maxProperties: 16 }),
+      ],
+      {
+        description:
+          'A Keras loss name (mean_squared_error, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, …) ' +
+          'or { class_name, config }; for a model with several outputs, a list with one per output or an object keyed by output name',
+      },
+    ),
     loss_weights: Type.Optional(
-      Type.Union([Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: 16 }), Type.Record(OutputName, Type.Number({ minimum: 0 }), { minProperties: 1, maxProperties: 16 })], {
-        description: 'Keras loss_weights: one weight per output, as a list in output order or an object keyed by output name',
-      }),
+      Type.Union(
+        [
+          Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: 16 }),
+          Type.Record(OutputName, Type.Number({ minimum: 0 }), { minProperties: 1, maxProperties: 16 }),
+        ],
+        {
+          description:
+            'Keras loss_weights: one weight per output, as a list in output order or an object keyed by output name',
+        },
+      ),
     ),
     metrics: Type.Optional(
       Type.Union(
         [
           Type.Array(Type.Union([MetricEntry, Type.Array(MetricEntry, { maxItems: 16 })]), { maxItems: 16 }),
-          Type.Record(OutputName, Type.Union([MetricEntry, Type.Array(MetricEntry, { maxItems: 16 })]), { maxProperties: 16 }),
+          Type.Record(OutputName, Type.Union([MetricEntry, Type.Array(MetricEntry, { maxItems: 16 })]), {
+            maxProperties: 16,
+          }),
         ],
         {
           description:
@@ -83,7 +99,11 @@ export const USER_CALLBACKS = ['EarlyStopping', 'ReduceLROnPlateau', 'TerminateO
 export const CallbackSpec = Type.Object(
   {
     class_name: Type.String({ minLength: 1, maxLength: 100, description: USER_CALLBACKS.join(' | ') }),
-    config: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Keras arguments, e.g. { monitor: "val_loss", patience: 3 }' })),
+    config: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: 'Keras arguments, e.g. { monitor: "val_loss", patience: 3 }',
+      }),
+    ),
   },
   {
     additionalProperties: true,
@@ -101,7 +121,12 @@ export const FitSpec = Type.Object(
     epochs: Type.Integer({ minimum: 1, maximum: SPEC_LIMITS.maxEpochs }),
     batch_size: Type.Optional(Type.Integer({ minimum: 1, maximum: SPEC_LIMITS.maxBatchSize, default: 32 })),
     validation_split: Type.Optional(
-      Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 0, description: 'Last fraction of the data, taken before shuffling (as Keras does)' }),
+      Type.Number({
+        minimum: 0,
+        exclusiveMaximum: 1,
+        default: 0,
+        description: 'Last fraction of the data, taken before shuffling (as Keras does)',
+      }),
     ),
     shuffle: Type.Optional(Type.Boolean({ default: true })),
     initial_epoch: Type.Optional(
@@ -109,7 +134,8 @@ export const FitSpec = Type.Object(
         minimum: 0,
         maximum: SPEC_LIMITS.maxEpochs - 1,
         default: 0,
-        description: 'Keras initial_epoch: the 0-based epoch to start at (must be below epochs); epoch events and schedules count from it',
+        description:
+          'Keras initial_epoch: the 0-based epoch to start at (must be below epochs); epoch events and schedules count from it',
       }),
     ),
     class_weight: Type.Optional(
@@ -117,18 +143,31 @@ export const FitSpec = Type.Object(
         propertyNames: { pattern: '^(0|[1-9][0-9]{0,5})$' },
         minProperties: 1,
         maxProperties: SPEC_LIMITS.maxClassWeights,
-        description: 'Keras class_weight: class index (as a string key) → weight ≥ 0 multiplying the loss of its samples; classes left out weigh 1. Classification datasets only',
+        description:
+          'Keras class_weight: class index (as a string key) → weight ≥ 0 multiplying the loss of its samples; classes left out weigh 1. Classification datasets only',
       }),
     ),
-    callbacks: Type.Optional(Type.Array(CallbackSpec, { maxItems: SPEC_LIMITS.maxCallbacks, description: `Up to ${SPEC_LIMITS.maxCallbacks} Keras callbacks` })),
+    callbacks: Type.Optional(
+      Type.Array(CallbackSpec, {
+        maxItems: SPEC_LIMITS.maxCallbacks,
+        description: `Up to ${SPEC_LIMITS.maxCallbacks} Keras callbacks`,
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const BuiltinDatasetSpec = Type.Object(
   {
-    builtin: Type.String({ minLength: 1, maxLength: 100, description: 'spirals, xor, moons, blobs, paper-ball, fashion-mnist, iris, wine, breast-cancer, digits, boston-housing or diabetes' }),
-    options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Generator options: samples, noise, classes, …' })),
+    builtin: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description:
+        'spirals, xor, moons, blobs, paper-ball, fashion-mnist, iris, wine, breast-cancer, digits, boston-housing or diabetes',
+    }),
+    options: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'Generator options: samples, noise, classes, …' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -137,8 +176,16 @@ export const InlineDatasetSpec = Type.Object(
   {
     inline: Type.Object(
       {
-        x: Type.Array(Type.Unknown(), { minItems: 1, maxItems: SPEC_LIMITS.maxInlineSamples, description: 'Samples, nested arrays of numbers' }),
-        y: Type.Array(Type.Unknown(), { minItems: 1, maxItems: SPEC_LIMITS.maxInlineSamples, description: 'Class indices [N] or targets [N, k]' }),
+        x: Type.Array(Type.Unknown(), {
+          minItems: 1,
+          maxItems: SPEC_LIMITS.maxInlineSamples,
+          description: 'Samples, nested arrays of numbers',
+        }),
+        y: Type.Array(Type.Unknown(), {
+          minItems: 1,
+          maxItems: SPEC_LIMITS.maxInlineSamples,
+          description: 'Class indices [N] or targets [N, k]',
+        }),
       },
       { additionalProperties: false },
     ),
@@ -152,8 +199,22 @@ export const StoredDatasetSpec = Type.Object(
     options: Type.Optional(
       Type.Object(
         {
-          test_split: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5, default: 0, description: 'Fraction held out (seeded shuffle) and evaluated at the end as test_*' })),
-          seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1, default: 0, description: 'Seed of the shuffle that picks the test split' })),
+          test_split: Type.Optional(
+            Type.Number({
+              minimum: 0,
+              maximum: 0.5,
+              default: 0,
+              description: 'Fraction held out (seeded shuffle) and evaluated at the end as test_*',
+            }),
+          ),
+          seed: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 2 ** 32 - 1,
+              default: 0,
+              description: 'Seed of the shuffle that picks the test split',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -163,7 +224,8 @@ export const StoredDatasetSpec = Type.Object(
 );
 
 export const DatasetSpec = Type.Union([BuiltinDatasetSpec, InlineDatasetSpec, StoredDatasetSpec], {
-  description: 'A built-in dataset ({ builtin, options }), small inline data ({ inline: { x, y } }) or an uploaded one ({ id, options })',
+  description:
+    'A built-in dataset ({ builtin, options }), small inline data ({ inline: { x, y } }) or an uploaded one ({ id, options })',
 });
 
 /** The example job of DESIGN.md: an MLP on two spirals. */
@@ -177,7 +239,11 @@ export const JOB_SPEC_EXAMPLE = {
       ],
     },
   },
-  compile: { optimizer: { class_name: 'Adam', config: { learning_rate: 0.01 } }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
+  compile: {
+    optimizer: { class_name: 'Adam', config: { learning_rate: 0.01 } },
+    loss: 'sparse_categorical_crossentropy',
+    metrics: ['accuracy'],
+  },
   fit: { epochs: 30, batch_size: 32, validation_split: 0.2, shuffle: true },
   dataset: { builtin: 'spirals', options: { samples: 1000, noise: 0.1 } },
   seed: 7,
@@ -200,7 +266,13 @@ export const JOB_SPEC_EXAMPLE_CALLBACKS = {
   compile: {
     optimizer: {
       class_name: 'Adam',
-      config: { learning_rate: { class_name: 'ExponentialDecay', config: { initial_learning_rate: 0.01, decay_steps: 100, decay_rate: 0.9 } }, clipnorm: 1 },
+      config: {
+        learning_rate: {
+          class_name: 'ExponentialDecay',
+          config: { initial_learning_rate: 0.01, decay_steps: 100, decay_rate: 0.9 },
+        },
+        clipnorm: 1,
+      },
     },
     loss: 'binary_crossentropy',
     metrics: ['accuracy', { class_name: 'AUC', config: { num_thresholds: 200 } }],
@@ -210,7 +282,12 @@ export const JOB_SPEC_EXAMPLE_CALLBACKS = {
     batch_size: 32,
     validation_split: 0.2,
     class_weight: { '0': 1.7, '1': 1 },
-    callbacks: [{ class_name: 'EarlyStopping', config: { monitor: 'val_auc', mode: 'max', patience: 5, restore_best_weights: true } }],
+    callbacks: [
+      {
+        class_name: 'EarlyStopping',
+        config: { monitor: 'val_auc', mode: 'max', patience: 5, restore_best_weights: true },
+      },
+    ],
   },
   dataset: { builtin: 'breast-cancer' },
   seed: 7,
@@ -227,7 +304,8 @@ export const JobSpec = Type.Object(
     timeout_seconds: Type.Optional(
       Type.Integer({
         minimum: 1,
-        description: "Wall-clock budget of the whole job, retries included; past it the job fails with JOB_TIMEOUT. Default and maximum: the service's TRAINYARD_JOB_TIMEOUT_S.",
+        description:
+          "Wall-clock budget of the whole job, retries included; past it the job fails with JOB_TIMEOUT. Default and maximum: the service's TRAINYARD_JOB_TIMEOUT_S.",
       }),
     ),
   },

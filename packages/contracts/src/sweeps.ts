@@ -22,13 +22,19 @@ export const SweepRange = Type.Object(
     min: Type.Number(),
     max: Type.Number(),
     scale: Type.Optional(Type.Union([Type.Literal('linear'), Type.Literal('log')], { default: 'linear' })),
-    integer: Type.Optional(Type.Boolean({ default: false, description: 'Round each sample to an integer (units, batch_size, …)' })),
+    integer: Type.Optional(
+      Type.Boolean({ default: false, description: 'Round each sample to an integer (units, batch_size, …)' }),
+    ),
   },
   { additionalProperties: false },
 );
 export type SweepRange = Static<typeof SweepRange>;
 
-const SweepValues = Type.Array(Type.Unknown(), { minItems: 1, maxItems: 100, description: 'The values to try, any JSON' });
+const SweepValues = Type.Array(Type.Unknown(), {
+  minItems: 1,
+  maxItems: 100,
+  description: 'The values to try, any JSON',
+});
 
 /** The body of `POST /v1/sweeps`. */
 export const SweepRequest = Type.Object(
@@ -45,10 +51,24 @@ export const SweepRequest = Type.Object(
         'Pointers must lie under /model, /compile or /fit and address a value present in base, e.g. ' +
         '/compile/optimizer/config/learning_rate, /fit/batch_size, /model/config/layers/1/config/units.',
     }),
-    trials: Type.Optional(Type.Integer({ minimum: 1, description: 'Random search only: how many trials to draw (default 10)' })),
-    metric: Type.String({ minLength: 1, maxLength: 100, description: 'A value every trial logs: loss, a metric, val_* with validation_split, test_* with a test split' }),
-    mode: Type.Union([Type.Literal('min'), Type.Literal('max')], { description: 'min: lower is better (losses); max: higher is better (accuracy)' }),
-    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: SPEC_LIMITS.maxSeed, description: 'Random search only: the same seed draws the same trials' })),
+    trials: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Random search only: how many trials to draw (default 10)' }),
+    ),
+    metric: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'A value every trial logs: loss, a metric, val_* with validation_split, test_* with a test split',
+    }),
+    mode: Type.Union([Type.Literal('min'), Type.Literal('max')], {
+      description: 'min: lower is better (losses); max: higher is better (accuracy)',
+    }),
+    seed: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: SPEC_LIMITS.maxSeed,
+        description: 'Random search only: the same seed draws the same trials',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -64,13 +84,20 @@ export const SweepRequest = Type.Object(
               ],
             },
           },
-          compile: { optimizer: { class_name: 'Adam', config: { learning_rate: 0.01 } }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
+          compile: {
+            optimizer: { class_name: 'Adam', config: { learning_rate: 0.01 } },
+            loss: 'sparse_categorical_crossentropy',
+            metrics: ['accuracy'],
+          },
           fit: { epochs: 20, batch_size: 16, validation_split: 0.2 },
           dataset: { builtin: 'iris' },
           seed: 1,
         },
         method: 'grid',
-        parameters: { '/compile/optimizer/config/learning_rate': [0.001, 0.01, 0.1], '/model/config/layers/0/config/units': [8, 32] },
+        parameters: {
+          '/compile/optimizer/config/learning_rate': [0.001, 0.01, 0.1],
+          '/model/config/layers/0/config/units': [8, 32],
+        },
         metric: 'val_accuracy',
         mode: 'max',
       },
@@ -87,7 +114,11 @@ export const SweepTrial = Type.Object({
   job_id: JobId,
   params: Type.Record(Type.String(), Type.Unknown(), { description: 'Pointer → the value this trial used' }),
   status: Type.Optional(JobStatusSchema),
-  value: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: "The trial's final value of the sweep's metric; null when it has none (not finished, failed)" })),
+  value: Type.Optional(
+    Type.Union([Type.Number(), Type.Null()], {
+      description: "The trial's final value of the sweep's metric; null when it has none (not finished, failed)",
+    }),
+  ),
   error: Type.Optional(JobError),
 });
 export type SweepTrial = Static<typeof SweepTrial>;
@@ -132,7 +163,16 @@ const SweepMode = Type.Union([Type.Literal('min'), Type.Literal('max')]);
 
 export const SweepCreated = Type.Object(
   { id: SweepId, status: JobStatusSchema, trials: Type.Array(SweepTrial), links: SweepLinks },
-  { examples: [{ id: 'swp_9xk2a7', status: 'queued', trials: EXAMPLE_TRIALS.map((t) => ({ ...t, status: 'queued' })), links: sweepLinks('swp_9xk2a7') }] },
+  {
+    examples: [
+      {
+        id: 'swp_9xk2a7',
+        status: 'queued',
+        trials: EXAMPLE_TRIALS.map((t) => ({ ...t, status: 'queued' })),
+        links: sweepLinks('swp_9xk2a7'),
+      },
+    ],
+  },
 );
 export type SweepCreated = Static<typeof SweepCreated>;
 
@@ -175,14 +215,33 @@ export const SweepList = Type.Object(
     examples: [
       {
         items: [
-          { id: 'swp_9xk2a7', status: 'succeeded', method: 'grid', metric: 'val_loss', mode: 'min', created_at: '2026-11-28T10:00:00.000Z', finished_at: '2026-11-28T10:01:12.400Z', trial_count: 2, links: sweepLinks('swp_9xk2a7') },
+          {
+            id: 'swp_9xk2a7',
+            status: 'succeeded',
+            method: 'grid',
+            metric: 'val_loss',
+            mode: 'min',
+            created_at: '2026-11-28T10:00:00.000Z',
+            finished_at: '2026-11-28T10:01:12.400Z',
+            trial_count: 2,
+            links: sweepLinks('swp_9xk2a7'),
+          },
         ],
       },
     ],
   },
 );
 export const SweepListQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Newest first, at most this many (1–100, default 20)' })) },
+  {
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100,
+        default: 20,
+        description: 'Newest first, at most this many (1–100, default 20)',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export const SweepParams = Type.Object({ id: SweepId });

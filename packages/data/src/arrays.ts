@@ -35,12 +35,16 @@ function toFloat32(a: RawArray, source: string): Float32Array {
   const out = new Float32Array(n);
   const big = a.data instanceof BigInt64Array || a.data instanceof BigUint64Array;
   for (let i = 0; i < n; i++) {
-    const v = big ? Number((a.data as BigInt64Array)[i]) : (a.data as ArrayLike<number>)[i]!;
+    const v = big ? Number((a.data as BigInt64Array)[i]) : (a.data as ArrayLike<number>)[i];
     const f = Math.fround(v);
     if (!Number.isFinite(f)) {
       const at = unravel(i, a.shape);
       const what = Number.isFinite(v) ? `${v}, which overflows float32` : String(v);
-      throw new DataError('DATASET_NON_FINITE', `${source}[${at.join(', ')}] is ${what}; data must be finite numbers`, { path: source, index: at, value: String(v) });
+      throw new DataError('DATASET_NON_FINITE', `${source}[${at.join(', ')}] is ${what}; data must be finite numbers`, {
+        path: source,
+        index: at,
+        value: String(v),
+      });
     }
     out[i] = f;
   }
@@ -50,20 +54,20 @@ function toFloat32(a: RawArray, source: string): Float32Array {
 function unravel(i: number, shape: number[]): number[] {
   const at: number[] = [];
   for (let d = shape.length - 1; d >= 0; d--) {
-    at[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
+    at[d] = i % shape[d];
+    i = Math.floor(i / shape[d]);
   }
   return at;
 }
 
 /** True when every row of a [N, k] target holds a single 1 and zeros elsewhere. */
 export function isOneHot(y: NdArray): boolean {
-  if (y.shape.length !== 2 || y.shape[1]! < 2) return false;
-  const k = y.shape[1]!;
-  for (let r = 0; r < y.shape[0]!; r++) {
+  if (y.shape.length !== 2 || y.shape[1] < 2) return false;
+  const k = y.shape[1];
+  for (let r = 0; r < y.shape[0]; r++) {
     let ones = 0;
     for (let c = 0; c < k; c++) {
-      const v = y.data[r * k + c]!;
+      const v = y.data[r * k + c];
       if (v === 1) ones++;
       else if (v !== 0) return false;
     }
@@ -80,46 +84,84 @@ export function isOneHot(y: NdArray): boolean {
 export function fromArrays(x: RawArray, y: RawArray, opts: ArrayOptions = {}): Dataset {
   const xs = opts.xSource ?? 'x';
   const ys = opts.ySource ?? 'y';
-  if (x.shape.length < 1 || x.shape[0] === 0) throw new DataError('DATASET_INVALID', `${xs} holds no samples`, { path: xs });
-  if (y.shape.length < 1 || y.shape[0] === 0) throw new DataError('DATASET_INVALID', `${ys} holds no samples`, { path: ys });
-  const n = x.shape[0]!;
+  if (x.shape.length < 1 || x.shape[0] === 0)
+    throw new DataError('DATASET_INVALID', `${xs} holds no samples`, { path: xs });
+  if (y.shape.length < 1 || y.shape[0] === 0)
+    throw new DataError('DATASET_INVALID', `${ys} holds no samples`, { path: ys });
+  const n = x.shape[0];
   if (y.shape[0] !== n) {
-    throw new DataError('DATASET_SHAPE_MISMATCH', `${xs} has ${n} samples but ${ys} has ${y.shape[0]}; they must match`, {
-      path: ys,
-      x_samples: n,
-      y_samples: y.shape[0],
-    });
+    throw new DataError(
+      'DATASET_SHAPE_MISMATCH',
+      `${xs} has ${n} samples but ${ys} has ${y.shape[0]}; they must match`,
+      {
+        path: ys,
+        x_samples: n,
+        y_samples: y.shape[0],
+      },
+    );
   }
-  if (x.shape.length > MAX_RANK) throw new DataError('DATASET_SHAPE_MISMATCH', `${xs} has shape [${x.shape.join(', ')}]; at most ${MAX_RANK} dimensions`, { path: xs });
-  if (y.shape.length > 2) throw new DataError('DATASET_SHAPE_MISMATCH', `${ys} must be [N] class indices or [N, k] targets, got shape [${y.shape.join(', ')}]`, { path: ys });
+  if (x.shape.length > MAX_RANK)
+    throw new DataError(
+      'DATASET_SHAPE_MISMATCH',
+      `${xs} has shape [${x.shape.join(', ')}]; at most ${MAX_RANK} dimensions`,
+      { path: xs },
+    );
+  if (y.shape.length > 2)
+    throw new DataError(
+      'DATASET_SHAPE_MISMATCH',
+      `${ys} must be [N] class indices or [N, k] targets, got shape [${y.shape.join(', ')}]`,
+      { path: ys },
+    );
   const values = x.data.length + y.data.length;
   if (opts.maxValues !== undefined && values > opts.maxValues) {
-    throw new DataError('DATASET_TOO_LARGE', `The dataset has ${values} numbers; the limit is ${opts.maxValues}`, { values, limit: opts.maxValues });
+    throw new DataError('DATASET_TOO_LARGE', `The dataset has ${values} numbers; the limit is ${opts.maxValues}`, {
+      values,
+      limit: opts.maxValues,
+    });
   }
 
   let xShape = x.shape.length === 1 ? [n, 1] : x.shape;
   if (opts.sampleShape) {
     const want = product(opts.sampleShape);
     const have = product(xShape.slice(1));
-    if (want !== have || opts.sampleShape.some((d) => !Number.isInteger(d) || d < 1) || opts.sampleShape.length > MAX_RANK - 1) {
-      throw new DataError('DATASET_SHAPE_MISMATCH', `Declared sample shape [${opts.sampleShape.join(', ')}] holds ${want} values but each sample of ${xs} has ${have} (shape [${xShape.slice(1).join(', ')}])`, {
-        path: xs,
-        declared: opts.sampleShape,
-        sample_shape: xShape.slice(1),
-      });
+    if (
+      want !== have ||
+      opts.sampleShape.some((d) => !Number.isInteger(d) || d < 1) ||
+      opts.sampleShape.length > MAX_RANK - 1
+    ) {
+      throw new DataError(
+        'DATASET_SHAPE_MISMATCH',
+        `Declared sample shape [${opts.sampleShape.join(', ')}] holds ${want} values but each sample of ${xs} has ${have} (shape [${xShape.slice(1).join(', ')}])`,
+        {
+          path: xs,
+          declared: opts.sampleShape,
+          sample_shape: xShape.slice(1),
+        },
+      );
     }
     xShape = [n, ...opts.sampleShape];
   }
-  const dataset: Dataset = { name: opts.name ?? 'upload', x: { data: toFloat32(x, xs), shape: xShape }, y: { data: toFloat32(y, ys), shape: [...y.shape] } };
+  const dataset: Dataset = {
+    name: opts.name ?? 'upload',
+    x: { data: toFloat32(x, xs), shape: xShape },
+    y: { data: toFloat32(y, ys), shape: [...y.shape] },
+  };
 
-  if (opts.classes !== undefined && (!Number.isInteger(opts.classes) || opts.classes < 1 || opts.classes > MAX_CLASSES)) {
-    throw new DataError('DATASET_INVALID_OPTION', `classes must be an integer from 1 to ${MAX_CLASSES}, got ${opts.classes}`, { path: 'classes' });
+  if (
+    opts.classes !== undefined &&
+    (!Number.isInteger(opts.classes) || opts.classes < 1 || opts.classes > MAX_CLASSES)
+  ) {
+    throw new DataError(
+      'DATASET_INVALID_OPTION',
+      `classes must be an integer from 1 to ${MAX_CLASSES}, got ${opts.classes}`,
+      { path: 'classes' },
+    );
   }
   if (y.shape.length === 1) {
     const limit = opts.classes ?? MAX_CLASSES;
     let max = 0;
     for (let i = 0; i < n; i++) {
-      const label = dataset.y.data[i]!;
+      const label = dataset.y.data[i];
       if (!Number.isInteger(label) || label < 0 || label >= limit) {
         throw new DataError(
           'DATASET_LABEL_OUT_OF_RANGE',
@@ -131,17 +173,21 @@ export function fromArrays(x: RawArray, y: RawArray, opts: ArrayOptions = {}): D
     }
     dataset.classes = opts.classes ?? max + 1;
   } else if (opts.classes !== undefined && !(isOneHot(dataset.y) && dataset.y.shape[1] === opts.classes)) {
-    throw new DataError('DATASET_SHAPE_MISMATCH', `${ys} has shape [${y.shape.join(', ')}]; with ${opts.classes} classes declared it must hold class indices [N] or one-hot rows [N, ${opts.classes}]`, {
-      path: ys,
-    });
+    throw new DataError(
+      'DATASET_SHAPE_MISMATCH',
+      `${ys} has shape [${y.shape.join(', ')}]; with ${opts.classes} classes declared it must hold class indices [N] or one-hot rows [N, ${opts.classes}]`,
+      {
+        path: ys,
+      },
+    );
   }
   return dataset;
 }
 
 function take(a: NdArray, rows: ArrayLike<number>): NdArray {
-  const width = a.data.length / a.shape[0]!;
+  const width = a.data.length / a.shape[0];
   const out = new Float32Array(rows.length * width);
-  for (let i = 0; i < rows.length; i++) out.set(a.data.subarray(rows[i]! * width, (rows[i]! + 1) * width), i * width);
+  for (let i = 0; i < rows.length; i++) out.set(a.data.subarray(rows[i] * width, (rows[i] + 1) * width), i * width);
   return { data: out, shape: [rows.length, ...a.shape.slice(1)] };
 }
 
@@ -150,12 +196,20 @@ function take(a: NdArray, rows: ArrayLike<number>): NdArray {
  * keeping the rest, in shuffled order, for training. A fraction of 0 returns the dataset as is.
  */
 export function splitTest(data: Dataset, fraction: number, seed = 0): Dataset {
-  const n = data.x.shape[0]!;
+  const n = data.x.shape[0];
   const nTest = Math.round(n * fraction);
   if (nTest <= 0) return data;
-  if (nTest >= n) throw new DataError('DATASET_INVALID_OPTION', `test_split ${fraction} leaves no training samples out of ${n}`, { path: 'test_split' });
+  if (nTest >= n)
+    throw new DataError('DATASET_INVALID_OPTION', `test_split ${fraction} leaves no training samples out of ${n}`, {
+      path: 'test_split',
+    });
   const perm = new Rng(seed).shuffle(Int32Array.from({ length: n }, (_, i) => i));
   const trainRows = perm.subarray(0, n - nTest);
   const testRows = perm.subarray(n - nTest);
-  return { ...data, x: take(data.x, trainRows), y: take(data.y, trainRows), test: { x: take(data.x, testRows), y: take(data.y, testRows) } };
+  return {
+    ...data,
+    x: take(data.x, trainRows),
+    y: take(data.y, trainRows),
+    test: { x: take(data.x, testRows), y: take(data.y, testRows) },
+  };
 }

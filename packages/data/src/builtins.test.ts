@@ -8,11 +8,29 @@ describe('BUILTINS', () => {
   it('lists each dataset once: five synthetic generators, installed Fashion-MNIST and six bundled classics', () => {
     const names = BUILTINS.map((b) => b.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(BUILTINS.filter((b) => b.kind === 'bundled').map((b) => b.name)).toEqual(['iris', 'wine', 'breast-cancer', 'digits', 'boston-housing', 'diabetes']);
+    expect(BUILTINS.filter((b) => b.kind === 'bundled').map((b) => b.name)).toEqual([
+      'iris',
+      'wine',
+      'breast-cancer',
+      'digits',
+      'boston-housing',
+      'diabetes',
+    ]);
     // Only regression datasets have no classes.
     for (const b of BUILTINS) expect(b.classes === 0).toBe(b.task === 'regression');
-    expect(BUILTINS.filter((b) => b.kind === 'synthetic').map((b) => b.name)).toEqual(['spirals', 'xor', 'moons', 'blobs', 'paper-ball']);
-    expect(BUILTINS.find((b) => b.name === 'fashion-mnist')).toMatchObject({ kind: 'installed', sampleShape: [28, 28], classes: 10, options: [] });
+    expect(BUILTINS.filter((b) => b.kind === 'synthetic').map((b) => b.name)).toEqual([
+      'spirals',
+      'xor',
+      'moons',
+      'blobs',
+      'paper-ball',
+    ]);
+    expect(BUILTINS.find((b) => b.name === 'fashion-mnist')).toMatchObject({
+      kind: 'installed',
+      sampleShape: [28, 28],
+      classes: 10,
+      options: [],
+    });
     expect(Object.isFrozen(BUILTINS)).toBe(true);
   });
 
@@ -23,31 +41,43 @@ describe('BUILTINS', () => {
       for (const o of b.options) {
         expect(o.min).toBeLessThanOrEqual(o.default);
         expect(o.default).toBeLessThanOrEqual(o.max);
-        if (o.integer) expect(Number.isInteger(o.default) && Number.isInteger(o.min) && Number.isInteger(o.max)).toBe(true);
+        if (o.integer)
+          expect(Number.isInteger(o.default) && Number.isInteger(o.min) && Number.isInteger(o.max)).toBe(true);
         expect(o.description.length).toBeGreaterThan(5);
       }
     }
   });
 
   // The api trusts sampleShape and classes to check a model before any data exists.
-  it.each(BUILTINS.filter((b) => b.kind === 'synthetic'))('$name: sampleShape and classes match what the generator makes by default', (b) => {
-    const ds = synthetic(b.name as SyntheticName, { samples: 60 });
-    expect(ds.x.shape.slice(1)).toEqual(b.sampleShape);
-    expect(ds.classes).toBe(b.classes);
-    expect(b.options.find((o) => o.name === 'samples')?.max).toBe(100_000);
-  });
+  it.each(BUILTINS.filter((b) => b.kind === 'synthetic'))(
+    '$name: sampleShape and classes match what the generator makes by default',
+    (b) => {
+      const ds = synthetic(b.name as SyntheticName, { samples: 60 });
+      expect(ds.x.shape.slice(1)).toEqual(b.sampleShape);
+      expect(ds.classes).toBe(b.classes);
+      expect(b.options.find((o) => o.name === 'samples')?.max).toBe(100_000);
+    },
+  );
 });
 
 describe('validateBuiltinOptions', () => {
   it('accepts no options, an empty object and in-range values', () => {
     expect(() => validateBuiltinOptions('spirals')).not.toThrow();
     expect(() => validateBuiltinOptions('moons', {})).not.toThrow();
-    expect(() => validateBuiltinOptions('blobs', { samples: 100_000, classes: 100, features: 64, noise: 0, seed: 2 ** 32 - 1 })).not.toThrow();
+    expect(() =>
+      validateBuiltinOptions('blobs', { samples: 100_000, classes: 100, features: 64, noise: 0, seed: 2 ** 32 - 1 }),
+    ).not.toThrow();
     expect(() => validateBuiltinOptions('fashion-mnist', {})).not.toThrow();
   });
 
   it('fills in the defaults', () => {
-    expect(resolveOptions('spirals', { samples: 200 })).toEqual({ samples: 200, noise: 0.1, classes: 2, turns: 1.25, seed: 0 });
+    expect(resolveOptions('spirals', { samples: 200 })).toEqual({
+      samples: 200,
+      noise: 0.1,
+      classes: 2,
+      turns: 1.25,
+      seed: 0,
+    });
   });
 
   const bad: [string, Record<string, unknown>, RegExp][] = [
@@ -70,11 +100,19 @@ describe('validateBuiltinOptions', () => {
   });
 
   it('rejects options that are not an object', () => {
-    expectDataError(() => validateBuiltinOptions('spirals', [] as unknown as Record<string, unknown>), 'DATASET_INVALID_OPTION', /must be an object/);
+    expectDataError(
+      () => validateBuiltinOptions('spirals', [] as unknown as Record<string, unknown>),
+      'DATASET_INVALID_OPTION',
+      /must be an object/,
+    );
   });
 
   it('rejects unknown built-ins with DATASET_UNKNOWN_BUILTIN listing the known ones', () => {
-    const err = expectDataError(() => validateBuiltinOptions('imagenet'), 'DATASET_UNKNOWN_BUILTIN', /"imagenet".*spirals.*fashion-mnist/);
+    const err = expectDataError(
+      () => validateBuiltinOptions('imagenet'),
+      'DATASET_UNKNOWN_BUILTIN',
+      /"imagenet".*spirals.*fashion-mnist/,
+    );
     expect(err).toBeInstanceOf(Error);
     expect(err).toBeInstanceOf(DataError);
     expect(err.name).toBe('DataError');

@@ -43,10 +43,31 @@ const samples = (def = 1000): BuiltinOption => ({
   integer: true,
   description: 'Number of samples, split evenly between the classes',
 });
-const seed: BuiltinOption = { name: 'seed', default: 0, min: 0, max: 2 ** 32 - 1, integer: true, description: 'PRNG seed; the same seed gives identical data' };
-const noise = (def: number, max: number, description: string): BuiltinOption => ({ name: 'noise', default: def, min: 0, max, integer: false, description });
+const seed: BuiltinOption = {
+  name: 'seed',
+  default: 0,
+  min: 0,
+  max: 2 ** 32 - 1,
+  integer: true,
+  description: 'PRNG seed; the same seed gives identical data',
+};
+const noise = (def: number, max: number, description: string): BuiltinOption => ({
+  name: 'noise',
+  default: def,
+  min: 0,
+  max,
+  integer: false,
+  description,
+});
 
-const testSplit: BuiltinOption = { name: 'test_split', default: 0.2, min: 0, max: 0.5, integer: false, description: 'Fraction of the samples held out as the test split' };
+const testSplit: BuiltinOption = {
+  name: 'test_split',
+  default: 0.2,
+  min: 0,
+  max: 0.5,
+  integer: false,
+  description: 'Fraction of the samples held out as the test split',
+};
 const standardize = (def: number): BuiltinOption => ({
   name: 'standardize',
   default: def,
@@ -55,7 +76,15 @@ const standardize = (def: number): BuiltinOption => ({
   integer: true,
   description: '1 to z-score every feature with the mean and std of the training split only',
 });
-const classic = (name: string, task: BuiltinInfo['task'], samples: number, features: number, classes: number, description: string, std = 1): BuiltinInfo => ({
+const classic = (
+  name: string,
+  task: BuiltinInfo['task'],
+  samples: number,
+  features: number,
+  classes: number,
+  description: string,
+  std = 1,
+): BuiltinInfo => ({
   name,
   kind: 'bundled',
   task,
@@ -69,11 +98,50 @@ const classic = (name: string, task: BuiltinInfo['task'], samples: number, featu
 /** The scikit-learn toy datasets shipped in packages/data/datasets (see its LICENSES.md). */
 const CLASSIC_BUILTINS: BuiltinInfo[] = [
   classic('iris', 'classification', 150, 4, 3, "Fisher's iris: 150 flowers, 4 measurements in cm, 3 species"),
-  classic('wine', 'classification', 178, 13, 3, 'UCI wine recognition: 178 wines, 13 chemical measurements, 3 cultivars'),
-  classic('breast-cancer', 'classification', 569, 30, 2, 'Breast cancer Wisconsin (diagnostic): 569 tumours, 30 features, malignant (0) or benign (1)'),
-  { ...classic('digits', 'classification', 1797, 64, 10, 'UCI optical handwritten digits: 1797 8×8 images flattened to 64 counts in 0..16, 10 classes', 0), maxIntegerFeature: 16 },
-  classic('boston-housing', 'regression', 506, 13, 0, 'Boston housing: 506 tracts, 13 features, target median home value in $1000s'),
-  classic('diabetes', 'regression', 442, 10, 0, 'Diabetes (Efron et al. 2004): 442 patients, 10 raw baseline variables, target disease progression after one year'),
+  classic(
+    'wine',
+    'classification',
+    178,
+    13,
+    3,
+    'UCI wine recognition: 178 wines, 13 chemical measurements, 3 cultivars',
+  ),
+  classic(
+    'breast-cancer',
+    'classification',
+    569,
+    30,
+    2,
+    'Breast cancer Wisconsin (diagnostic): 569 tumours, 30 features, malignant (0) or benign (1)',
+  ),
+  {
+    ...classic(
+      'digits',
+      'classification',
+      1797,
+      64,
+      10,
+      'UCI optical handwritten digits: 1797 8×8 images flattened to 64 counts in 0..16, 10 classes',
+      0,
+    ),
+    maxIntegerFeature: 16,
+  },
+  classic(
+    'boston-housing',
+    'regression',
+    506,
+    13,
+    0,
+    'Boston housing: 506 tracts, 13 features, target median home value in $1000s',
+  ),
+  classic(
+    'diabetes',
+    'regression',
+    442,
+    10,
+    0,
+    'Diabetes (Efron et al. 2004): 442 patients, 10 raw baseline variables, target disease progression after one year',
+  ),
 ];
 
 /** Every built-in dataset, in the order the docs list them. */
@@ -89,7 +157,14 @@ export const BUILTINS: readonly BuiltinInfo[] = Object.freeze([
       samples(),
       noise(0.1, 1, 'Standard deviation of the Gaussian jitter added to each coordinate (arms end at radius 2)'),
       { name: 'classes', default: 2, min: 2, max: 10, integer: true, description: 'Number of arms' },
-      { name: 'turns', default: 1.25, min: 0.25, max: 4, integer: false, description: 'How many times each arm winds around the centre' },
+      {
+        name: 'turns',
+        default: 1.25,
+        min: 0.25,
+        max: 4,
+        integer: false,
+        description: 'How many times each arm winds around the centre',
+      },
       seed,
     ],
   },
@@ -100,7 +175,11 @@ export const BUILTINS: readonly BuiltinInfo[] = Object.freeze([
     description: 'Points in [-1, 1]²; class 1 where x and y have opposite signs',
     sampleShape: [2],
     classes: 2,
-    options: [samples(), noise(0.05, 1, 'Gaussian jitter added after labelling, so points near the axes may cross'), seed],
+    options: [
+      samples(),
+      noise(0.05, 1, 'Gaussian jitter added after labelling, so points near the axes may cross'),
+      seed,
+    ],
   },
   {
     name: 'moons',
@@ -130,7 +209,8 @@ export const BUILTINS: readonly BuiltinInfo[] = Object.freeze([
     name: 'paper-ball',
     kind: 'synthetic',
     task: 'classification',
-    description: 'Two parallel sheets crumpled together in 3-D by one smooth invertible map: they interpenetrate but never touch',
+    description:
+      'Two parallel sheets crumpled together in 3-D by one smooth invertible map: they interpenetrate but never touch',
     sampleShape: [3],
     classes: 2,
     options: [samples(), noise(0, 1, 'Gaussian jitter added after crumpling (the sheets start 0.3 apart)'), seed],
@@ -139,7 +219,8 @@ export const BUILTINS: readonly BuiltinInfo[] = Object.freeze([
     name: 'fashion-mnist',
     kind: 'installed',
     task: 'classification',
-    description: "Zalando's 28×28 grey clothing images: 60,000 to train, 10,000 to test, 10 classes (apt-get install dataset-fashion-mnist)",
+    description:
+      "Zalando's 28×28 grey clothing images: 60,000 to train, 10,000 to test, 10 classes (apt-get install dataset-fashion-mnist)",
     sampleShape: [28, 28],
     classes: 10,
     options: [],
@@ -151,16 +232,24 @@ export const BUILTINS: readonly BuiltinInfo[] = Object.freeze([
 export function builtinInfo(name: string): BuiltinInfo {
   const info = BUILTINS.find((b) => b.name === name);
   if (!info) {
-    throw new DataError('DATASET_UNKNOWN_BUILTIN', `Unknown built-in dataset "${name}"; known: ${BUILTINS.map((b) => b.name).join(', ')}`, {
-      name,
-      known: BUILTINS.map((b) => b.name),
-    });
+    throw new DataError(
+      'DATASET_UNKNOWN_BUILTIN',
+      `Unknown built-in dataset "${name}"; known: ${BUILTINS.map((b) => b.name).join(', ')}`,
+      {
+        name,
+        known: BUILTINS.map((b) => b.name),
+      },
+    );
   }
   return info;
 }
 
 function invalid(name: string, option: string, message: string, value: unknown): DataError {
-  return new DataError('DATASET_INVALID_OPTION', `Option "${option}" of built-in dataset "${name}" ${message}`, { name, option, value });
+  return new DataError('DATASET_INVALID_OPTION', `Option "${option}" of built-in dataset "${name}" ${message}`, {
+    name,
+    option,
+    value,
+  });
 }
 
 /**
@@ -195,7 +284,12 @@ export function resolveOptions(name: string, options?: Record<string, unknown>):
   }
   // An empty class would make "balanced" meaningless and break class-count checks downstream.
   if (out.classes !== undefined && out.samples !== undefined && out.samples < out.classes) {
-    throw invalid(name, 'samples', `must be at least the number of classes (${out.classes}), got ${out.samples}`, out.samples);
+    throw invalid(
+      name,
+      'samples',
+      `must be at least the number of classes (${out.classes}), got ${out.samples}`,
+      out.samples,
+    );
   }
   return out;
 }

@@ -33,7 +33,11 @@ async function readText(file: string): Promise<string> {
   try {
     bytes = await readFile(path);
   } catch (err) {
-    throw new DataError('DATASET_NOT_INSTALLED', `Cannot read ${path} (${(err as { code?: string }).code ?? 'unreadable'}); it ships with @trainyard/data`, { path });
+    throw new DataError(
+      'DATASET_NOT_INSTALLED',
+      `Cannot read ${path} (${(err as { code?: string }).code ?? 'unreadable'}); it ships with @trainyard/data`,
+      { path },
+    );
   }
   if (file.endsWith('.gz')) bytes = await gunzipAsync(bytes);
   return bytes.toString('utf8');
@@ -65,10 +69,11 @@ function lines(text: string): string[] {
  */
 async function sklearnCsv(file: string, opts: { skipHeader?: boolean; regression?: boolean } = {}): Promise<Table> {
   const all = lines(await readText(file));
-  const head = all[0]!.split(',');
+  const head = all[0].split(',');
   const n = Number(head[0]);
   const features = Number(head[1]);
-  if (!Number.isInteger(n) || !Number.isInteger(features)) throw corrupt(file, `first line should start "n_samples,n_features", got "${all[0]}"`);
+  if (!Number.isInteger(n) || !Number.isInteger(features))
+    throw corrupt(file, `first line should start "n_samples,n_features", got "${all[0]}"`);
   const body = all.slice(opts.skipHeader ? 2 : 1);
   if (body.length !== n) throw corrupt(file, `header announces ${n} samples, found ${body.length} rows`);
   const classes = opts.regression ? undefined : head.slice(2).filter((c) => c !== '').length;
@@ -81,8 +86,8 @@ function fromRows(file: string, rows: number[][], features: number, classes: num
   const x = new Float32Array(n * features);
   const y = new Float32Array(n);
   rows.forEach((row, i) => {
-    for (let f = 0; f < features; f++) x[i * features + f] = row[f]!;
-    const target = row[features]!;
+    for (let f = 0; f < features; f++) x[i * features + f] = row[f];
+    const target = row[features];
     if (classes !== undefined && !(Number.isInteger(target) && target >= 0 && target < classes)) {
       throw corrupt(file, `row ${i} has label ${target}; expected a class index below ${classes}`);
     }
@@ -108,8 +113,14 @@ const READERS: Record<ClassicName, () => Promise<Table>> = {
     const [xs, ys] = await Promise.all([readText('diabetes_data_raw.csv.gz'), readText('diabetes_target.csv.gz')]);
     const xRows = numericRows('diabetes_data_raw.csv.gz', lines(xs), 10, /\s+/, 1);
     const yRows = numericRows('diabetes_target.csv.gz', lines(ys), 1, /\s+/, 1);
-    if (xRows.length !== yRows.length) throw corrupt('diabetes_target.csv.gz', `${yRows.length} targets for ${xRows.length} samples`);
-    return fromRows('diabetes_data_raw.csv.gz', xRows.map((r, i) => [...r, yRows[i]![0]!]), 10, undefined);
+    if (xRows.length !== yRows.length)
+      throw corrupt('diabetes_target.csv.gz', `${yRows.length} targets for ${xRows.length} samples`);
+    return fromRows(
+      'diabetes_data_raw.csv.gz',
+      xRows.map((r, i) => [...r, yRows[i][0]]),
+      10,
+      undefined,
+    );
   },
 };
 
@@ -119,32 +130,44 @@ export function readClassicTable(name: ClassicName): Promise<Table> {
 }
 
 /** Per-feature mean and standard deviation over the given rows (population std, as sklearn's StandardScaler). */
-export function featureStats(x: Float32Array, features: number, rows: ArrayLike<number>): { mean: Float64Array; std: Float64Array } {
+export function featureStats(
+  x: Float32Array,
+  features: number,
+  rows: ArrayLike<number>,
+): { mean: Float64Array; std: Float64Array } {
   const mean = new Float64Array(features);
   const std = new Float64Array(features);
-  for (let i = 0; i < rows.length; i++) for (let f = 0; f < features; f++) mean[f]! += x[rows[i]! * features + f]!;
-  for (let f = 0; f < features; f++) mean[f]! /= rows.length;
+  for (let i = 0; i < rows.length; i++) for (let f = 0; f < features; f++) mean[f] += x[rows[i] * features + f];
+  for (let f = 0; f < features; f++) mean[f] /= rows.length;
   for (let i = 0; i < rows.length; i++) {
-    for (let f = 0; f < features; f++) std[f]! += (x[rows[i]! * features + f]! - mean[f]!) ** 2;
+    for (let f = 0; f < features; f++) std[f] += (x[rows[i] * features + f] - mean[f]) ** 2;
   }
   // A constant column (digits' corner pixels) keeps scale 1, as StandardScaler does, instead of dividing by 0.
-  for (let f = 0; f < features; f++) std[f] = Math.sqrt(std[f]! / rows.length) || 1;
+  for (let f = 0; f < features; f++) std[f] = Math.sqrt(std[f] / rows.length) || 1;
   return { mean, std };
 }
 
-function gather(t: Table, rows: Int32Array, regression: boolean, stats?: { mean: Float64Array; std: Float64Array }): { x: NdArray; y: NdArray } {
+function gather(
+  t: Table,
+  rows: Int32Array,
+  regression: boolean,
+  stats?: { mean: Float64Array; std: Float64Array },
+): { x: NdArray; y: NdArray } {
   const d = t.features;
   const x = new Float32Array(rows.length * d);
   const y = new Float32Array(rows.length);
   rows.forEach((r, i) => {
     for (let f = 0; f < d; f++) {
-      const v = t.x[r * d + f]!;
-      x[i * d + f] = stats ? (v - stats.mean[f]!) / stats.std[f]! : v;
+      const v = t.x[r * d + f];
+      x[i * d + f] = stats ? (v - stats.mean[f]) / stats.std[f] : v;
     }
-    y[i] = t.y[r]!;
+    y[i] = t.y[r];
   });
   // Regression targets are [N, 1], as Keras expects for a one-unit output.
-  return { x: { data: x, shape: [rows.length, d] }, y: { data: y, shape: regression ? [rows.length, 1] : [rows.length] } };
+  return {
+    x: { data: x, shape: [rows.length, d] },
+    y: { data: y, shape: regression ? [rows.length, 1] : [rows.length] },
+  };
 }
 
 /**

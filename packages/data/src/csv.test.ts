@@ -37,22 +37,45 @@ describe('parseCsv', () => {
   });
 
   it('refuses regression: true over a text target instead of reading it as classes', () => {
-    expectDataError(() => parseCsv('a,t\n1,0.5\n2,setosa\n', { target: 't', regression: true }), 'DATASET_INVALID_CSV', /Row 2: regression needs a numeric target.*"setosa"/);
+    expectDataError(
+      () => parseCsv('a,t\n1,0.5\n2,setosa\n', { target: 't', regression: true }),
+      'DATASET_INVALID_CSV',
+      /Row 2: regression needs a numeric target.*"setosa"/,
+    );
     expect(parseCsv('a,t\n1,0.5\n2,setosa\n', { target: 't' }).classNames).toEqual(['0.5', 'setosa']);
   });
 
   it('honours declared classes and sample shape', () => {
-    expect(parseCsv('a,b,c,d,t\n1,2,3,4,0\n', { target: 't', classes: 5, sampleShape: [2, 2] })).toMatchObject({ classes: 5, x: { shape: [1, 2, 2] } });
-    expectDataError(() => parseCsv('a,b,t\n1,2,5\n', { target: 't', classes: 3 }), 'DATASET_LABEL_OUT_OF_RANGE', /5.*0 to 2/);
-    expectDataError(() => parseCsv('a,b,t\n1,2,0\n', { target: 't', sampleShape: [3] }), 'DATASET_SHAPE_MISMATCH', /\[3\]/);
+    expect(parseCsv('a,b,c,d,t\n1,2,3,4,0\n', { target: 't', classes: 5, sampleShape: [2, 2] })).toMatchObject({
+      classes: 5,
+      x: { shape: [1, 2, 2] },
+    });
+    expectDataError(
+      () => parseCsv('a,b,t\n1,2,5\n', { target: 't', classes: 3 }),
+      'DATASET_LABEL_OUT_OF_RANGE',
+      /5.*0 to 2/,
+    );
+    expectDataError(
+      () => parseCsv('a,b,t\n1,2,0\n', { target: 't', sampleShape: [3] }),
+      'DATASET_SHAPE_MISMATCH',
+      /\[3\]/,
+    );
   });
 
   it('refuses malformed CSV with a code naming the line and column', () => {
     expectDataError(() => parseCsv('', { target: 't' }), 'DATASET_INVALID_CSV', /empty/);
     expectDataError(() => parseCsv('a,t\n', { target: 't' }), 'DATASET_INVALID_CSV', /no data rows/);
-    expectDataError(() => parseCsv('a,b\n1,2\n', { target: 'label' }), 'DATASET_INVALID_CSV', /No column "label".*a, b/);
+    expectDataError(
+      () => parseCsv('a,b\n1,2\n', { target: 'label' }),
+      'DATASET_INVALID_CSV',
+      /No column "label".*a, b/,
+    );
     expectDataError(() => parseCsv('a,t\n1,0\n2\n', { target: 't' }), 'DATASET_INVALID_CSV', /Line 3 has 1 fields/);
-    expectDataError(() => parseCsv('a,t\n1,0\nabc,1\n', { target: 't' }), 'DATASET_INVALID_CSV', /Line 3, column "a".*not a number/);
+    expectDataError(
+      () => parseCsv('a,t\n1,0\nabc,1\n', { target: 't' }),
+      'DATASET_INVALID_CSV',
+      /Line 3, column "a".*not a number/,
+    );
     expectDataError(() => parseCsv('a,t\n,0\n', { target: 't' }), 'DATASET_INVALID_CSV', /Line 2/);
     expectDataError(() => parseCsv('a,a,t\n1,2,0\n', { target: 't' }), 'DATASET_INVALID_CSV', /twice/);
     expectDataError(() => parseCsv('a,t\n"1,0\n', { target: 't' }), 'DATASET_INVALID_CSV', /Unterminated/);
@@ -60,7 +83,11 @@ describe('parseCsv', () => {
   });
 
   it('calls NaN and Infinity cells DATASET_NON_FINITE, and negative labels out of range', () => {
-    expectDataError(() => parseCsv('a,t\n1,0\nNaN,1\n', { target: 't' }), 'DATASET_NON_FINITE', /Line 3, column "a" is NaN/);
+    expectDataError(
+      () => parseCsv('a,t\n1,0\nNaN,1\n', { target: 't' }),
+      'DATASET_NON_FINITE',
+      /Line 3, column "a" is NaN/,
+    );
     expectDataError(() => parseCsv('a,t\n-inf,0\n', { target: 't' }), 'DATASET_NON_FINITE');
     expectDataError(() => parseCsv('a,t\n1e39,0\n', { target: 't' }), 'DATASET_NON_FINITE', /overflows float32/);
     expectDataError(() => parseCsv('a,t\n1,inf\n', { target: 't' }), 'DATASET_NON_FINITE');

@@ -36,7 +36,7 @@ export function* csvRows(text: string): Generator<{ line: number; fields: string
         i++;
         for (;;) {
           if (i >= n) throw invalid(`Unterminated quoted field starting on line ${start}`, { line: start });
-          const c = text[i]!;
+          const c = text[i];
           if (c === '"') {
             if (text[i + 1] === '"') {
               field += '"';
@@ -50,7 +50,8 @@ export function* csvRows(text: string): Generator<{ line: number; fields: string
           field += c;
           i++;
         }
-        if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') throw invalid(`Line ${line}: text after a closing quote`, { line });
+        if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r')
+          throw invalid(`Line ${line}: text after a closing quote`, { line });
       } else {
         let j = i;
         while (j < n && text[j] !== ',' && text[j] !== '\n' && text[j] !== '\r') j++;
@@ -69,7 +70,7 @@ export function* csvRows(text: string): Generator<{ line: number; fields: string
     if (text[i] === '\n') i++;
     line++;
     // Blank lines (a trailing newline, spacing) carry no row.
-    if (fields.length === 1 && fields[0]!.trim() === '') continue;
+    if (fields.length === 1 && fields[0].trim() === '') continue;
     yield { line: start, fields };
   }
 }
@@ -92,7 +93,11 @@ export function parseCsv(input: string | Uint8Array, opts: CsvOptions): CsvDatas
     seen.add(h);
   }
   const t = header.indexOf(opts.target);
-  if (t < 0) throw invalid(`No column "${opts.target}" in the header; columns: ${header.slice(0, 20).join(', ')}`, { path: 'target', columns: header.slice(0, 50) });
+  if (t < 0)
+    throw invalid(`No column "${opts.target}" in the header; columns: ${header.slice(0, 20).join(', ')}`, {
+      path: 'target',
+      columns: header.slice(0, 50),
+    });
   if (header.length < 2) throw invalid('The CSV needs at least one feature column besides the target', { line: 1 });
   const width = header.length - 1;
   const maxRows = opts.maxValues !== undefined ? Math.floor(opts.maxValues / header.length) : Infinity;
@@ -100,20 +105,38 @@ export function parseCsv(input: string | Uint8Array, opts: CsvOptions): CsvDatas
   const xs: number[] = [];
   const targets: string[] = [];
   for (const { line, fields } of rows) {
-    if (fields.length !== header.length) throw invalid(`Line ${line} has ${fields.length} fields; the header has ${header.length}`, { line, fields: fields.length, expected: header.length });
+    if (fields.length !== header.length)
+      throw invalid(`Line ${line} has ${fields.length} fields; the header has ${header.length}`, {
+        line,
+        fields: fields.length,
+        expected: header.length,
+      });
     if (targets.length >= maxRows) {
-      throw new DataError('DATASET_TOO_LARGE', `The CSV has more than ${maxRows} rows of ${header.length} columns; the limit is ${opts.maxValues} values`, { limit: opts.maxValues });
+      throw new DataError(
+        'DATASET_TOO_LARGE',
+        `The CSV has more than ${maxRows} rows of ${header.length} columns; the limit is ${opts.maxValues} values`,
+        { limit: opts.maxValues },
+      );
     }
     for (let c = 0; c < fields.length; c++) {
-      const cell = fields[c]!.trim();
+      const cell = fields[c].trim();
       if (c === t) {
-        if (cell === '') throw invalid(`Line ${line}: the target "${opts.target}" is empty`, { line, column: opts.target });
+        if (cell === '')
+          throw invalid(`Line ${line}: the target "${opts.target}" is empty`, { line, column: opts.target });
         targets.push(cell);
         continue;
       }
       if (!NUMBER.test(cell)) {
-        if (NON_FINITE.test(cell)) throw new DataError('DATASET_NON_FINITE', `Line ${line}, column "${header[c]}" is ${cell}; data must be finite numbers`, { line, column: header[c] });
-        throw invalid(`Line ${line}, column "${header[c]}" is ${JSON.stringify(cell.slice(0, 30))}, not a number`, { line, column: header[c] });
+        if (NON_FINITE.test(cell))
+          throw new DataError(
+            'DATASET_NON_FINITE',
+            `Line ${line}, column "${header[c]}" is ${cell}; data must be finite numbers`,
+            { line, column: header[c] },
+          );
+        throw invalid(`Line ${line}, column "${header[c]}" is ${JSON.stringify(cell.slice(0, 30))}, not a number`, {
+          line,
+          column: header[c],
+        });
       }
       xs.push(Number(cell));
     }
@@ -124,11 +147,19 @@ export function parseCsv(input: string | Uint8Array, opts: CsvOptions): CsvDatas
   const numeric = targets.every((v) => NUMBER.test(v));
   if (!numeric) {
     const bad = targets.findIndex((v) => NON_FINITE.test(v));
-    if (bad >= 0) throw new DataError('DATASET_NON_FINITE', `Row ${bad + 1}: the target "${opts.target}" is ${targets[bad]}; data must be finite numbers`, { row: bad + 1, column: opts.target });
+    if (bad >= 0)
+      throw new DataError(
+        'DATASET_NON_FINITE',
+        `Row ${bad + 1}: the target "${opts.target}" is ${targets[bad]}; data must be finite numbers`,
+        { row: bad + 1, column: opts.target },
+      );
     // Text labels make classes; asked for regression, they are a mistake, not a silent switch of task.
     if (opts.regression) {
       const row = targets.findIndex((v) => !NUMBER.test(v));
-      throw invalid(`Row ${row + 1}: regression needs a numeric target, but "${opts.target}" is ${JSON.stringify(targets[row]!.slice(0, 30))}`, { row: row + 1, column: opts.target, path: 'regression' });
+      throw invalid(
+        `Row ${row + 1}: regression needs a numeric target, but "${opts.target}" is ${JSON.stringify(targets[row].slice(0, 30))}`,
+        { row: row + 1, column: opts.target, path: 'regression' },
+      );
     }
   }
   const base = { ...opts, xSource: 'x', ySource: `column "${opts.target}"` };

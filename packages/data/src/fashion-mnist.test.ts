@@ -17,11 +17,22 @@ function idx(type: number, shape: number[], payload: ArrayLike<number>): Buffer 
 
 /** A miniature Fashion-MNIST: `n` train and `m` test images whose pixels encode their index. */
 async function writeFake(dir: string, n = 3, m = 2, labels?: number[]): Promise<void> {
-  const images = (k: number) => Uint8Array.from({ length: k * 784 }, (_, i) => (Math.floor(i / 784) * 50 + (i % 784)) % 256);
+  const images = (k: number) =>
+    Uint8Array.from({ length: k * 784 }, (_, i) => (Math.floor(i / 784) * 50 + (i % 784)) % 256);
   await writeFile(join(dir, FASHION_MNIST_FILES.trainImages), idx(0x08, [n, 28, 28], images(n)));
-  await writeFile(join(dir, FASHION_MNIST_FILES.trainLabels), idx(0x08, [n], labels ?? Array.from({ length: n }, (_, i) => 9 - i)));
+  await writeFile(
+    join(dir, FASHION_MNIST_FILES.trainLabels),
+    idx(0x08, [n], labels ?? Array.from({ length: n }, (_, i) => 9 - i)),
+  );
   await writeFile(join(dir, FASHION_MNIST_FILES.testImages), idx(0x08, [m, 28, 28], images(m)));
-  await writeFile(join(dir, FASHION_MNIST_FILES.testLabels), idx(0x08, [m], Array.from({ length: m }, (_, i) => i)));
+  await writeFile(
+    join(dir, FASHION_MNIST_FILES.testLabels),
+    idx(
+      0x08,
+      [m],
+      Array.from({ length: m }, (_, i) => i),
+    ),
+  );
 }
 
 describe('loadFashionMnist on a miniature copy', () => {
@@ -49,7 +60,11 @@ describe('loadFashionMnist on a miniature copy', () => {
   it('names exactly the missing files and says how to install them', async () => {
     await writeFake(dir);
     await unlink(join(dir, FASHION_MNIST_FILES.testLabels));
-    const err = await expectDataErrorAsync(loadFashionMnist(dir), 'DATASET_NOT_INSTALLED', /apt-get install dataset-fashion-mnist/);
+    const err = await expectDataErrorAsync(
+      loadFashionMnist(dir),
+      'DATASET_NOT_INSTALLED',
+      /apt-get install dataset-fashion-mnist/,
+    );
     expect(err.message).toMatch(/cannot read t10k-labels-idx1-ubyte\.gz \(ENOENT\)\. Install it/);
     expect(err.message).toMatch(/FASHION_MNIST_DIR/);
     expect(err.details).toEqual({ path: dir, missing: [FASHION_MNIST_FILES.testLabels] });
@@ -70,7 +85,11 @@ describe('loadFashionMnist on a miniature copy', () => {
     const path = join(dir, FASHION_MNIST_FILES.trainImages);
     const bytes = await readFile(path);
     await writeFile(path, bytes.subarray(0, bytes.length - 30));
-    await expectDataErrorAsync(loadFashionMnist(dir), 'DATASET_CORRUPT', new RegExp(`${FASHION_MNIST_FILES.trainImages}.*gzip`));
+    await expectDataErrorAsync(
+      loadFashionMnist(dir),
+      'DATASET_CORRUPT',
+      new RegExp(`${FASHION_MNIST_FILES.trainImages}.*gzip`),
+    );
   });
 
   it('rejects labels outside 0..9, counts that disagree, and images that are not 28×28', async () => {
@@ -78,7 +97,11 @@ describe('loadFashionMnist on a miniature copy', () => {
     await expectDataErrorAsync(loadFashionMnist(dir), 'DATASET_CORRUPT', /label 10 at index 1/);
     await writeFake(dir);
     await writeFile(join(dir, FASHION_MNIST_FILES.trainLabels), idx(0x08, [2], [1, 2]));
-    await expectDataErrorAsync(loadFashionMnist(dir), 'DATASET_CORRUPT', /should hold 3 unsigned byte labels, got shape \[2\]/);
+    await expectDataErrorAsync(
+      loadFashionMnist(dir),
+      'DATASET_CORRUPT',
+      /should hold 3 unsigned byte labels, got shape \[2\]/,
+    );
     await writeFake(dir);
     await writeFile(join(dir, FASHION_MNIST_FILES.testImages), idx(0x08, [1, 32, 32], new Uint8Array(1024)));
     await expectDataErrorAsync(loadFashionMnist(dir), 'DATASET_CORRUPT', /\[N, 28, 28\], got shape \[1, 32, 32\]/);
@@ -88,7 +111,10 @@ describe('loadFashionMnist on a miniature copy', () => {
 // CI installs the Debian package (.ci/run), so there the real-file test always runs; a developer
 // machine without it skips with the install hint.
 const installed = existsSync(join(FASHION_MNIST_DIR, FASHION_MNIST_FILES.trainImages)) || process.env.CI === 'true';
-if (!installed) console.warn(`Skipping the real Fashion-MNIST test: ${FASHION_MNIST_DIR} is missing (apt-get install dataset-fashion-mnist)`);
+if (!installed)
+  console.warn(
+    `Skipping the real Fashion-MNIST test: ${FASHION_MNIST_DIR} is missing (apt-get install dataset-fashion-mnist)`,
+  );
 
 describe.skipIf(!installed)(`loadFashionMnist on the real files in ${FASHION_MNIST_DIR}`, () => {
   it('loads 60,000 + 10,000 28×28 images in [0, 1] with balanced labels, first labels 9 (ankle boot), quickly', async () => {
@@ -107,9 +133,12 @@ describe.skipIf(!installed)(`loadFashionMnist on the real files in ${FASHION_MNI
     expect(ds.test!.y.data[0]).toBe(9);
 
     // Fashion-MNIST is balanced: 6,000 training and 1,000 test images per class.
-    for (const [labels, per] of [[ds.y.data, 6000], [ds.test!.y.data, 1000]] as const) {
+    for (const [labels, per] of [
+      [ds.y.data, 6000],
+      [ds.test!.y.data, 1000],
+    ] as const) {
       const counts = new Array<number>(10).fill(0);
-      for (const l of labels) counts[l]! += 1;
+      for (const l of labels) counts[l] += 1;
       expect(counts).toEqual(new Array(10).fill(per));
     }
 
@@ -123,7 +152,7 @@ describe.skipIf(!installed)(`loadFashionMnist on the real files in ${FASHION_MNI
 
     // Spot-check against the raw bytes: every pixel is exactly its byte / 255, as Keras scales it.
     const raw = gunzipSync(await readFile(join(FASHION_MNIST_DIR, FASHION_MNIST_FILES.testImages))).subarray(16);
-    for (let i = 0; i < raw.length; i += 997) expect(ds.test!.x.data[i]).toBe(Math.fround(raw[i]! / 255));
+    for (let i = 0; i < raw.length; i += 997) expect(ds.test!.x.data[i]).toBe(Math.fround(raw[i] / 255));
     // The first training image (an ankle boot) is mostly background with a bright shoe.
     const first = ds.x.data.subarray(0, 784);
     expect(first.filter((v) => v === 0).length).toBeGreaterThan(300);

@@ -61,7 +61,11 @@ describe('parseIdx', () => {
     ['unknown type', idx(0x07, [1], [1]), /unknown type byte 0x07/],
     ['zero dimensions', Uint8Array.from([0, 0, 0x08, 0]), /zero dimensions/],
     ['truncated header', idx(0x08, [3, 3], []).subarray(0, 9), /truncated header/],
-    ['truncated data', idx(0x08, [2, 3], [1, 2, 3, 4, 5]), /truncated: shape \[2, 3\] of ubyte needs 18 bytes, found 17/],
+    [
+      'truncated data',
+      idx(0x08, [2, 3], [1, 2, 3, 4, 5]),
+      /truncated: shape \[2, 3\] of ubyte needs 18 bytes, found 17/,
+    ],
     ['truncated floats', idx(0x0d, [2], [0x3f, 0xc0, 0, 0, 0x3f]), /truncated/],
     ['trailing bytes', idx(0x08, [2], [1, 2, 3]), /1 unexpected bytes/],
     ['truncated gzip', gzipSync(idx(0x08, [100], new Array(100).fill(1))).subarray(0, 20), /not valid gzip/],
@@ -76,27 +80,44 @@ describe('parseIdx', () => {
 
 describe('gunzipError', () => {
   it('calls an oversized gzip DATASET_TOO_LARGE (a gzip bomb) and any other zlib failure DATASET_CORRUPT', () => {
-    const big = gunzipError(Object.assign(new RangeError('Cannot create a Buffer larger than 536870912 bytes'), { code: 'ERR_BUFFER_TOO_LARGE' }), 'f.gz');
+    const big = gunzipError(
+      Object.assign(new RangeError('Cannot create a Buffer larger than 536870912 bytes'), {
+        code: 'ERR_BUFFER_TOO_LARGE',
+      }),
+      'f.gz',
+    );
     expect(big.code).toBe('DATASET_TOO_LARGE');
     expect(big.details).toMatchObject({ path: 'f.gz', limit: MAX_IDX_BYTES });
-    expect(gunzipError(Object.assign(new Error('unexpected end of file'), { code: 'Z_BUF_ERROR' }), 'f.gz').code).toBe('DATASET_CORRUPT');
+    expect(gunzipError(Object.assign(new Error('unexpected end of file'), { code: 'Z_BUF_ERROR' }), 'f.gz').code).toBe(
+      'DATASET_CORRUPT',
+    );
   });
 });
 
 describe('inflateIdx', () => {
   const limit = 1024 * 1024;
   /** An IDX header of ubytes declaring `shape`, followed by `payload` zeros (a liar when they disagree). */
-  const zeros = (shape: number[], payload: number) => Buffer.concat([Buffer.from(idx(0x08, shape, [])), Buffer.alloc(payload)]);
+  const zeros = (shape: number[], payload: number) =>
+    Buffer.concat([Buffer.from(idx(0x08, shape, [])), Buffer.alloc(payload)]);
 
   it('refuses a bomb whose header declares more than the limit as soon as the header is inflated', async () => {
     const bomb = gzipSync(zeros([64, 1024, 1024], 4 * 1024 * 1024));
-    const err = await inflateIdx(bomb, 'x', limit).then(() => undefined, (e: unknown) => e);
-    expect(err).toMatchObject({ code: 'DATASET_TOO_LARGE', details: { path: 'x', limit, declared: 16 + 64 * 1024 * 1024 } });
+    const err = await inflateIdx(bomb, 'x', limit).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({
+      code: 'DATASET_TOO_LARGE',
+      details: { path: 'x', limit, declared: 16 + 64 * 1024 * 1024 },
+    });
     expect((err as Error).message).toMatch(/declares shape \[64, 1024, 1024\] of ubyte/);
   });
 
   it('stops a header that lies (small shape, 4 MiB of payload) at the size it declared', async () => {
-    const err = await inflateIdx(gzipSync(zeros([4, 2], 4 * 1024 * 1024)), 'x', limit).then(() => undefined, (e: unknown) => e);
+    const err = await inflateIdx(gzipSync(zeros([4, 2], 4 * 1024 * 1024)), 'x', limit).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'DATASET_CORRUPT', message: /inflates past the 16 bytes its header declares/ });
   });
 
@@ -104,16 +125,30 @@ describe('inflateIdx', () => {
     const file = idx(0x08, [3, 2], [1, 2, 3, 4, 5, 6]);
     const twoMembers = Buffer.concat([gzipSync(file.subarray(0, 7)), gzipSync(file.subarray(7))]);
     expect(await inflateIdx(twoMembers, 'x', file.length)).toEqual(Buffer.from(file));
-    expect(await readArrayFile(gzipSync(file), 'x', file.length)).toMatchObject({ format: 'idx.gz', shape: [3, 2], bytes: file.length });
-    await expect(readArrayFile(gzipSync(file), 'x', file.length - 1)).rejects.toMatchObject({ code: 'DATASET_TOO_LARGE' });
+    expect(await readArrayFile(gzipSync(file), 'x', file.length)).toMatchObject({
+      format: 'idx.gz',
+      shape: [3, 2],
+      bytes: file.length,
+    });
+    await expect(readArrayFile(gzipSync(file), 'x', file.length - 1)).rejects.toMatchObject({
+      code: 'DATASET_TOO_LARGE',
+    });
   });
 
   it('leaves what is not IDX to the parser, and refuses gzip inside gzip as a bad magic', async () => {
-    await expect(readArrayFile(gzipSync(Buffer.alloc(4 * 1024 * 1024, 7)), 'x', limit)).rejects.toMatchObject({ code: 'DATASET_CORRUPT', message: /bad magic 0x07 0x07/ });
-    await expect(readArrayFile(gzipSync(gzipSync(idx(0x08, [1], [1]))), 'x', 1024)).rejects.toMatchObject({ code: 'DATASET_CORRUPT', message: /bad magic 0x1f 0x8b/ });
+    await expect(readArrayFile(gzipSync(Buffer.alloc(4 * 1024 * 1024, 7)), 'x', limit)).rejects.toMatchObject({
+      code: 'DATASET_CORRUPT',
+      message: /bad magic 0x07 0x07/,
+    });
+    await expect(readArrayFile(gzipSync(gzipSync(idx(0x08, [1], [1]))), 'x', 1024)).rejects.toMatchObject({
+      code: 'DATASET_CORRUPT',
+      message: /bad magic 0x1f 0x8b/,
+    });
   });
 
   it('calls broken gzip DATASET_CORRUPT', async () => {
-    await expect(inflateIdx(gzipSync(idx(0x08, [100], new Array(100).fill(1))).subarray(0, 20), 'x', limit)).rejects.toMatchObject({ code: 'DATASET_CORRUPT', message: /not valid gzip/ });
+    await expect(
+      inflateIdx(gzipSync(idx(0x08, [100], new Array(100).fill(1))).subarray(0, 20), 'x', limit),
+    ).rejects.toMatchObject({ code: 'DATASET_CORRUPT', message: /not valid gzip/ });
   });
 });

@@ -27,7 +27,10 @@ export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes
 export function gunzipError(err: unknown, source: string, limit = MAX_IDX_BYTES): DataError {
   const code = (err as { code?: string }).code;
   if (code === 'ERR_BUFFER_TOO_LARGE') {
-    return new DataError('DATASET_TOO_LARGE', `${source} decompresses to more than ${limit} bytes`, { path: source, limit });
+    return new DataError('DATASET_TOO_LARGE', `${source} decompresses to more than ${limit} bytes`, {
+      path: source,
+      limit,
+    });
   }
   return new DataError('DATASET_CORRUPT', `${source} is not valid gzip: ${(err as Error).message}`, { path: source });
 }
@@ -58,16 +61,22 @@ export function inflateIdx(input: Uint8Array, source: string, maxBytes: number):
       total += chunk.length;
       if (!headerRead && total >= 4) {
         const head = chunks.length === 1 ? chunk : Buffer.concat(chunks);
-        const type = TYPES[head[2]!];
+        const type = TYPES[head[2]];
         // Not an IDX header: stop here and let the parser say what is wrong with it.
         if (head[0] !== 0 || head[1] !== 0 || !type || head[3] === 0) return settle(null);
-        const headerBytes = 4 + 4 * head[3]!;
+        const headerBytes = 4 + 4 * head[3];
         if (total >= headerBytes) {
           headerRead = true;
-          const shape = Array.from({ length: head[3]! }, (_, d) => head.readUInt32BE(4 + 4 * d));
+          const shape = Array.from({ length: head[3] }, (_, d) => head.readUInt32BE(4 + 4 * d));
           const declared = headerBytes + shape.reduce((a, b) => a * b, 1) * type.size;
           if (declared > maxBytes) {
-            return settle(new DataError('DATASET_TOO_LARGE', `${source} declares shape [${shape.join(', ')}] of ${type.name}, ${declared} bytes; the limit is ${maxBytes}`, { path: source, limit: maxBytes, declared }));
+            return settle(
+              new DataError(
+                'DATASET_TOO_LARGE',
+                `${source} declares shape [${shape.join(', ')}] of ${type.name}, ${declared} bytes; the limit is ${maxBytes}`,
+                { path: source, limit: maxBytes, declared },
+              ),
+            );
           }
           cap = declared;
         }
@@ -75,8 +84,15 @@ export function inflateIdx(input: Uint8Array, source: string, maxBytes: number):
       if (total > cap) {
         settle(
           headerRead
-            ? new DataError('DATASET_CORRUPT', `${source} is not a valid IDX file: it inflates past the ${cap} bytes its header declares`, { path: source })
-            : new DataError('DATASET_TOO_LARGE', `${source} decompresses to more than ${maxBytes} bytes`, { path: source, limit: maxBytes }),
+            ? new DataError(
+                'DATASET_CORRUPT',
+                `${source} is not a valid IDX file: it inflates past the ${cap} bytes its header declares`,
+                { path: source },
+              )
+            : new DataError('DATASET_TOO_LARGE', `${source} decompresses to more than ${maxBytes} bytes`, {
+                path: source,
+                limit: maxBytes,
+              }),
         );
       }
     });
@@ -109,10 +125,11 @@ export function parseIdx(input: Uint8Array, source = 'IDX data'): IdxArray {
 /** Parses an IDX file that is not compressed (gzip inside gzip is refused as a bad magic). */
 export function parsePlainIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
   if (bytes.length < 4) throw corrupt(source, `only ${bytes.length} bytes`);
-  if (bytes[0] !== 0 || bytes[1] !== 0) throw corrupt(source, `bad magic ${hex(bytes[0]!)} ${hex(bytes[1]!)} (expected 0x00 0x00)`);
-  const type = TYPES[bytes[2]!];
-  if (!type) throw corrupt(source, `unknown type byte ${hex(bytes[2]!)}`);
-  const ndim = bytes[3]!;
+  if (bytes[0] !== 0 || bytes[1] !== 0)
+    throw corrupt(source, `bad magic ${hex(bytes[0])} ${hex(bytes[1])} (expected 0x00 0x00)`);
+  const type = TYPES[bytes[2]];
+  if (!type) throw corrupt(source, `unknown type byte ${hex(bytes[2])}`);
+  const ndim = bytes[3];
   if (ndim === 0) throw corrupt(source, 'zero dimensions');
   const header = 4 + 4 * ndim;
   if (bytes.length < header) throw corrupt(source, `truncated header (${bytes.length} of ${header} bytes)`);
@@ -127,8 +144,13 @@ export function parsePlainIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray 
   }
   // Exact equality: short means truncated, long means the header lies about the content.
   const expected = header + count * type.size;
-  if (bytes.length < expected) throw corrupt(source, `truncated: shape [${shape.join(', ')}] of ${type.name} needs ${expected} bytes, found ${bytes.length}`);
-  if (bytes.length > expected) throw corrupt(source, `${bytes.length - expected} unexpected bytes after the data of shape [${shape.join(', ')}]`);
+  if (bytes.length < expected)
+    throw corrupt(
+      source,
+      `truncated: shape [${shape.join(', ')}] of ${type.name} needs ${expected} bytes, found ${bytes.length}`,
+    );
+  if (bytes.length > expected)
+    throw corrupt(source, `${bytes.length - expected} unexpected bytes after the data of shape [${shape.join(', ')}]`);
 
   const at = bytes.byteOffset + header;
   switch (type.size === 1 ? bytes[2] : -1) {

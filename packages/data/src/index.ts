@@ -1,6 +1,12 @@
 export { DataError, type DataErrorCode } from './errors.js';
 export type { Dataset, NdArray } from './types.js';
-export { BUILTINS, validateBuiltinOptions, type BuiltinInfo, type BuiltinOption, type SyntheticName } from './builtins.js';
+export {
+  BUILTINS,
+  validateBuiltinOptions,
+  type BuiltinInfo,
+  type BuiltinOption,
+  type SyntheticName,
+} from './builtins.js';
 export { synthetic, type SyntheticOptions } from './synthetic.js';
 export { loadBuiltin, type DataEnv } from './load.js';
 export { fromInline, INLINE_LIMITS, type InlineLimits } from './inline.js';

@@ -30,7 +30,10 @@ function inferShape(root: string, top: unknown[]): number[] {
   let v: unknown = top[0];
   while (Array.isArray(v)) {
     if (v.length === 0) {
-      const path = pointer(root, shape.map(() => 0));
+      const path = pointer(
+        root,
+        shape.map(() => 0),
+      );
       throw new DataError('DATASET_INVALID', `${path} is an empty array`, { path });
     }
     shape.push(v.length);
@@ -55,25 +58,35 @@ function flatten(root: string, top: unknown[], shape: number[], out: Float32Arra
       const v = arr[i];
       idx[depth] = i;
       if (!last) {
-        const want = shape[depth + 1]!;
+        const want = shape[depth + 1];
         if (!Array.isArray(v) || v.length !== want) {
           const got = Array.isArray(v) ? `${v.length}` : describe(v);
           const path = pointer(root, idx.slice(0, depth + 1));
-          throw new DataError('DATASET_SHAPE_MISMATCH', `${path} should be an array of ${want} values (like ${pointer(root, new Array<number>(depth + 1).fill(0))}), got ${got}`, {
-            path,
-            expected: want,
-          });
+          throw new DataError(
+            'DATASET_SHAPE_MISMATCH',
+            `${path} should be an array of ${want} values (like ${pointer(root, new Array<number>(depth + 1).fill(0))}), got ${got}`,
+            {
+              path,
+              expected: want,
+            },
+          );
         }
         walk(v, depth + 1);
         continue;
       }
       const path = (): string => pointer(root, idx.slice(0, depth + 1));
       if (Array.isArray(v)) {
-        throw new DataError('DATASET_SHAPE_MISMATCH', `${path()} should be a number (like ${pointer(root, new Array<number>(depth + 1).fill(0))}), got an array`, { path: path() });
+        throw new DataError(
+          'DATASET_SHAPE_MISMATCH',
+          `${path()} should be a number (like ${pointer(root, new Array<number>(depth + 1).fill(0))}), got an array`,
+          { path: path() },
+        );
       }
       // Strings such as "NaN" and the null that JSON.stringify writes for NaN are non-finite data, not a shape problem.
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new DataError('DATASET_NON_FINITE', `${path()} must be a finite number, got ${describe(v)}`, { path: path() });
+        throw new DataError('DATASET_NON_FINITE', `${path()} must be a finite number, got ${describe(v)}`, {
+          path: path(),
+        });
       }
       const f = Math.fround(v);
       if (!Number.isFinite(f)) {
@@ -86,10 +99,17 @@ function flatten(root: string, top: unknown[], shape: number[], out: Float32Arra
 }
 
 function topArray(root: string, v: unknown, maxSamples: number): unknown[] {
-  if (!Array.isArray(v)) throw new DataError('DATASET_INVALID', `${root} must be an array with one entry per sample, got ${describe(v)}`, { path: root });
+  if (!Array.isArray(v))
+    throw new DataError('DATASET_INVALID', `${root} must be an array with one entry per sample, got ${describe(v)}`, {
+      path: root,
+    });
   if (v.length === 0) throw new DataError('DATASET_INVALID', `${root} must not be empty`, { path: root });
   if (v.length > maxSamples) {
-    throw new DataError('DATASET_TOO_LARGE', `${root} has ${v.length} samples; inline data is limited to ${maxSamples}`, { path: root, limit: maxSamples });
+    throw new DataError(
+      'DATASET_TOO_LARGE',
+      `${root} has ${v.length} samples; inline data is limited to ${maxSamples}`,
+      { path: root, limit: maxSamples },
+    );
   }
   return v;
 }
@@ -105,26 +125,39 @@ const product = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 export function fromInline(body: { x: unknown; y: unknown }, limits: InlineLimits = {}): Dataset {
   const maxSamples = limits.maxSamples ?? INLINE_LIMITS.maxSamples;
   const maxValues = limits.maxValues ?? INLINE_LIMITS.maxValues;
-  if (body === null || typeof body !== 'object') throw new DataError('DATASET_INVALID', 'Inline data must be an object { x, y }', { path: '' });
+  if (body === null || typeof body !== 'object')
+    throw new DataError('DATASET_INVALID', 'Inline data must be an object { x, y }', { path: '' });
 
   const xs = topArray('/x', body.x, maxSamples);
   const ys = topArray('/y', body.y, maxSamples);
   if (xs.length !== ys.length) {
-    throw new DataError('DATASET_SHAPE_MISMATCH', `x has ${xs.length} samples but y has ${ys.length}; they must match`, {
-      path: '/y',
-      x_samples: xs.length,
-      y_samples: ys.length,
-    });
+    throw new DataError(
+      'DATASET_SHAPE_MISMATCH',
+      `x has ${xs.length} samples but y has ${ys.length}; they must match`,
+      {
+        path: '/y',
+        x_samples: xs.length,
+        y_samples: ys.length,
+      },
+    );
   }
   const xShape = inferShape('/x', xs);
   const yShape = inferShape('/y', ys);
   if (yShape.length > 2) {
-    throw new DataError('DATASET_SHAPE_MISMATCH', `y must be [N] class indices or [N, k] targets, got shape [${yShape.join(', ')}]`, { path: '/y' });
+    throw new DataError(
+      'DATASET_SHAPE_MISMATCH',
+      `y must be [N] class indices or [N, k] targets, got shape [${yShape.join(', ')}]`,
+      { path: '/y' },
+    );
   }
   // Checked before anything is allocated or walked, so an oversized body costs nothing.
   const values = product(xShape) + product(yShape);
   if (values > maxValues) {
-    throw new DataError('DATASET_TOO_LARGE', `Inline data has ${values} numbers; the limit is ${maxValues}`, { path: '', values, limit: maxValues });
+    throw new DataError('DATASET_TOO_LARGE', `Inline data has ${values} numbers; the limit is ${maxValues}`, {
+      path: '',
+      values,
+      limit: maxValues,
+    });
   }
 
   const x = new Float32Array(product(xShape));

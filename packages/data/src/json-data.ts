@@ -20,6 +20,9 @@ export function fromJsonData(input: unknown, opts: ArrayOptions & { maxSamples?:
     throw new DataError('DATASET_INVALID_JSON', 'A JSON dataset is an object { "x": [...], "y": [...] }');
   }
   const maxValues = opts.maxValues ?? Number.MAX_SAFE_INTEGER;
-  const inline = fromInline(body as { x: unknown; y: unknown }, { maxSamples: opts.maxSamples ?? maxValues, maxValues });
+  const inline = fromInline(body as { x: unknown; y: unknown }, {
+    maxSamples: opts.maxSamples ?? maxValues,
+    maxValues,
+  });
   return fromArrays(inline.x, inline.y, { ...opts, name: opts.name ?? 'json' });
 }

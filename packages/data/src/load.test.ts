@@ -22,7 +22,10 @@ describe('loadBuiltin', () => {
   it('reads Fashion-MNIST from the configured folder, and says how to install it when it is empty', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'trainyard-data-'));
     try {
-      const err = await expectDataErrorAsync(loadBuiltin('fashion-mnist', undefined, { fashionMnistDir: empty }), 'DATASET_NOT_INSTALLED');
+      const err = await expectDataErrorAsync(
+        loadBuiltin('fashion-mnist', undefined, { fashionMnistDir: empty }),
+        'DATASET_NOT_INSTALLED',
+      );
       expect(err.message).toContain(empty);
       expect(err.message).toContain('apt-get install dataset-fashion-mnist');
       expect(err.message).toContain('FASHION_MNIST_DIR');

@@ -10,7 +10,11 @@ export interface DataEnv {
 }
 
 /** Validates options and produces a built-in dataset, e.g. `await loadBuiltin('moons', { samples: 500 })`. */
-export async function loadBuiltin(name: string, options: Record<string, unknown> | undefined, env: DataEnv = {}): Promise<Dataset> {
+export async function loadBuiltin(
+  name: string,
+  options: Record<string, unknown> | undefined,
+  env: DataEnv = {},
+): Promise<Dataset> {
   resolveOptions(name, options);
   if (name === 'fashion-mnist') return loadFashionMnist(env.fashionMnistDir || undefined);
   if (builtinInfo(name).kind === 'bundled') return loadClassic(name as ClassicName, options);

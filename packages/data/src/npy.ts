@@ -5,7 +5,17 @@ export type NpyDtype = 'f4' | 'f8' | 'i1' | 'u1' | 'i2' | 'u2' | 'i4' | 'u4' | '
 
 /** An array read from a .npy file: values widened to numbers where needed, its shape and dtype. */
 export interface NpyArray {
-  data: Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+  data:
+    | Float32Array
+    | Float64Array
+    | Int8Array
+    | Uint8Array
+    | Int16Array
+    | Uint16Array
+    | Int32Array
+    | Uint32Array
+    | BigInt64Array
+    | BigUint64Array;
   shape: number[];
   dtype: NpyDtype;
 }
@@ -36,28 +46,37 @@ function invalid(source: string, why: string): DataError {
  */
 export function parseNpy(bytes: Uint8Array, source = 'NPY data'): NpyArray {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw invalid(source, 'missing the \\x93NUMPY magic');
-  const major = bytes[6]!;
+  const major = bytes[6];
   if (major < 1 || major > 3) throw invalid(source, `unsupported format version ${major}.${bytes[7]}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lenBytes = major === 1 ? 2 : 4;
   if (bytes.length < 8 + lenBytes) throw invalid(source, 'truncated header');
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = 8 + lenBytes;
-  if (bytes.length < start + headerLen) throw invalid(source, `truncated header (${bytes.length - start} of ${headerLen} bytes)`);
+  if (bytes.length < start + headerLen)
+    throw invalid(source, `truncated header (${bytes.length - start} of ${headerLen} bytes)`);
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
 
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(header)?.[1];
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw invalid(source, `header lacks descr, fortran_order or shape: ${header.trim().slice(0, 120)}`);
-  if (fortran === 'True') throw invalid(source, 'Fortran-order arrays are not supported; save with np.ascontiguousarray');
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    throw invalid(source, `header lacks descr, fortran_order or shape: ${header.trim().slice(0, 120)}`);
+  if (fortran === 'True')
+    throw invalid(source, 'Fortran-order arrays are not supported; save with np.ascontiguousarray');
   const order = descr[0];
   const dtype = descr.slice(1) as NpyDtype;
   if (!(dtype in SIZES) || !['<', '|', '='].includes(order!)) {
-    throw invalid(source, `dtype ${JSON.stringify(descr)} is not supported (little-endian float32/float64, int8–int64, uint8–uint64 or bool)`);
+    throw invalid(
+      source,
+      `dtype ${JSON.stringify(descr)} is not supported (little-endian float32/float64, int8–int64, uint8–uint64 or bool)`,
+    );
   }
   if (order === '|' && SIZES[dtype] !== 1) throw invalid(source, `dtype ${descr} has no byte order`);
-  const parts = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (parts.length === 0) throw invalid(source, 'a 0-d (scalar) array holds no samples');
   const shape = parts.map((p) => (/^\d+L?$/.test(p) ? Number.parseInt(p, 10) : Number.NaN));
   if (shape.some((d) => !Number.isSafeInteger(d))) throw invalid(source, `bad shape (${shapeText})`);
@@ -65,8 +84,13 @@ export function parseNpy(bytes: Uint8Array, source = 'NPY data'): NpyArray {
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = start + headerLen;
   const expected = dataStart + count * SIZES[dtype];
-  if (bytes.length < expected) throw invalid(source, `truncated: shape [${shape.join(', ')}] of ${descr} needs ${expected - dataStart} data bytes, found ${bytes.length - dataStart}`);
-  if (bytes.length > expected) throw invalid(source, `${bytes.length - expected} unexpected bytes after the data of shape [${shape.join(', ')}]`);
+  if (bytes.length < expected)
+    throw invalid(
+      source,
+      `truncated: shape [${shape.join(', ')}] of ${descr} needs ${expected - dataStart} data bytes, found ${bytes.length - dataStart}`,
+    );
+  if (bytes.length > expected)
+    throw invalid(source, `${bytes.length - expected} unexpected bytes after the data of shape [${shape.join(', ')}]`);
 
   // Copy into an aligned buffer (the upload's offset need not be a multiple of the element size).
   // (Buffer#slice is a view, so copy explicitly.)

@@ -67,6 +67,6 @@ export function crumple(p: Vec3): Vec3 {
 
 /** Applies F⁻¹ in place: recovers the flat sheets (tests use it to prove F is invertible). */
 export function uncrumple(p: Vec3): Vec3 {
-  for (let s = STEPS.length - 1; s >= 0; s--) STEPS[s]!.inverse(p);
+  for (let s = STEPS.length - 1; s >= 0; s--) STEPS[s].inverse(p);
   return p;
 }

@@ -11,7 +11,7 @@ const DIMS: Record<SyntheticName, number> = { spirals: 2, xor: 2, moons: 2, blob
 
 function counts(ds: Dataset): number[] {
   const c = new Array<number>(ds.classes!).fill(0);
-  for (const label of ds.y.data) c[label]! += 1;
+  for (const label of ds.y.data) c[label] += 1;
   return c;
 }
 
@@ -21,7 +21,7 @@ function meanShift(a: Dataset, b: Dataset, dim: number): number {
   const n = a.y.data.length;
   for (let i = 0; i < n; i++) {
     let d = 0;
-    for (let f = 0; f < dim; f++) d += (a.x.data[i * dim + f]! - b.x.data[i * dim + f]!) ** 2;
+    for (let f = 0; f < dim; f++) d += (a.x.data[i * dim + f] - b.x.data[i * dim + f]) ** 2;
     total += Math.sqrt(d);
   }
   return total / n;
@@ -83,8 +83,16 @@ describe.each(NAMES)('synthetic %s', (name) => {
     expectDataError(() => synthetic(name, { noise: -1 }), 'DATASET_INVALID_OPTION', /noise/);
     expectDataError(() => synthetic(name, { noise: Number.NaN }), 'DATASET_INVALID_OPTION', /noise/);
     expectDataError(() => synthetic(name, { seed: -1 }), 'DATASET_INVALID_OPTION', /seed/);
-    expectDataError(() => synthetic(name, { samples: '100' } as unknown as SyntheticOptions), 'DATASET_INVALID_OPTION', /samples.*"100"/);
-    expectDataError(() => synthetic(name, { colour: 'red' } as SyntheticOptions), 'DATASET_INVALID_OPTION', /"colour".*unknown/);
+    expectDataError(
+      () => synthetic(name, { samples: '100' } as unknown as SyntheticOptions),
+      'DATASET_INVALID_OPTION',
+      /samples.*"100"/,
+    );
+    expectDataError(
+      () => synthetic(name, { colour: 'red' } as SyntheticOptions),
+      'DATASET_INVALID_OPTION',
+      /"colour".*unknown/,
+    );
   });
 });
 
@@ -110,7 +118,7 @@ describe('spirals', () => {
   it('keeps clean points on radius-2 arms', () => {
     const ds = synthetic('spirals', { samples: 500, noise: 0 });
     for (let i = 0; i < 500; i++) {
-      const r = Math.hypot(ds.x.data[2 * i]!, ds.x.data[2 * i + 1]!);
+      const r = Math.hypot(ds.x.data[2 * i], ds.x.data[2 * i + 1]);
       expect(r).toBeGreaterThanOrEqual(0.1 - 1e-6);
       expect(r).toBeLessThanOrEqual(2 + 1e-6);
     }
@@ -121,7 +129,7 @@ describe('xor', () => {
   it('labels by quadrant: class 1 exactly where the signs differ (without noise)', () => {
     const ds = synthetic('xor', { samples: 1000, noise: 0 });
     for (let i = 0; i < 1000; i++) {
-      const [x, y] = [ds.x.data[2 * i]!, ds.x.data[2 * i + 1]!];
+      const [x, y] = [ds.x.data[2 * i], ds.x.data[2 * i + 1]];
       expect(Math.abs(x)).toBeLessThanOrEqual(1);
       expect(Math.abs(y)).toBeLessThanOrEqual(1);
       expect(ds.y.data[i]).toBe(x * y < 0 ? 1 : 0);
@@ -136,7 +144,7 @@ describe('moons', () => {
   it("puts clean points on scikit-learn's two half circles", () => {
     const ds = synthetic('moons', { samples: 200, noise: 0 });
     for (let i = 0; i < 200; i++) {
-      const [x, y] = [ds.x.data[2 * i]!, ds.x.data[2 * i + 1]!];
+      const [x, y] = [ds.x.data[2 * i], ds.x.data[2 * i + 1]];
       // Outer moon: unit circle around (0, 0), upper half; inner: around (1, 0.5), lower half.
       if (ds.y.data[i] === 0) {
         expect(Math.hypot(x, y)).toBeCloseTo(1, 5);
@@ -161,7 +169,7 @@ describe('blobs', () => {
     // Per-class standard deviation along each axis is the noise (2,000 draws: within ±0.03).
     for (let c = 0; c < 4; c++) {
       for (let f = 0; f < 5; f++) {
-        const v = [...ds.y.data.keys()].filter((i) => ds.y.data[i] === c).map((i) => ds.x.data[i * 5 + f]!);
+        const v = [...ds.y.data.keys()].filter((i) => ds.y.data[i] === c).map((i) => ds.x.data[i * 5 + f]);
         const mean = v.reduce((a, b) => a + b, 0) / v.length;
         expect(mean).toBeGreaterThan(-10.2);
         expect(mean).toBeLessThan(10.2);
@@ -176,11 +184,15 @@ describe('blobs', () => {
 
 describe('paper-ball', () => {
   it('crumples with an exactly invertible map', () => {
-    for (const p of [[0.3, -0.7, GAP / 2], [-1, 1, -GAP / 2], [0.01, 0.99, 0.4]] as [number, number, number][]) {
+    for (const p of [
+      [0.3, -0.7, GAP / 2],
+      [-1, 1, -GAP / 2],
+      [0.01, 0.99, 0.4],
+    ] as [number, number, number][]) {
       const q = crumple([...p]);
       expect(Math.hypot(q[0] - p[0], q[1] - p[1], q[2] - p[2])).toBeGreaterThan(0.1);
       const back = uncrumple(q);
-      for (let d = 0; d < 3; d++) expect(back[d]).toBeCloseTo(p[d]!, 12);
+      for (let d = 0; d < 3; d++) expect(back[d]).toBeCloseTo(p[d], 12);
     }
   });
 
@@ -188,18 +200,18 @@ describe('paper-ball', () => {
     const ds = synthetic('paper-ball', { samples: 4000, noise: 0, seed: 4 });
     const x = ds.x.data;
     const byClass: number[][] = [[], []];
-    ds.y.data.forEach((label, i) => byClass[label]!.push(i));
+    ds.y.data.forEach((label, i) => byClass[label].push(i));
     let closest = Infinity;
-    for (const i of byClass[0]!) {
-      for (const j of byClass[1]!) {
-        const d = (x[3 * i]! - x[3 * j]!) ** 2 + (x[3 * i + 1]! - x[3 * j + 1]!) ** 2 + (x[3 * i + 2]! - x[3 * j + 2]!) ** 2;
+    for (const i of byClass[0]) {
+      for (const j of byClass[1]) {
+        const d = (x[3 * i] - x[3 * j]) ** 2 + (x[3 * i + 1] - x[3 * j + 1]) ** 2 + (x[3 * i + 2] - x[3 * j + 2]) ** 2;
         if (d < closest) closest = d;
       }
     }
     expect(Math.sqrt(closest)).toBeGreaterThan(0.02);
     // Every clean point maps back onto its flat sheet.
     for (let i = 0; i < 4000; i += 97) {
-      const flat = uncrumple([x[3 * i]!, x[3 * i + 1]!, x[3 * i + 2]!]);
+      const flat = uncrumple([x[3 * i], x[3 * i + 1], x[3 * i + 2]]);
       expect(flat[2]).toBeCloseTo(ds.y.data[i] === 0 ? -GAP / 2 : GAP / 2, 5);
     }
     const { train, test } = split(ds);

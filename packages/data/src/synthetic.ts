@@ -28,7 +28,12 @@ function classCounts(n: number, classes: number): number[] {
 }
 
 /** Calls `point(c, j, m, out)` for the j-th of m samples of each class c, in class order. */
-function fill(n: number, classes: number, dim: number, point: (c: number, j: number, m: number, out: number[]) => void): Ordered {
+function fill(
+  n: number,
+  classes: number,
+  dim: number,
+  point: (c: number, j: number, m: number, out: number[]) => void,
+): Ordered {
   const x = new Float32Array(n * dim);
   const labels = new Float32Array(n);
   const out = new Array<number>(dim).fill(0);
@@ -36,7 +41,7 @@ function fill(n: number, classes: number, dim: number, point: (c: number, j: num
   classCounts(n, classes).forEach((m, c) => {
     for (let j = 0; j < m; j++, i++) {
       point(c, j, m, out);
-      for (let d = 0; d < dim; d++) x[i * dim + d] = out[d]!;
+      for (let d = 0; d < dim; d++) x[i * dim + d] = out[d];
       labels[i] = c;
     }
   });
@@ -50,9 +55,9 @@ function shuffled(name: string, { x, labels }: Ordered, dim: number, classes: nu
   const sx = new Float32Array(n * dim);
   const sy = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const p = perm[i]!;
+    const p = perm[i];
     sx.set(x.subarray(p * dim, p * dim + dim), i * dim);
-    sy[i] = labels[p]!;
+    sy[i] = labels[p];
   }
   return { name, x: { data: sx, shape: [n, dim] }, y: { data: sy, shape: [n] }, classes };
 }
@@ -100,7 +105,7 @@ function blobs(o: Record<string, number>, rng: Rng): Dataset {
   // scikit-learn's make_blobs defaults: centres uniform in [-10, 10], noise is the cluster std.
   const centers = Float64Array.from({ length: classes * features }, () => -10 + 20 * rng.uniform());
   const data = fill(samples, classes, features, (c, _j, _m, out) => {
-    for (let d = 0; d < features; d++) out[d] = centers[c * features + d]! + noise * rng.normal();
+    for (let d = 0; d < features; d++) out[d] = centers[c * features + d] + noise * rng.normal();
   });
   return shuffled('blobs', data, features, classes, rng);
 }
@@ -112,7 +117,7 @@ function paperBall(o: Record<string, number>, rng: Rng): Dataset {
     p[1] = 2 * rng.uniform() - 1;
     p[2] = c === 0 ? -GAP / 2 : GAP / 2;
     crumple(p);
-    for (let d = 0; d < 3; d++) out[d] = p[d]! + o.noise! * rng.normal();
+    for (let d = 0; d < 3; d++) out[d] = p[d] + o.noise! * rng.normal();
   });
   return shuffled('paper-ball', data, 3, 2, rng);
 }
@@ -129,7 +134,11 @@ const GENERATORS: Record<SyntheticName, (o: Record<string, number>, rng: Rng) =>
 export function synthetic(name: SyntheticName, options?: SyntheticOptions): Dataset {
   const generate = Object.hasOwn(GENERATORS, name) ? GENERATORS[name] : undefined;
   if (!generate) {
-    throw new DataError('DATASET_UNKNOWN_BUILTIN', `Unknown synthetic dataset "${String(name)}"; known: ${Object.keys(GENERATORS).join(', ')}`, { name });
+    throw new DataError(
+      'DATASET_UNKNOWN_BUILTIN',
+      `Unknown synthetic dataset "${String(name)}"; known: ${Object.keys(GENERATORS).join(', ')}`,
+      { name },
+    );
   }
   const resolved = resolveOptions(name, options as Record<string, unknown> | undefined);
   return generate(resolved, new Rng(resolved.seed!));

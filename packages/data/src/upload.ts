@@ -19,7 +19,9 @@ export function parseArrayFile(bytes: Uint8Array, source: string): RawArray & { 
   const format = arrayFormat(bytes);
   if (format === 'npy') return { ...parseNpy(bytes, source), format };
   if (format) return { ...parseIdx(bytes, source), format };
-  throw new DataError('DATASET_INVALID', `${source} is neither a NumPy .npy file nor an IDX file (plain or .gz)`, { path: source });
+  throw new DataError('DATASET_INVALID', `${source} is neither a NumPy .npy file nor an IDX file (plain or .gz)`, {
+    path: source,
+  });
 }
 
 /**
@@ -27,7 +29,11 @@ export function parseArrayFile(bytes: Uint8Array, source: string): RawArray & { 
  * refusing one whose header declares more than `maxBytes` (DATASET_TOO_LARGE) and never inflating
  * past that; `bytes` is the file's size once inflated.
  */
-export async function readArrayFile(input: Uint8Array, source: string, maxBytes: number): Promise<RawArray & { format: ArrayFormat; bytes: number }> {
+export async function readArrayFile(
+  input: Uint8Array,
+  source: string,
+  maxBytes: number,
+): Promise<RawArray & { format: ArrayFormat; bytes: number }> {
   if (!isGzip(input)) return { ...parseArrayFile(input, source), bytes: input.length };
   const bytes = await inflateIdx(input, source, maxBytes);
   return { ...parsePlainIdx(bytes, source), format: 'idx.gz', bytes: bytes.length };

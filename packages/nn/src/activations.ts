@@ -1,4 +1,23 @@
-import { abs, add, clip, div, elu, exp, gelu, leakyRelu, logSumExp, mul, relu, selu, sigmoid, softmax, softplus, sub, tanh, type Tensor } from '@trainyard/tensor';
+import {
+  abs,
+  add,
+  clip,
+  div,
+  elu,
+  exp,
+  gelu,
+  leakyRelu,
+  logSumExp,
+  mul,
+  relu,
+  selu,
+  sigmoid,
+  softmax,
+  softplus,
+  sub,
+  tanh,
+  type Tensor,
+} from '@trainyard/tensor';
 import { isObject } from './config/reader.js';
 
 /**

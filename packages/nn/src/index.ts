@@ -2,11 +2,33 @@ export { NnError, type NnErrorCode, type NnErrorDetails } from './errors.js';
 export { inspectModel, type IndexInput, type ModelInfo, type ModelInput, type SpecOptions } from './model/spec.js';
 export { forwardFlops, layerForwardFlops, type ForwardFlops, type LayerFlops } from './model/flops.js';
 export { Model, modelFromJson, type BatchResult, type HeadMetrics, type ModelData } from './model/model.js';
-export { checkCompile, logNames, resolveHeads, type CompileArgs, type HeadSpec, type KerasArg } from './model/compile.js';
+export {
+  checkCompile,
+  logNames,
+  resolveHeads,
+  type CompileArgs,
+  type HeadSpec,
+  type KerasArg,
+} from './model/compile.js';
 export type { FitOptions } from './model/fit.js';
 export type { Callback, CallbackState, History, Logs } from './callbacks.js';
-export { fromLayersModel, layersModelConfig, toLayersModel, type FromLayersModelOptions, type LayersModelJson } from './io/layers-model.js';
-export { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointJson, type CheckpointState, type RestoredState, type SavedCallbackState } from './io/checkpoint.js';
+export {
+  fromLayersModel,
+  layersModelConfig,
+  toLayersModel,
+  type FromLayersModelOptions,
+  type LayersModelJson,
+} from './io/layers-model.js';
+export {
+  CHECKPOINT_FORMAT,
+  loadCheckpoint,
+  saveCheckpoint,
+  type Checkpoint,
+  type CheckpointJson,
+  type CheckpointState,
+  type RestoredState,
+  type SavedCallbackState,
+} from './io/checkpoint.js';
 export type { WeightData, WeightSpec, WeightsGroup } from './io/weights.js';
 export { Layer, type CallArgs, type SymbolicShape } from './layers/layer.js';
 export { Dense } from './layers/dense.js';
@@ -22,7 +44,16 @@ export { LAYER_REGISTRY, type LayerClass } from './layers/registry.js';
 export { ACTIVATIONS } from './activations.js';
 export { INITIALIZERS, type InitializerSpec } from './initializers.js';
 export { checkTargets, computeLoss, EPS, parseLoss, type LossName, type LossSpec } from './losses.js';
-export { createMetrics, MAX_AUC_THRESHOLDS, parseMetrics, resolveAccuracy, type AccuracyKind, type Metric, type MetricBatch, type MetricSpec } from './metrics.js';
+export {
+  createMetrics,
+  MAX_AUC_THRESHOLDS,
+  parseMetrics,
+  resolveAccuracy,
+  type AccuracyKind,
+  type Metric,
+  type MetricBatch,
+  type MetricSpec,
+} from './metrics.js';
 export { readRegularizer, serializeRegularizer, type Regularized, type RegularizerSpec } from './regularizers.js';
 export { Optimizer, type CommonOptions } from './optimizers/optimizer.js';
 export { SGD } from './optimizers/sgd.js';
@@ -38,4 +69,12 @@ export { callbackFromConfig, type CallbackContext } from './callbacks/from-confi
 export type { MonitorMode } from './callbacks/monitor.js';
 export { SimpleRNN } from './layers/simple-rnn.js';
 export { LSTM } from './layers/lstm.js';
-export { estimateTraining, metricBytes, RUNTIME_BYTES, TEST_BATCH, type EstimateOptions, type LayerEstimate, type TrainingEstimate } from './model/estimate.js';
+export {
+  estimateTraining,
+  metricBytes,
+  RUNTIME_BYTES,
+  TEST_BATCH,
+  type EstimateOptions,
+  type LayerEstimate,
+  type TrainingEstimate,
+} from './model/estimate.js';

@@ -25,7 +25,11 @@ describe('initializers', () => {
   });
 
   it('normal variance scaling: Keras truncated normal corrected by 0.8796 so the variance is scale/n', () => {
-    for (const [name, s] of [['he_normal', 2 / 400], ['lecun_normal', 1 / 400], ['glorot_normal', 1 / 450]] as const) {
+    for (const [name, s] of [
+      ['he_normal', 2 / 400],
+      ['lecun_normal', 1 / 400],
+      ['glorot_normal', 1 / 450],
+    ] as const) {
       const st = stats(fill(name, [400, 500]));
       expect(Math.abs(st.std / Math.sqrt(s) - 1)).toBeLessThan(0.02);
       expect(st.maxAbs).toBeLessThanOrEqual((2 * Math.sqrt(s)) / 0.8796256610342398 + 1e-7); // truncated at 2σ
@@ -34,7 +38,10 @@ describe('initializers', () => {
   });
 
   it('accepts the TF.js VarianceScaling form and TF.js spellings as the same initializer', () => {
-    const tfjsForm = { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'normal', seed: null } };
+    const tfjsForm = {
+      class_name: 'VarianceScaling',
+      config: { scale: 1, mode: 'fan_avg', distribution: 'normal', seed: null },
+    };
     expect(fill(tfjsForm, [20, 30], 4)).toEqual(fill('GlorotNormal', [20, 30], 4));
     const heForm = { class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_in', distribution: 'uniform' } };
     expect(fill(heForm, [20, 30], 4)).toEqual(fill('heUniform', [20, 30], 4));
@@ -44,18 +51,26 @@ describe('initializers', () => {
   });
 
   it('orthogonal: orthonormal columns (tall) or rows (wide), times gain', () => {
-    for (const [rows, cols] of [[6, 4], [4, 6], [5, 5]]) {
+    for (const [rows, cols] of [
+      [6, 4],
+      [4, 6],
+      [5, 5],
+    ]) {
       const q = fill({ class_name: 'Orthogonal', config: { gain: 2 } }, [rows, cols], 9);
       const n = Math.min(rows, cols);
       for (let a = 0; a < n; a++) {
         for (let b = 0; b < n; b++) {
           let dot = 0;
-          for (let k = 0; k < Math.max(rows, cols); k++) dot += rows >= cols ? q[k * cols + a] * q[k * cols + b] : q[a * cols + k] * q[b * cols + k];
+          for (let k = 0; k < Math.max(rows, cols); k++)
+            dot += rows >= cols ? q[k * cols + a] * q[k * cols + b] : q[a * cols + k] * q[b * cols + k];
           expect(dot).toBeCloseTo(a === b ? 4 : 0, 5);
         }
       }
     }
-    expect(serializeInitializer(spec('orthogonal'))).toEqual({ class_name: 'Orthogonal', config: { gain: 1, seed: null } });
+    expect(serializeInitializer(spec('orthogonal'))).toEqual({
+      class_name: 'Orthogonal',
+      config: { gain: 1, seed: null },
+    });
   });
 
   it('constant, zeros, ones, random_normal, random_uniform, truncated_normal', () => {
@@ -72,6 +87,8 @@ describe('initializers', () => {
     expect(t.maxAbs).toBeLessThanOrEqual(0.1 + 1e-7); // stddev 0.05, cut at 2σ, no correction for the plain class
     expect(t.std).toBeCloseTo(0.05 * 0.8796, 2);
     // A seed in the config makes the values independent of the model's stream.
-    expect(fill({ class_name: 'RandomNormal', config: { seed: 7 } }, [4], 1)).toEqual(fill({ class_name: 'RandomNormal', config: { seed: 7 } }, [4], 2));
+    expect(fill({ class_name: 'RandomNormal', config: { seed: 7 } }, [4], 1)).toEqual(
+      fill({ class_name: 'RandomNormal', config: { seed: 7 } }, [4], 2),
+    );
   });
 });

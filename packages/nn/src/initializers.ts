@@ -66,11 +66,14 @@ const orthogonal: Fill = (out, shape, rng, cfg) => {
     for (let i = 0; i < m; i++) a[i * n + j] /= norm;
   }
   const gain = Number(cfg.gain ?? 1);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? a[r * n + c] : a[c * n + r]);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? a[r * n + c] : a[c * n + r]);
 };
 
-const scaled = (scale: number, mode: string, distribution: string): Fill => (out, shape, rng) =>
-  varianceScaling(out, shape, rng, { scale, mode, distribution });
+const scaled =
+  (scale: number, mode: string, distribution: string): Fill =>
+  (out, shape, rng) =>
+    varianceScaling(out, shape, rng, { scale, mode, distribution });
 
 /** Keras initializer classes by class name, with their config defaults. */
 export const INITIALIZERS: Readonly<Record<string, { defaults: JsonObject; fill: Fill }>> = {
@@ -95,7 +98,10 @@ export const INITIALIZERS: Readonly<Record<string, { defaults: JsonObject; fill:
       for (let i = 0; i < out.length; i++) out[i] = truncatedNormal(rng, Number(cfg.mean), Number(cfg.stddev));
     },
   },
-  VarianceScaling: { defaults: { scale: 1, mode: 'fan_in', distribution: 'truncated_normal', seed: null }, fill: varianceScaling },
+  VarianceScaling: {
+    defaults: { scale: 1, mode: 'fan_in', distribution: 'truncated_normal', seed: null },
+    fill: varianceScaling,
+  },
   GlorotUniform: { defaults: { seed: null }, fill: scaled(1, 'fan_avg', 'uniform') },
   GlorotNormal: { defaults: { seed: null }, fill: scaled(1, 'fan_avg', 'truncated_normal') },
   HeUniform: { defaults: { seed: null }, fill: scaled(2, 'fan_in', 'uniform') },

@@ -1,4 +1,25 @@
-import { abs, add, clip, div, exp, formatShape, log, logSoftmax, mean, minimum, mul, neg, oneHot, relu, reshape, shapesEqual, square, sub, sum, type Tensor } from '@trainyard/tensor';
+import {
+  abs,
+  add,
+  clip,
+  div,
+  exp,
+  formatShape,
+  log,
+  logSoftmax,
+  mean,
+  minimum,
+  mul,
+  neg,
+  oneHot,
+  relu,
+  reshape,
+  shapesEqual,
+  square,
+  sub,
+  sum,
+  type Tensor,
+} from '@trainyard/tensor';
 import { ConfigReader, isObject } from './config/reader.js';
 import { NnError } from './errors.js';
 
@@ -6,7 +27,13 @@ import { NnError } from './errors.js';
 export const EPS = 1e-7;
 
 /** Canonical Keras loss names we implement. */
-export type LossName = 'mean_squared_error' | 'mean_absolute_error' | 'huber' | 'binary_crossentropy' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy';
+export type LossName =
+  | 'mean_squared_error'
+  | 'mean_absolute_error'
+  | 'huber'
+  | 'binary_crossentropy'
+  | 'categorical_crossentropy'
+  | 'sparse_categorical_crossentropy';
 
 /** A parsed loss. */
 export interface LossSpec {
@@ -34,14 +61,18 @@ const snake = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').to
 export function parseLoss(v: unknown, path = '/loss'): LossSpec {
   const raw = isObject(v) ? v.class_name : v;
   const name = typeof raw === 'string' ? ALIASES[snake(raw)] : undefined;
-  if (name === undefined) throw new NnError('SPEC_UNKNOWN_LOSS', `unknown loss ${JSON.stringify(raw)}`, { path: isObject(v) ? `${path}/class_name` : path });
+  if (name === undefined)
+    throw new NnError('SPEC_UNKNOWN_LOSS', `unknown loss ${JSON.stringify(raw)}`, {
+      path: isObject(v) ? `${path}/class_name` : path,
+    });
   if (!isObject(v)) return name === 'huber' ? { name, fromLogits: false, delta: 1 } : { name, fromLogits: false };
   const r = new ConfigReader(isObject(v.config) ? v.config : {}, `${path}/config`, {}, 'SPEC_UNKNOWN_LOSS');
   const fromLogits = r.bool('from_logits', false);
   const regression = name === 'mean_squared_error' || name === 'mean_absolute_error' || name === 'huber';
   if (fromLogits && regression) r.fail('from_logits', `${name} has no from_logits option`);
   if (name !== 'huber' && r.has('delta')) r.fail('delta', `${name} has no delta option`);
-  if (r.has('label_smoothing') && r.config.label_smoothing !== 0) r.fail('label_smoothing', 'label_smoothing is not supported yet');
+  if (r.has('label_smoothing') && r.config.label_smoothing !== 0)
+    r.fail('label_smoothing', 'label_smoothing is not supported yet');
   const reduction = r.config.reduction;
   if (reduction !== undefined && reduction !== null && reduction !== 'sum_over_batch_size' && reduction !== 'auto') {
     r.fail('reduction', `reduction ${JSON.stringify(reduction)} is not supported (sum_over_batch_size only)`);
@@ -53,16 +84,27 @@ export function parseLoss(v: unknown, path = '/loss'): LossSpec {
 /** Throws SPEC_INCOMPATIBLE_TARGETS unless per-sample target shape suits the loss and the per-sample output shape. */
 export function checkTargets(loss: LossSpec, outputShape: readonly number[], targetShape: readonly number[]): void {
   const fail = (why: string): never => {
-    throw new NnError('SPEC_INCOMPATIBLE_TARGETS', `${loss.name} cannot compare model output ${formatShape(outputShape)} with targets ${formatShape(targetShape)}: ${why}`);
+    throw new NnError(
+      'SPEC_INCOMPATIBLE_TARGETS',
+      `${loss.name} cannot compare model output ${formatShape(outputShape)} with targets ${formatShape(targetShape)}: ${why}`,
+    );
   };
   const lead = outputShape.slice(0, -1);
   if (loss.name === 'sparse_categorical_crossentropy') {
-    if (!shapesEqual(targetShape, lead) && !shapesEqual(targetShape, [...lead, 1])) fail(`targets must be class indices of shape ${formatShape(lead)} or ${formatShape([...lead, 1])}`);
+    if (!shapesEqual(targetShape, lead) && !shapesEqual(targetShape, [...lead, 1]))
+      fail(`targets must be class indices of shape ${formatShape(lead)} or ${formatShape([...lead, 1])}`);
     return;
   }
   if (shapesEqual(targetShape, outputShape)) return;
-  if (loss.name !== 'categorical_crossentropy' && outputShape[outputShape.length - 1] === 1 && shapesEqual(targetShape, lead)) return;
-  fail(loss.name === 'categorical_crossentropy' ? 'targets must be one-hot rows of the output shape' : 'shapes must match');
+  if (
+    loss.name !== 'categorical_crossentropy' &&
+    outputShape[outputShape.length - 1] === 1 &&
+    shapesEqual(targetShape, lead)
+  )
+    return;
+  fail(
+    loss.name === 'categorical_crossentropy' ? 'targets must be one-hot rows of the output shape' : 'shapes must match',
+  );
 }
 
 /** Throws SPEC_INCOMPATIBLE_TARGETS when sparse labels are not integers in [0, classes), or binary targets leave [0, 1]. */
@@ -71,12 +113,19 @@ export function checkLabels(loss: LossSpec, y: Tensor, classes: number): void {
   if (loss.name === 'sparse_categorical_crossentropy') {
     for (let i = 0; i < d.length; i++) {
       if (!Number.isInteger(d[i]) || d[i] < 0 || d[i] >= classes) {
-        throw new NnError('SPEC_INCOMPATIBLE_TARGETS', `label ${d[i]} at position ${i} is not a class index in [0, ${classes})`);
+        throw new NnError(
+          'SPEC_INCOMPATIBLE_TARGETS',
+          `label ${d[i]} at position ${i} is not a class index in [0, ${classes})`,
+        );
       }
     }
   } else if (loss.name === 'binary_crossentropy') {
     for (let i = 0; i < d.length; i++) {
-      if (!(d[i] >= 0 && d[i] <= 1)) throw new NnError('SPEC_INCOMPATIBLE_TARGETS', `binary_crossentropy target ${d[i]} at position ${i} is outside [0, 1]`);
+      if (!(d[i] >= 0 && d[i] <= 1))
+        throw new NnError(
+          'SPEC_INCOMPATIBLE_TARGETS',
+          `binary_crossentropy target ${d[i]} at position ${i} is outside [0, 1]`,
+        );
     }
   }
 }
@@ -95,7 +144,13 @@ export function alignTargets(loss: LossSpec, y: Tensor, predShape: readonly numb
  * Keras does) or, when `logits` is set, from logits through the stable forms. `sampleWeight` [N]
  * weights each sample's loss; the sum is still divided by N, as Keras does.
  */
-export function computeLoss(loss: LossSpec, yTrue: Tensor, yPred: Tensor, logits: boolean, sampleWeight?: Tensor): Tensor {
+export function computeLoss(
+  loss: LossSpec,
+  yTrue: Tensor,
+  yPred: Tensor,
+  logits: boolean,
+  sampleWeight?: Tensor,
+): Tensor {
   const per = perSampleLoss(loss, yTrue, yPred, logits);
   if (!sampleWeight) return mean(per);
   // Keras: sum(loss_i·w_i) / N. Broadcasting w over the non-batch axes of `per` and averaging

@@ -61,7 +61,11 @@ const CLASSES: Record<string, [MetricKind, string]> = {
 };
 
 // camelCase → snake_case, keeping single-letter words apart ('topKCategorical' → 'top_k_categorical').
-const snake = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+const snake = (s: string): string =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
 
 function withDefaults(name: string, kind: MetricKind): MetricSpec {
   if (kind === 'top_k' || kind === 'sparse_top_k') return { name, kind, k: 5 };
@@ -72,7 +76,10 @@ function withDefaults(name: string, kind: MetricKind): MetricSpec {
 
 function parseClass(v: JsonObject, path: string): MetricSpec {
   const entry = typeof v.class_name === 'string' ? CLASSES[v.class_name] : undefined;
-  if (!entry) throw new NnError('SPEC_UNKNOWN_METRIC', `unknown metric class ${JSON.stringify(v.class_name)}`, { path: `${path}/class_name` });
+  if (!entry)
+    throw new NnError('SPEC_UNKNOWN_METRIC', `unknown metric class ${JSON.stringify(v.class_name)}`, {
+      path: `${path}/class_name`,
+    });
   const r = new ConfigReader(isObject(v.config) ? v.config : {}, `${path}/config`, {}, 'SPEC_UNKNOWN_METRIC');
   const spec = withDefaults(r.string('name', entry[1]), entry[0]);
   if (spec.k !== undefined) spec.k = r.number('k', 5, { integer: true, min: 1 });
@@ -84,10 +91,15 @@ function parseClass(v: JsonObject, path: string): MetricSpec {
   if (spec.kind === 'auc') {
     spec.numThresholds = r.number('num_thresholds', 200, { integer: true, min: 2 });
     if (spec.numThresholds > MAX_AUC_THRESHOLDS) {
-      r.fail('num_thresholds', `num_thresholds must be at most ${MAX_AUC_THRESHOLDS} (Keras's default is 200), got ${spec.numThresholds}`, 'SPEC_INVALID_METRIC_CONFIG');
+      r.fail(
+        'num_thresholds',
+        `num_thresholds must be at most ${MAX_AUC_THRESHOLDS} (Keras's default is 200), got ${spec.numThresholds}`,
+        'SPEC_INVALID_METRIC_CONFIG',
+      );
     }
     if (r.string('curve', 'ROC') !== 'ROC') r.fail('curve', 'only the ROC curve is supported');
-    if (r.string('summation_method', 'interpolation') !== 'interpolation') r.fail('summation_method', 'only interpolation is supported');
+    if (r.string('summation_method', 'interpolation') !== 'interpolation')
+      r.fail('summation_method', 'only interpolation is supported');
     r.unsupported(['multi_label', 'thresholds', 'label_weights', 'from_logits', 'num_labels'], 'AUC');
   }
   return spec;
@@ -103,7 +115,12 @@ export function parseMetrics(v: unknown, path = '/metrics'): MetricSpec[] {
     if (isObject(m)) spec = parseClass(m, `${path}/${i}`);
     else {
       const kind = typeof m === 'string' ? STRINGS[snake(m)] : undefined;
-      if (kind === undefined) throw new NnError('SPEC_UNKNOWN_METRIC', `unknown metric ${JSON.stringify(m)} (supported: ${Object.keys(STRINGS).join(', ')})`, { path: `${path}/${i}` });
+      if (kind === undefined)
+        throw new NnError(
+          'SPEC_UNKNOWN_METRIC',
+          `unknown metric ${JSON.stringify(m)} (supported: ${Object.keys(STRINGS).join(', ')})`,
+          { path: `${path}/${i}` },
+        );
       spec = withDefaults(m as string, kind);
     }
     const n = seen.get(spec.name) ?? 0;
@@ -116,7 +133,8 @@ export function parseMetrics(v: unknown, path = '/metrics'): MetricSpec[] {
 export function resolveAccuracy(outputShape: readonly number[], targetShape: readonly number[]): AccuracyKind {
   const classes = outputShape[outputShape.length - 1];
   if (classes === 1) return 'binary';
-  if (targetShape.length < outputShape.length || (targetShape[targetShape.length - 1] === 1 && classes > 1)) return 'sparse';
+  if (targetShape.length < outputShape.length || (targetShape[targetShape.length - 1] === 1 && classes > 1))
+    return 'sparse';
   return 'categorical';
 }
 
@@ -131,7 +149,14 @@ const argmaxRow = (a: Float32Array, base: number, classes: number): number => {
  * axis). `yTrue` is raw targets; `yPred` has `rows × classes` values (probabilities or logits,
  * argmax does not care; binary thresholds at 0.5 as Keras does).
  */
-export function sumAccuracy(kind: AccuracyKind, yTrue: Float32Array, yPred: Float32Array, rows: number, classes: number, threshold = 0.5): number {
+export function sumAccuracy(
+  kind: AccuracyKind,
+  yTrue: Float32Array,
+  yPred: Float32Array,
+  rows: number,
+  classes: number,
+  threshold = 0.5,
+): number {
   let total = 0;
   if (kind === 'binary') {
     for (let i = 0; i < yPred.length; i++) total += yTrue[i] === (yPred[i] > threshold ? 1 : 0) ? 1 : 0;
@@ -257,9 +282,14 @@ function aucMetric(name: string, n: number): Metric {
 }
 
 /** Fresh trackers for `specs`, given per-sample output and target shapes; throws SPEC_INCOMPATIBLE_TARGETS. */
-export function createMetrics(specs: readonly MetricSpec[], outputShape: readonly number[], targetShape: readonly number[]): Metric[] {
+export function createMetrics(
+  specs: readonly MetricSpec[],
+  outputShape: readonly number[],
+  targetShape: readonly number[],
+): Metric[] {
   const classes = outputShape[outputShape.length - 1];
-  const sparseTargets = shapesEqual(targetShape, outputShape.slice(0, -1)) || shapesEqual(targetShape, [...outputShape.slice(0, -1), 1]);
+  const sparseTargets =
+    shapesEqual(targetShape, outputShape.slice(0, -1)) || shapesEqual(targetShape, [...outputShape.slice(0, -1), 1]);
   return specs.map((s) => {
     const fail = (why: string): never => {
       throw new NnError('SPEC_INCOMPATIBLE_TARGETS', `metric ${s.name}: ${why}`);
@@ -271,13 +301,17 @@ export function createMetrics(specs: readonly MetricSpec[], outputShape: readonl
       case 'sparse': {
         const kind = s.kind === 'accuracy' ? resolveAccuracy(outputShape, targetShape) : s.kind;
         if (kind === 'sparse' && !sparseTargets) fail('targets must be class indices');
-        if (kind === 'categorical' && !shapesEqual(targetShape, outputShape)) fail('targets must be one-hot rows of the output shape');
-        return meanMetric(s.name, (b) => sumAccuracy(kind, kind === 'categorical' ? b.yTrue : b.yRaw, b.yPred, b.rows, b.classes, s.threshold));
+        if (kind === 'categorical' && !shapesEqual(targetShape, outputShape))
+          fail('targets must be one-hot rows of the output shape');
+        return meanMetric(s.name, (b) =>
+          sumAccuracy(kind, kind === 'categorical' ? b.yTrue : b.yRaw, b.yPred, b.rows, b.classes, s.threshold),
+        );
       }
       case 'top_k':
       case 'sparse_top_k': {
         const sparse = s.kind === 'sparse_top_k';
-        if (sparse ? !sparseTargets : !shapesEqual(targetShape, outputShape)) fail(sparse ? 'targets must be class indices' : 'targets must be one-hot rows of the output shape');
+        if (sparse ? !sparseTargets : !shapesEqual(targetShape, outputShape))
+          fail(sparse ? 'targets must be class indices' : 'targets must be one-hot rows of the output shape');
         if (classes < 2) fail('top-k needs a multi-class output');
         return meanMetric(s.name, (b) => sumTopK(b, s.k ?? 5, sparse));
       }

@@ -8,9 +8,20 @@ import { penalty, readRegularizer } from './regularizers.js';
 const read = (v: unknown): unknown => readRegularizer(new ConfigReader({ k: v }, '/layer/config'), 'k');
 
 const model = (kernel: unknown = null, bias: unknown = null) => {
-  const dense = (units: number, extra: object = {}) => ({ class_name: 'Dense', config: { units, activation: 'tanh', ...extra } });
+  const dense = (units: number, extra: object = {}) => ({
+    class_name: 'Dense',
+    config: { units, activation: 'tanh', ...extra },
+  });
   const m = modelFromJson(
-    { class_name: 'Sequential', config: { layers: [dense(3, { batch_input_shape: [null, 2], kernel_regularizer: kernel, bias_regularizer: bias }), dense(1)] } },
+    {
+      class_name: 'Sequential',
+      config: {
+        layers: [
+          dense(3, { batch_input_shape: [null, 2], kernel_regularizer: kernel, bias_regularizer: bias }),
+          dense(1),
+        ],
+      },
+    },
     { seed: 8 },
   );
   // A non-zero bias so the bias penalty is visible.
@@ -30,7 +41,12 @@ describe('regularizers', () => {
     expect(read({ class_name: 'L1L2', config: { l2: 0.5 } })).toEqual({ l1: 0, l2: 0.5 });
     expect(read({ class_name: 'L2', config: { l2: 0.001 } })).toEqual({ l1: 0, l2: 0.001 });
     expect(read(null)).toBeNull();
-    expect(() => read('l3')).toThrow(expect.objectContaining({ code: 'SPEC_INVALID_LAYER_CONFIG', details: expect.objectContaining({ path: '/layer/config/k' }) }));
+    expect(() => read('l3')).toThrow(
+      expect.objectContaining({
+        code: 'SPEC_INVALID_LAYER_CONFIG',
+        details: expect.objectContaining({ path: '/layer/config/k' }),
+      }),
+    );
     expect(() => read({ class_name: 'L2', config: { l2: -1 } })).toThrow(/out of range/);
   });
 

@@ -19,7 +19,12 @@ export function isRegularized(layer: object): layer is Regularized {
 }
 
 // Defaults per identifier: Keras 3 strings and classes; TF.js's 'l1l2' defaults both to 0.01.
-const STRINGS: Record<string, RegularizerSpec> = { l1: { l1: 0.01, l2: 0 }, l2: { l1: 0, l2: 0.01 }, l1_l2: { l1: 0, l2: 0 }, l1l2: { l1: 0.01, l2: 0.01 } };
+const STRINGS: Record<string, RegularizerSpec> = {
+  l1: { l1: 0.01, l2: 0 },
+  l2: { l1: 0, l2: 0.01 },
+  l1_l2: { l1: 0, l2: 0 },
+  l1l2: { l1: 0.01, l2: 0.01 },
+};
 const CLASSES: Record<string, RegularizerSpec> = { L1: STRINGS.l1, L2: STRINGS.l2, L1L2: STRINGS.l1_l2 };
 
 /** Parses `reader.config[key]`: null, 'l1' | 'l2' | 'l1_l2', or {class_name: 'L1' | 'L2' | 'L1L2', config}. */
@@ -32,10 +37,12 @@ export function readRegularizer(reader: ConfigReader, key: string): RegularizerS
     return { ...found };
   }
   const defaults = isObject(raw) && typeof raw.class_name === 'string' ? CLASSES[raw.class_name] : undefined;
-  if (!isObject(raw) || !defaults) return reader.fail(key, `${key} must be l1, l2, l1_l2 or {class_name: 'L1' | 'L2' | 'L1L2', config}`);
+  if (!isObject(raw) || !defaults)
+    return reader.fail(key, `${key} must be l1, l2, l1_l2 or {class_name: 'L1' | 'L2' | 'L1L2', config}`);
   const cfg = isObject(raw.config) ? raw.config : {};
   const r = new ConfigReader(cfg, `${reader.path}/${key}/config`, reader.where, reader.code);
-  for (const k of Object.keys(cfg)) if (k !== 'l1' && k !== 'l2' && k !== 'name') r.fail(k, `unknown regularizer option "${k}"`);
+  for (const k of Object.keys(cfg))
+    if (k !== 'l1' && k !== 'l2' && k !== 'name') r.fail(k, `unknown regularizer option "${k}"`);
   return { l1: r.number('l1', defaults.l1, { min: 0 }), l2: r.number('l2', defaults.l2, { min: 0 }) };
 }
 

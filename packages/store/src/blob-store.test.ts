@@ -65,7 +65,9 @@ describe.each(stores)('%s', (name, make) => {
     const store = make();
     const first = randomBytes(3000);
     await store.put('b/x', first);
-    await expect(store.put('b/x', stream([randomBytes(1500), randomBytes(1500)], 1))).rejects.toThrow('connection reset');
+    await expect(store.put('b/x', stream([randomBytes(1500), randomBytes(1500)], 1))).rejects.toThrow(
+      'connection reset',
+    );
     expect((await store.get('b/x'))!.equals(first)).toBe(true);
     const second = randomBytes(1200);
     await store.put('b/x', second);

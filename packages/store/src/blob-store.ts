@@ -30,7 +30,8 @@ const KEY = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 /** Checks a key (or a prefix ending in `/`); both stores share one alphabet so they are interchangeable. */
 export function checkKey(key: string, allowPrefix = false): string {
   const body = allowPrefix && key.endsWith('/') ? key.slice(0, -1) : key;
-  if (!KEY.test(body) || body.split('/').some((p) => p === '.' || p === '..') || key.length > 512) throw new BlobKeyError(key);
+  if (!KEY.test(body) || body.split('/').some((p) => p === '.' || p === '..') || key.length > 512)
+    throw new BlobKeyError(key);
   return key;
 }
 

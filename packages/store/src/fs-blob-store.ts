@@ -44,7 +44,8 @@ export class FsBlobStore implements BlobStore {
     try {
       return await readFile(this.path(key));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return null;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR')
+        return null;
       throw err;
     }
   }
@@ -82,5 +83,6 @@ async function listFiles(dir: string): Promise<number> {
   } catch {
     return 0;
   }
-  return entries.filter((e) => e.isFile() && !relative(dir, join(e.parentPath, e.name)).startsWith(`.tmp${sep}`)).length;
+  return entries.filter((e) => e.isFile() && !relative(dir, join(e.parentPath, e.name)).startsWith(`.tmp${sep}`))
+    .length;
 }

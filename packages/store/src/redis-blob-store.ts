@@ -70,7 +70,10 @@ export class RedisBlobStore implements BlobStore {
     }
     // One script swaps the meta hash and hands back the version it replaced, so two racing puts
     // each drop exactly the chunks they displaced and none leak.
-    const old = (await this.redis.eval(SWAP, 1, this.meta(key), bytes, chunks, version)) as [string | null, string | null];
+    const old = (await this.redis.eval(SWAP, 1, this.meta(key), bytes, chunks, version)) as [
+      string | null,
+      string | null,
+    ];
     if (old[0] && old[0] !== version) await this.dropChunks(key, old[0], Number(old[1] ?? 0));
     return { bytes };
   }

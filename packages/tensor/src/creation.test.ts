@@ -4,11 +4,19 @@ import { Rng } from './random.js';
 import { expectClose, tf } from './test-utils/oracle.js';
 
 describe('creation', () => {
-  it.each([[5], [2, 10, 3], [0, 1, 0.25], [3, -3, -2], [4, 4, 1], [1, 0, 2]] as const)('arange matches tf.range for %j', (...args) => {
-    const [a, b, c] = args as [number, number?, number?];
-    expectClose(arange(a, b, c), b === undefined ? tf.range(0, a) : tf.range(a, b, c));
-  });
-  it.each([[3, undefined], [2, 4], [4, 2], [0, 0]] as const)('eye matches tf.eye for %d×%j', (n, m) => {
+  it.each([[5], [2, 10, 3], [0, 1, 0.25], [3, -3, -2], [4, 4, 1], [1, 0, 2]] as const)(
+    'arange matches tf.range for %j',
+    (...args) => {
+      const [a, b, c] = args as [number, number?, number?];
+      expectClose(arange(a, b, c), b === undefined ? tf.range(0, a) : tf.range(a, b, c));
+    },
+  );
+  it.each([
+    [3, undefined],
+    [2, 4],
+    [4, 2],
+    [0, 0],
+  ] as const)('eye matches tf.eye for %d×%j', (n, m) => {
     expectClose(eye(n, m), tf.eye(n, m));
   });
   it('makes int32 tensors from options, typed arrays and nested arrays', () => {
@@ -19,7 +27,10 @@ describe('creation', () => {
     expect(zeros([2, 2], { dtype: 'int32' }).data).toEqual(new Int32Array(4));
     expect(ones([2], { dtype: 'int32' }).toArray()).toEqual([1, 1]);
     expect(full([2], 7, { dtype: 'int32' }).toArray()).toEqual([7, 7]);
-    expect(eye(2, undefined, { dtype: 'int32' }).toArray()).toEqual([[1, 0], [0, 1]]);
+    expect(eye(2, undefined, { dtype: 'int32' }).toArray()).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
     const raw = new Int32Array([1, 2, 3, 4]);
     const t = tensor(raw, [2, 2]);
     expect(t.dtype).toBe('int32');

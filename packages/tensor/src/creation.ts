@@ -18,21 +18,30 @@ export type FloatOptions = boolean | CreateOptions<'float32'>;
 export type IntOptions = { dtype: 'int32'; requiresGrad?: false };
 
 function readOptions(options: FloatOptions | CreateOptions | undefined): { dtype: DType; requiresGrad: boolean } {
-  if (options === undefined || typeof options === 'boolean') return { dtype: 'float32', requiresGrad: options ?? false };
+  if (options === undefined || typeof options === 'boolean')
+    return { dtype: 'float32', requiresGrad: options ?? false };
   const dtype = options.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'int32') throw new TensorError('TENSOR_DTYPE_MISMATCH', `unknown dtype ${String(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'int32')
+    throw new TensorError('TENSOR_DTYPE_MISMATCH', `unknown dtype ${String(dtype)}`);
   return { dtype, requiresGrad: options.requiresGrad ?? false };
 }
 
 // Wraps row-major values of either dtype; int32 values must be integers (no silent truncation).
-function make(values: Float32Array | Int32Array | ArrayLike<number>, shape: Shape, o: { dtype: DType; requiresGrad: boolean }): Tensor<DType> {
+function make(
+  values: Float32Array | Int32Array | ArrayLike<number>,
+  shape: Shape,
+  o: { dtype: DType; requiresGrad: boolean },
+): Tensor<DType> {
   if (o.dtype === 'int32') {
     if (values instanceof Int32Array) return new Tensor(values, shape, o.requiresGrad);
     const out = new Int32Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
-        throw new TensorError('TENSOR_INVALID_DATA', `int32 tensor value ${v} at position ${i} is not a 32-bit integer`);
+        throw new TensorError(
+          'TENSOR_INVALID_DATA',
+          `int32 tensor value ${v} at position ${i} is not a 32-bit integer`,
+        );
       }
       out[i] = v;
     }
@@ -81,7 +90,8 @@ export function tensor(data: TensorData, shape?: Shape, options?: FloatOptions |
   if (data instanceof Int32Array && options === undefined) o.dtype = 'int32';
   if (data instanceof Float32Array || data instanceof Int32Array) {
     const s = shape ?? [data.length];
-    if (sizeOf(s) !== data.length) throw new TensorError('TENSOR_INVALID_DATA', `${data.length} values do not fill shape ${formatShape(s)}`);
+    if (sizeOf(s) !== data.length)
+      throw new TensorError('TENSOR_INVALID_DATA', `${data.length} values do not fill shape ${formatShape(s)}`);
     return make(data, s, o);
   }
   if (typeof data === 'number') {
@@ -100,7 +110,7 @@ export function tensor(data: TensorData, shape?: Shape, options?: FloatOptions |
 }
 
 function flatNumbers(data: NestedArray): number[] {
-  return Array.isArray(data) ? data.flat(Infinity as 1) as number[] : [data];
+  return Array.isArray(data) ? (data.flat(Infinity as 1) as number[]) : [data];
 }
 
 /** A rank-0 tensor. */
@@ -138,12 +148,20 @@ export function ones(shape: Shape, options?: FloatOptions | CreateOptions): Tens
  * Evenly spaced values in [start, stop), as NumPy: `arange(5)` is 0…4, `arange(2, 10, 3)` is
  * [2, 5, 8], `arange(0, 1, 0.25)`; `arange(n, undefined, 1, { dtype: 'int32' })` for indices.
  */
-export function arange(start: number, stop: number | undefined, step: number | undefined, options: IntOptions): Tensor<'int32'>;
+export function arange(
+  start: number,
+  stop: number | undefined,
+  step: number | undefined,
+  options: IntOptions,
+): Tensor<'int32'>;
 export function arange(start: number, stop?: number, step?: number, options?: FloatOptions): Tensor;
 export function arange(start: number, stop?: number, step = 1, options?: FloatOptions | CreateOptions): Tensor<DType> {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || !Number.isFinite(step) || step === 0) {
-    throw new TensorError('TENSOR_INVALID_ARGUMENT', `arange(${lo}, ${hi}, ${step}) needs finite bounds and a non-zero step`);
+    throw new TensorError(
+      'TENSOR_INVALID_ARGUMENT',
+      `arange(${lo}, ${hi}, ${step}) needs finite bounds and a non-zero step`,
+    );
   }
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const values = new Float64Array(n);

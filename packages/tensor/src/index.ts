@@ -1,7 +1,26 @@
-export { Tensor, type BackwardFn, type DataOf, type DType, type Layout, type NestedArray, type TensorConstructor } from './tensor.js';
+export {
+  Tensor,
+  type BackwardFn,
+  type DataOf,
+  type DType,
+  type Layout,
+  type NestedArray,
+  type TensorConstructor,
+} from './tensor.js';
 export { TensorError, type TensorErrorCode } from './errors.js';
 export { broadcastShapes, formatShape, normalizeAxes, shapesEqual, sizeOf, stridesOf, type Shape } from './shape.js';
-export { arange, eye, full, ones, randomNormal, randomUniform, scalar, tensor, truncatedNormal, zeros } from './creation.js';
+export {
+  arange,
+  eye,
+  full,
+  ones,
+  randomNormal,
+  randomUniform,
+  scalar,
+  tensor,
+  truncatedNormal,
+  zeros,
+} from './creation.js';
 export type { CreateOptions, FloatOptions, IntOptions, TensorData } from './creation.js';
 export { Rng } from './random.js';
 export { isGradEnabled, noGrad, record } from './autograd/engine.js';

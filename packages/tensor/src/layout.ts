@@ -65,7 +65,13 @@ export function packStrided<T extends TypedData>(src: T, shape: Shape, strides: 
 }
 
 /** Writes row-major `src` into the positions of a strided view of `dst` (the inverse of packStrided). */
-export function scatterStrided<T extends TypedData>(dst: T, shape: Shape, strides: readonly number[], offset: number, src: T): void {
+export function scatterStrided<T extends TypedData>(
+  dst: T,
+  shape: Shape,
+  strides: readonly number[],
+  offset: number,
+  src: T,
+): void {
   if (src.length === 0) return;
   if (shape.length === 0) {
     dst[offset] = src[0];
@@ -78,7 +84,12 @@ export function scatterStrided<T extends TypedData>(dst: T, shape: Shape, stride
 }
 
 // Odometer over all axes but the last: calls `row(outPos, bufferPos, innerLength, innerStride)`.
-function walk(shape: Shape, strides: readonly number[], offset: number, row: (o: number, q: number, inner: number, is: number) => void): void {
+function walk(
+  shape: Shape,
+  strides: readonly number[],
+  offset: number,
+  row: (o: number, q: number, inner: number, is: number) => void,
+): void {
   const rank = shape.length;
   const size = sizeOf(shape);
   const inner = shape[rank - 1];

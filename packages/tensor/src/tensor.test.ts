@@ -5,17 +5,26 @@ import { add } from './ops/add.js';
 
 describe('Tensor', () => {
   it('infers shape, strides and size from nested arrays', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.shape).toEqual([2, 3]);
     expect(t.strides).toEqual([3, 1]);
     expect(t.size).toBe(6);
     expect(t.ndim).toBe(2);
     expect(t.dtype).toBe('float32');
-    expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(t.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   });
 
   it('accepts flat data with a shape, and Float32Array without copying', () => {
-    expect(tensor([1, 2, 3, 4], [2, 2]).toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(tensor([1, 2, 3, 4], [2, 2]).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     const raw = new Float32Array([1, 2, 3]);
     expect(tensor(raw).data).toBe(raw);
   });

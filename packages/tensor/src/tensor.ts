@@ -66,7 +66,10 @@ class TensorImpl<D extends DType = 'float32'> {
     else if (data instanceof Int32Array) this.dtype = 'int32' as D;
     else throw new TensorError('TENSOR_INVALID_DATA', 'tensor data must be a Float32Array or an Int32Array');
     if (requiresGrad && this.dtype !== 'float32') {
-      throw new TensorError('TENSOR_DTYPE_MISMATCH', `only float32 tensors can require grad, got ${this.dtype} ${formatShape(shape)}`);
+      throw new TensorError(
+        'TENSOR_DTYPE_MISMATCH',
+        `only float32 tensors can require grad, got ${this.dtype} ${formatShape(shape)}`,
+      );
     }
     this.data = data;
     this.shape = Object.freeze([...shape]);
@@ -86,12 +89,18 @@ class TensorImpl<D extends DType = 'float32'> {
     }
     const { strides, offset } = layout;
     if (strides.length !== shape.length || !strides.every(Number.isSafeInteger) || !Number.isSafeInteger(offset)) {
-      throw new TensorError('TENSOR_INVALID_DATA', `invalid strides [${strides.join(', ')}] for shape ${formatShape(shape)}`);
+      throw new TensorError(
+        'TENSOR_INVALID_DATA',
+        `invalid strides [${strides.join(', ')}] for shape ${formatShape(shape)}`,
+      );
     }
     if (size > 0) {
       const [lo, hi] = viewExtent(shape, strides, offset);
       if (lo < 0 || hi >= data.length) {
-        throw new TensorError('TENSOR_INVALID_DATA', `view ${formatShape(shape)} at offset ${offset} leaves its buffer of ${data.length} values`);
+        throw new TensorError(
+          'TENSOR_INVALID_DATA',
+          `view ${formatShape(shape)} at offset ${offset} leaves its buffer of ${data.length} values`,
+        );
       }
     }
     this.strides = Object.freeze([...strides]);
@@ -141,7 +150,8 @@ class TensorImpl<D extends DType = 'float32'> {
   contiguous(): Tensor<D> {
     if (this._packed) return this;
     const out = new Tensor<D>(this.dataSync(), this.shape);
-    if (this.dtype === 'float32') record(out as Tensor<DType> as Tensor, 'contiguous', [this as Tensor<DType> as Tensor], (g) => [g]);
+    if (this.dtype === 'float32')
+      record(out as Tensor<DType> as Tensor, 'contiguous', [this as Tensor<DType> as Tensor], (g) => [g]);
     return out;
   }
 
@@ -177,7 +187,9 @@ class TensorImpl<D extends DType = 'float32'> {
   }
 
   toString(): string {
-    return this.dtype === 'float32' ? `Tensor(${formatShape(this.shape)})` : `Tensor(${formatShape(this.shape)}, ${this.dtype})`;
+    return this.dtype === 'float32'
+      ? `Tensor(${formatShape(this.shape)})`
+      : `Tensor(${formatShape(this.shape)}, ${this.dtype})`;
   }
 }
 

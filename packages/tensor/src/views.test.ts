@@ -13,7 +13,10 @@ describe('Tensor views', () => {
     const base = new Float32Array([0, 1, 2, 3, 4, 5, 6, 7]);
     // [[5, 3], [1, -]] … a 2×2 view starting at 5, stepping −2 then −4.
     const v = new Tensor(base, [2, 2], false, { strides: [-4, -2], offset: 7 });
-    expect(v.toArray()).toEqual([[7, 5], [3, 1]]);
+    expect(v.toArray()).toEqual([
+      [7, 5],
+      [3, 1],
+    ]);
     expect(Array.from(v.dataSync())).toEqual([7, 5, 3, 1]);
     expect(v.isContiguous).toBe(false);
     expect(new Tensor(base, [], false, { strides: [], offset: 6 }).item()).toBe(6);
@@ -22,14 +25,24 @@ describe('Tensor views', () => {
     expect(d.toArray()).toEqual(v.toArray());
   });
   it('rejects a layout that leaves its buffer', () => {
-    expect(() => new Tensor(new Float32Array(4), [2, 2], false, { strides: [2, 2], offset: 0 })).toThrow('TENSOR_INVALID_DATA');
-    expect(() => new Tensor(new Float32Array(4), [2], false, { strides: [-1], offset: 0 })).toThrow('TENSOR_INVALID_DATA');
-    expect(() => new Tensor(new Float32Array(4), [2], false, { strides: [1, 1], offset: 0 })).toThrow('TENSOR_INVALID_DATA');
+    expect(() => new Tensor(new Float32Array(4), [2, 2], false, { strides: [2, 2], offset: 0 })).toThrow(
+      'TENSOR_INVALID_DATA',
+    );
+    expect(() => new Tensor(new Float32Array(4), [2], false, { strides: [-1], offset: 0 })).toThrow(
+      'TENSOR_INVALID_DATA',
+    );
+    expect(() => new Tensor(new Float32Array(4), [2], false, { strides: [1, 1], offset: 0 })).toThrow(
+      'TENSOR_INVALID_DATA',
+    );
   });
   it('lets element-wise ops read views as their logical values', () => {
     const x = reshape(arange(6), [2, 3]);
     const y = add(transpose(x), transpose(slice(x, '::-1, ...')));
-    expect(y.toArray()).toEqual([[3, 3], [5, 5], [7, 7]]);
+    expect(y.toArray()).toEqual([
+      [3, 3],
+      [5, 5],
+      [7, 7],
+    ]);
   });
   it('sums the gradients of overlapping views of one leaf', () => {
     const x = tensor([1, 2, 3, 4], undefined, true);

@@ -55,7 +55,9 @@ async function refreshJobs() {
       el('td', {}, link),
       el('td', {}, el('span', { className: 'badge', textContent: job.status })),
       el('td', { className: 'num', textContent: job.epoch ?? '' }),
-      el('td', { textContent: new Date(job.created_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }),
+      el('td', {
+        textContent: new Date(job.created_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+      }),
     );
     tr.dataset.jobId = job.id;
     tr.dataset.status = job.status;
@@ -82,7 +84,8 @@ function setStatus(status, epoch) {
   badge.textContent = status;
   badge.dataset.status = status;
   $('#cancel-button').disabled = TERMINAL.includes(status);
-  for (const a of [$('#download-model'), $('#download-weights')]) a.setAttribute('aria-disabled', String(status !== 'succeeded'));
+  for (const a of [$('#download-model'), $('#download-weights')])
+    a.setAttribute('aria-disabled', String(status !== 'succeeded'));
   if (epoch !== undefined) $('#job-progress').textContent = `Epoch ${epoch}`;
 }
 
@@ -97,9 +100,11 @@ async function openJob(id) {
   $('#job').hidden = false;
   $('#job-id').textContent = id;
   $('#job-progress').textContent = '';
-  for (const a of [$('#download-model'), $('#download-weights')]) a.href = `/v1/jobs/${id}/model/${a.getAttribute('download')}`;
+  for (const a of [$('#download-model'), $('#download-weights')])
+    a.href = `/v1/jobs/${id}/model/${a.getAttribute('download')}`;
   drawCharts();
-  for (const tr of document.querySelectorAll('#jobs tbody tr')) tr.setAttribute('aria-selected', String(tr.dataset.jobId === id));
+  for (const tr of document.querySelectorAll('#jobs tbody tr'))
+    tr.setAttribute('aria-selected', String(tr.dataset.jobId === id));
   try {
     const job = await (await api(`/v1/jobs/${id}`)).json();
     if (selected?.id !== id) return;
@@ -122,11 +127,13 @@ function follow(id) {
   source.addEventListener('epoch', (e) => {
     const { epoch, epochs, logs } = data(e);
     addEpoch(epoch, logs);
-    $('#job-progress').textContent = `Epoch ${epoch} of ${epochs} — loss ${fmt(logs.loss)}${logs.accuracy !== undefined ? `, accuracy ${fmt(logs.accuracy)}` : ''}`;
+    $('#job-progress').textContent =
+      `Epoch ${epoch} of ${epochs} — loss ${fmt(logs.loss)}${logs.accuracy !== undefined ? `, accuracy ${fmt(logs.accuracy)}` : ''}`;
   });
   source.addEventListener('batch', (e) => {
     const { epoch, batch, batches } = data(e);
-    if (selected?.source === source && selected.status === 'running') $('#job-progress').textContent = `Epoch ${epoch}: batch ${batch} of ${batches}`;
+    if (selected?.source === source && selected.status === 'running')
+      $('#job-progress').textContent = `Epoch ${epoch}: batch ${batch} of ${batches}`;
   });
   for (const type of ['completed', 'failed', 'cancelled']) {
     source.addEventListener(type, (e) => {
@@ -135,8 +142,12 @@ function follow(id) {
       if (selected?.source === source) selected.source = null;
       setStatus(type === 'completed' ? 'succeeded' : type);
       if (type === 'failed') $('#job-progress').textContent = `Failed: ${d.error?.message ?? 'unknown error'}`;
-      if (type === 'cancelled') notice(`${id} cancelled${d.checkpoint_epoch ? ` after epoch ${d.checkpoint_epoch}` : ''}`, 'info');
-      if (type === 'completed') $('#job-progress').textContent = `Finished: ${Object.entries(d.metrics ?? {}).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`;
+      if (type === 'cancelled')
+        notice(`${id} cancelled${d.checkpoint_epoch ? ` after epoch ${d.checkpoint_epoch}` : ''}`, 'info');
+      if (type === 'completed')
+        $('#job-progress').textContent = `Finished: ${Object.entries(d.metrics ?? {})
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join(', ')}`;
       refreshJobs();
     });
   }
@@ -200,7 +211,10 @@ const svg = (tag, attrs) => {
 function drawChart(chart, train, val) {
   const [W, H, L, R, T, B] = [480, 240, 54, 12, 12, 26];
   const all = [...train, ...val].filter(([, v]) => Number.isFinite(v));
-  const nodes = [svg('line', { class: 'axis', x1: L, y1: H - B, x2: W - R, y2: H - B }), svg('line', { class: 'axis', x1: L, y1: T, x2: L, y2: H - B })];
+  const nodes = [
+    svg('line', { class: 'axis', x1: L, y1: H - B, x2: W - R, y2: H - B }),
+    svg('line', { class: 'axis', x1: L, y1: T, x2: L, y2: H - B }),
+  ];
   chart.dataset.points = String(train.length);
   if (all.length === 0) {
     const empty = svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' });
@@ -222,10 +236,19 @@ function drawChart(chart, train, val) {
   };
   nodes.push(label(L - 4, T + 8, fmt(y1), 'end'), label(L - 4, H - B, fmt(y0), 'end'));
   nodes.push(label(L, H - 8, `epoch ${x0}`, 'start'), label(W - R, H - 8, `${Math.max(...xs)}`, 'end'));
-  for (const [cls, points] of [['train', train], ['val', val]]) {
+  for (const [cls, points] of [
+    ['train', train],
+    ['val', val],
+  ]) {
     const ok = points.filter(([, v]) => Number.isFinite(v));
     if (ok.length === 0) continue;
-    nodes.push(svg('polyline', { class: cls, points: ok.map(([e, v]) => `${px(e).toFixed(1)},${py(v).toFixed(1)}`).join(' '), 'data-points': ok.length }));
+    nodes.push(
+      svg('polyline', {
+        class: cls,
+        points: ok.map(([e, v]) => `${px(e).toFixed(1)},${py(v).toFixed(1)}`).join(' '),
+        'data-points': ok.length,
+      }),
+    );
     const [e, v] = ok[ok.length - 1];
     nodes.push(svg('circle', { class: cls, cx: px(e), cy: py(v), r: 3 }));
   }
@@ -244,7 +267,10 @@ $('#cancel-button').addEventListener('click', async () => {
   try {
     const job = await (await api(`/v1/jobs/${id}/cancel`, { method: 'POST' })).json();
     if (selected?.id === id) setStatus(job.status);
-    notice(job.status === 'cancelled' ? `${id} cancelled` : `${id}: cancel requested, stopping at the next batch`, 'info');
+    notice(
+      job.status === 'cancelled' ? `${id} cancelled` : `${id}: cancel requested, stopping at the next batch`,
+      'info',
+    );
   } catch (err) {
     notice(err.message);
     if (selected?.id === id) setStatus(selected.status);
@@ -280,19 +306,32 @@ $('#submit-form').addEventListener('submit', async (e) => {
       config: {
         name: 'spirals_mlp',
         layers: [
-          { class_name: 'Dense', config: { name: 'hidden', units: Number(f.get('units')), activation: 'relu', batch_input_shape: [null, 2] } },
+          {
+            class_name: 'Dense',
+            config: { name: 'hidden', units: Number(f.get('units')), activation: 'relu', batch_input_shape: [null, 2] },
+          },
           { class_name: 'Dense', config: { name: 'hidden_2', units: Number(f.get('units')), activation: 'relu' } },
           { class_name: 'Dense', config: { name: 'out', units: 2, activation: 'softmax' } },
         ],
       },
     },
-    compile: { optimizer: { class_name: 'Adam', config: { learning_rate: Number(f.get('lr')) } }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
+    compile: {
+      optimizer: { class_name: 'Adam', config: { learning_rate: Number(f.get('lr')) } },
+      loss: 'sparse_categorical_crossentropy',
+      metrics: ['accuracy'],
+    },
     fit: { epochs: Number(f.get('epochs')), batch_size: 32, validation_split: 0.2, shuffle: true },
     dataset: { builtin: 'spirals', options: { samples: Number(f.get('samples')), noise: 0.1 } },
     seed: 7,
   };
   try {
-    const job = await (await api('/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) })).json();
+    const job = await (
+      await api('/v1/jobs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(spec),
+      })
+    ).json();
     notice('');
     await refreshJobs();
     location.hash = `job=${job.id}`;

@@ -42,7 +42,9 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
     // request through every log line; otherwise we make one. Either way it is sent back.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomBytes(6).toString('base64url')}`;
+      return typeof given === 'string' && REQUEST_ID.test(given)
+        ? given
+        : `req_${randomBytes(6).toString('base64url')}`;
     },
     ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -56,7 +58,8 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (jsonTooDeep(body as string, config.maxJsonDepth)) return done(tooDeep('The request body', config.maxJsonDepth), undefined);
+    if (jsonTooDeep(body as string, config.maxJsonDepth))
+      return done(tooDeep('The request body', config.maxJsonDepth), undefined);
     parseJson(request, body as string, done);
   });
   registerErrorHandling(app);
@@ -76,15 +79,27 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
         { name: 'jobs', description: 'Training jobs and their live events' },
         { name: 'datasets', description: 'Uploaded datasets (JSON, CSV, NPY, IDX or a URL) and the built-ins' },
         { name: 'models', description: "A succeeded job's trained model (TensorFlow.js) and predictions from it" },
-        { name: 'sweeps', description: 'Hyperparameter sweeps: grid or random search, one training job per trial, ranked by a metric' },
+        {
+          name: 'sweeps',
+          description: 'Hyperparameter sweeps: grid or random search, one training job per trial, ranked by a metric',
+        },
         { name: 'operations', description: 'Probes and documentation' },
       ],
       servers: [{ url: '/', description: 'This api' }],
       components: {
         securitySchemes: {
           // Enforced only when TRAINYARD_API_KEYS is set; plugins/auth.ts puts them on each /v1 operation.
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from TRAINYARD_API_KEYS: `Authorization: Bearer <key>`' },
-          accessToken: { type: 'apiKey', in: 'query', name: 'access_token', description: 'The API key in the query, on SSE routes only (a browser EventSource cannot set headers)' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key from TRAINYARD_API_KEYS: `Authorization: Bearer <key>`',
+          },
+          accessToken: {
+            type: 'apiKey',
+            in: 'query',
+            name: 'access_token',
+            description: 'The API key in the query, on SSE routes only (a browser EventSource cannot set headers)',
+          },
         },
       },
     },

@@ -108,9 +108,14 @@ export function parseApiKeys(raw: string | undefined): Map<string, string> | nul
     const at = entry.indexOf(':');
     const tenant = entry.slice(0, at).trim();
     const key = entry.slice(at + 1).trim();
-    if (at < 0 || !TENANT.test(tenant)) throw new Error(`TRAINYARD_API_KEYS entry ${i + 1} must be tenant:key with a tenant of a-z 0-9 _ - (at most 63)`);
-    if (!/^[\x21-\x7e]{16,256}$/.test(key)) throw new Error(`TRAINYARD_API_KEYS entry ${i + 1} (tenant ${tenant}): the key must be 16–256 printable characters without spaces or commas`);
-    if (keys.has(hashApiKey(key))) throw new Error(`TRAINYARD_API_KEYS entry ${i + 1} (tenant ${tenant}) repeats a key`);
+    if (at < 0 || !TENANT.test(tenant))
+      throw new Error(`TRAINYARD_API_KEYS entry ${i + 1} must be tenant:key with a tenant of a-z 0-9 _ - (at most 63)`);
+    if (!/^[\x21-\x7e]{16,256}$/.test(key))
+      throw new Error(
+        `TRAINYARD_API_KEYS entry ${i + 1} (tenant ${tenant}): the key must be 16–256 printable characters without spaces or commas`,
+      );
+    if (keys.has(hashApiKey(key)))
+      throw new Error(`TRAINYARD_API_KEYS entry ${i + 1} (tenant ${tenant}) repeats a key`);
     keys.set(hashApiKey(key), tenant);
   });
   return keys;
@@ -120,7 +125,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || !Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isFinite(n) || !Number.isInteger(n) || n < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
 }
 
@@ -148,7 +154,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     jobAttempts: int(env, 'JOB_ATTEMPTS', 3),
     maxDatasetBytes: int(env, 'TRAINYARD_MAX_DATASET_BYTES', 100 * 1024 * 1024),
     datasetFetchTimeoutMs: int(env, 'TRAINYARD_DATASET_FETCH_TIMEOUT_MS', 30_000),
-    datasetUrlAllowPrivate: ['1', 'true', 'yes'].includes((env.TRAINYARD_DATASET_URL_ALLOW_PRIVATE ?? '').toLowerCase()),
+    datasetUrlAllowPrivate: ['1', 'true', 'yes'].includes(
+      (env.TRAINYARD_DATASET_URL_ALLOW_PRIVATE ?? '').toLowerCase(),
+    ),
     predictMaxSamples: int(env, 'TRAINYARD_PREDICT_MAX_SAMPLES', 1000),
     predictMaxBytes: int(env, 'TRAINYARD_PREDICT_MAX_BYTES', 16 * 1024 * 1024),
     modelCacheSize: int(env, 'TRAINYARD_MODEL_CACHE_SIZE', 8),

@@ -28,7 +28,8 @@ function ownRecord(raw: string | null, tenant: string): DatasetRecord | null {
 
 // Index members sort newest first: an inverted, zero-padded millisecond time, then the id.
 const MAX_MS = 9_999_999_999_999;
-const member = (r: { id: string; created_at: string }): string => `${String(MAX_MS - Date.parse(r.created_at)).padStart(13, '0')}|${r.id}`;
+const member = (r: { id: string; created_at: string }): string =>
+  `${String(MAX_MS - Date.parse(r.created_at)).padStart(13, '0')}|${r.id}`;
 
 /**
  * Uploaded datasets: arrays in the blob store (float32 .npy plus meta.json, which is all a worker
@@ -51,16 +52,21 @@ export class DatasetStore {
   }
 
   /** Stores a validated dataset for a tenant and returns its record. */
-  async create(tenant: string, data: Dataset, info: { name: string; format: string; classNames?: string[] }): Promise<DatasetRecord> {
+  async create(
+    tenant: string,
+    data: Dataset,
+    info: { name: string; format: string; classNames?: string[] },
+  ): Promise<DatasetRecord> {
     const id = newDatasetId();
-    const classes = data.classes ?? (data.y.shape.length === 2 && data.y.shape[1]! > 1 && isOneHot(data.y) ? data.y.shape[1]! : null);
+    const classes =
+      data.classes ?? (data.y.shape.length === 2 && data.y.shape[1] > 1 && isOneHot(data.y) ? data.y.shape[1] : null);
     const x = encodeNpy(data.x.data, data.x.shape);
     const y = encodeNpy(data.y.data, data.y.shape);
     const record: DatasetRecord = {
       id,
       name: info.name,
       format: info.format,
-      samples: data.x.shape[0]!,
+      samples: data.x.shape[0],
       x_shape: data.x.shape,
       y_shape: data.y.shape,
       dtype: 'float32',
@@ -74,7 +80,11 @@ export class DatasetStore {
       await this.blobs.put(datasetBlobKey(id, 'y.npy'), y);
       await this.blobs.put(datasetBlobKey(id, 'meta.json'), Buffer.from(JSON.stringify(record)));
       const stored: StoredRecord = { ...record, tenant };
-      await this.redis.multi().set(this.key(id), JSON.stringify(stored)).zadd(this.index(tenant), 0, member(record)).exec();
+      await this.redis
+        .multi()
+        .set(this.key(id), JSON.stringify(stored))
+        .zadd(this.index(tenant), 0, member(record))
+        .exec();
     } catch (err) {
       await this.blobs.delete(datasetBlobKey(id)).catch(() => undefined);
       throw err;
@@ -94,7 +104,7 @@ export class DatasetStore {
     const page = members.slice(0, limit);
     const raws = page.length ? await this.redis.mget(...page.map((m) => this.key(m.slice(m.indexOf('|') + 1)))) : [];
     const items = raws.map((r) => ownRecord(r, tenant)).filter((r): r is DatasetRecord => r !== null);
-    const next = members.length > limit ? Buffer.from(page[page.length - 1]!).toString('base64url') : null;
+    const next = members.length > limit ? Buffer.from(page[page.length - 1]).toString('base64url') : null;
     return { items, next };
   }
 
@@ -102,7 +112,8 @@ export class DatasetStore {
   async delete(tenant: string, id: string): Promise<boolean> {
     const record = await this.get(tenant, id);
     if (!record) return false;
-    const [[, removed] = [null, 0]] = (await this.redis.multi().del(this.key(id)).zrem(this.index(tenant), member(record)).exec()) ?? [];
+    const [[, removed] = [null, 0]] =
+      (await this.redis.multi().del(this.key(id)).zrem(this.index(tenant), member(record)).exec()) ?? [];
     await this.blobs.delete(datasetBlobKey(id));
     return removed === 1;
   }

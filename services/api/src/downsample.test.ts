@@ -15,7 +15,7 @@ describe('lttbIndices', () => {
       expect(idx).toHaveLength(m);
       expect(idx[0]).toBe(0);
       expect(idx.at(-1)).toBe(999);
-      for (let i = 1; i < idx.length; i++) expect(idx[i]!).toBeGreaterThan(idx[i - 1]!);
+      for (let i = 1; i < idx.length; i++) expect(idx[i]).toBeGreaterThan(idx[i - 1]);
     }
   });
 

@@ -21,7 +21,7 @@ export function lttbIndices(x: readonly number[], y: readonly (number | null)[],
     let mx = 0;
     let my = 0;
     for (let i = nextStart; i < nextEnd; i++) {
-      mx += x[i]!;
+      mx += x[i];
       my += yv(i);
     }
     const count = Math.max(nextEnd - nextStart, 1);
@@ -32,7 +32,7 @@ export function lttbIndices(x: readonly number[], y: readonly (number | null)[],
     let best = start;
     let bestArea = -1;
     for (let i = start; i < end; i++) {
-      const area = Math.abs((x[a]! - mx) * (yv(i) - yv(a)) - (x[a]! - x[i]!) * (my - yv(a)));
+      const area = Math.abs((x[a] - mx) * (yv(i) - yv(a)) - (x[a] - x[i]) * (my - yv(a)));
       if (area > bestArea) {
         bestArea = area;
         best = i;

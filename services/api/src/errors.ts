@@ -22,7 +22,11 @@ interface CodedError extends Error {
 }
 
 function isCoded(err: unknown): err is CodedError {
-  return err instanceof Error && typeof (err as CodedError).code === 'string' && /^[A-Z][A-Z0-9_]+$/.test((err as CodedError).code);
+  return (
+    err instanceof Error &&
+    typeof (err as CodedError).code === 'string' &&
+    /^[A-Z][A-Z0-9_]+$/.test((err as CodedError).code)
+  );
 }
 
 // Fastify's own client errors, renamed into our catalogue.
@@ -43,20 +47,26 @@ interface ValidationIssue {
 function describeValidation(err: FastifyError): { message: string; details: Record<string, unknown> } {
   const issues = (err.validation ?? []) as ValidationIssue[];
   const part = err.validationContext ?? 'body';
-  const details = { part, issues: issues.slice(0, 5).map((i) => ({ path: i.instancePath ?? '', message: i.message ?? '' })) };
+  const details = {
+    part,
+    issues: issues.slice(0, 5).map((i) => ({ path: i.instancePath ?? '', message: i.message ?? '' })),
+  };
   // A union (dataset: builtin | inline) reports each branch's missing property at one path.
   const required = new Map<string, Set<string>>();
   for (const i of issues) {
     const m = /must have required propert(?:y|ies) (.+)$/.exec(i.message ?? '');
-    if (m) required.set(i.instancePath ?? '', (required.get(i.instancePath ?? '') ?? new Set()).add(m[1]!));
+    if (m) required.set(i.instancePath ?? '', (required.get(i.instancePath ?? '') ?? new Set()).add(m[1]));
   }
   for (const [path, names] of required) {
-    if (names.size > 1) return { message: `${part}${path} must have one of: ${[...names].join(', ')}`, details: { ...details, path } };
+    if (names.size > 1)
+      return { message: `${part}${path} must have one of: ${[...names].join(', ')}`, details: { ...details, path } };
   }
   // Otherwise the deepest path is the most specific complaint; at one path, a missing property
   // ({ config } without class_name) says more than the other branches' "must be string".
   const missing = (i: ValidationIssue): number => (/must have required propert/.test(i.message ?? '') ? 1 : 0);
-  const first = [...issues].sort((a, b) => (b.instancePath ?? '').length - (a.instancePath ?? '').length || missing(b) - missing(a))[0];
+  const first = [...issues].sort(
+    (a, b) => (b.instancePath ?? '').length - (a.instancePath ?? '').length || missing(b) - missing(a),
+  )[0];
   const path = first?.instancePath ?? '';
   const what = first?.message === 'schema is false' ? 'is not a known field' : (first?.message ?? 'is invalid');
   return { message: `${part}${path} ${what}`, details: { ...details, path } };
@@ -74,22 +84,32 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const status = statusForCode(coded.code);
       // A coded 503 is a known state of ours (e.g. shutting down), with a message written for the caller.
       if (status < 500 || status === 503) {
-        return reply.status(status).send({ error: { code: coded.code, message: coded.message, details: coded.details ?? {} } });
+        return reply
+          .status(status)
+          .send({ error: { code: coded.code, message: coded.message, details: coded.details ?? {} } });
       }
     }
     const fastifyCode = typeof err.code === 'string' ? FASTIFY_CODES[err.code] : undefined;
     if (fastifyCode || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
       const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
-      return reply.status(status).send({ error: { code: fastifyCode ?? 'BAD_REQUEST', message: err.message, details: {} } });
+      return reply
+        .status(status)
+        .send({ error: { code: fastifyCode ?? 'BAD_REQUEST', message: err.message, details: {} } });
     }
     request.log.error({ err }, 'unhandled error');
     const unavailable = /ECONNREFUSED|Connection is closed|MaxRetriesPerRequest/i.test(err.message);
-    return reply
-      .status(unavailable ? 503 : 500)
-      .send({ error: { code: unavailable ? 'SERVICE_UNAVAILABLE' : 'INTERNAL', message: unavailable ? 'Redis is unreachable' : 'Internal error', details: { request_id: request.id } } });
+    return reply.status(unavailable ? 503 : 500).send({
+      error: {
+        code: unavailable ? 'SERVICE_UNAVAILABLE' : 'INTERNAL',
+        message: unavailable ? 'Redis is unreachable' : 'Internal error',
+        details: { request_id: request.id },
+      },
+    });
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}`, details: {} } });
+    reply.status(404).send({
+      error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}`, details: {} },
+    });
   });
 }

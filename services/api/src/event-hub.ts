@@ -31,7 +31,7 @@ export function compareIds(a: string, b: string): number {
 function toEntries(raw: [string, string[]][]): StreamEntry[] {
   return raw.map(([id, fields]) => {
     const f: Record<string, string> = {};
-    for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+    for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
     return { id, type: f.type ?? 'message', data: f.data ?? '{}' };
   });
 }
@@ -50,7 +50,7 @@ export class LagHistogram {
   observe(seconds: number): void {
     const v = Math.max(0, seconds); // clocks of Redis and the api may differ by a little
     LagHistogram.BOUNDS.forEach((b, i) => {
-      if (v <= b) this.buckets[i]!++;
+      if (v <= b) this.buckets[i]++;
     });
     this.sum += v;
     this.count++;
@@ -129,10 +129,12 @@ export class EventHub {
     try {
       let from = lastId;
       for (;;) {
-        const page = toEntries((await this.cmd.xrange(key, `(${from}`, '+', 'COUNT', READ_COUNT)) as [string, string[]][]);
+        const page = toEntries(
+          (await this.cmd.xrange(key, `(${from}`, '+', 'COUNT', READ_COUNT)) as [string, string[]][],
+        );
         for (const e of page) this.push(sub, e);
         if (page.length < READ_COUNT) break;
-        from = page[page.length - 1]!.id;
+        from = page[page.length - 1].id;
       }
     } catch (err) {
       unsubscribe();
@@ -190,7 +192,15 @@ export class EventHub {
       try {
         if (this.blockingId === null) this.blockingId = Number(await this.blocking.client('ID'));
         this.reading = true;
-        res = (await this.blocking.xread('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...ids)) as XReadReply | null;
+        res = (await this.blocking.xread(
+          'COUNT',
+          READ_COUNT,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          ...keys,
+          ...ids,
+        )) as XReadReply | null;
       } catch (err) {
         if (!this.running) break;
         this.log.warn({ err }, 'event hub read failed; retrying');
@@ -202,7 +212,7 @@ export class EventHub {
         const tail = this.tails.get(key);
         if (!tail || raw.length === 0) continue;
         const entries = toEntries(raw);
-        tail.cursor = entries[entries.length - 1]!.id;
+        tail.cursor = entries[entries.length - 1].id;
         // A stream id starts with Redis's clock in ms at the XADD: the lag is now minus that.
         const now = Date.now();
         for (const e of entries) this.lag.observe((now - Number(e.id.slice(0, e.id.indexOf('-')))) / 1000);

@@ -16,15 +16,33 @@ export interface FetchLimits {
 // (cloud metadata at 169.254.169.254), carrier-grade NAT, unspecified, multicast and reserved.
 const PRIVATE = new BlockList();
 for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) PRIVATE.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) PRIVATE.addSubnet(net, bits, 'ipv6');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  PRIVATE.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+] as const)
+  PRIVATE.addSubnet(net, bits, 'ipv6');
 
 /** True for an address the server should not fetch from by default. */
 export function isPrivateAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
+  if (mapped) return PRIVATE.check(mapped[1], 'ipv4');
   const family = isIP(address);
   if (family === 0) return true;
   return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
@@ -32,7 +50,11 @@ export function isPrivateAddress(address: string): boolean {
 
 function refused(raw: string, address: string): ApiError {
   const url = redactUrl(raw);
-  return new ApiError('DATASET_URL_REFUSED', `${url} resolves to ${address}, a loopback or private address; the server does not fetch from those`, { url, address });
+  return new ApiError(
+    'DATASET_URL_REFUSED',
+    `${url} resolves to ${address}, a loopback or private address; the server does not fetch from those`,
+    { url, address },
+  );
 }
 
 /**
@@ -44,15 +66,20 @@ function guardedLookup(url: string): LookupFunction {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
       const bad = addresses.find((a) => isPrivateAddress(a.address));
-      if (bad || addresses.length === 0) return callback(refused(url, bad?.address ?? 'nothing') as unknown as NodeJS.ErrnoException, '', 0);
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      callback(null, addresses[0]!.address, addresses[0]!.family);
+      if (bad || addresses.length === 0)
+        return callback(refused(url, bad?.address ?? 'nothing') as unknown as NodeJS.ErrnoException, '', 0);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      callback(null, addresses[0].address, addresses[0].family);
     });
   };
 }
 
 /** Downloads a dataset file: http(s) only, at most 3 redirects, a byte cap and an overall timeout. */
-export async function fetchDataset(url: string, limits: FetchLimits): Promise<{ bytes: Buffer; contentType: string; url: string }> {
+export async function fetchDataset(
+  url: string,
+  limits: FetchLimits,
+): Promise<{ bytes: Buffer; contentType: string; url: string }> {
   const deadline = Date.now() + limits.timeoutMs;
   let current = url;
   for (let hop = 0; hop <= 3; hop++) {
@@ -62,9 +89,16 @@ export async function fetchDataset(url: string, limits: FetchLimits): Promise<{ 
     } catch {
       throw new ApiError('VALIDATION_FAILED', `${redactUrl(current)} is not a valid URL`, { path: '/url' });
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ApiError('DATASET_URL_REFUSED', `Only http and https URLs are fetched, not ${parsed.protocol}`, { url: redactUrl(current) });
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new ApiError('DATASET_URL_REFUSED', `Only http and https URLs are fetched, not ${parsed.protocol}`, {
+        url: redactUrl(current),
+      });
     const host = parsed.hostname.replace(/^\[|\]$/g, '');
-    if (!limits.allowPrivate && (isIP(host) ? isPrivateAddress(host) : host === 'localhost' || host.endsWith('.localhost'))) throw refused(current, host);
+    if (
+      !limits.allowPrivate &&
+      (isIP(host) ? isPrivateAddress(host) : host === 'localhost' || host.endsWith('.localhost'))
+    )
+      throw refused(current, host);
     const state = { timedOut: false };
     const res = await get(parsed, current, deadline, limits, state);
     if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
@@ -74,7 +108,10 @@ export async function fetchDataset(url: string, limits: FetchLimits): Promise<{ 
     }
     if (res.statusCode !== 200) {
       res.resume();
-      throw new ApiError('DATASET_FETCH_FAILED', `GET ${redactUrl(current)} answered ${res.statusCode}`, { url: redactUrl(current), status: res.statusCode });
+      throw new ApiError('DATASET_FETCH_FAILED', `GET ${redactUrl(current)} answered ${res.statusCode}`, {
+        url: redactUrl(current),
+        status: res.statusCode,
+      });
     }
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > limits.maxBytes) {
@@ -94,9 +131,17 @@ export async function fetchDataset(url: string, limits: FetchLimits): Promise<{ 
       }
     } catch (err) {
       if (err instanceof ApiError) throw err;
-      throw fetchError(state.timedOut ? Object.assign(new Error('timeout'), { code: 'DATASET_FETCH_TIMEOUT' }) : err, current, limits);
+      throw fetchError(
+        state.timedOut ? Object.assign(new Error('timeout'), { code: 'DATASET_FETCH_TIMEOUT' }) : err,
+        current,
+        limits,
+      );
     }
-    return { bytes: Buffer.concat(chunks, total), contentType: String(res.headers['content-type'] ?? ''), url: current };
+    return {
+      bytes: Buffer.concat(chunks, total),
+      contentType: String(res.headers['content-type'] ?? ''),
+      url: current,
+    };
   }
   throw new ApiError('DATASET_FETCH_FAILED', `${redactUrl(url)} redirected more than 3 times`, { url: redactUrl(url) });
 }
@@ -110,19 +155,35 @@ function fetchError(err: unknown, raw: string, limits: FetchLimits): ApiError {
   const url = redactUrl(raw);
   if (err instanceof ApiError) return err;
   if ((err as Error).name === 'TimeoutError' || (err as { code?: string }).code === 'DATASET_FETCH_TIMEOUT') {
-    return new ApiError('DATASET_FETCH_TIMEOUT', `${url} did not download within ${limits.timeoutMs} ms`, { url, timeout_ms: limits.timeoutMs });
+    return new ApiError('DATASET_FETCH_TIMEOUT', `${url} did not download within ${limits.timeoutMs} ms`, {
+      url,
+      timeout_ms: limits.timeoutMs,
+    });
   }
   return new ApiError('DATASET_FETCH_FAILED', `Could not fetch ${url}: ${(err as Error).message}`, { url });
 }
 
-function get(parsed: URL, url: string, deadline: number, limits: FetchLimits, state: { timedOut: boolean }): Promise<IncomingMessage> {
+function get(
+  parsed: URL,
+  url: string,
+  deadline: number,
+  limits: FetchLimits,
+  state: { timedOut: boolean },
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const request = parsed.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = request(parsed, { method: 'GET', headers: { accept: '*/*', 'user-agent': 'trainyard' }, ...(!limits.allowPrivate && { lookup: guardedLookup(url) }) });
-    const timer = setTimeout(() => {
-      state.timedOut = true;
-      req.destroy(Object.assign(new Error('timeout'), { code: 'DATASET_FETCH_TIMEOUT' }));
-    }, Math.max(0, deadline - Date.now()));
+    const req = request(parsed, {
+      method: 'GET',
+      headers: { accept: '*/*', 'user-agent': 'trainyard' },
+      ...(!limits.allowPrivate && { lookup: guardedLookup(url) }),
+    });
+    const timer = setTimeout(
+      () => {
+        state.timedOut = true;
+        req.destroy(Object.assign(new Error('timeout'), { code: 'DATASET_FETCH_TIMEOUT' }));
+      },
+      Math.max(0, deadline - Date.now()),
+    );
     req.on('response', (res) => {
       res.on('close', () => clearTimeout(timer));
       resolve(res);

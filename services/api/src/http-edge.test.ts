@@ -23,7 +23,11 @@ function raw(port: number, request: string): Promise<{ status: number; headers: 
       const text = Buffer.concat(chunks).toString();
       const split = text.indexOf('\r\n\r\n');
       const head = text.slice(0, split);
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), headers: head, body: JSON.parse(text.slice(split + 4)) });
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]),
+        headers: head,
+        body: JSON.parse(text.slice(split + 4)),
+      });
     });
     socket.end(request);
   });
@@ -90,7 +94,11 @@ describe('GET /metrics with TRAINYARD_METRICS_TOKEN', () => {
       expect(none.statusCode).toBe(401);
       expect(none.json().error.code).toBe('UNAUTHENTICATED');
       expect(none.headers['www-authenticate']).toBe('Bearer');
-      const wrong = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}x` } });
+      const wrong = await app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${token}x` },
+      });
       expect(wrong.statusCode).toBe(401);
       expect(wrong.json().error.code).toBe('UNAUTHENTICATED');
       const right = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
@@ -125,15 +133,25 @@ describe('the request log', () => {
       },
     });
     const prefix = `{ty-api-redact-${Date.now()}}`;
-    const app = await buildApp({ config: { ...loadConfig({ REDIS_URL }), prefix, apiKeys: parseApiKeys(`acme:${key}`) }, logger: { level: 'info', stream } });
+    const app = await buildApp({
+      config: { ...loadConfig({ REDIS_URL }), prefix, apiKeys: parseApiKeys(`acme:${key}`) },
+      logger: { level: 'info', stream },
+    });
     try {
       const sse = await app.inject({ method: 'GET', url: `/v1/jobs/job_missing/events?after=0&access_token=${key}` });
       expect(sse.statusCode).toBe(404);
-      const header = await app.inject({ method: 'GET', url: '/v1/jobs/job_missing', headers: { authorization: `Bearer ${key}`, cookie: `session=${key}` } });
+      const header = await app.inject({
+        method: 'GET',
+        url: '/v1/jobs/job_missing',
+        headers: { authorization: `Bearer ${key}`, cookie: `session=${key}` },
+      });
       expect(header.statusCode).toBe(404);
       const wrong = await app.inject({ method: 'GET', url: `/v1/jobs/job_missing/events?access_token=${key}-wrong` });
       expect(wrong.statusCode).toBe(401);
-      const lines = written.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; req?: { url: string } });
+      const lines = written
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg: string; req?: { url: string } });
       const urls = lines.filter((l) => l.msg === 'incoming request').map((l) => l.req!.url);
       expect(urls).toEqual([
         '/v1/jobs/job_missing/events?after=0&access_token=[REDACTED]',
@@ -142,8 +160,16 @@ describe('the request log', () => {
       ]);
       expect(written).not.toContain(key);
       // An injected URL has no length cap: its log line keeps the start, redacted before the cut.
-      await app.inject({ method: 'GET', url: `/v1/jobs/job_missing/events?pad=${'p'.repeat(5000)}&access_token=${key}` });
-      const long = written.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; req?: { url: string } }).filter((l) => l.msg === 'incoming request').pop()!;
+      await app.inject({
+        method: 'GET',
+        url: `/v1/jobs/job_missing/events?pad=${'p'.repeat(5000)}&access_token=${key}`,
+      });
+      const long = written
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg: string; req?: { url: string } })
+        .filter((l) => l.msg === 'incoming request')
+        .pop()!;
       expect(long.req!.url).toMatch(/^\/v1\/jobs\/job_missing\/events\?pad=p+…\(\d+ more\)$/);
       expect(long.req!.url.length).toBeLessThan(2100);
       expect(written).not.toContain(key);
@@ -161,10 +187,24 @@ describe('the request log', () => {
 describe('LOG_REDACT_PATHS', () => {
   it("censor pino's key-like fields at the top level, one level down and in request headers", () => {
     let out = '';
-    const log = pino({ redact: { paths: LOG_REDACT_PATHS, censor: REDACTED } }, new Writable({ write: (c: Buffer, _e, done) => ((out += c.toString()), done()) }));
-    log.info({ access_token: 's1', job: { apiKey: 's2' }, req: { headers: { authorization: 'Bearer s3', cookie: 'c=s4', accept: '*/*' } } }, 'x');
+    const log = pino(
+      { redact: { paths: LOG_REDACT_PATHS, censor: REDACTED } },
+      new Writable({ write: (c: Buffer, _e, done) => ((out += c.toString()), done()) }),
+    );
+    log.info(
+      {
+        access_token: 's1',
+        job: { apiKey: 's2' },
+        req: { headers: { authorization: 'Bearer s3', cookie: 'c=s4', accept: '*/*' } },
+      },
+      'x',
+    );
     const line = JSON.parse(out);
-    expect(line).toMatchObject({ access_token: REDACTED, job: { apiKey: REDACTED }, req: { headers: { authorization: REDACTED, cookie: REDACTED, accept: '*/*' } } });
+    expect(line).toMatchObject({
+      access_token: REDACTED,
+      job: { apiKey: REDACTED },
+      req: { headers: { authorization: REDACTED, cookie: REDACTED, accept: '*/*' } },
+    });
     expect(out).not.toMatch(/s[1-4]/);
   });
 });

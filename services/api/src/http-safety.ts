@@ -8,7 +8,8 @@ type LoggerOption = FastifyServerOptions['logger'];
 // Node's parser caps a real request line at 16 KiB, but injected requests have no cap; a log line
 // needs no more than the start of a URL either way. Cut after redaction, so no cut hides a key.
 const MAX_LOGGED_URL = 2048;
-const clip = (url: string) => (url.length > MAX_LOGGED_URL ? `${url.slice(0, MAX_LOGGED_URL)}…(${url.length - MAX_LOGGED_URL} more)` : url);
+const clip = (url: string) =>
+  url.length > MAX_LOGGED_URL ? `${url.slice(0, MAX_LOGGED_URL)}…(${url.length - MAX_LOGGED_URL} more)` : url;
 
 /**
  * Logger options with secrets kept out: pino `redact` over key-like fields and headers, and the
@@ -43,7 +44,9 @@ function envelope(code: string, message: string) {
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   reply.header('x-request-id', request.id);
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    void reply.status(414).send(envelope('URI_TOO_LONG', 'A path segment is longer than any id this api gives out (100 characters)'));
+    void reply
+      .status(414)
+      .send(envelope('URI_TOO_LONG', 'A path segment is longer than any id this api gives out (100 characters)'));
   } else if (error.code === 'FST_ERR_BAD_URL') {
     void reply.status(400).send(envelope('INVALID_URL', 'The URL is not valid (a malformed percent-encoding?)'));
   } else {
@@ -54,7 +57,11 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 
 // Node's HTTP parser failures, before any request exists: what to answer for each.
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', `The request line and headers are larger than this server accepts (${maxHeaderSize} bytes)`],
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'HEADERS_TOO_LARGE',
+    `The request line and headers are larger than this server accepts (${maxHeaderSize} bytes)`,
+  ],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'The request was not received in time'],
 };
 
@@ -64,10 +71,17 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
  */
 export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'BAD_REQUEST', 'The HTTP request is malformed'];
+  const [status, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? [
+    400,
+    'BAD_REQUEST',
+    'The HTTP request is malformed',
+  ];
   const body = JSON.stringify(envelope(code, message));
   if (socket.writable) {
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`, () => socket.destroy());
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      () => socket.destroy(),
+    );
   } else {
     socket.destroy(err);
   }

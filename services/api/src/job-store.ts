@@ -126,7 +126,13 @@ function encodeCursor(p: Position): string {
 function decodeCursor(cursor: string): Position {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string' && /^job_[A-Za-z0-9_-]{1,64}$/.test(v[1])) {
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      Number.isSafeInteger(v[0]) &&
+      typeof v[1] === 'string' &&
+      /^job_[A-Za-z0-9_-]{1,64}$/.test(v[1])
+    ) {
       return { score: v[0] as number, id: v[1] };
     }
   } catch {
@@ -168,7 +174,11 @@ export class JobStore {
     tenant: string,
     id: string,
     spec: JobSpec,
-    opts: { maxActive?: number; idempotency?: { key: string; bodySha256: string; ttlSeconds: number }; estimate?: JobEstimate } = {},
+    opts: {
+      maxActive?: number;
+      idempotency?: { key: string; bodySha256: string; ttlSeconds: number };
+      estimate?: JobEstimate;
+    } = {},
   ): Promise<IdempotencyRecord | 'limit' | null> {
     const { idempotency, maxActive = 0 } = opts;
     const ks = [
@@ -200,7 +210,10 @@ export class JobStore {
   /** Removes a record whose enqueue failed, so no phantom "queued" job (or key pointing at it) remains. */
   async discard(tenant: string, id: string): Promise<void> {
     const idem = await this.redis.hget(keys.job(this.prefix, id), 'idempotency_key');
-    const tx = this.redis.multi().del(keys.job(this.prefix, id), keys.events(this.prefix, id)).zrem(jobKeys.created(this.prefix, tenant), id);
+    const tx = this.redis
+      .multi()
+      .del(keys.job(this.prefix, id), keys.events(this.prefix, id))
+      .zrem(jobKeys.created(this.prefix, tenant), id);
     for (const s of JOB_STATUSES) tx.zrem(jobKeys.byStatus(this.prefix, tenant, s), id);
     if (idem) tx.del(idem);
     await tx.exec();
@@ -230,16 +243,31 @@ export class JobStore {
   }
 
   /** A tenant's jobs newest first, optionally only some statuses; `next_cursor` is null on the last page. */
-  async list({ tenant, statuses, limit, cursor }: ListOptions): Promise<{ items: JobView[]; next_cursor: string | null }> {
+  async list({
+    tenant,
+    statuses,
+    limit,
+    cursor,
+  }: ListOptions): Promise<{ items: JobView[]; next_cursor: string | null }> {
     const after = cursor === undefined ? null : decodeCursor(cursor);
-    const sets = statuses?.length ? [...new Set(statuses)].map((s) => jobKeys.byStatus(this.prefix, tenant, s)) : [jobKeys.created(this.prefix, tenant)];
+    const sets = statuses?.length
+      ? [...new Set(statuses)].map((s) => jobKeys.byStatus(this.prefix, tenant, s))
+      : [jobKeys.created(this.prefix, tenant)];
     const candidates: Position[] = [];
     for (const set of sets) {
       // Entries created in the cursor's millisecond are re-read and filtered by id.
       const ties = after ? await this.redis.zcount(set, after.score, after.score) : 0;
-      const raw = await this.redis.zrevrangebyscore(set, after ? after.score : '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, limit + 1 + ties);
+      const raw = await this.redis.zrevrangebyscore(
+        set,
+        after ? after.score : '+inf',
+        '-inf',
+        'WITHSCORES',
+        'LIMIT',
+        0,
+        limit + 1 + ties,
+      );
       for (let i = 0; i + 1 < raw.length; i += 2) {
-        const p = { id: raw[i]!, score: Number(raw[i + 1]) };
+        const p = { id: raw[i], score: Number(raw[i + 1]) };
         if (!after || newerFirst(after, p) < 0) candidates.push(p);
       }
     }
@@ -255,7 +283,7 @@ export class JobStore {
       const view = toView(h as Record<string, string>, tenant);
       if (view) items.push(view); // deleted between the index read and now
     }
-    return { items, next_cursor: more && page.length ? encodeCursor(page[page.length - 1]!) : null };
+    return { items, next_cursor: more && page.length ? encodeCursor(page[page.length - 1]) : null };
   }
 
   /** The per-epoch logs from the job's epoch events (a resumed epoch keeps its latest values), or null for an unknown job. */
@@ -263,7 +291,7 @@ export class JobStore {
     if (!(await this.status(tenant, id))) return null;
     const byEpoch = new Map<number, Record<string, number>>();
     const stream = keys.events(this.prefix, id);
-    for (let from = '-'; ; ) {
+    for (let from = '-'; ;) {
       const page = await this.redis.xrange(stream, from, '+', 'COUNT', 1000);
       for (const [, fields] of page) {
         if (fields[1] !== 'epoch') continue; // fields: type, <type>, data, <json>
@@ -271,13 +299,15 @@ export class JobStore {
         if (typeof e.epoch === 'number' && e.logs) byEpoch.set(e.epoch, e.logs);
       }
       if (page.length < 1000) break;
-      from = `(${page[page.length - 1]![0]}`;
+      from = `(${page[page.length - 1][0]}`;
     }
     const epochs = [...byEpoch.keys()].sort((a, b) => a - b);
     const series: Record<string, (number | null)[]> = {};
     epochs.forEach((epoch, i) => {
       for (const [name, value] of Object.entries(byEpoch.get(epoch)!)) {
-        (series[name] ??= new Array<number | null>(epochs.length).fill(null))[i] = Number.isFinite(value) ? value : null;
+        (series[name] ??= new Array<number | null>(epochs.length).fill(null))[i] = Number.isFinite(value)
+          ? value
+          : null;
       }
     });
     return { epochs, series };
@@ -285,7 +315,15 @@ export class JobStore {
 
   /** Notes that a cancel was asked for; returns the status it found, or null for an unknown job. */
   async requestCancel(tenant: string, id: string): Promise<JobStatus | null> {
-    return ((await this.redis.eval(REQUEST_CANCEL, 1, keys.job(this.prefix, id), new Date().toISOString(), tenant)) as JobStatus | null) ?? null;
+    return (
+      ((await this.redis.eval(
+        REQUEST_CANCEL,
+        1,
+        keys.job(this.prefix, id),
+        new Date().toISOString(),
+        tenant,
+      )) as JobStatus | null) ?? null
+    );
   }
 
   /** Ends a job no worker holds as cancelled, with its one terminal event. */
@@ -311,7 +349,9 @@ export class JobStore {
   /** Samples per second of every running job's last epoch, summed over all tenants (for /metrics). */
   async trainingRate(): Promise<number> {
     const tenants = await this.redis.smembers(jobKeys.tenants(this.prefix));
-    const ids = (await Promise.all(tenants.map((t) => this.redis.zrange(jobKeys.byStatus(this.prefix, t, 'running'), '0', '-1')))).flat();
+    const ids = (
+      await Promise.all(tenants.map((t) => this.redis.zrange(jobKeys.byStatus(this.prefix, t, 'running'), '0', '-1')))
+    ).flat();
     const pipe = this.redis.pipeline();
     for (const id of ids) pipe.hget(keys.job(this.prefix, id), 'samples_per_second');
     const rows = (await pipe.exec()) ?? [];
@@ -325,7 +365,7 @@ export class JobStore {
     for (const t of tenants) for (const s of JOB_STATUSES) pipe.zcard(jobKeys.byStatus(this.prefix, t, s));
     const rows = (await pipe.exec()) ?? [];
     const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
-    rows.forEach(([, n], i) => (counts[JOB_STATUSES[i % JOB_STATUSES.length]!] += Number(n ?? 0)));
+    rows.forEach(([, n], i) => (counts[JOB_STATUSES[i % JOB_STATUSES.length]] += Number(n ?? 0)));
     return counts;
   }
 }

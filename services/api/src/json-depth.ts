@@ -45,5 +45,9 @@ export function jsonTooDeep(text: string, max: number): boolean {
 
 /** The refusal of JSON nested deeper than the limit; `what` names it ("The request body", "x.json"). */
 export function tooDeep(what: string, max: number): ApiError {
-  return new ApiError('BODY_TOO_DEEP', `${what} nests arrays and objects more than ${max} levels deep; the limit is ${max}`, { limit: max });
+  return new ApiError(
+    'BODY_TOO_DEEP',
+    `${what} nests arrays and objects more than ${max} levels deep; the limit is ${max}`,
+    { limit: max },
+  );
 }

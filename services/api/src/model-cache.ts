@@ -85,7 +85,9 @@ export class ModelCache {
       const info = inspectModel(config);
       return { inputs: info.inputs, outputs: info.outputs, flopsPerSample: forwardFlops(config).perSample };
     } catch (err) {
-      throw new ModelLoadError(`Job ${jobId}'s stored model cannot be loaded: ${(err as Error).message}`, { id: jobId });
+      throw new ModelLoadError(`Job ${jobId}'s stored model cannot be loaded: ${(err as Error).message}`, {
+        id: jobId,
+      });
     }
   }
 }
@@ -127,7 +129,10 @@ export const modelCache = fp(
         ? new InlineExecutor(
             new ModelRunner(
               async (jobId) => {
-                const [json, weights] = await Promise.all([app.blobs.get(modelBlobKey(jobId, 'model.json')), app.blobs.get(modelBlobKey(jobId, 'weights.bin'))]);
+                const [json, weights] = await Promise.all([
+                  app.blobs.get(modelBlobKey(jobId, 'model.json')),
+                  app.blobs.get(modelBlobKey(jobId, 'weights.bin')),
+                ]);
                 return json && weights ? { json, weights } : null;
               },
               c.modelCacheSize,
@@ -139,7 +144,12 @@ export const modelCache = fp(
             queueLimit: c.predictQueueLimit,
             timeoutMs: c.predictTimeoutMs,
             retireKernelBytes: c.predictKernelMb * 2 ** 20,
-            threadData: { redisUrl: c.redisUrl, prefix: c.prefix, cacheEntries: share(c.modelCacheSize), cacheBytes: share(c.modelCacheMaxBytes) },
+            threadData: {
+              redisUrl: c.redisUrl,
+              prefix: c.prefix,
+              cacheEntries: share(c.modelCacheSize),
+              cacheBytes: share(c.modelCacheMaxBytes),
+            },
           });
     const cache = new ModelCache(app.blobs, executor);
     app.decorate('models', cache);

@@ -52,7 +52,12 @@ function isBinary(schema: Schema | undefined): boolean {
 
 function hasExample(media: Media): boolean {
   const { schema } = media;
-  return media.example !== undefined || media.examples !== undefined || schema?.example !== undefined || (schema?.examples?.length ?? 0) > 0;
+  return (
+    media.example !== undefined ||
+    media.examples !== undefined ||
+    schema?.example !== undefined ||
+    (schema?.examples?.length ?? 0) > 0
+  );
 }
 
 /** The first example of a media type, wherever @fastify/swagger put it. */
@@ -69,7 +74,10 @@ describe('openapi/openapi.json, operation by operation', () => {
   it('has the operations of every route file', () => {
     expect(operations.length).toBeGreaterThanOrEqual(20);
     for (const prefix of ['/v1/jobs', '/v1/events', '/v1/datasets', '/v1/jobs/{id}/model', '/healthz', '/readyz'])
-      expect(operations.some((o) => o.path.startsWith(prefix)), prefix).toBe(true);
+      expect(
+        operations.some((o) => o.path.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
   });
 
   it.each(operations)('$name: summary, description, operationId, tags', ({ name, op }) => {
@@ -89,7 +97,10 @@ describe('openapi/openapi.json, operation by operation', () => {
       if (!isBinary(media.schema)) expect(hasExample(media), `${name} request ${type}`).toBe(true);
     }
     const statuses = Object.keys(op.responses);
-    expect(statuses.some((s) => /^[23]/.test(s)), `${name}: a success answer`).toBe(true);
+    expect(
+      statuses.some((s) => /^[23]/.test(s)),
+      `${name}: a success answer`,
+    ).toBe(true);
     for (const [status, res] of Object.entries(op.responses)) {
       expect(res.description, `${name} ${status}: description`).toBeTruthy();
       for (const [type, media] of Object.entries(res.content ?? {})) {
@@ -106,19 +117,28 @@ describe('openapi/openapi.json, operation by operation', () => {
       expect(media, `${name} ${status}`).toBeDefined();
       const schema = media!.schema!;
       expect(schema.required, `${name} ${status}`).toEqual(['error']);
-      expect(schema.properties?.error?.required, `${name} ${status}`).toEqual(expect.arrayContaining(['code', 'message']));
-      expect(firstExample(media!), `${name} ${status}`).toMatchObject({ error: { code: expect.stringMatching(/^[A-Z][A-Z0-9_]+$/), message: expect.any(String) } });
+      expect(schema.properties?.error?.required, `${name} ${status}`).toEqual(
+        expect.arrayContaining(['code', 'message']),
+      );
+      expect(firstExample(media!), `${name} ${status}`).toMatchObject({
+        error: { code: expect.stringMatching(/^[A-Z][A-Z0-9_]+$/), message: expect.any(String) },
+      });
     }
   });
 
-  it.each(operations.filter((o) => o.path.startsWith('/v1/')))('$name: documents its 4xx answers (400, 401, 404 for an id) and needs an API key', ({ name, path, op }) => {
-    const statuses = Object.keys(op.responses);
-    expect(statuses, name).toContain('400');
-    expect(statuses, name).toContain('401');
-    if (path.includes('{id}')) expect(statuses, name).toContain('404');
-    expect(op.security?.length ?? 0, name).toBeGreaterThan(0);
-    for (const requirement of op.security!) for (const scheme of Object.keys(requirement)) expect(doc.components?.securitySchemes, name).toHaveProperty(scheme);
-  });
+  it.each(operations.filter((o) => o.path.startsWith('/v1/')))(
+    '$name: documents its 4xx answers (400, 401, 404 for an id) and needs an API key',
+    ({ name, path, op }) => {
+      const statuses = Object.keys(op.responses);
+      expect(statuses, name).toContain('400');
+      expect(statuses, name).toContain('401');
+      if (path.includes('{id}')) expect(statuses, name).toContain('404');
+      expect(op.security?.length ?? 0, name).toBeGreaterThan(0);
+      for (const requirement of op.security!)
+        for (const scheme of Object.keys(requirement))
+          expect(doc.components?.securitySchemes, name).toHaveProperty(scheme);
+    },
+  );
 
   it.each(operations.filter((o) => !o.path.startsWith('/v1/')))('$name: open (no API key)', ({ name, op }) => {
     expect(op.security, name).toEqual([]);
@@ -127,15 +147,22 @@ describe('openapi/openapi.json, operation by operation', () => {
 
 describe('redocly lint (recommended rules, redocly.yaml)', () => {
   it('finds no errors and no warnings in openapi/openapi.json', () => {
-    const r = spawnSync(process.execPath, [`${ROOT}node_modules/@redocly/cli/bin/cli.js`, 'lint', 'openapi/openapi.json', '--format=json'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      // No telemetry and no update check: CI may have no way out, and lint needs none.
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
-      timeout: 60_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [`${ROOT}node_modules/@redocly/cli/bin/cli.js`, 'lint', 'openapi/openapi.json', '--format=json'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        // No telemetry and no update check: CI may have no way out, and lint needs none.
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
+        timeout: 60_000,
+      },
+    );
     const out = r.stdout.slice(r.stdout.indexOf('{'));
-    const report = JSON.parse(out) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string; location: { pointer: string }[] }[] };
+    const report = JSON.parse(out) as {
+      totals: { errors: number; warnings: number };
+      problems: { ruleId: string; message: string; location: { pointer: string }[] }[];
+    };
     const problems = report.problems.map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`);
     expect(problems).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });

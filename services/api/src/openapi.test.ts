@@ -19,8 +19,15 @@ describe('openapi/openapi.json', () => {
   });
 
   it('documents every operation with a summary, a description and its error responses', () => {
-    const doc = app.swagger() as unknown as { paths: Record<string, Record<string, { summary?: string; description?: string; responses: Record<string, unknown> }>> };
-    const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+    const doc = app.swagger() as unknown as {
+      paths: Record<
+        string,
+        Record<string, { summary?: string; description?: string; responses: Record<string, unknown> }>
+      >;
+    };
+    const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+    );
     expect(ops.length).toBeGreaterThanOrEqual(4);
     for (const { path, op } of ops) {
       expect(op.summary, path).toBeTruthy();

@@ -25,6 +25,7 @@ process.once('SIGINT', () => shutdown('SIGINT'));
 if (process.send) process.once('disconnect', () => shutdown('supervisor exited'));
 
 await app.listen({ port: config.port, host: config.host });
-if (config.apiKeys) app.log.info({ tenants: [...new Set(config.apiKeys.values())] }, 'API keys configured: every /v1 request needs one');
+if (config.apiKeys)
+  app.log.info({ tenants: [...new Set(config.apiKeys.values())] }, 'API keys configured: every /v1 request needs one');
 else app.log.warn('open single-tenant mode: no TRAINYARD_API_KEYS, every request acts as tenant "default"');
 app.log.info(`docs at http://localhost:${config.port}/docs`);

@@ -33,17 +33,25 @@ export function checkSubmission(config: ApiConfig, spec: JobSpec): CheckedJob & 
   });
   const timeout = spec.timeout_seconds ?? config.jobTimeoutSeconds;
   if (timeout > config.jobTimeoutSeconds) {
-    throw new ApiError('JOB_TIMEOUT_TOO_LONG', `timeout_seconds ${timeout} is above this service's limit of ${config.jobTimeoutSeconds}`, {
-      path: '/timeout_seconds',
-      limit: config.jobTimeoutSeconds,
-    });
+    throw new ApiError(
+      'JOB_TIMEOUT_TOO_LONG',
+      `timeout_seconds ${timeout} is above this service's limit of ${config.jobTimeoutSeconds}`,
+      {
+        path: '/timeout_seconds',
+        limit: config.jobTimeoutSeconds,
+      },
+    );
   }
   return { ...checked, timeoutMs: timeout * 1000 };
 }
 
 /** The refusal of a tenant at its limit of queued and running jobs. */
 export function tooManyActive(limit: number): ApiError {
-  return new ApiError('TOO_MANY_ACTIVE_JOBS', `This tenant already has ${limit} queued or running jobs, the limit; wait for one to finish or cancel one`, { limit });
+  return new ApiError(
+    'TOO_MANY_ACTIVE_JOBS',
+    `This tenant already has ${limit} queued or running jobs, the limit; wait for one to finish or cancel one`,
+    { limit },
+  );
 }
 
 export interface Submitted {
@@ -58,7 +66,12 @@ export interface Submitted {
  * tenant's active-job limit, once per Idempotency-Key) and queues it. A record whose enqueue
  * fails is removed again, so no phantom job remains.
  */
-export async function submitJob(app: FastifyInstance, tenant: string, spec: JobSpec, opts: { idempotencyKey?: string; log: FastifyBaseLogger }): Promise<Submitted> {
+export async function submitJob(
+  app: FastifyInstance,
+  tenant: string,
+  spec: JobSpec,
+  opts: { idempotencyKey?: string; log: FastifyBaseLogger },
+): Promise<Submitted> {
   const checked = checkSubmission(app.config, spec);
   const bodySha256 = sha256(JSON.stringify(spec));
   const id = newJobId();
@@ -71,7 +84,11 @@ export async function submitJob(app: FastifyInstance, tenant: string, spec: JobS
   if (created === 'limit') throw tooManyActive(app.config.maxActiveJobs);
   if (created) {
     if (created.body_sha256 !== bodySha256) {
-      throw new ApiError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different body; use a new key for a new job', { job_id: created.id });
+      throw new ApiError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used with a different body; use a new key for a new job',
+        { job_id: created.id },
+      );
     }
     const status = await app.jobs.status(tenant, created.id);
     if (!status) throw new ApiError('JOB_NOT_FOUND', `No job ${created.id}`, { id: created.id });
@@ -84,6 +101,9 @@ export async function submitJob(app: FastifyInstance, tenant: string, spec: JobS
     await app.jobs.discard(tenant, id).catch(() => undefined);
     throw err;
   }
-  opts.log.info({ jobId: id, tenant, params: checked.params, memory_bytes: checked.estimate.memoryBytes }, 'job queued');
+  opts.log.info(
+    { jobId: id, tenant, params: checked.params, memory_bytes: checked.estimate.memoryBytes },
+    'job queued',
+  );
   return { id, status: 'queued', replayed: false };
 }

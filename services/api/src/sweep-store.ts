@@ -111,6 +111,14 @@ export class SweepStore {
 
   /** Notes that a cancel was asked for; returns the status found, or null for an unknown sweep. */
   async requestCancel(tenant: string, id: string): Promise<JobStatus | null> {
-    return ((await this.redis.eval(REQUEST_CANCEL, 1, sweepKeys.record(this.prefix, id), new Date().toISOString(), tenant)) as JobStatus | null) ?? null;
+    return (
+      ((await this.redis.eval(
+        REQUEST_CANCEL,
+        1,
+        sweepKeys.record(this.prefix, id),
+        new Date().toISOString(),
+        tenant,
+      )) as JobStatus | null) ?? null
+    );
   }
 }

@@ -44,14 +44,25 @@ function checkCallbacks(fit: JobSpec['fit'], ctx: FitContext): void {
     // The engine's reader names the exact option at fault (unknown option, patience < 0, bad mode).
     const cb = callbackFromConfig(spec, {}, path) as { monitor?: unknown };
     if (typeof cb.monitor === 'string' && !logged.includes(cb.monitor)) {
-      const hint = cb.monitor.startsWith('val_') && !logged.some((n) => n.startsWith('val_')) ? ' (val_* values need fit.validation_split > 0)' : '';
+      const hint =
+        cb.monitor.startsWith('val_') && !logged.some((n) => n.startsWith('val_'))
+          ? ' (val_* values need fit.validation_split > 0)'
+          : '';
       const given = spec.config?.monitor === undefined ? ` (the default of ${spec.class_name})` : '';
-      fail(`monitor "${cb.monitor}"${given} is not logged by this job${hint}; it logs: ${logged.join(', ')}`, `${path}/config/monitor`, { logged });
+      fail(
+        `monitor "${cb.monitor}"${given} is not logged by this job${hint}; it logs: ${logged.join(', ')}`,
+        `${path}/config/monitor`,
+        { logged },
+      );
     }
     if (spec.class_name === 'ReduceLROnPlateau') {
       // The engine refuses this only when the first epoch ends; refuse it before the job is queued.
       scheduled ??= parseOptimizer(ctx.compile.optimizer, '/compile/optimizer').schedule !== null;
-      if (scheduled) fail('ReduceLROnPlateau cannot change the learning rate of an optimizer built with a learning-rate schedule; give a constant learning_rate', `${path}/class_name`);
+      if (scheduled)
+        fail(
+          'ReduceLROnPlateau cannot change the learning rate of an optimizer built with a learning-rate schedule; give a constant learning_rate',
+          `${path}/class_name`,
+        );
     }
   });
 }
@@ -59,9 +70,15 @@ function checkCallbacks(fit: JobSpec['fit'], ctx: FitContext): void {
 /** class_weight keys are class indices of this dataset. */
 function checkClassWeight(fit: JobSpec['fit'], classes: number | undefined): void {
   if (!fit.class_weight) return;
-  if (classes === undefined) fail('class_weight needs class targets; this dataset has continuous ones', '/fit/class_weight');
+  if (classes === undefined)
+    fail('class_weight needs class targets; this dataset has continuous ones', '/fit/class_weight');
   for (const key of Object.keys(fit.class_weight)) {
-    if (Number(key) >= classes) fail(`class_weight key "${key}" is not a class of this dataset (classes 0…${classes - 1})`, `/fit/class_weight/${key}`, { classes });
+    if (Number(key) >= classes)
+      fail(
+        `class_weight key "${key}" is not a class of this dataset (classes 0…${classes - 1})`,
+        `/fit/class_weight/${key}`,
+        { classes },
+      );
   }
 }
 
@@ -72,7 +89,11 @@ function checkClassWeight(fit: JobSpec['fit'], classes: number | undefined): voi
  */
 export function checkFit(fit: JobSpec['fit'], ctx: FitContext): void {
   const initial = fit.initial_epoch ?? 0;
-  if (initial >= fit.epochs) fail(`initial_epoch ${initial} leaves nothing to train: it must be below epochs (${fit.epochs})`, '/fit/initial_epoch');
+  if (initial >= fit.epochs)
+    fail(
+      `initial_epoch ${initial} leaves nothing to train: it must be below epochs (${fit.epochs})`,
+      '/fit/initial_epoch',
+    );
   checkClassWeight(fit, ctx.classes);
   checkCallbacks(fit, ctx);
 }

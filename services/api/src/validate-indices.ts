@@ -24,24 +24,38 @@ export function checkIndexInputs(embeddings: readonly IndexInput[], dataset: Job
   const needed = Math.min(...embeddings.map((e) => e.inputDim));
   const first = embeddings.find((e) => e.inputDim === needed)!;
   const refuse = (what: string, path: string, extra: Record<string, unknown> = {}) =>
-    new ApiError('SPEC_INCOMPATIBLE_TARGETS', `layer "${first.layer}": an Embedding needs integer indices in [0, ${needed}), but ${what}`, {
-      path,
-      layer: first.layer,
-      input_dim: needed,
-      ...extra,
-    });
+    new ApiError(
+      'SPEC_INCOMPATIBLE_TARGETS',
+      `layer "${first.layer}": an Embedding needs integer indices in [0, ${needed}), but ${what}`,
+      {
+        path,
+        layer: first.layer,
+        input_dim: needed,
+        ...extra,
+      },
+    );
   if ('builtin' in dataset) {
     const info = BUILTINS.find((b) => b.name === dataset.builtin);
     if (!info) return; // refused as unknown elsewhere
-    const standardized = Boolean(dataset.options?.standardize ?? info.options.find((o) => o.name === 'standardize')?.default);
-    if (info.maxIntegerFeature === undefined || standardized) throw refuse(`the built-in ${info.name} has real-valued features${standardized ? ' (standardized)' : ''}`, '/dataset');
-    if (info.maxIntegerFeature >= needed) throw refuse(`the built-in ${info.name} has feature values up to ${info.maxIntegerFeature}`, '/dataset', { max_value: info.maxIntegerFeature });
+    const standardized = Boolean(
+      dataset.options?.standardize ?? info.options.find((o) => o.name === 'standardize')?.default,
+    );
+    if (info.maxIntegerFeature === undefined || standardized)
+      throw refuse(
+        `the built-in ${info.name} has real-valued features${standardized ? ' (standardized)' : ''}`,
+        '/dataset',
+      );
+    if (info.maxIntegerFeature >= needed)
+      throw refuse(`the built-in ${info.name} has feature values up to ${info.maxIntegerFeature}`, '/dataset', {
+        max_value: info.maxIntegerFeature,
+      });
     return;
   }
   if (!('inline' in dataset)) return;
   const x = fromInline(dataset.inline).x.data;
   for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (!Number.isInteger(v) || v < 0 || v >= needed) throw refuse(`inline x holds ${v} (value ${i} in row-major order)`, '/dataset/inline/x', { value: v, index: i });
+    const v = x[i];
+    if (!Number.isInteger(v) || v < 0 || v >= needed)
+      throw refuse(`inline x holds ${v} (value ${i} in row-major order)`, '/dataset/inline/x', { value: v, index: i });
   }
 }

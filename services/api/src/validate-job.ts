@@ -1,5 +1,12 @@
 import { BUILTINS, fromInline, validateBuiltinOptions } from '@trainyard/data';
-import { checkCompile, checkTargets, createMetrics, estimateTraining, inspectModel, type TrainingEstimate } from '@trainyard/nn';
+import {
+  checkCompile,
+  checkTargets,
+  createMetrics,
+  estimateTraining,
+  inspectModel,
+  type TrainingEstimate,
+} from '@trainyard/nn';
 import type { KerasArg, MetricSpec } from '@trainyard/nn';
 import type { JobEstimate, JobSpec } from '@trainyard/contracts';
 import { ApiError } from './errors.js';
@@ -45,7 +52,8 @@ function under<T>(prefix: string, fn: () => T): T {
     return fn();
   } catch (err) {
     const details = (err as { details?: { path?: unknown } }).details;
-    if (details && typeof details.path === 'string' && !details.path.startsWith(prefix)) details.path = `${prefix}${details.path}`;
+    if (details && typeof details.path === 'string' && !details.path.startsWith(prefix))
+      details.path = `${prefix}${details.path}`;
     else if (details && details.path === undefined) details.path = prefix;
     throw err;
   }
@@ -72,33 +80,61 @@ function storedShape(ds: { id: string; options?: { test_split?: number } }): Dat
   if (!rec) throw new ApiError('DATASET_NOT_FOUND', `No dataset ${ds.id}`, { id: ds.id, path: '/dataset/id' });
   const split = ds.options?.test_split ?? 0;
   const samples = rec.samples - Math.round(rec.samples * split);
-  if (samples < 1) throw new ApiError('DATASET_INVALID_OPTION', `test_split ${split} leaves no training samples out of ${rec.samples}`, { path: '/dataset/options/test_split' });
+  if (samples < 1)
+    throw new ApiError(
+      'DATASET_INVALID_OPTION',
+      `test_split ${split} leaves no training samples out of ${rec.samples}`,
+      { path: '/dataset/options/test_split' },
+    );
   const targetShape = rec.y_shape.slice(1);
   // Regression targets carry no class count; one-hot rows and class indices do.
   // The .npy blobs as fetched (float32), and the copies a test split makes.
-  const values = rec.samples * (rec.x_shape.slice(1).reduce((a, b) => a * b, 1) + Math.max(1, targetShape.reduce((a, b) => a * b, 1)));
+  const values =
+    rec.samples *
+    (rec.x_shape.slice(1).reduce((a, b) => a * b, 1) +
+      Math.max(
+        1,
+        targetShape.reduce((a, b) => a * b, 1),
+      ));
   const loadingBytes = values * 4 * (split > 0 ? 2 : 1);
-  return { samples, sampleShape: rec.x_shape.slice(1), targetShape, classes: targetShape.length === 0 ? (rec.classes ?? undefined) : undefined, testSamples: rec.samples - samples, loadingBytes };
+  return {
+    samples,
+    sampleShape: rec.x_shape.slice(1),
+    targetShape,
+    classes: targetShape.length === 0 ? (rec.classes ?? undefined) : undefined,
+    testSamples: rec.samples - samples,
+    loadingBytes,
+  };
 }
 
 function datasetShape(ds: JobSpec['dataset']): DataShape {
   if ('id' in ds) return storedShape(ds);
   if ('inline' in ds) {
     const data = under('/dataset/inline', () => fromInline(ds.inline));
-    return { samples: data.x.shape[0]!, sampleShape: data.x.shape.slice(1), targetShape: data.y.shape.slice(1), classes: data.classes, testSamples: 0 };
+    return {
+      samples: data.x.shape[0],
+      sampleShape: data.x.shape.slice(1),
+      targetShape: data.y.shape.slice(1),
+      classes: data.classes,
+      testSamples: 0,
+    };
   }
   const info = BUILTINS.find((b) => b.name === ds.builtin);
   if (!info) {
-    throw new ApiError('DATASET_UNKNOWN_BUILTIN', `Unknown built-in dataset "${ds.builtin}"; known: ${BUILTINS.map((b) => b.name).join(', ')}`, {
-      path: '/dataset/builtin',
-    });
+    throw new ApiError(
+      'DATASET_UNKNOWN_BUILTIN',
+      `Unknown built-in dataset "${ds.builtin}"; known: ${BUILTINS.map((b) => b.name).join(', ')}`,
+      {
+        path: '/dataset/builtin',
+      },
+    );
   }
   under('/dataset/options', () => validateBuiltinOptions(ds.builtin, ds.options));
   const opt = (name: string): number | undefined => {
     const given = ds.options?.[name];
     return typeof given === 'number' ? given : info.options.find((o) => o.name === name)?.default;
   };
-  const sampleShape = ds.builtin === 'blobs' ? [opt('features') ?? info.sampleShape[0]!] : info.sampleShape;
+  const sampleShape = ds.builtin === 'blobs' ? [opt('features') ?? info.sampleShape[0]] : info.sampleShape;
   let samples = opt('samples') ?? 0;
   let testSamples = 0;
   let loadingBytes = 0;
@@ -112,7 +148,8 @@ function datasetShape(ds: JobSpec['dataset']): DataShape {
     samples = info.samples - Math.round(info.samples * (opt('test_split') ?? 0));
     testSamples = info.samples - samples;
   }
-  if (info.task === 'regression') return { samples, sampleShape, targetShape: [1], classes: undefined, testSamples, loadingBytes };
+  if (info.task === 'regression')
+    return { samples, sampleShape, targetShape: [1], classes: undefined, testSamples, loadingBytes };
   return { samples, sampleShape, targetShape: [], classes: opt('classes') ?? info.classes, testSamples, loadingBytes };
 }
 
@@ -125,11 +162,15 @@ export function checkJob(spec: JobSpec, limits: JobLimits): CheckedJob {
   const data = datasetShape(spec.dataset);
   const epochSamples = spec.fit.epochs * data.samples;
   if (epochSamples > limits.maxEpochSamples) {
-    throw new ApiError('JOB_TOO_LARGE', `${spec.fit.epochs} epochs of ${data.samples} samples is ${epochSamples} sample passes; the limit is ${limits.maxEpochSamples}`, {
-      path: '/fit/epochs',
-      epoch_samples: epochSamples,
-      limit: limits.maxEpochSamples,
-    });
+    throw new ApiError(
+      'JOB_TOO_LARGE',
+      `${spec.fit.epochs} epochs of ${data.samples} samples is ${epochSamples} sample passes; the limit is ${limits.maxEpochSamples}`,
+      {
+        path: '/fit/epochs',
+        epoch_samples: epochSamples,
+        limit: limits.maxEpochSamples,
+      },
+    );
   }
   const info = under('/model', () => inspectModel(spec.model, { inputShape: data.sampleShape }));
   if (info.params > limits.maxParams) {
@@ -142,17 +183,30 @@ export function checkJob(spec: JobSpec, limits: JobLimits): CheckedJob {
   checkIndexInputs(info.indexInputs, spec.dataset);
   // The schema admits Keras's multi-output forms (loss, loss_weights and metrics as lists or
   // objects keyed by output); whether they fit this model is checkCompile's call, not the api's.
-  const heads = checkCompile(spec.compile, '/compile', info.outputs.map((o) => o.name));
+  const heads = checkCompile(
+    spec.compile,
+    '/compile',
+    info.outputs.map((o) => o.name),
+  );
   if (heads.length !== 1) {
-    throw new ApiError('SPEC_SHAPE_MISMATCH', `The model has ${heads.length} outputs (${info.outputs.map((o) => o.name).join(', ')}) but a dataset gives one target per sample`, {
-      path: '/model',
-      outputs: info.outputs.map((o) => o.name),
-    });
+    throw new ApiError(
+      'SPEC_SHAPE_MISMATCH',
+      `The model has ${heads.length} outputs (${info.outputs.map((o) => o.name).join(', ')}) but a dataset gives one target per sample`,
+      {
+        path: '/model',
+        outputs: info.outputs.map((o) => o.name),
+      },
+    );
   }
-  const { loss, metrics } = heads[0]!;
+  const { loss, metrics } = heads[0];
   const last = info.layers[info.layers.length - 1];
   const units = info.outputShape[info.outputShape.length - 1];
-  if (loss.name.endsWith('categorical_crossentropy') && data.classes !== undefined && data.targetShape.length === 0 && units !== data.classes) {
+  if (
+    loss.name.endsWith('categorical_crossentropy') &&
+    data.classes !== undefined &&
+    data.targetShape.length === 0 &&
+    units !== data.classes
+  ) {
     throw new ApiError(
       'SPEC_SHAPE_MISMATCH',
       `Output layer "${last?.name}" gives [null, ${units}] but the dataset has ${data.classes} classes: ${loss.name} needs ${data.classes} units`,
@@ -164,14 +218,28 @@ export function checkJob(spec: JobSpec, limits: JobLimits): CheckedJob {
   under('/compile/metrics', () => createMetrics(metrics, info.outputShape, data.targetShape));
   const split = spec.fit.validation_split ?? 0;
   if (split > 0 && Math.floor(data.samples * (1 - split)) < 1) {
-    throw new ApiError('VALIDATION_FAILED', `validation_split ${split} leaves no training samples out of ${data.samples}`, { path: '/fit/validation_split' });
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `validation_split ${split} leaves no training samples out of ${data.samples}`,
+      { path: '/fit/validation_split' },
+    );
   }
   // Rows of k > 1 targets (inline one-hot) weigh by their argmax, as Keras's class_weight does.
-  const rowWidth = data.targetShape.length === 1 && data.targetShape[0]! > 1 ? data.targetShape[0] : undefined;
+  const rowWidth = data.targetShape.length === 1 && data.targetShape[0] > 1 ? data.targetShape[0] : undefined;
   checkFit(spec.fit, { compile: spec.compile, heads, classes: data.classes ?? rowWidth });
-  const estimate = estimateJob(spec, data, heads.flatMap((h) => h.metrics));
+  const estimate = estimateJob(
+    spec,
+    data,
+    heads.flatMap((h) => h.metrics),
+  );
   checkResources(spec, estimate, limits);
-  return { sampleShape: data.sampleShape, classes: data.classes, params: info.params, logged: loggedNames(spec.fit, heads), estimate };
+  return {
+    sampleShape: data.sampleShape,
+    classes: data.classes,
+    params: info.params,
+    logged: loggedNames(spec.fit, heads),
+    estimate,
+  };
 }
 
 // The worker holds the whole dataset as float32 (x and y, training and test splits) and trains on
@@ -205,7 +273,13 @@ export function estimateDetails(e: TrainingEstimate, topLayers = 5): Record<stri
     flops_per_epoch: e.flopsPerEpoch,
     params: e.params,
     bytes: e.bytes,
-    top_layers: top.map((l) => ({ layer: l.layer, class_name: l.className, activation_bytes: l.activationBytes, params: l.params, flops_per_sample: l.flopsPerSample })),
+    top_layers: top.map((l) => ({
+      layer: l.layer,
+      class_name: l.className,
+      activation_bytes: l.activationBytes,
+      params: l.params,
+      flops_per_sample: l.flopsPerSample,
+    })),
   };
 }
 
@@ -232,11 +306,15 @@ function checkResources(spec: JobSpec, e: TrainingEstimate, limits: JobLimits): 
   }
   const total = e.flopsPerEpoch * Math.max(0, spec.fit.epochs - (spec.fit.initial_epoch ?? 0));
   if (limits.maxJobFlops !== undefined && total > limits.maxJobFlops) {
-    throw new ApiError('JOB_COMPUTE_TOO_LARGE', `Training this job would take about ${total.toExponential(2)} FLOPs; the limit is ${limits.maxJobFlops.toExponential(2)}`, {
-      path: '/fit/epochs',
-      estimate: estimateDetails(e),
-      flops: total,
-      limit: limits.maxJobFlops,
-    });
+    throw new ApiError(
+      'JOB_COMPUTE_TOO_LARGE',
+      `Training this job would take about ${total.toExponential(2)} FLOPs; the limit is ${limits.maxJobFlops.toExponential(2)}`,
+      {
+        path: '/fit/epochs',
+        estimate: estimateDetails(e),
+        flops: total,
+        limit: limits.maxJobFlops,
+      },
+    );
   }
 }

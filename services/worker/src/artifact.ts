@@ -16,12 +16,17 @@ export interface ArtifactEnv {
  * beside it) and returns the links the completed event carries. weights.bin is written first, so a
  * reader that finds model.json always finds its weights.
  */
-export async function saveModelArtifact(jobId: string, model: Model, env: ArtifactEnv): Promise<{ model: string; predict: string }> {
+export async function saveModelArtifact(
+  jobId: string,
+  model: Model,
+  env: ArtifactEnv,
+): Promise<{ model: string; predict: string }> {
   const { modelJson, weightsBin } = toLayersModel(model);
   let redis: Redis | undefined;
   let blobs = env.blobs;
   if (!blobs) {
-    if (!env.redisUrl || env.prefix === undefined) throw new Error('The worker has no blob store for artifacts (redisUrl and prefix unset)');
+    if (!env.redisUrl || env.prefix === undefined)
+      throw new Error('The worker has no blob store for artifacts (redisUrl and prefix unset)');
     redis = threadRedis(env.redisUrl, `trainyard-artifact-${jobId}`);
     blobs = new RedisBlobStore(redis, env.prefix);
   }

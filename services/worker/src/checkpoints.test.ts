@@ -12,13 +12,25 @@ import { checkpointBlobKey, JobCheckpoints, loadStoredCheckpoint, storeCheckpoin
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const MODEL = {
   class_name: 'Sequential',
-  config: { layers: [{ class_name: 'Dense', config: { units: 4, activation: 'relu', batch_input_shape: [null, 2] } }, { class_name: 'Dense', config: { units: 2, activation: 'softmax' } }] },
+  config: {
+    layers: [
+      { class_name: 'Dense', config: { units: 4, activation: 'relu', batch_input_shape: [null, 2] } },
+      { class_name: 'Dense', config: { units: 2, activation: 'softmax' } },
+    ],
+  },
 };
 
 function checkpointAt(epoch: number, seed = 3): Checkpoint {
   const m = modelFromJson(MODEL, { seed: seed + epoch });
   m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
-  return saveCheckpoint(m, { epoch, history: { epoch: [...Array(epoch).keys()], history: { loss: Array.from({ length: epoch }, (_, i) => 1 / (i + 1)) } }, rngSeed: seed });
+  return saveCheckpoint(m, {
+    epoch,
+    history: {
+      epoch: [...Array(epoch).keys()],
+      history: { loss: Array.from({ length: epoch }, (_, i) => 1 / (i + 1)) },
+    },
+    rngSeed: seed,
+  });
 }
 
 describe('checkpoint storage', () => {
@@ -40,31 +52,34 @@ describe('checkpoint storage', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it.each(stores)('stores bin then JSON under jobs/<id>/checkpoint/ and reads back a checkpoint a model loads (%s)', async (_name, open) => {
-    const blobs = open();
-    expect(await loadStoredCheckpoint(blobs, 'job_a')).toBeNull();
-    const saved = checkpointAt(2);
-    const bytes = await storeCheckpoint(blobs, 'job_a', saved);
-    expect(await blobs.has('jobs/job_a/checkpoint/checkpoint.json')).toBe(true);
-    expect(await blobs.has('jobs/job_a/checkpoint/checkpoint.bin')).toBe(true);
-    const read = await loadStoredCheckpoint(blobs, 'job_a');
-    expect(read).not.toBeNull();
-    expect(bytes).toBe(read!.bin.length + JSON.stringify(read!.json).length);
-    expect(new Uint8Array(read!.bin)).toEqual(saved.bin);
-    expect(read!.json).toMatchObject({ ...saved.json, bin_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  it.each(stores)(
+    'stores bin then JSON under jobs/<id>/checkpoint/ and reads back a checkpoint a model loads (%s)',
+    async (_name, open) => {
+      const blobs = open();
+      expect(await loadStoredCheckpoint(blobs, 'job_a')).toBeNull();
+      const saved = checkpointAt(2);
+      const bytes = await storeCheckpoint(blobs, 'job_a', saved);
+      expect(await blobs.has('jobs/job_a/checkpoint/checkpoint.json')).toBe(true);
+      expect(await blobs.has('jobs/job_a/checkpoint/checkpoint.bin')).toBe(true);
+      const read = await loadStoredCheckpoint(blobs, 'job_a');
+      expect(read).not.toBeNull();
+      expect(bytes).toBe(read!.bin.length + JSON.stringify(read!.json).length);
+      expect(new Uint8Array(read!.bin)).toEqual(saved.bin);
+      expect(read!.json).toMatchObject({ ...saved.json, bin_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
-    const fresh = modelFromJson(MODEL, { seed: 99 });
-    fresh.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
-    expect(loadCheckpoint(fresh, read!)).toMatchObject({ epoch: 2, rngSeed: 3 });
+      const fresh = modelFromJson(MODEL, { seed: 99 });
+      fresh.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+      expect(loadCheckpoint(fresh, read!)).toMatchObject({ epoch: 2, rngSeed: 3 });
 
-    // A later epoch replaces the pair; the job's prefix removes it.
-    await storeCheckpoint(blobs, 'job_a', checkpointAt(3));
-    expect((await loadStoredCheckpoint(blobs, 'job_a'))!.json.epoch).toBe(3);
-    expect(await blobs.delete(checkpointBlobKey('job_a'))).toBe(2);
-  });
+      // A later epoch replaces the pair; the job's prefix removes it.
+      await storeCheckpoint(blobs, 'job_a', checkpointAt(3));
+      expect((await loadStoredCheckpoint(blobs, 'job_a'))!.json.epoch).toBe(3);
+      expect(await blobs.delete(checkpointBlobKey('job_a'))).toBe(2);
+    },
+  );
 
   it('never pairs a JSON with the bin of another epoch: it reads again, and gives up with null', async () => {
-    const blobs = stores[0]![1]();
+    const blobs = stores[0][1]();
     await storeCheckpoint(blobs, 'job_b', checkpointAt(4));
     // A writer got as far as the bin of epoch 5 (the JSON of epoch 4 is still there).
     await blobs.put(checkpointBlobKey('job_b', 'checkpoint.bin'), checkpointAt(5).bin);
@@ -92,9 +107,13 @@ describe('checkpoint storage', () => {
   });
 
   it('JobCheckpoints: resumes only a retried attempt, reports each stored checkpoint, and drops epochs already reported', async () => {
-    const blobs = stores[0]![1]();
+    const blobs = stores[0][1]();
     const events: JobEvent[] = [];
-    const pub = { emit: async (e: JobEvent) => void events.push(e), reportedEpoch: async () => 3, assertOwner: async () => undefined };
+    const pub = {
+      emit: async (e: JobEvent) => void events.push(e),
+      reportedEpoch: async () => 3,
+      assertOwner: async () => undefined,
+    };
     const run = new JobCheckpoints(blobs, pub as never, 'job_c');
     expect((await run.hooks(2)).resume).toBeUndefined(); // no checkpoint yet
     await run.save(checkpointAt(2));

@@ -29,9 +29,16 @@ const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest(
  * atomic, so a reader sees a whole old or new JSON; the digest tells it when the bin beside it
  * already belongs to a newer checkpoint. Returns the bytes written.
  */
-export async function storeCheckpoint(blobs: BlobStore, jobId: string, checkpoint: Checkpoint, batch = 0): Promise<number> {
+export async function storeCheckpoint(
+  blobs: BlobStore,
+  jobId: string,
+  checkpoint: Checkpoint,
+  batch = 0,
+): Promise<number> {
   const bin = await blobs.put(checkpointBlobKey(jobId, 'checkpoint.bin'), checkpoint.bin);
-  const json = Buffer.from(JSON.stringify({ ...checkpoint.json, bin_sha256: sha256(checkpoint.bin), ...(batch > 0 && { batch }) }));
+  const json = Buffer.from(
+    JSON.stringify({ ...checkpoint.json, bin_sha256: sha256(checkpoint.bin), ...(batch > 0 && { batch }) }),
+  );
   await blobs.put(checkpointBlobKey(jobId, 'checkpoint.json'), json);
   return bin.bytes + json.length;
 }
@@ -40,7 +47,11 @@ export async function storeCheckpoint(blobs: BlobStore, jobId: string, checkpoin
  * The job's latest whole checkpoint, or null when it has none. A writer racing the read (the JSON
  * and the bin from different epochs) makes it read again; one that never settles gives null.
  */
-export async function loadStoredCheckpoint(blobs: BlobStore, jobId: string, tries = 3): Promise<StoredCheckpoint | null> {
+export async function loadStoredCheckpoint(
+  blobs: BlobStore,
+  jobId: string,
+  tries = 3,
+): Promise<StoredCheckpoint | null> {
   for (let i = 0; i < tries; i++) {
     const raw = await blobs.get(checkpointBlobKey(jobId, 'checkpoint.json'));
     if (!raw) return null;

@@ -85,7 +85,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     name: env.WORKER_NAME || `${env.HOSTNAME || 'worker'}:${process.pid}`,
     threads: int(env, 'WORKER_THREADS', 1, 1),
     cores: int(env, 'WORKER_CORES', availableParallelism(), 1),
-    jobMemoryMb: int(env, 'WORKER_JOB_MEMORY_MB', Math.max(256, Math.floor((totalmem() / 2 ** 20 - 512) / concurrency)), 64),
+    jobMemoryMb: int(
+      env,
+      'WORKER_JOB_MEMORY_MB',
+      Math.max(256, Math.floor((totalmem() / 2 ** 20 - 512) / concurrency)),
+      64,
+    ),
     cancelGraceMs: int(env, 'WORKER_CANCEL_GRACE_MS', 3000),
     poisonMemoryFraction: fraction(env, 'WORKER_POISON_MEMORY_FRACTION', 0.8),
   };

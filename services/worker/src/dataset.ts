@@ -20,11 +20,15 @@ export async function loadDataset(spec: DatasetSpec, env: DatasetEnv): Promise<D
   return loadBuiltin(spec.builtin, spec.options, { fashionMnistDir: env.fashionMnistDir });
 }
 
-async function loadStored(spec: { id: string; options?: { test_split?: number; seed?: number } }, env: DatasetEnv): Promise<Dataset> {
+async function loadStored(
+  spec: { id: string; options?: { test_split?: number; seed?: number } },
+  env: DatasetEnv,
+): Promise<Dataset> {
   let redis: Redis | undefined;
   let blobs = env.blobs;
   if (!blobs) {
-    if (!env.redisUrl || env.prefix === undefined) throw new Error('The worker has no blob store for uploaded datasets (redisUrl and prefix unset)');
+    if (!env.redisUrl || env.prefix === undefined)
+      throw new Error('The worker has no blob store for uploaded datasets (redisUrl and prefix unset)');
     redis = threadRedis(env.redisUrl, 'trainyard-worker-dataset', 2);
     blobs = new RedisBlobStore(redis, env.prefix);
   }
@@ -35,7 +39,10 @@ async function loadStored(spec: { id: string; options?: { test_split?: number; s
       blobs.get(datasetBlobKey(spec.id, 'meta.json')),
     ]);
     // Deleted after the job was queued: the job's fault, not the worker's, so it is not retried.
-    if (!x || !y || !meta) throw new DataError('DATASET_INVALID', `Dataset ${spec.id} no longer exists (deleted after the job was queued)`, { id: spec.id });
+    if (!x || !y || !meta)
+      throw new DataError('DATASET_INVALID', `Dataset ${spec.id} no longer exists (deleted after the job was queued)`, {
+        id: spec.id,
+      });
     const info = JSON.parse(meta.toString()) as { name: string; classes: number | null };
     const xa = parseNpy(x, `${spec.id}/x.npy`);
     const ya = parseNpy(y, `${spec.id}/y.npy`);

@@ -10,7 +10,14 @@ export type TerminalEvent = Extract<JobEvent, { type: 'completed' | 'failed' | '
  * thread (a crash BullMQ gave up on) comes second changes nothing. With an `owner` token (a
  * training thread's), throws FencedError when another attempt has taken the job over.
  */
-export async function finishJob(redis: Redis, prefix: string, tenant: string, jobId: string, event: TerminalEvent, owner = ''): Promise<boolean> {
+export async function finishJob(
+  redis: Redis,
+  prefix: string,
+  tenant: string,
+  jobId: string,
+  event: TerminalEvent,
+  owner = '',
+): Promise<boolean> {
   const r = await redis.eval(...finishJobCall(prefix, tenant, jobId, event, owner));
   if (r === 2) throw new FencedError(jobId);
   return r === 1;
@@ -38,7 +45,13 @@ return 1
  * Notes an attempt's memory on the job record while `owner` owns it; `null` removes the note when
  * the attempt ends in its worker's hands. A note left behind means the worker process died.
  */
-export async function noteAttemptMemory(redis: Redis, prefix: string, jobId: string, owner: string, note: AttemptMemory | null): Promise<void> {
+export async function noteAttemptMemory(
+  redis: Redis,
+  prefix: string,
+  jobId: string,
+  owner: string,
+  note: AttemptMemory | null,
+): Promise<void> {
   await redis.eval(ATTEMPT_MEMORY, 1, keys.job(prefix, jobId), owner, note ? JSON.stringify(note) : '');
 }
 
@@ -47,7 +60,12 @@ export async function noteAttemptMemory(redis: Redis, prefix: string, jobId: str
  * worker never finished it) and says it was being contained or had used at least `fraction` of
  * its memory limit. Returns the reason, or null (no note: an external kill, which is resumed).
  */
-export async function lostToItsMemory(redis: Redis, prefix: string, jobId: string, fraction: number): Promise<string | null> {
+export async function lostToItsMemory(
+  redis: Redis,
+  prefix: string,
+  jobId: string,
+  fraction: number,
+): Promise<string | null> {
   const [status, raw] = await redis.hmget(keys.job(prefix, jobId), 'status', 'attempt_memory');
   if (!raw || status === 'succeeded' || status === 'failed' || status === 'cancelled') return null;
   const note = JSON.parse(raw) as AttemptMemory;

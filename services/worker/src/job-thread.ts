@@ -10,7 +10,14 @@ import { FencedError } from './errors.js';
 import { finishJob, lostToItsMemory, noteAttemptMemory, type AttemptMemory, type TerminalEvent } from './job-record.js';
 import type { MemoryGuard } from './memory-guard.js';
 import { SHUTDOWN_REASON } from './shutdown.js';
-import { MEMORY_SLOTS_BYTES, ThreadCommand, type FromThread, type JobStart, type ThreadData, type ToThread } from './thread-protocol.js';
+import {
+  MEMORY_SLOTS_BYTES,
+  ThreadCommand,
+  type FromThread,
+  type JobStart,
+  type ThreadData,
+  type ToThread,
+} from './thread-protocol.js';
 
 // Node 20 cannot load a .ts file in a worker thread, so the thread always runs the compiled
 // entry; `npm start` and `npm test` build it first.
@@ -57,7 +64,11 @@ export class ThreadSupply {
 
   private spawn(): Thread {
     // The thread gets our data and none of the parent's loader flags (tsx, vitest).
-    const thread = new Thread(PROCESSOR_PATH, { workerData: this.data, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.memoryMb } });
+    const thread = new Thread(PROCESSOR_PATH, {
+      workerData: this.data,
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
+    });
     // A spare that dies before it is used is replaced at the next take(); its job would hear nothing.
     thread.on('error', () => undefined);
     thread.once('exit', () => {
@@ -90,7 +101,12 @@ const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
  * past its memory limit, end with the thread terminated: the job cancelled, or failed
  * RESOURCE_LIMIT (its own doing: never retried), and the worker goes on with its next job.
  */
-export async function runJobThread(ctx: JobThreadContext, job: Job<TrainJobData, TrainJobResult>, token: string | undefined, signal?: AbortSignal): Promise<TrainJobResult> {
+export async function runJobThread(
+  ctx: JobThreadContext,
+  job: Job<TrainJobData, TrainJobResult>,
+  token: string | undefined,
+  signal?: AbortSignal,
+): Promise<TrainJobResult> {
   const { config, log, redis } = ctx;
   const { jobId, tenant = DEFAULT_TENANT } = job.data;
   const end = (event: TerminalEvent, owner = '') => finishJob(redis, config.prefix, tenant, jobId, event, owner);
@@ -105,7 +121,8 @@ export async function runJobThread(ctx: JobThreadContext, job: Job<TrainJobData,
   // A cancel that came as the job was picked up (too late for the api to remove it) ends it here,
   // before a thread is spent on it; one that comes later is seen by the thread's START.
   const [status, cancelRequested] = await redis.hmget(keys.job(config.prefix, jobId), 'status', 'cancel_requested');
-  if (!status || status === 'succeeded' || status === 'failed' || status === 'cancelled') return { status: 'cancelled', metrics: {} };
+  if (!status || status === 'succeeded' || status === 'failed' || status === 'cancelled')
+    return { status: 'cancelled', metrics: {} };
   if (cancelRequested !== null) {
     await end({ type: 'cancelled', reason: 'cancelled before it started' });
     return { status: 'cancelled', metrics: {} };
@@ -132,10 +149,13 @@ export async function runJobThread(ctx: JobThreadContext, job: Job<TrainJobData,
   });
   thread.on('error', (err: Error & { code?: string }) => {
     // V8's resourceLimits: the thread's heap is full; the thread is gone, the process is not.
-    if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') settle({ cmd: 'over_limit', message: `the job's JavaScript heap went past its ${config.jobMemoryMb} MB limit` });
+    if (err.code === 'ERR_WORKER_OUT_OF_MEMORY')
+      settle({ cmd: 'over_limit', message: `the job's JavaScript heap went past its ${config.jobMemoryMb} MB limit` });
     else settle({ cmd: 'crashed', error: err });
   });
-  thread.on('exit', (code) => settle({ cmd: 'crashed', error: new Error(`the training thread exited (code ${code}) before it ended the job`) }));
+  thread.on('exit', (code) =>
+    settle({ cmd: 'crashed', error: new Error(`the training thread exited (code ${code}) before it ended the job`) }),
+  );
   thread.postMessage({ cmd: ThreadCommand.Start, run } satisfies ToThread);
 
   // Noted on the record while the job is large, so the next attempt knows if it took this process down.
@@ -143,7 +163,9 @@ export async function runJobThread(ctx: JobThreadContext, job: Job<TrainJobData,
   const note = (bytes: number, contained = false) => {
     const n: AttemptMemory = { attempt, bytes: Math.round(bytes), limit, ...(contained && { contained }) };
     noted = bytes;
-    noteAttemptMemory(redis, config.prefix, jobId, owner, n).catch((err: unknown) => log.warn({ err, jobId }, 'could not note the job’s memory'));
+    noteAttemptMemory(redis, config.prefix, jobId, owner, n).catch((err: unknown) =>
+      log.warn({ err, jobId }, 'could not note the job’s memory'),
+    );
   };
   const unwatch = ctx.guard.watch({
     slots: new BigInt64Array(memory),
@@ -153,7 +175,10 @@ export async function runJobThread(ctx: JobThreadContext, job: Job<TrainJobData,
     },
     breach: (bytes) => {
       if (started) note(bytes, true);
-      settle({ cmd: 'over_limit', message: `the job used ${mb(bytes)} MB, past its memory limit of ${config.jobMemoryMb} MB` });
+      settle({
+        cmd: 'over_limit',
+        message: `the job used ${mb(bytes)} MB, past its memory limit of ${config.jobMemoryMb} MB`,
+      });
     },
   });
 
@@ -209,7 +234,10 @@ export async function runJobThread(ctx: JobThreadContext, job: Job<TrainJobData,
         await job.moveToWait(token);
         throw new WaitingError();
       case 'stopped':
-        log.warn({ jobId, reason: result.reason }, 'the job did not stop at a batch boundary in time; its thread was terminated');
+        log.warn(
+          { jobId, reason: result.reason },
+          'the job did not stop at a batch boundary in time; its thread was terminated',
+        );
         if (result.reason === SHUTDOWN_REASON) {
           await job.moveToWait(token);
           throw new WaitingError();

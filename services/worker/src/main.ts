@@ -5,7 +5,11 @@ import { createTrainWorker } from './worker.js';
 
 // The worker process: one BullMQ worker; SIGTERM/SIGINT stop taking jobs and drain.
 const config = loadConfig();
-const log = pino({ level: config.logLevel, base: { service: 'worker', worker: config.name }, redact: { paths: LOG_REDACT_PATHS, censor: REDACTED } });
+const log = pino({
+  level: config.logLevel,
+  base: { service: 'worker', worker: config.name },
+  redact: { paths: LOG_REDACT_PATHS, censor: REDACTED },
+});
 const trainer = createTrainWorker(config, log);
 log.info({ concurrency: config.concurrency, prefix: config.prefix }, 'worker ready');
 

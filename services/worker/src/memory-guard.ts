@@ -53,7 +53,11 @@ export class MemoryGuard {
 
   /** One check of every watched job (public for tests). */
   poll(now = Date.now()): void {
-    const reports = [...this.watched].map((w) => ({ w, bytes: Number(Atomics.load(w.slots, 0)), stale: now - Number(Atomics.load(w.slots, 1)) > STALE_MS }));
+    const reports = [...this.watched].map((w) => ({
+      w,
+      bytes: Number(Atomics.load(w.slots, 0)),
+      stale: now - Number(Atomics.load(w.slots, 1)) > STALE_MS,
+    }));
     const unexplained = Math.max(0, this.rss() - this.baseline - reports.reduce((sum, r) => sum + r.bytes, 0));
     const stale = reports.filter((r) => r.stale).length;
     for (const r of reports) {

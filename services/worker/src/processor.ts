@@ -103,7 +103,10 @@ async function processTrainJob(run: JobStart, signal: AbortSignal, started: () =
 }
 
 /** Stores the checkpoint of where a cancel or timeout stopped training; returns what the terminal event says of it. */
-async function saveStopped(checkpoints: JobCheckpoints, stopped: NonNullable<TrainResult['stopped']>): Promise<CheckpointAt> {
+async function saveStopped(
+  checkpoints: JobCheckpoints,
+  stopped: NonNullable<TrainResult['stopped']>,
+): Promise<CheckpointAt> {
   await checkpoints.save(stopped.checkpoint, stopped.batch);
   return { checkpoint_epoch: stopped.epoch, ...(stopped.batch > 0 && { checkpoint_batch: stopped.batch }) };
 }

@@ -29,7 +29,13 @@ describe('JobPublisher fencing', () => {
     const a = await JobPublisher.connect(REDIS_URL, prefix, DEFAULT_TENANT, 'job_f', 'token-a');
     const b = await JobPublisher.connect(REDIS_URL, prefix, DEFAULT_TENANT, 'job_f', 'token-b');
     const ckptA = new JobCheckpoints(new RedisBlobStore(redis, prefix), a, 'job_f');
-    const m = modelFromJson({ class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { units: 2, batch_input_shape: [null, 2] } }] } }, { seed: 1 });
+    const m = modelFromJson(
+      {
+        class_name: 'Sequential',
+        config: { layers: [{ class_name: 'Dense', config: { units: 2, batch_input_shape: [null, 2] } }] },
+      },
+      { seed: 1 },
+    );
     const checkpoint = saveCheckpoint(m, { epoch: 1, history: { epoch: [0], history: {} } });
     try {
       expect(await a.started(1, 'w-a')).toEqual({ outcome: 'started', startedAt: Date.parse(firstStart) });
@@ -40,7 +46,9 @@ describe('JobPublisher fencing', () => {
       expect((await b.started(2, 'w-b')).outcome).toBe('started');
       const written = await redis.xlen(keys.events(prefix, 'job_f'));
       await expect(a.emit({ type: 'log', level: 'info', message: 'stale' })).rejects.toBeInstanceOf(FencedError);
-      await expect(ckptA.save(saveCheckpoint(m, { epoch: 2, history: { epoch: [0, 1], history: {} } }))).rejects.toBeInstanceOf(FencedError);
+      await expect(
+        ckptA.save(saveCheckpoint(m, { epoch: 2, history: { epoch: [0, 1], history: {} } })),
+      ).rejects.toBeInstanceOf(FencedError);
       await expect(a.finish({ type: 'cancelled' })).rejects.toBeInstanceOf(FencedError);
       expect(await redis.xlen(keys.events(prefix, 'job_f'))).toBe(written);
       expect((await loadStoredCheckpoint(new RedisBlobStore(redis, prefix), 'job_f'))!.json.epoch).toBe(1);
@@ -61,14 +69,15 @@ describe('JobPublisher fencing', () => {
     await redis.hset(record, 'status', 'queued');
     const first = await JobPublisher.connect(REDIS_URL, prefix, DEFAULT_TENANT, 'job_r', 'token-r');
     const replay = await JobPublisher.connect(REDIS_URL, prefix, DEFAULT_TENANT, 'job_r', 'token-r');
-    const epoch = (n: number) => ({ type: 'epoch', epoch: n, epochs: 2, logs: { loss: 1 / n }, seconds: 1, samples_per_second: 100 }) as const;
+    const epoch = (n: number) =>
+      ({ type: 'epoch', epoch: n, epochs: 2, logs: { loss: 1 / n }, seconds: 1, samples_per_second: 100 }) as const;
     try {
       const started = await first.started(1, 'w');
       expect(await replay.started(1, 'w')).toEqual(started);
       await first.emit(epoch(1));
       await replay.emit(epoch(1));
       await first.emit(epoch(2));
-      const events = (await redis.xrange(stream, '-', '+')).map(([, f]) => JSON.parse(f[3]!));
+      const events = (await redis.xrange(stream, '-', '+')).map(([, f]) => JSON.parse(f[3]));
       expect(events.map((e) => e.epoch ?? e.status)).toEqual(['running', 1, 2]);
       expect(await redis.hget(record, 'epoch')).toBe('2');
     } finally {

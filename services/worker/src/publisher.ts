@@ -74,7 +74,13 @@ export class JobPublisher {
   }
 
   /** Opens a connection for one attempt at a job; `owner` is the attempt's fencing token (random by default). */
-  static async connect(redisUrl: string, prefix: string, tenant: string, jobId: string, owner: string = randomUUID()): Promise<JobPublisher> {
+  static async connect(
+    redisUrl: string,
+    prefix: string,
+    tenant: string,
+    jobId: string,
+    owner: string = randomUUID(),
+  ): Promise<JobPublisher> {
     const redis = threadRedis(redisUrl, `trainyard-job-${jobId}`);
     return new JobPublisher(redis, prefix, tenant, jobId, owner);
   }
@@ -83,7 +89,11 @@ export class JobPublisher {
    * Marks the job running (first start keeps its started_at), makes this attempt its owner and
    * says which attempt this is. `startedAt` is the job's first start (ms), whichever attempt it was.
    */
-  async started(attempt: number, worker: string, engine?: Engine): Promise<{ outcome: StartOutcome; startedAt: number }> {
+  async started(
+    attempt: number,
+    worker: string,
+    engine?: Engine,
+  ): Promise<{ outcome: StartOutcome; startedAt: number }> {
     const event: JobEvent = { type: 'status', status: 'running', attempt, worker, ...(engine && { engine }) };
     const r = await this.redis.eval(
       START,
@@ -106,8 +116,21 @@ export class JobPublisher {
 
   /** Appends a non-terminal event; epoch events also update the record's epoch and metrics. Throws FencedError once another attempt owns the job. */
   async emit(event: Exclude<JobEvent, TerminalEvent>): Promise<void> {
-    const epoch = event.type === 'epoch' ? [String(event.epoch), JSON.stringify(event.logs), String(event.samples_per_second)] : ['', '', ''];
-    const r = await this.redis.eval(EMIT, 2, this.record, this.stream, this.owner, event.type, JSON.stringify(event), ...epoch, String(++this.seq));
+    const epoch =
+      event.type === 'epoch'
+        ? [String(event.epoch), JSON.stringify(event.logs), String(event.samples_per_second)]
+        : ['', '', ''];
+    const r = await this.redis.eval(
+      EMIT,
+      2,
+      this.record,
+      this.stream,
+      this.owner,
+      event.type,
+      JSON.stringify(event),
+      ...epoch,
+      String(++this.seq),
+    );
     if (r !== 1) throw new FencedError(this.jobId);
   }
 

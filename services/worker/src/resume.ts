@@ -1,4 +1,12 @@
-import { loadCheckpoint, saveCheckpoint, type Callback, type Checkpoint, type History, type Logs, type Model } from '@trainyard/nn';
+import {
+  loadCheckpoint,
+  saveCheckpoint,
+  type Callback,
+  type Checkpoint,
+  type History,
+  type Logs,
+  type Model,
+} from '@trainyard/nn';
 
 /** What train() needs to checkpoint a run and to continue one; no storage here (see checkpoints.ts). */
 export interface TrainHooks {
@@ -21,10 +29,15 @@ export interface Restored {
  * Returns an error when the checkpoint does not fit (loadCheckpoint validates before it writes, so
  * the model is untouched and training can start over; deterministic training makes that only slower).
  */
-export function restoreCheckpoint(model: Model, checkpoint: { json: unknown; bin: Uint8Array }, callbacks: readonly Callback[] = []): Restored | { error: string } {
+export function restoreCheckpoint(
+  model: Model,
+  checkpoint: { json: unknown; bin: Uint8Array },
+  callbacks: readonly Callback[] = [],
+): Restored | { error: string } {
   // A cancel or timeout stores the weights mid-epoch; an epoch cannot be resumed halfway.
   const batch = (checkpoint.json as { batch?: unknown }).batch;
-  if (typeof batch === 'number' && batch > 0) return { error: `the checkpoint is from the middle of an epoch (batch ${batch})` };
+  if (typeof batch === 'number' && batch > 0)
+    return { error: `the checkpoint is from the middle of an epoch (batch ${batch})` };
   let state;
   try {
     state = loadCheckpoint(model, checkpoint, { callbacks });
@@ -40,7 +53,9 @@ export function restoreCheckpoint(model: Model, checkpoint: { json: unknown; bin
   const { history } = state;
   const lastLogs: Logs = {};
   const last = history.epoch.length - 1;
-  if (last >= 0) for (const [k, values] of Object.entries(history.history)) if (values[last] !== undefined) lastLogs[k] = values[last]!;
+  if (last >= 0)
+    for (const [k, values] of Object.entries(history.history))
+      if (values[last] !== undefined) lastLogs[k] = values[last];
   return { epoch: state.epoch, history, lastLogs };
 }
 
@@ -51,6 +66,12 @@ export function appendEpoch(history: History, epoch: number, logs: Logs): void {
 }
 
 /** The checkpoint after `epoch` completed epochs (1-based count, the resumed fit's initialEpoch), with the callbacks' state. */
-export function snapshot(model: Model, epoch: number, history: History, seed: number, callbacks: readonly Callback[] = []): Checkpoint {
+export function snapshot(
+  model: Model,
+  epoch: number,
+  history: History,
+  seed: number,
+  callbacks: readonly Callback[] = [],
+): Checkpoint {
   return saveCheckpoint(model, { epoch, history, rngSeed: seed, callbacks });
 }

@@ -1,7 +1,15 @@
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { SWEEP_QUEUE, keys, sweepKeys, type JobStatus, type SweepEvent, type SweepJobData, type SweepRank } from '@trainyard/contracts';
+import {
+  SWEEP_QUEUE,
+  keys,
+  sweepKeys,
+  type JobStatus,
+  type SweepEvent,
+  type SweepJobData,
+  type SweepRank,
+} from '@trainyard/contracts';
 import type { WorkerConfig } from './config.js';
 import { finishJob } from './job-record.js';
 
@@ -16,7 +24,8 @@ export function rankTrials(trials: TrialOutcome[], mode: 'min' | 'max'): SweepRa
   const sign = mode === 'min' ? 1 : -1;
   return [...trials]
     .sort((a, b) => {
-      if (a.value === null || b.value === null) return Number(a.value === null) - Number(b.value === null) || a.index - b.index;
+      if (a.value === null || b.value === null)
+        return Number(a.value === null) - Number(b.value === null) || a.index - b.index;
       return sign * (a.value - b.value) || a.index - b.index;
     })
     .map((t, i) => ({ rank: i + 1, ...t }));
@@ -55,16 +64,27 @@ export async function finishSweep(redis: Redis, prefix: string, sweepId: string)
   // BullMQ is done with every trial, so a record still live missed its terminal event: the api
   // took a queued trial off the queue but has not written `cancelled` yet, or a worker died and
   // its main thread has not written the failure yet. Whoever writes first wins; the rest is a no-op.
-  const stale = rows.flatMap(([status, , , cancel], i) => (status === 'queued' || status === 'running' ? [{ id: jobIds[i]!, cancel }] : []));
+  const stale = rows.flatMap(([status, , , cancel], i) =>
+    status === 'queued' || status === 'running' ? [{ id: jobIds[i], cancel }] : [],
+  );
   for (const { id, cancel } of stale) {
-    await finishJob(redis, prefix, rec.tenant, id, cancel ? { type: 'cancelled', reason: 'sweep cancelled' } : { type: 'failed', error: { code: 'WORKER_LOST', message: 'The trial ended without a result' } });
+    await finishJob(
+      redis,
+      prefix,
+      rec.tenant,
+      id,
+      cancel
+        ? { type: 'cancelled', reason: 'sweep cancelled' }
+        : { type: 'failed', error: { code: 'WORKER_LOST', message: 'The trial ended without a result' } },
+    );
   }
   if (stale.length) rows = await readTrials(redis, prefix, jobIds);
 
   const outcomes = trials.map(({ index, job_id }, i): TrialOutcome => {
-    const [status, metrics, error] = rows[i]!;
+    const [status, metrics, error] = rows[i];
     // Only a finished trial has a final value; a failed or cancelled one keeps its last epoch's logs, which do not rank.
-    const value = status === 'succeeded' ? (JSON.parse(metrics || '{}') as Record<string, unknown>)[rec.metric ?? ''] : undefined;
+    const value =
+      status === 'succeeded' ? (JSON.parse(metrics || '{}') as Record<string, unknown>)[rec.metric ?? ''] : undefined;
     return {
       index,
       job_id,
@@ -75,11 +95,23 @@ export async function finishSweep(redis: Redis, prefix: string, sweepId: string)
     };
   });
   const ranking = rankTrials(outcomes, rec.mode === 'max' ? 'max' : 'min');
-  const status: JobStatus = rec.cancel_requested ? 'cancelled' : outcomes.some((o) => o.status === 'succeeded') ? 'succeeded' : 'failed';
+  const status: JobStatus = rec.cancel_requested
+    ? 'cancelled'
+    : outcomes.some((o) => o.status === 'succeeded')
+      ? 'succeeded'
+      : 'failed';
   const event: SweepEvent = { type: 'sweep', status, ranking };
   const keysOf = [sweepKeys.record(prefix, sweepId), sweepKeys.events(prefix, sweepId)];
-  await redis.eval(FINISH_SWEEP, 2, ...keysOf, status, new Date().toISOString(), JSON.stringify(ranking), JSON.stringify(event));
-  return ((await redis.hget(keysOf[0]!, 'status')) as JobStatus | null) ?? status;
+  await redis.eval(
+    FINISH_SWEEP,
+    2,
+    ...keysOf,
+    status,
+    new Date().toISOString(),
+    JSON.stringify(ranking),
+    JSON.stringify(event),
+  );
+  return ((await redis.hget(keysOf[0], 'status')) as JobStatus | null) ?? status;
 }
 
 export interface SweepWorker {
@@ -92,7 +124,10 @@ export interface SweepWorker {
  * gets a sweep only once BullMQ has seen every trial end.
  */
 export function createSweepWorker(config: WorkerConfig, log: Logger): SweepWorker {
-  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectionName: 'trainyard-worker-sweeps' });
+  const connection = new Redis(config.redisUrl, {
+    maxRetriesPerRequest: null,
+    connectionName: 'trainyard-worker-sweeps',
+  });
   const worker = new Worker<SweepJobData>(
     SWEEP_QUEUE,
     async (job) => {

@@ -16,7 +16,12 @@ function spec(fit: JobSpec['fit'], compile: Partial<JobSpec['compile']> = {}): J
         ],
       },
     },
-    compile: { optimizer: { class_name: 'Adam', config: { learning_rate: 0.01 } }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'], ...compile },
+    compile: {
+      optimizer: { class_name: 'Adam', config: { learning_rate: 0.01 } },
+      loss: 'sparse_categorical_crossentropy',
+      metrics: ['accuracy'],
+      ...compile,
+    },
     fit,
     dataset: { builtin: 'spirals', options: { samples: 200 } },
     seed: 5,
@@ -43,11 +48,18 @@ describe('train()', () => {
     const early = { class_name: 'EarlyStopping', config: { monitor: 'accuracy', min_delta: 1, patience: 1 } };
     const { result, epochs } = await run(spec({ epochs: 20, callbacks: [early] }));
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
-    expect(result).toMatchObject({ aborted: false, epoch: 2, stoppedEarly: { monitor: 'accuracy', best: epochs[0]!.logs.accuracy, best_epoch: 1 } });
+    expect(result).toMatchObject({
+      aborted: false,
+      epoch: 2,
+      stoppedEarly: { monitor: 'accuracy', best: epochs[0].logs.accuracy, best_epoch: 1 },
+    });
   });
 
   it('counts epochs from initial_epoch and applies class_weight and metric objects', async () => {
-    const s = spec({ epochs: 4, initial_epoch: 2, class_weight: { '0': 3 } }, { metrics: [{ class_name: 'SparseTopKCategoricalAccuracy', config: { k: 1 } }, 'accuracy'] });
+    const s = spec(
+      { epochs: 4, initial_epoch: 2, class_weight: { '0': 3 } },
+      { metrics: [{ class_name: 'SparseTopKCategoricalAccuracy', config: { k: 1 } }, 'accuracy'] },
+    );
     const { result, epochs } = await run(s);
     expect(epochs.map((e) => e.epoch)).toEqual([3, 4]);
     expect(epochs.every((e) => e.epochs === 4)).toBe(true);
@@ -56,7 +68,7 @@ describe('train()', () => {
     expect(result).toMatchObject({ aborted: false, epoch: 4 });
     // Class weights change the loss the model reports.
     const { epochs: unweighted } = await run(spec({ epochs: 4, initial_epoch: 2 }));
-    expect(unweighted[0]!.logs.loss).not.toBe(epochs[0]!.logs.loss);
+    expect(unweighted[0].logs.loss).not.toBe(epochs[0].logs.loss);
   });
 
   it('is aborted when its signal fires', async () => {

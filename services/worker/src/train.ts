@@ -1,5 +1,13 @@
 import { tensor, type Tensor } from '@trainyard/tensor';
-import { callbackFromConfig, EarlyStopping, modelFromJson, type Callback, type Checkpoint, type Logs, type Model } from '@trainyard/nn';
+import {
+  callbackFromConfig,
+  EarlyStopping,
+  modelFromJson,
+  type Callback,
+  type Checkpoint,
+  type Logs,
+  type Model,
+} from '@trainyard/nn';
 import { BATCH_EVENT_INTERVAL_MS, type EarlyStop, type JobEvent, type JobSpec } from '@trainyard/contracts';
 import type { Dataset, NdArray } from '@trainyard/data';
 import { TrainingError } from './errors.js';
@@ -31,7 +39,11 @@ const toTensor = (a: NdArray): Tensor => tensor(a.data, a.shape);
 function assertFinite(logs: Logs, where: string): void {
   for (const [name, value] of Object.entries(logs)) {
     if (!Number.isFinite(value)) {
-      throw new TrainingError('TRAINING_DIVERGED', `${name} became ${value} ${where}; lower the learning rate or normalise the inputs`, { metric: name });
+      throw new TrainingError(
+        'TRAINING_DIVERGED',
+        `${name} became ${value} ${where}; lower the learning rate or normalise the inputs`,
+        { metric: name },
+      );
     }
   }
 }
@@ -66,12 +78,18 @@ export async function train(
   // A retried attempt continues from its checkpoint; one that does not fit starts over.
   const restored = hooks.resume && restoreCheckpoint(model, hooks.resume, userCallbacks);
   const resumed = restored && !('error' in restored) ? restored : undefined;
-  if (restored && 'error' in restored) await emit({ type: 'log', level: 'warn', message: `checkpoint not usable, training from the start: ${restored.error}` });
+  if (restored && 'error' in restored)
+    await emit({
+      type: 'log',
+      level: 'warn',
+      message: `checkpoint not usable, training from the start: ${restored.error}`,
+    });
   if (resumed) await emit({ type: 'resumed', from_epoch: resumed.epoch });
   const initialEpoch = resumed?.epoch ?? spec.fit.initial_epoch ?? 0;
   // A checkpoint saved after EarlyStopping ran out of patience (the worker died before `completed`)
   // trains no further epoch; fit still ends the run (restoring the best weights).
-  const lastFitEpoch = resumed && userCallbacks.some((c) => c instanceof EarlyStopping && c.stoppedEpoch > 0) ? initialEpoch : epochs;
+  const lastFitEpoch =
+    resumed && userCallbacks.some((c) => c instanceof EarlyStopping && c.stoppedEpoch > 0) ? initialEpoch : epochs;
   const runHistory = resumed?.history ?? { epoch: [], history: {} };
   await emit({
     type: 'log',
@@ -100,7 +118,12 @@ export async function train(
       {
         // First in line, so the weights are still those training stopped with.
         onTrainEnd: () => {
-          if (signal?.aborted) stopped = { checkpoint: snapshot(model, lastEpoch, runHistory, seed, userCallbacks), epoch: lastEpoch, batch: batchesDone };
+          if (signal?.aborted)
+            stopped = {
+              checkpoint: snapshot(model, lastEpoch, runHistory, seed, userCallbacks),
+              epoch: lastEpoch,
+              batch: batchesDone,
+            };
         },
       },
       ...userCallbacks,
@@ -148,7 +171,15 @@ export async function train(
     for (const [name, value] of Object.entries(test)) metrics[`test_${name}`] = value;
   }
   const stoppedEarly = aborted ? undefined : earlyStop(userCallbacks);
-  return { metrics, seconds: round((performance.now() - started) / 1000, 3), aborted, epoch: lastEpoch, ...(stoppedEarly && { stoppedEarly }), model, ...(aborted && stopped && { stopped }) };
+  return {
+    metrics,
+    seconds: round((performance.now() - started) / 1000, 3),
+    aborted,
+    epoch: lastEpoch,
+    ...(stoppedEarly && { stoppedEarly }),
+    model,
+    ...(aborted && stopped && { stopped }),
+  };
 }
 
 /** Keras class_weight keys are class indices; JSON object keys are strings. */

@@ -1,7 +1,14 @@
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { DEFAULT_TENANT, TRAIN_QUEUE, jobKeys, keys, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
+import {
+  DEFAULT_TENANT,
+  TRAIN_QUEUE,
+  jobKeys,
+  keys,
+  type TrainJobData,
+  type TrainJobResult,
+} from '@trainyard/contracts';
 import type { WorkerConfig } from './config.js';
 import { finishJob } from './job-record.js';
 import { runJobThread, ThreadSupply, type JobThreadContext } from './job-thread.js';
@@ -37,7 +44,14 @@ const handoffMs = (graceMs: number): number => Math.min(5000, Math.floor(graceMs
 export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorker {
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectionName: 'trainyard-worker' });
   let shutdownGraceMs = config.shutdownGraceMs;
-  const threadData = { redisUrl: config.redisUrl, prefix: config.prefix, fashionMnistDir: config.fashionMnistDir, workerName: config.name, threads: config.threads, memoryMb: config.jobMemoryMb };
+  const threadData = {
+    redisUrl: config.redisUrl,
+    prefix: config.prefix,
+    fashionMnistDir: config.fashionMnistDir,
+    workerName: config.name,
+    threads: config.threads,
+    memoryMb: config.jobMemoryMb,
+  };
   const ctx: JobThreadContext = {
     config,
     threads: new ThreadSupply(threadData, config.jobMemoryMb),
@@ -45,23 +59,32 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
     redis: connection,
     guard: new MemoryGuard(),
     // A shutdown must hand the job back well within its hand-off time.
-    stopGraceMs: (reason) => (reason === SHUTDOWN_REASON ? Math.min(config.cancelGraceMs, handoffMs(shutdownGraceMs) / 2) : config.cancelGraceMs),
+    stopGraceMs: (reason) =>
+      reason === SHUTDOWN_REASON
+        ? Math.min(config.cancelGraceMs, handoffMs(shutdownGraceMs) / 2)
+        : config.cancelGraceMs,
     stats: { running: 0, peak: 0 },
   };
-  const worker = new Worker<TrainJobData, TrainJobResult>(TRAIN_QUEUE, (job, token, signal) => runJobThread(ctx, job, token, signal), {
-    connection,
-    prefix: config.prefix,
-    concurrency: config.concurrency,
-    // A worker that dies keeps its jobs only until the lock expires; then any worker's stalled
-    // check puts them back in the queue and the next attempt resumes from the last checkpoint.
-    lockDuration: config.lockDurationMs,
-    stalledInterval: config.stalledIntervalMs,
-    maxStalledCount: config.maxStalledCount,
-  });
+  const worker = new Worker<TrainJobData, TrainJobResult>(
+    TRAIN_QUEUE,
+    (job, token, signal) => runJobThread(ctx, job, token, signal),
+    {
+      connection,
+      prefix: config.prefix,
+      concurrency: config.concurrency,
+      // A worker that dies keeps its jobs only until the lock expires; then any worker's stalled
+      // check puts them back in the queue and the next attempt resumes from the last checkpoint.
+      lockDuration: config.lockDurationMs,
+      stalledInterval: config.stalledIntervalMs,
+      maxStalledCount: config.maxStalledCount,
+    },
+  );
 
   worker.on('active', (job) => log.info({ jobId: job.id, attempt: job.attemptsStarted }, 'job started'));
   // The process's memory after each job (the main thread's heap; rss covers the training threads too).
-  worker.on('completed', (job, result) => log.info({ jobId: job.id, status: result.status, memory: memoryMb() }, 'job finished'));
+  worker.on('completed', (job, result) =>
+    log.info({ jobId: job.id, status: result.status, memory: memoryMb() }, 'job finished'),
+  );
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
@@ -76,7 +99,10 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
       .then((attempts) =>
         finishJob(connection, config.prefix, tenant, jobId, {
           type: 'failed',
-          error: { code: 'WORKER_LOST', message: `Training stopped unexpectedly after ${Number(attempts) || job.attemptsMade} attempt(s): ${err.message}` },
+          error: {
+            code: 'WORKER_LOST',
+            message: `Training stopped unexpectedly after ${Number(attempts) || job.attemptsMade} attempt(s): ${err.message}`,
+          },
         }),
       )
       .catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not record failure'));
@@ -113,12 +139,19 @@ export function createTrainWorker(config: WorkerConfig, log: Logger): TrainWorke
         worker.cancelAllJobs(SHUTDOWN_REASON);
         // worker.close(true) would only return the pending close, so give up waiting instead: the
         // lock of a job not handed back expires and another worker's stalled check resumes it.
-        if ((await within(closed, handoff)) === 'timeout') log.error({ handoffMs: handoff }, 'jobs not handed back in time; leaving them to the stalled check');
+        if ((await within(closed, handoff)) === 'timeout')
+          log.error({ handoffMs: handoff }, 'jobs not handed back in time; leaving them to the stalled check');
       }
       await within(sweeps.close(), 1000);
       await within(ctx.threads.close(), 1000);
       subscriber.disconnect();
-      if ((await within(connection.quit().catch(() => 'failed'), 1000)) !== 'OK') connection.disconnect();
+      if (
+        (await within(
+          connection.quit().catch(() => 'failed'),
+          1000,
+        )) !== 'OK'
+      )
+        connection.disconnect();
     },
   };
 }

@@ -33,7 +33,13 @@ function describe(e: JobServerEvent): string | undefined {
  * Renders a job's events until its terminal event and returns the exit code. Ctrl-C (SIGINT)
  * stops following without touching the job, says how to follow again and returns 130.
  */
-export async function followJob(client: TrainyardClient, id: string, out: Out, err: Out, opts: { totalEpochs?: number } = {}): Promise<number> {
+export async function followJob(
+  client: TrainyardClient,
+  id: string,
+  out: Out,
+  err: Out,
+  opts: { totalEpochs?: number } = {},
+): Promise<number> {
   const progress = new EpochProgress(out, opts.totalEpochs);
   const stop = new AbortController();
   const onSigint = () => stop.abort(new Error('SIGINT'));
@@ -48,7 +54,9 @@ export async function followJob(client: TrainyardClient, id: string, out: Out, e
           progress.epoch(e.data);
           break;
         case 'completed': {
-          const stopped = e.data.stopped_early ? ` (stopped early by EarlyStopping on ${e.data.stopped_early.monitor})` : '';
+          const stopped = e.data.stopped_early
+            ? ` (stopped early by EarlyStopping on ${e.data.stopped_early.monitor})`
+            : '';
           progress.line(`\nJob ${id} succeeded in ${seconds(e.data.seconds)}${stopped}.\n`);
           out.write(metricsTable(e.data.metrics));
           out.write(`\nDownload the model: trainyard download ${id} -o ${id}\n`);
@@ -72,7 +80,9 @@ export async function followJob(client: TrainyardClient, id: string, out: Out, e
   } catch (error) {
     if (!stop.signal.aborted) throw error;
     progress.line('');
-    err.write(`trainyard: stopped following; job ${id} keeps running.\nFollow it again: trainyard logs ${id} --follow    Cancel it: trainyard cancel ${id}\n`);
+    err.write(
+      `trainyard: stopped following; job ${id} keeps running.\nFollow it again: trainyard logs ${id} --follow    Cancel it: trainyard cancel ${id}\n`,
+    );
     return EXIT.INTERRUPTED;
   } finally {
     process.off('SIGINT', onSigint);

@@ -8,8 +8,16 @@ function fakeOut(isTTY: boolean): Out & { text: string } {
 
 describe('CLI rendering', () => {
   it('formats numbers and logs Keras-style, loss first and val_* after', () => {
-    expect([num(0.412345), num(3), num(1234.56), num(0.00001234), num(undefined)]).toEqual(['0.4123', '3', '1234.6', '1.234e-5', '-']);
-    expect(logsText({ val_loss: 0.5, accuracy: 0.9, loss: 0.3, val_accuracy: 0.8, test_accuracy: 0.7 })).toBe('loss 0.3000  accuracy 0.9000  val_loss 0.5000  val_accuracy 0.8000  test_accuracy 0.7000');
+    expect([num(0.412345), num(3), num(1234.56), num(0.00001234), num(undefined)]).toEqual([
+      '0.4123',
+      '3',
+      '1234.6',
+      '1.234e-5',
+      '-',
+    ]);
+    expect(logsText({ val_loss: 0.5, accuracy: 0.9, loss: 0.3, val_accuracy: 0.8, test_accuracy: 0.7 })).toBe(
+      'loss 0.3000  accuracy 0.9000  val_loss 0.5000  val_accuracy 0.8000  test_accuracy 0.7000',
+    );
     expect([bar(0, 10, 10), bar(5, 10, 10), bar(10, 10, 10)]).toEqual(['[          ]', '[====>     ]', '[==========]']);
   });
 
@@ -35,7 +43,17 @@ describe('CLI rendering', () => {
   });
 
   it('draws tables with padded columns', () => {
-    expect(table(['ID', 'STATUS'], [['job_a', 'running'], ['job_bbbbbb', 'ok']])).toBe('ID          STATUS\n----------  -------\njob_a       running\njob_bbbbbb  ok\n');
-    expect(metricsTable({ accuracy: 0.9, loss: 0.1 })).toBe('metric    value\n--------  ------\nloss      0.1000\naccuracy  0.9000\n');
+    expect(
+      table(
+        ['ID', 'STATUS'],
+        [
+          ['job_a', 'running'],
+          ['job_bbbbbb', 'ok'],
+        ],
+      ),
+    ).toBe('ID          STATUS\n----------  -------\njob_a       running\njob_bbbbbb  ok\n');
+    expect(metricsTable({ accuracy: 0.9, loss: 0.1 })).toBe(
+      'metric    value\n--------  ------\nloss      0.1000\naccuracy  0.9000\n',
+    );
   });
 });

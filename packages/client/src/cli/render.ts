@@ -47,7 +47,7 @@ export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
@@ -73,7 +73,13 @@ export class EpochProgress {
     this.live = true;
   }
 
-  epoch(e: { epoch: number; epochs: number; logs: Record<string, unknown>; seconds: number; samples_per_second?: number }): void {
+  epoch(e: {
+    epoch: number;
+    epochs: number;
+    logs: Record<string, unknown>;
+    seconds: number;
+    samples_per_second?: number;
+  }): void {
     this.totalEpochs = e.epochs;
     const rate = e.samples_per_second ? `  ${Math.round(e.samples_per_second)} samples/s` : '';
     const full = this.out.isTTY ? `  ${bar(1, 1)}` : '';
@@ -91,5 +97,8 @@ export class EpochProgress {
 /** The final metrics, one per row: the last epoch's logs plus test_* where the dataset has a test split. */
 export function metricsTable(metrics: Record<string, unknown>): string {
   const names = Object.keys(metrics).sort((a, b) => rank(a) - rank(b));
-  return table(['metric', 'value'], names.map((k) => [k, num(metrics[k])]));
+  return table(
+    ['metric', 'value'],
+    names.map((k) => [k, num(metrics[k])]),
+  );
 }

@@ -53,13 +53,14 @@ function parse<O extends ParseArgsConfig['options']>(args: string[], options: O)
 
 function clientFor(values: { url?: string; 'api-key'?: string }, env: NodeJS.ProcessEnv): TrainyardClient {
   const baseUrl = values.url ?? env.TRAINYARD_URL ?? 'http://localhost:3000';
-  if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new UsageError(`the api URL must start with http:// or https://, got "${baseUrl}"`);
+  if (!/^https?:\/\/[^/]/.test(baseUrl))
+    throw new UsageError(`the api URL must start with http:// or https://, got "${baseUrl}"`);
   return new TrainyardClient({ baseUrl, apiKey: values['api-key'] ?? (env.TRAINYARD_API_KEY || undefined) });
 }
 
 function one(positionals: string[], what: string, command: string): string {
   if (positionals.length !== 1) throw new UsageError(`${command} takes one ${what}, got ${positionals.length}`);
-  return positionals[0]!;
+  return positionals[0];
 }
 
 async function train(args: string[], env: NodeJS.ProcessEnv, out: Out, err: Out): Promise<number> {
@@ -77,7 +78,8 @@ async function train(args: string[], env: NodeJS.ProcessEnv, out: Out, err: Out)
     seed: { type: 'string' },
     detach: { type: 'boolean' },
   });
-  if (positionals.length > 1) throw new UsageError(`train takes one model file, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length > 1)
+    throw new UsageError(`train takes one model file, got ${positionals.length}: ${positionals.join(' ')}`);
   const client = clientFor(values, env);
   const base = values.spec ? await readJson(values.spec, 'spec file') : undefined;
   const model = positionals[0] ? modelFrom(await readJson(positionals[0], 'model file'), positionals[0]) : undefined;
@@ -102,10 +104,17 @@ async function train(args: string[], env: NodeJS.ProcessEnv, out: Out, err: Out)
 }
 
 async function jobs(args: string[], env: NodeJS.ProcessEnv, out: Out): Promise<number> {
-  const { values, positionals } = parse(args, { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parse(args, {
+    status: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+  });
   if (positionals.length) throw new UsageError(`jobs takes no arguments, got ${positionals.join(' ')}`);
   const client = clientFor(values, env);
-  const page = await client.listJobs({ status: values.status?.split(',') as never, limit: int('limit', values.limit, 1) });
+  const page = await client.listJobs({
+    status: values.status?.split(',') as never,
+    limit: int('limit', values.limit, 1),
+  });
   if (values.json) {
     out.write(`${JSON.stringify(page, null, 2)}\n`);
     return EXIT.OK;
@@ -117,7 +126,14 @@ async function jobs(args: string[], env: NodeJS.ProcessEnv, out: Out): Promise<n
   const rows = page.items.map((j) => {
     const m = (j.metrics ?? {}) as Record<string, number>;
     const epochs = (j.spec as { fit?: { epochs?: number } }).fit?.epochs;
-    return [j.id, j.status, `${j.epoch ?? 0}/${epochs ?? '?'}`, num(m.loss), num(m.accuracy), j.created_at.replace('T', ' ').slice(0, 19)];
+    return [
+      j.id,
+      j.status,
+      `${j.epoch ?? 0}/${epochs ?? '?'}`,
+      num(m.loss),
+      num(m.accuracy),
+      j.created_at.replace('T', ' ').slice(0, 19),
+    ];
   });
   out.write(table(['ID', 'STATUS', 'EPOCH', 'LOSS', 'ACCURACY', 'CREATED (UTC)'], rows));
   if (page.next_cursor) out.write(`More: trainyard jobs --limit ${page.items.length * 2}\n`);
@@ -147,7 +163,11 @@ async function cancel(args: string[], env: NodeJS.ProcessEnv, out: Out): Promise
   const { values, positionals } = parse(args, {});
   const id = one(positionals, 'job id', 'cancel');
   const job = await clientFor(values, env).cancelJob(id);
-  out.write(job.status === 'cancelled' ? `Job ${id} cancelled.\n` : `Cancelling job ${id} (${job.status}); it stops at the next batch.\n`);
+  out.write(
+    job.status === 'cancelled'
+      ? `Job ${id} cancelled.\n`
+      : `Cancelling job ${id} (${job.status}); it stops at the next batch.\n`,
+  );
   return EXIT.OK;
 }
 
@@ -164,12 +184,30 @@ async function download(args: string[], env: NodeJS.ProcessEnv, out: Out): Promi
   return EXIT.OK;
 }
 
-const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv, out: Out, err: Out) => Promise<number>> = { train, jobs, logs, cancel, download };
+const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv, out: Out, err: Out) => Promise<number>> = {
+  train,
+  jobs,
+  logs,
+  cancel,
+  download,
+};
 
 /** Runs one command line; returns the exit code. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out = outOf(process.stdout), err = outOf(process.stderr)): Promise<number> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out = outOf(process.stdout),
+  err = outOf(process.stderr),
+): Promise<number> {
   const [command, ...args] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h' || args.includes('--help') || args.includes('-h')) {
+  if (
+    command === undefined ||
+    command === 'help' ||
+    command === '--help' ||
+    command === '-h' ||
+    args.includes('--help') ||
+    args.includes('-h')
+  ) {
     (command === undefined ? err : out).write(USAGE);
     return command === undefined ? EXIT.USAGE : EXIT.OK;
   }
@@ -184,7 +222,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     }
     if (error instanceof TrainyardError) {
       const path = typeof error.details.path === 'string' ? ` (at ${error.details.path})` : '';
-      err.write(`trainyard: ${error.status ? `the api answered ${error.status} ` : ''}${error.code}: ${error.message.replace(`${error.code}: `, '')}${path}\n`);
+      err.write(
+        `trainyard: ${error.status ? `the api answered ${error.status} ` : ''}${error.code}: ${error.message.replace(`${error.code}: `, '')}${path}\n`,
+      );
       return EXIT.API;
     }
     throw error;

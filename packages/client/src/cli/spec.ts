@@ -26,14 +26,16 @@ type Json = Record<string, unknown>;
 export function int(flag: string, raw: string | undefined, min: number): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer of at least ${min}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${flag} must be an integer of at least ${min}, got "${raw}"`);
   return n;
 }
 
 function float(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${flag} must be a number from ${min} to ${max}, got "${raw}"`);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${flag} must be a number from ${min} to ${max}, got "${raw}"`);
   return n;
 }
 
@@ -42,7 +44,9 @@ export async function readJson(path: string, what: string): Promise<Json> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read the ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `cannot read the ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   try {
     const value = JSON.parse(text) as unknown;
@@ -59,7 +63,8 @@ export async function readJson(path: string, what: string): Promise<Json> {
  */
 export function modelFrom(file: Json, path: string): Json {
   const candidate = (file.modelTopology as Json | undefined)?.model_config ?? file.modelTopology ?? file.model ?? file;
-  if (typeof (candidate as Json).class_name !== 'string') throw new UsageError(`${path} holds no Keras model config (an object with "class_name" and "config")`);
+  if (typeof (candidate as Json).class_name !== 'string')
+    throw new UsageError(`${path} holds no Keras model config (an object with "class_name" and "config")`);
   return candidate as Json;
 }
 
@@ -72,8 +77,9 @@ export function datasetFrom(name: string, options: string[] = []): Json {
   const opts: Record<string, number> = {};
   for (const o of options) {
     const m = /^([a-z_]+)=(.+)$/.exec(o);
-    if (!m || !Number.isFinite(Number(m[2]))) throw new UsageError(`--dataset-option takes name=number, e.g. samples=1000, got "${o}"`);
-    opts[m[1]!] = Number(m[2]);
+    if (!m || !Number.isFinite(Number(m[2])))
+      throw new UsageError(`--dataset-option takes name=number, e.g. samples=1000, got "${o}"`);
+    opts[m[1]] = Number(m[2]);
   }
   return Object.keys(opts).length ? { builtin: name, options: opts } : { builtin: name };
 }
@@ -88,19 +94,30 @@ export function buildSpec(base: Json | undefined, model: Json | undefined, flags
   if (!spec.model) throw new UsageError('a model is needed: trainyard train MODEL.json …, or --spec with a "model"');
   if (flags.dataset) spec.dataset = datasetFrom(flags.dataset, flags['dataset-option']);
   else if (flags['dataset-option']?.length) throw new UsageError('--dataset-option needs --dataset');
-  if (!spec.dataset) throw new UsageError('a dataset is needed: --dataset NAME (a built-in such as spirals or fashion-mnist, or an uploaded ds_… id)');
+  if (!spec.dataset)
+    throw new UsageError(
+      'a dataset is needed: --dataset NAME (a built-in such as spirals or fashion-mnist, or an uploaded ds_… id)',
+    );
 
   const compile: Json = { ...((spec.compile as Json | undefined) ?? {}) };
   if (flags.optimizer || flags['learning-rate'] || compile.optimizer === undefined) {
     const current = compile.optimizer;
-    const name = flags.optimizer ?? (typeof current === 'string' ? current : ((current as Json | undefined)?.class_name as string | undefined)) ?? 'adam';
+    const name =
+      flags.optimizer ??
+      (typeof current === 'string' ? current : ((current as Json | undefined)?.class_name as string | undefined)) ??
+      'adam';
     const lr = float('learning-rate', flags['learning-rate'], 0, 10);
     compile.optimizer = lr === undefined ? name : { class_name: name, config: { learning_rate: lr } };
   }
   const regression = task === 'regression';
   if (flags.loss) compile.loss = flags.loss;
-  else if (compile.loss === undefined) compile.loss = regression ? 'mean_squared_error' : 'sparse_categorical_crossentropy';
-  if (flags.metrics !== undefined) compile.metrics = flags.metrics.split(',').map((m) => m.trim()).filter(Boolean);
+  else if (compile.loss === undefined)
+    compile.loss = regression ? 'mean_squared_error' : 'sparse_categorical_crossentropy';
+  if (flags.metrics !== undefined)
+    compile.metrics = flags.metrics
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
   else if (compile.metrics === undefined) compile.metrics = regression ? [] : ['accuracy'];
   spec.compile = compile;
 

@@ -32,23 +32,23 @@ export function knnAccuracy(train: Split, test: Split, classes: number, k = 5): 
     for (let j = 0; j < train.n; j++) {
       let d = 0;
       for (let f = 0; f < test.dim; f++) {
-        const diff = test.x[i * test.dim + f]! - train.x[j * train.dim + f]!;
+        const diff = test.x[i * test.dim + f] - train.x[j * train.dim + f];
         d += diff * diff;
       }
-      if (d >= best[k - 1]!) continue;
+      if (d >= best[k - 1]) continue;
       let p = k - 1;
-      while (p > 0 && best[p - 1]! > d) {
-        best[p] = best[p - 1]!;
-        bestLabel[p] = bestLabel[p - 1]!;
+      while (p > 0 && best[p - 1] > d) {
+        best[p] = best[p - 1];
+        bestLabel[p] = bestLabel[p - 1];
         p--;
       }
       best[p] = d;
-      bestLabel[p] = train.y[j]!;
+      bestLabel[p] = train.y[j];
     }
     const votes = new Array<number>(classes).fill(0);
-    for (let p = 0; p < k; p++) votes[bestLabel[p]!]! += 1;
-    let pick = bestLabel[0]!;
-    for (let c = 0; c < classes; c++) if (votes[c]! > votes[pick]!) pick = c;
+    for (let p = 0; p < k; p++) votes[bestLabel[p]] += 1;
+    let pick = bestLabel[0];
+    for (let c = 0; c < classes; c++) if (votes[c] > votes[pick]) pick = c;
     if (pick === test.y[i]) correct++;
   }
   return correct / test.n;
@@ -58,17 +58,17 @@ export function knnAccuracy(train: Split, test: Split, classes: number, k = 5): 
 function solve(a: Float64Array, b: Float64Array, m: number): Float64Array {
   for (let col = 0; col < m; col++) {
     let piv = col;
-    for (let r = col + 1; r < m; r++) if (Math.abs(a[r * m + col]!) > Math.abs(a[piv * m + col]!)) piv = r;
-    for (let c = 0; c < m; c++) [a[col * m + c], a[piv * m + c]] = [a[piv * m + c]!, a[col * m + c]!];
-    [b[col], b[piv]] = [b[piv]!, b[col]!];
+    for (let r = col + 1; r < m; r++) if (Math.abs(a[r * m + col]) > Math.abs(a[piv * m + col])) piv = r;
+    for (let c = 0; c < m; c++) [a[col * m + c], a[piv * m + c]] = [a[piv * m + c], a[col * m + c]];
+    [b[col], b[piv]] = [b[piv], b[col]];
     for (let r = 0; r < m; r++) {
       if (r === col) continue;
-      const f = a[r * m + col]! / a[col * m + col]!;
-      for (let c = col; c < m; c++) a[r * m + c]! -= f * a[col * m + c]!;
-      b[r]! -= f * b[col]!;
+      const f = a[r * m + col] / a[col * m + col];
+      for (let c = col; c < m; c++) a[r * m + c] -= f * a[col * m + c];
+      b[r] -= f * b[col];
     }
   }
-  return b.map((v, i) => v / a[i * m + i]!);
+  return b.map((v, i) => v / a[i * m + i]);
 }
 
 /** Held-out accuracy of a one-vs-rest least-squares linear classifier (with bias): the best a plane can do, roughly. */
@@ -83,18 +83,18 @@ export function linearAccuracy(train: Split, test: Split, classes: number): numb
       const r = row(train, i);
       const t = train.y[i] === c ? 1 : -1;
       for (let p = 0; p < m; p++) {
-        atb[p]! += r[p]! * t;
-        for (let q = 0; q < m; q++) ata[p * m + q]! += r[p]! * r[q]!;
+        atb[p] += r[p] * t;
+        for (let q = 0; q < m; q++) ata[p * m + q] += r[p] * r[q];
       }
     }
     // A tiny ridge keeps the system solvable when a feature is constant.
-    for (let p = 0; p < m; p++) ata[p * m + p]! += 1e-9;
+    for (let p = 0; p < m; p++) ata[p * m + p] += 1e-9;
     weights.push(solve(ata, atb, m));
   }
   let correct = 0;
   for (let i = 0; i < test.n; i++) {
     const r = row(test, i);
-    const scores = weights.map((w) => r.reduce((s, v, p) => s + v * w[p]!, 0));
+    const scores = weights.map((w) => r.reduce((s, v, p) => s + v * w[p], 0));
     if (scores.indexOf(Math.max(...scores)) === test.y[i]) correct++;
   }
   return correct / test.n;

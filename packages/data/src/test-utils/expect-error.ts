@@ -17,7 +17,11 @@ export function expectDataError(fn: () => unknown, code: string, message?: RegEx
 }
 
 /** The async twin of expectDataError. */
-export async function expectDataErrorAsync(promise: Promise<unknown>, code: string, message?: RegExp): Promise<DataError> {
+export async function expectDataErrorAsync(
+  promise: Promise<unknown>,
+  code: string,
+  message?: RegExp,
+): Promise<DataError> {
   const err = await promise.then(
     () => undefined,
     (e: unknown) => e,

@@ -20,7 +20,9 @@ const linear = (lr = 0.01): Model => {
 };
 
 /** Overwrites `key` in the epoch logs with a scripted sequence, standing in for validation. */
-const script = (values: number[], key = 'val_loss'): Callback => ({ onEpochEnd: (epoch, logs) => void (logs[key] = values[epoch]) });
+const script = (values: number[], key = 'val_loss'): Callback => ({
+  onEpochEnd: (epoch, logs) => void (logs[key] = values[epoch]),
+});
 
 /** Records the weights at every epoch end. */
 const recorder = (m: Model): { weights: number[][][]; cb: Callback } => {
@@ -34,7 +36,11 @@ describe('EarlyStopping', () => {
     const rec = recorder(m);
     const es = new EarlyStopping({ patience: 2, restoreBestWeights: true });
     // best at epoch 1; epochs 2 and 3 do not improve → wait reaches 2 at epoch 3.
-    const h = await m.fit(x, y, { epochs: 10, batchSize: 4, callbacks: [rec.cb, script([1, 0.8, 0.9, 0.85, 0.1]), es] });
+    const h = await m.fit(x, y, {
+      epochs: 10,
+      batchSize: 4,
+      callbacks: [rec.cb, script([1, 0.8, 0.9, 0.85, 0.1]), es],
+    });
     expect(h.epoch).toEqual([0, 1, 2, 3]);
     expect(h.history.val_loss).toEqual([1, 0.8, 0.9, 0.85]);
     expect(es.stoppedEpoch).toBe(3);
@@ -48,7 +54,11 @@ describe('EarlyStopping', () => {
     const rec = recorder(m);
     // 0.55 and 0.58 do not beat 0.5 by min_delta 0.1, so only epoch 0 and 3 improve.
     const es = new EarlyStopping({ monitor: 'val_accuracy', minDelta: 0.1, patience: 3, restoreBestWeights: true });
-    const h = await m.fit(x, y, { epochs: 5, batchSize: 4, callbacks: [rec.cb, script([0.5, 0.55, 0.58, 0.7, 0.75], 'val_accuracy'), es] });
+    const h = await m.fit(x, y, {
+      epochs: 5,
+      batchSize: 4,
+      callbacks: [rec.cb, script([0.5, 0.55, 0.58, 0.7, 0.75], 'val_accuracy'), es],
+    });
     expect(h.epoch).toHaveLength(5);
     expect(es.stoppedEpoch).toBe(0);
     expect(es.bestEpoch).toBe(3);
@@ -57,7 +67,14 @@ describe('EarlyStopping', () => {
 
   it('with a baseline, an epoch that does not beat it keeps counting towards patience', async () => {
     const flat = [1, 1, 1, 1, 1, 1];
-    const run = async (baseline?: number) => (await linear().fit(x, y, { epochs: 6, batchSize: 4, callbacks: [script(flat), new EarlyStopping({ patience: 2, baseline })] })).epoch;
+    const run = async (baseline?: number) =>
+      (
+        await linear().fit(x, y, {
+          epochs: 6,
+          batchSize: 4,
+          callbacks: [script(flat), new EarlyStopping({ patience: 2, baseline })],
+        })
+      ).epoch;
     expect(await run()).toEqual([0, 1, 2]);
     // Epoch 0 improves on "no best" but not on the baseline, so its wait of 1 is kept.
     expect(await run(0.1)).toEqual([0, 1]);
@@ -70,7 +87,11 @@ describe('ReduceLROnPlateau', () => {
     const lrs: number[] = [];
     const cb = new ReduceLROnPlateau({ factor: 0.5, patience: 2, cooldown: 2, minLr: 0.003 });
     const flat = Array.from({ length: 9 }, () => 1);
-    const h = await m.fit(x, y, { epochs: 9, batchSize: 4, callbacks: [script(flat), cb, { onEpochBegin: () => void lrs.push(m.optimizer!.learningRate) }] });
+    const h = await m.fit(x, y, {
+      epochs: 9,
+      batchSize: 4,
+      callbacks: [script(flat), cb, { onEpochBegin: () => void lrs.push(m.optimizer!.learningRate) }],
+    });
     // e0 best; e1 wait 1; e2 wait 2 → 0.005 (cooldown 2); e3 cooldown; e4 cooldown ends, wait 1 (Keras re-checks
     // after decrementing); e5 wait 2 → 0.003 (min_lr clamps 0.0025); afterwards lr is not above min_lr.
     const expected = [0.01, 0.01, 0.01, 0.005, 0.005, 0.005, 0.003, 0.003, 0.003];
@@ -90,7 +111,18 @@ describe('ReduceLROnPlateau', () => {
 
   it('refuses an optimizer with a learning-rate schedule', async () => {
     const m = modelFromJson(mlp(2, [[1, 'linear']]), { seed: 3 });
-    m.compile({ optimizer: { class_name: 'SGD', config: { learning_rate: { class_name: 'ExponentialDecay', config: { initial_learning_rate: 0.1, decay_steps: 1, decay_rate: 0.5 } } } }, loss: 'mse' });
+    m.compile({
+      optimizer: {
+        class_name: 'SGD',
+        config: {
+          learning_rate: {
+            class_name: 'ExponentialDecay',
+            config: { initial_learning_rate: 0.1, decay_steps: 1, decay_rate: 0.5 },
+          },
+        },
+      },
+      loss: 'mse',
+    });
     await expect(m.fit(x, y, { epochs: 1, callbacks: [new ReduceLROnPlateau()] })).rejects.toThrow(NnError);
   });
 });
@@ -100,7 +132,11 @@ describe('LearningRateScheduler', () => {
     const m = linear(0.1);
     const seen: number[] = [];
     const sched = new LearningRateScheduler((epoch, lr) => (epoch < 2 ? lr : lr / 2));
-    const h = await m.fit(x, y, { epochs: 4, batchSize: 4, callbacks: [sched, { onBatchEnd: () => void seen.push(m.optimizer!.learningRate) }] });
+    const h = await m.fit(x, y, {
+      epochs: 4,
+      batchSize: 4,
+      callbacks: [sched, { onBatchEnd: () => void seen.push(m.optimizer!.learningRate) }],
+    });
     expect(seen).toEqual([0.1, 0.1, 0.05, 0.025]);
     expect(h.history.learning_rate).toEqual([0.1, 0.1, 0.05, 0.025]);
   });
@@ -136,19 +172,38 @@ describe('ModelCheckpoint', () => {
 
   it('saves every epoch without save_best_only', async () => {
     const saved: number[] = [];
-    await linear().fit(x, y, { epochs: 3, batchSize: 4, callbacks: [new ModelCheckpoint({ sink: (c) => void saved.push(c.json.epoch) })] });
+    await linear().fit(x, y, {
+      epochs: 3,
+      batchSize: 4,
+      callbacks: [new ModelCheckpoint({ sink: (c) => void saved.push(c.json.epoch) })],
+    });
     expect(saved).toEqual([1, 2, 3]);
   });
 });
 
 describe('callbackFromConfig', () => {
   it('builds Keras configs with their defaults', () => {
-    const es = callbackFromConfig({ class_name: 'EarlyStopping', config: { monitor: 'val_accuracy', patience: 3, restore_best_weights: true, verbose: 1 } });
+    const es = callbackFromConfig({
+      class_name: 'EarlyStopping',
+      config: { monitor: 'val_accuracy', patience: 3, restore_best_weights: true, verbose: 1 },
+    });
     expect(es).toBeInstanceOf(EarlyStopping);
     expect(es).toMatchObject({ monitor: 'val_accuracy', patience: 3, restoreBestWeights: true, minDelta: 0 });
-    expect(callbackFromConfig({ class_name: 'ReduceLROnPlateau', config: {} })).toMatchObject({ monitor: 'val_loss', factor: 0.1, patience: 10, minDelta: 1e-4, cooldown: 0, minLr: 0 });
+    expect(callbackFromConfig({ class_name: 'ReduceLROnPlateau', config: {} })).toMatchObject({
+      monitor: 'val_loss',
+      factor: 0.1,
+      patience: 10,
+      minDelta: 1e-4,
+      cooldown: 0,
+      minLr: 0,
+    });
     expect(callbackFromConfig({ class_name: 'TerminateOnNaN' })).toBeInstanceOf(TerminateOnNaN);
-    expect(callbackFromConfig({ class_name: 'ModelCheckpoint', config: { filepath: 'x.keras', save_best_only: true } }, { checkpointSink: () => {} })).toMatchObject({ saveBestOnly: true, monitor: 'val_loss' });
+    expect(
+      callbackFromConfig(
+        { class_name: 'ModelCheckpoint', config: { filepath: 'x.keras', save_best_only: true } },
+        { checkpointSink: () => {} },
+      ),
+    ).toMatchObject({ saveBestOnly: true, monitor: 'val_loss' });
   });
 
   it('rejects unknown classes, unknown options and bad values with NnError and a path', () => {
@@ -173,7 +228,11 @@ describe('callbackFromConfig', () => {
   });
 
   it('a config-built EarlyStopping drives fit', async () => {
-    const h = await linear().fit(x, y, { epochs: 10, batchSize: 4, callbacks: [script([1, 1, 1, 1]), callbackFromConfig({ class_name: 'EarlyStopping', config: { patience: 1 } })] });
+    const h = await linear().fit(x, y, {
+      epochs: 10,
+      batchSize: 4,
+      callbacks: [script([1, 1, 1, 1]), callbackFromConfig({ class_name: 'EarlyStopping', config: { patience: 1 } })],
+    });
     expect(h.epoch).toEqual([0, 1]);
   });
 });
@@ -182,14 +241,25 @@ describe('callback state in checkpoints', () => {
   // val_loss: best at epoch 1, then no improvement; EarlyStopping (patience 3) stops after epoch 4,
   // ReduceLROnPlateau (patience 1, cooldown 1) halves the rate after epochs 2 and 3.
   const values = [1, 0.8, 0.9, 0.85, 0.95, 0.7, 0.6, 0.5];
-  const callbacks = () => [script(values), new EarlyStopping({ patience: 3, restoreBestWeights: true }), new ReduceLROnPlateau({ factor: 0.5, patience: 1, cooldown: 1 })] as const;
+  const callbacks = () =>
+    [
+      script(values),
+      new EarlyStopping({ patience: 3, restoreBestWeights: true }),
+      new ReduceLROnPlateau({ factor: 0.5, patience: 1, cooldown: 1 }),
+    ] as const;
   const weightsOf = (m: Model) => m.getWeights().map((w) => Array.from(w.data));
 
   it('a run interrupted after epoch 3 and resumed from its checkpoint ends exactly as the uninterrupted run', async () => {
     const full = linear();
     const fullCbs = callbacks();
     let atThree: Checkpoint | undefined;
-    const snap: Callback = { onEpochEnd: (epoch) => void (epoch === 2 && (atThree = saveCheckpoint(full, { epoch: 3, history: { epoch: [], history: {} }, callbacks: fullCbs }))) };
+    const snap: Callback = {
+      onEpochEnd: (epoch) =>
+        void (
+          epoch === 2 &&
+          (atThree = saveCheckpoint(full, { epoch: 3, history: { epoch: [], history: {} }, callbacks: fullCbs }))
+        ),
+    };
     const h = await full.fit(x, y, { epochs: 8, batchSize: 4, callbacks: [...fullCbs, snap] });
     expect(h.epoch).toEqual([0, 1, 2, 3, 4]);
     expect(fullCbs[1].stoppedEpoch).toBe(4);
@@ -223,10 +293,16 @@ describe('callback state in checkpoints', () => {
 
   it('refuses state saved for another callback, leaving the model untouched', () => {
     const m = linear();
-    const saved = saveCheckpoint(m, { epoch: 1, history: { epoch: [0], history: { loss: [1] } }, callbacks: [new ReduceLROnPlateau()] });
+    const saved = saveCheckpoint(m, {
+      epoch: 1,
+      history: { epoch: [0], history: { loss: [1] } },
+      callbacks: [new ReduceLROnPlateau()],
+    });
     const other = linear(0.5);
     const before = weightsOf(other);
-    expect(() => loadCheckpoint(other, saved, { callbacks: [new EarlyStopping()] })).toThrow(/ReduceLROnPlateau state for callback 0, but that callback is EarlyStopping/);
+    expect(() => loadCheckpoint(other, saved, { callbacks: [new EarlyStopping()] })).toThrow(
+      /ReduceLROnPlateau state for callback 0, but that callback is EarlyStopping/,
+    );
     expect(weightsOf(other)).toEqual(before);
   });
 });

@@ -94,15 +94,29 @@ export class EarlyStopping extends ModelCallback implements Callback {
   /** Patience so far, the best value and epoch, whether it stopped training, and the best weights. */
   state(): CallbackState {
     return {
-      values: { wait: this.wait, best: this.best ?? null, best_epoch: this.bestEpoch, stopped_epoch: this.stoppedEpoch },
+      values: {
+        wait: this.wait,
+        best: this.best ?? null,
+        best_epoch: this.bestEpoch,
+        stopped_epoch: this.stoppedEpoch,
+      },
       ...(this.bestWeights && { weights: this.bestWeights }),
     };
   }
 
   restore(state: CallbackState): void {
     const { wait, best, best_epoch, stopped_epoch } = state.values;
-    if (!isCount(wait) || !isCount(best_epoch) || !isCount(stopped_epoch) || (best !== null && typeof best !== 'number')) {
-      throw new NnError('SPEC_INVALID_CHECKPOINT', 'EarlyStopping state must hold wait, best, best_epoch and stopped_epoch', { path: '/callbacks' });
+    if (
+      !isCount(wait) ||
+      !isCount(best_epoch) ||
+      !isCount(stopped_epoch) ||
+      (best !== null && typeof best !== 'number')
+    ) {
+      throw new NnError(
+        'SPEC_INVALID_CHECKPOINT',
+        'EarlyStopping state must hold wait, best, best_epoch and stopped_epoch',
+        { path: '/callbacks' },
+      );
     }
     this.wait = wait;
     this.best = best ?? undefined;
@@ -113,7 +127,8 @@ export class EarlyStopping extends ModelCallback implements Callback {
   }
 }
 
-const isCount = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isCount = (v: number | null | undefined): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** Keras TerminateOnNaN: stops fit after a batch whose loss is NaN or infinite. */
 export class TerminateOnNaN extends ModelCallback implements Callback {

@@ -18,15 +18,28 @@ const IGNORED = ['verbose', 'filepath'];
 
 function reader(config: JsonObject, path: string, known: readonly string[]): ConfigReader {
   const r = new ConfigReader(config, `${path}/config`, {}, 'SPEC_INVALID_FIT_CONFIG');
-  for (const key of Object.keys(config)) if (!known.includes(key) && !IGNORED.includes(key)) r.fail(key, `unknown callback option "${key}"`);
+  for (const key of Object.keys(config))
+    if (!known.includes(key) && !IGNORED.includes(key)) r.fail(key, `unknown callback option "${key}"`);
   return r;
 }
 
-const optional = (r: ConfigReader, key: string): number | undefined => (r.has(key) ? r.number(key, undefined) : undefined);
+const optional = (r: ConfigReader, key: string): number | undefined =>
+  r.has(key) ? r.number(key, undefined) : undefined;
 
-const BUILDERS: Record<string, (r: (known: readonly string[]) => ConfigReader, ctx: CallbackContext, path: string) => Callback> = {
+const BUILDERS: Record<
+  string,
+  (r: (known: readonly string[]) => ConfigReader, ctx: CallbackContext, path: string) => Callback
+> = {
   EarlyStopping: (read) => {
-    const r = read(['monitor', 'min_delta', 'patience', 'mode', 'baseline', 'restore_best_weights', 'start_from_epoch']);
+    const r = read([
+      'monitor',
+      'min_delta',
+      'patience',
+      'mode',
+      'baseline',
+      'restore_best_weights',
+      'start_from_epoch',
+    ]);
     return new EarlyStopping({
       monitor: r.string('monitor', 'val_loss'),
       minDelta: r.number('min_delta', 0),
@@ -56,7 +69,8 @@ const BUILDERS: Record<string, (r: (known: readonly string[]) => ConfigReader, c
   ModelCheckpoint: (read, ctx, path) => {
     const r = read(['monitor', 'save_best_only', 'save_weights_only', 'mode', 'save_freq', 'initial_value_threshold']);
     if (r.string('save_freq', 'epoch') !== 'epoch') r.fail('save_freq', 'only save_freq "epoch" is supported');
-    if (!ctx.checkpointSink) throw new NnError('SPEC_INVALID_FIT_CONFIG', 'ModelCheckpoint needs a checkpoint sink from the caller', { path });
+    if (!ctx.checkpointSink)
+      throw new NnError('SPEC_INVALID_FIT_CONFIG', 'ModelCheckpoint needs a checkpoint sink from the caller', { path });
     // save_weights_only is accepted: a checkpoint always holds weights plus the state to resume.
     r.bool('save_weights_only', false);
     return new ModelCheckpoint({
@@ -71,13 +85,19 @@ const BUILDERS: Record<string, (r: (known: readonly string[]) => ConfigReader, c
 
 /** Builds a callback from a Keras `{class_name, config}`; throws SPEC_INVALID_FIT_CONFIG for unknown classes or options. */
 export function callbackFromConfig(spec: unknown, ctx: CallbackContext = {}, path = ''): Callback {
-  if (!isObject(spec) || typeof spec.class_name !== 'string') throw new NnError('SPEC_INVALID_FIT_CONFIG', 'a callback must be {class_name, config}', { path });
+  if (!isObject(spec) || typeof spec.class_name !== 'string')
+    throw new NnError('SPEC_INVALID_FIT_CONFIG', 'a callback must be {class_name, config}', { path });
   const config = spec.config ?? {};
-  if (!isObject(config)) throw new NnError('SPEC_INVALID_FIT_CONFIG', 'callback config must be an object', { path: `${path}/config` });
+  if (!isObject(config))
+    throw new NnError('SPEC_INVALID_FIT_CONFIG', 'callback config must be an object', { path: `${path}/config` });
   const build = Object.hasOwn(BUILDERS, spec.class_name) ? BUILDERS[spec.class_name] : undefined;
   if (!build) {
     // LearningRateScheduler takes a function, which JSON cannot carry.
-    throw new NnError('SPEC_INVALID_FIT_CONFIG', `unknown or unsupported callback "${spec.class_name}" (supported: ${Object.keys(BUILDERS).join(', ')})`, { path: `${path}/class_name` });
+    throw new NnError(
+      'SPEC_INVALID_FIT_CONFIG',
+      `unknown or unsupported callback "${spec.class_name}" (supported: ${Object.keys(BUILDERS).join(', ')})`,
+      { path: `${path}/class_name` },
+    );
   }
   return build((known) => reader(config, path, known), ctx, path);
 }

@@ -11,7 +11,11 @@ function configError(message: string, path: string): never {
 /** The compiled optimizer, whose rate must be a constant (Keras refuses to overwrite a schedule). */
 function constantRateOptimizer(model: Model, who: string): Optimizer {
   const opt = model.requireCompiled().optimizer;
-  if (opt.schedule) configError(`${who} cannot change the learning rate of an optimizer built with a learning-rate schedule`, '/callbacks');
+  if (opt.schedule)
+    configError(
+      `${who} cannot change the learning rate of an optimizer built with a learning-rate schedule`,
+      '/callbacks',
+    );
   return opt;
 }
 
@@ -51,7 +55,8 @@ export class ReduceLROnPlateau extends ModelCallback implements Callback {
     super();
     this.monitor = o.monitor ?? 'val_loss';
     this.factor = o.factor ?? 0.1;
-    if (!(this.factor < 1)) configError(`ReduceLROnPlateau does not support a factor ≥ 1, got ${this.factor}`, '/factor');
+    if (!(this.factor < 1))
+      configError(`ReduceLROnPlateau does not support a factor ≥ 1, got ${this.factor}`, '/factor');
     this.patience = o.patience ?? 10;
     this.mode = checkMode(o.mode ?? 'auto', '/mode');
     this.minDelta = o.minDelta ?? 1e-4;
@@ -100,14 +105,24 @@ export class ReduceLROnPlateau extends ModelCallback implements Callback {
 
   /** Patience and cooldown so far and the best value (null while nothing was seen); the rate itself lives in the optimizer. */
   state(): CallbackState {
-    return { values: { wait: this.wait, cooldown_counter: this.cooldownCounter, best: Number.isFinite(this.best) ? this.best : null } };
+    return {
+      values: {
+        wait: this.wait,
+        cooldown_counter: this.cooldownCounter,
+        best: Number.isFinite(this.best) ? this.best : null,
+      },
+    };
   }
 
   restore(state: CallbackState): void {
     const { wait, cooldown_counter, best } = state.values;
     const count = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
     if (!count(wait) || !count(cooldown_counter) || (best !== null && typeof best !== 'number')) {
-      throw new NnError('SPEC_INVALID_CHECKPOINT', 'ReduceLROnPlateau state must hold wait, cooldown_counter and best', { path: '/callbacks' });
+      throw new NnError(
+        'SPEC_INVALID_CHECKPOINT',
+        'ReduceLROnPlateau state must hold wait, cooldown_counter and best',
+        { path: '/callbacks' },
+      );
     }
     this.wait = wait;
     this.cooldownCounter = cooldown_counter;
@@ -125,7 +140,8 @@ export class LearningRateScheduler extends ModelCallback implements Callback {
   onEpochBegin(epoch: number): void {
     const opt = constantRateOptimizer(this.model, 'LearningRateScheduler');
     const lr = this.schedule(epoch, opt.learningRate);
-    if (typeof lr !== 'number' || !Number.isFinite(lr)) configError(`the learning-rate schedule returned ${String(lr)} at epoch ${epoch}`, '/callbacks');
+    if (typeof lr !== 'number' || !Number.isFinite(lr))
+      configError(`the learning-rate schedule returned ${String(lr)} at epoch ${epoch}`, '/callbacks');
     opt.learningRate = lr;
   }
 

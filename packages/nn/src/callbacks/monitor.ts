@@ -37,7 +37,8 @@ export abstract class ModelCallback {
 
   /** The model passed by fit; throws when used outside fit. */
   protected get model(): Model {
-    if (!this.current) throw new NnError('SPEC_INVALID_FIT_CONFIG', `${this.constructor.name} is used outside fit (no model set)`);
+    if (!this.current)
+      throw new NnError('SPEC_INVALID_FIT_CONFIG', `${this.constructor.name} is used outside fit (no model set)`);
     return this.current;
   }
 }

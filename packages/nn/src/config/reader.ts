@@ -42,7 +42,8 @@ export class ConfigReader {
 
   number(key: string, fallback: number | undefined, rule: NumberRule = {}): number {
     const v = this.config[key] ?? fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(key, `${key} must be a finite number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      this.fail(key, `${key} must be a finite number, got ${JSON.stringify(v)}`);
     if (rule.integer && !Number.isSafeInteger(v)) this.fail(key, `${key} must be an integer, got ${v}`);
     const bad =
       (rule.min !== undefined && v < rule.min) ||

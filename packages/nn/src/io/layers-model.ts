@@ -4,7 +4,15 @@ import { Tensor } from '@trainyard/tensor';
 import { isObject, type JsonObject } from '../config/reader.js';
 import { NnError } from '../errors.js';
 import { modelFromJson, type Model } from '../model/model.js';
-import { concatWeightData, decodeWeights, encodeWeights, flattenManifest, type DecodedWeight, type WeightData, type WeightsGroup } from './weights.js';
+import {
+  concatWeightData,
+  decodeWeights,
+  encodeWeights,
+  flattenManifest,
+  type DecodedWeight,
+  type WeightData,
+  type WeightsGroup,
+} from './weights.js';
 
 /** Written into `generatedBy` (informational only; TF.js does not read it). */
 export const GENERATED_BY = 'trainyard @trainyard/nn 0.1.0';
@@ -38,13 +46,21 @@ export function namedWeights(model: Model): NamedWeight[] {
   return model.layers.flatMap((l) => {
     const names = l.weightNames();
     // A layer's own non-trainable state (e.g. moving statistics) is created without requiresGrad.
-    return l.weights.map((w, i) => ({ name: `${l.name}/${names[i]}`, tensor: w, trainable: l.trainable && w.requiresGrad }));
+    return l.weights.map((w, i) => ({
+      name: `${l.name}/${names[i]}`,
+      tensor: w,
+      trainable: l.trainable && w.requiresGrad,
+    }));
   });
 }
 
 // Initializer class names TF.js spells differently; the values are only used to re-initialise,
 // but TF.js deserialises them and fails on names it does not know.
-const TO_TFJS: Record<string, string> = { LecunNormal: 'LeCunNormal', LecunUniform: 'LeCunUniform', OrthogonalInitializer: 'Orthogonal' };
+const TO_TFJS: Record<string, string> = {
+  LecunNormal: 'LeCunNormal',
+  LecunUniform: 'LeCunUniform',
+  OrthogonalInitializer: 'Orthogonal',
+};
 const FROM_TFJS: Record<string, string> = { LeCunNormal: 'LecunNormal', LeCunUniform: 'LecunUniform' };
 
 // Rewrites every `*_initializer` object in a layer config; TF.js knows no untruncated normal.
@@ -69,7 +85,13 @@ export function toLayersModel(model: Model): { modelJson: LayersModelJson; weigh
   const layers =
     model.kind === 'functional'
       ? renamed
-      : renamed.slice(1).map((l, i) => (i === 0 ? { ...l, config: { ...l.config, batch_input_shape: [null, ...model.inputShape], dtype: 'float32' } } : l));
+      : renamed
+          .slice(1)
+          .map((l, i) =>
+            i === 0
+              ? { ...l, config: { ...l.config, batch_input_shape: [null, ...model.inputShape], dtype: 'float32' } }
+              : l,
+          );
   const weights = namedWeights(model);
   const ordered = [...weights.filter((w) => w.trainable), ...weights.filter((w) => !w.trainable)];
   const { specs, bytes } = encodeWeights(ordered);
@@ -94,9 +116,14 @@ function parseJson(raw: unknown): JsonObject {
       throw new NnError('SPEC_INVALID_MODEL', 'model.json is not valid JSON', { path: '' });
     }
   }
-  if (!isObject(json) || !isObject(json.modelTopology)) throw new NnError('SPEC_INVALID_MODEL', 'model.json needs a "modelTopology" object', { path: '/modelTopology' });
+  if (!isObject(json) || !isObject(json.modelTopology))
+    throw new NnError('SPEC_INVALID_MODEL', 'model.json needs a "modelTopology" object', { path: '/modelTopology' });
   if (json.format !== undefined && json.format !== 'layers-model') {
-    throw new NnError('SPEC_INVALID_MODEL', `model.json format ${JSON.stringify(json.format)} is not supported; only "layers-model"`, { path: '/format' });
+    throw new NnError(
+      'SPEC_INVALID_MODEL',
+      `model.json format ${JSON.stringify(json.format)} is not supported; only "layers-model"`,
+      { path: '/format' },
+    );
   }
   return json;
 }
@@ -104,7 +131,12 @@ function parseJson(raw: unknown): JsonObject {
 function withImportedInitializers(topology: JsonObject): JsonObject {
   const root = isObject(topology.model_config) ? topology.model_config : topology;
   const cfg = root.config;
-  const layersOf = (list: unknown): unknown => (Array.isArray(list) ? list.map((l) => (isObject(l) && isObject(l.config) ? { ...l, config: renameInitializers(l.config, FROM_TFJS, false) } : l)) : list);
+  const layersOf = (list: unknown): unknown =>
+    Array.isArray(list)
+      ? list.map((l) =>
+          isObject(l) && isObject(l.config) ? { ...l, config: renameInitializers(l.config, FROM_TFJS, false) } : l,
+        )
+      : list;
   const config = Array.isArray(cfg) ? layersOf(cfg) : isObject(cfg) ? { ...cfg, layers: layersOf(cfg.layers) } : cfg;
   return root === topology ? { ...root, config } : { ...topology, model_config: { ...root, config } };
 }
@@ -128,25 +160,43 @@ export function assignWeights(model: Model, decoded: readonly DecodedWeight[], s
       used.add(key);
       const shape = d.spec.shape;
       if (shape.length !== w.shape.length || shape.some((s, j) => s !== w.shape[j])) {
-        throw new NnError('SPEC_INVALID_WEIGHTS', `weight "${name}" has shape ${JSON.stringify(shape)} in the file but the model expects ${JSON.stringify(w.shape)}`, { path: `${d.path}/shape`, weight: name, layer: layer.name });
+        throw new NnError(
+          'SPEC_INVALID_WEIGHTS',
+          `weight "${name}" has shape ${JSON.stringify(shape)} in the file but the model expects ${JSON.stringify(w.shape)}`,
+          { path: `${d.path}/shape`, weight: name, layer: layer.name },
+        );
       }
       if (!(d.values instanceof Float32Array)) {
-        throw new NnError('SPEC_INVALID_WEIGHTS', `weight "${name}" has dtype ${d.spec.dtype}; model weights must be float32`, { path: `${d.path}/dtype`, weight: name, layer: layer.name });
+        throw new NnError(
+          'SPEC_INVALID_WEIGHTS',
+          `weight "${name}" has dtype ${d.spec.dtype}; model weights must be float32`,
+          { path: `${d.path}/dtype`, weight: name, layer: layer.name },
+        );
       }
       values.push(new Tensor(d.values, [...w.shape]));
     });
   }
   if (missing.length > 0) {
-    throw new NnError('SPEC_INVALID_WEIGHTS', `${missing.length} of ${values.length + missing.length} model weights are missing from the file: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`, { weight: missing[0] });
+    throw new NnError(
+      'SPEC_INVALID_WEIGHTS',
+      `${missing.length} of ${values.length + missing.length} model weights are missing from the file: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`,
+      { weight: missing[0] },
+    );
   }
   const extra = [...byName.keys()].filter((n) => !used.has(n));
   if (strict && extra.length > 0) {
-    throw new NnError('SPEC_INVALID_WEIGHTS', `the file has ${extra.length} weights that match no model weight: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}`, { weight: extra[0], path: byName.get(extra[0])!.path });
+    throw new NnError(
+      'SPEC_INVALID_WEIGHTS',
+      `the file has ${extra.length} weights that match no model weight: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}`,
+      { weight: extra[0], path: byName.get(extra[0])!.path },
+    );
   }
   model.setWeights(values);
 }
 
-const configOf = (json: JsonObject): JsonObject => ({ modelTopology: withImportedInitializers(json.modelTopology as JsonObject) });
+const configOf = (json: JsonObject): JsonObject => ({
+  modelTopology: withImportedInitializers(json.modelTopology as JsonObject),
+});
 
 /**
  * The model config inside a model.json (object or string), as `inspectModel` and `forwardFlops`

@@ -8,12 +8,23 @@ describe('weight bytes', () => {
   it('encodes float32 little-endian back to back and decodes it again', () => {
     const a = new Tensor(Float32Array.from([1.5, -2, 3.25, 1e-8, 7, 0]), [2, 3]);
     const b = new Tensor(Float32Array.from([42]), [1]);
-    const { specs, bytes } = encodeWeights([{ name: 'l/a', tensor: a }, { name: 'l/b', tensor: b, group: 'model' }]);
-    expect(specs).toEqual([{ name: 'l/a', shape: [2, 3], dtype: 'float32' }, { name: 'l/b', shape: [1], dtype: 'float32', group: 'model' }]);
+    const { specs, bytes } = encodeWeights([
+      { name: 'l/a', tensor: a },
+      { name: 'l/b', tensor: b, group: 'model' },
+    ]);
+    expect(specs).toEqual([
+      { name: 'l/a', shape: [2, 3], dtype: 'float32' },
+      { name: 'l/b', shape: [1], dtype: 'float32', group: 'model' },
+    ]);
     expect(Array.from(bytes.subarray(24, 28))).toEqual([0x00, 0x00, 0x28, 0x42]); // 42.0f, LE
     const decoded = decodeWeights(entries(specs), bytes);
     expect(decoded.map((d) => Array.from(d.values!))).toEqual([Array.from(a.data), [42]]);
-    expect(() => encodeWeights([{ name: 'x', tensor: b }, { name: 'x', tensor: b }])).toThrow(expect.objectContaining({ code: 'SPEC_INVALID_WEIGHTS' }));
+    expect(() =>
+      encodeWeights([
+        { name: 'x', tensor: b },
+        { name: 'x', tensor: b },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'SPEC_INVALID_WEIGHTS' }));
   });
 
   it('reads int32, skips bool and string entries, and reads float32 at an unaligned offset after them', () => {
@@ -69,15 +80,25 @@ describe('weight bytes', () => {
         { paths: ['g2a.bin', 'g2b.bin'], weights: [{ name: 'b', shape: [2], dtype: 'float32' }] },
       ],
     };
-    expect(flattenManifest(json).map((e) => [e.spec.name, e.path])).toEqual([['a', '/weightsManifest/0/weights/0'], ['b', '/weightsManifest/1/weights/0']]);
+    expect(flattenManifest(json).map((e) => [e.spec.name, e.path])).toEqual([
+      ['a', '/weightsManifest/0/weights/0'],
+      ['b', '/weightsManifest/1/weights/0'],
+    ]);
     const joined = concatWeightData([new Uint8Array([1, 2]), new Uint8Array([3]).buffer, Buffer.from([4])]);
     expect(Array.from(joined)).toEqual([1, 2, 3, 4]);
     // A Node Buffer view into a pooled slab contributes only its own bytes.
     const pooled = Buffer.from([9, 9, 5, 6, 9]).subarray(2, 4);
     expect(Array.from(concatWeightData(pooled))).toEqual([5, 6]);
-    expect(() => flattenManifest({ weightsManifest: [{ paths: [], weights: [{ name: 'x', shape: [-1], dtype: 'float32' }] }] })).toThrow(
-      expect.objectContaining({ code: 'SPEC_INVALID_WEIGHTS', details: expect.objectContaining({ path: '/weightsManifest/0/weights/0/shape' }) }),
+    expect(() =>
+      flattenManifest({ weightsManifest: [{ paths: [], weights: [{ name: 'x', shape: [-1], dtype: 'float32' }] }] }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'SPEC_INVALID_WEIGHTS',
+        details: expect.objectContaining({ path: '/weightsManifest/0/weights/0/shape' }),
+      }),
     );
-    expect(() => flattenManifest({})).toThrow(expect.objectContaining({ code: 'SPEC_INVALID_WEIGHTS', message: expect.stringContaining('weightsManifest') }));
+    expect(() => flattenManifest({})).toThrow(
+      expect.objectContaining({ code: 'SPEC_INVALID_WEIGHTS', message: expect.stringContaining('weightsManifest') }),
+    );
   });
 });

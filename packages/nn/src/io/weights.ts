@@ -43,7 +43,10 @@ function invalid(message: string, details: JsonObject = {}): never {
 }
 
 /** Encodes float32 tensors back to back; returns their manifest entries and the bytes. */
-export function encodeWeights(weights: readonly { name: string; tensor: Tensor; group?: string }[]): { specs: WeightSpec[]; bytes: Uint8Array } {
+export function encodeWeights(weights: readonly { name: string; tensor: Tensor; group?: string }[]): {
+  specs: WeightSpec[];
+  bytes: Uint8Array;
+} {
   const names = new Set<string>();
   let total = 0;
   for (const w of weights) {
@@ -68,7 +71,13 @@ export function encodeWeights(weights: readonly { name: string; tensor: Tensor; 
 /** Joins weight chunks into one byte array (a Node Buffer's pooled neighbours are not included). */
 export function concatWeightData(data: WeightData): Uint8Array {
   const chunks = (Array.isArray(data) ? data : [data]) as (Uint8Array | ArrayBuffer)[];
-  const parts = chunks.map((c) => (c instanceof Uint8Array ? c : c instanceof ArrayBuffer ? new Uint8Array(c) : invalid('weight data must be a Uint8Array or an ArrayBuffer')));
+  const parts = chunks.map((c) =>
+    c instanceof Uint8Array
+      ? c
+      : c instanceof ArrayBuffer
+        ? new Uint8Array(c)
+        : invalid('weight data must be a Uint8Array or an ArrayBuffer'),
+  );
   if (parts.length === 1) return parts[0];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let offset = 0;
@@ -80,16 +89,24 @@ export function concatWeightData(data: WeightData): Uint8Array {
 }
 
 function checkSpec(raw: unknown, path: string): WeightSpec {
-  if (!isObject(raw) || typeof raw.name !== 'string' || raw.name === '') invalid('a manifest entry needs a non-empty "name"', { path });
+  if (!isObject(raw) || typeof raw.name !== 'string' || raw.name === '')
+    invalid('a manifest entry needs a non-empty "name"', { path });
   const name = raw.name;
   const shape = raw.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
     invalid(`weight "${name}" has an invalid shape ${JSON.stringify(shape)}`, { path: `${path}/shape`, weight: name });
   }
-  if (typeof raw.dtype !== 'string' || !DTYPES.includes(raw.dtype)) invalid(`weight "${name}" has an unknown dtype ${JSON.stringify(raw.dtype)}`, { path: `${path}/dtype`, weight: name });
+  if (typeof raw.dtype !== 'string' || !DTYPES.includes(raw.dtype))
+    invalid(`weight "${name}" has an unknown dtype ${JSON.stringify(raw.dtype)}`, {
+      path: `${path}/dtype`,
+      weight: name,
+    });
   const q = raw.quantization;
   if (q !== undefined && q !== null && (!isObject(q) || !['uint8', 'uint16', 'float16'].includes(String(q.dtype)))) {
-    invalid(`weight "${name}" has an unknown quantization ${JSON.stringify(q)}`, { path: `${path}/quantization`, weight: name });
+    invalid(`weight "${name}" has an unknown quantization ${JSON.stringify(q)}`, {
+      path: `${path}/quantization`,
+      weight: name,
+    });
   }
   return raw as unknown as WeightSpec;
 }
@@ -99,10 +116,12 @@ export function flattenManifest(json: JsonObject): { spec: WeightSpec; path: str
   if (json.weightsManifest === undefined && Array.isArray(json.weightSpecs)) {
     return json.weightSpecs.map((s, i) => ({ spec: checkSpec(s, `/weightSpecs/${i}`), path: `/weightSpecs/${i}` }));
   }
-  if (!Array.isArray(json.weightsManifest)) invalid('the model JSON has no "weightsManifest" list', { path: '/weightsManifest' });
+  if (!Array.isArray(json.weightsManifest))
+    invalid('the model JSON has no "weightsManifest" list', { path: '/weightsManifest' });
   return json.weightsManifest.flatMap((g, gi) => {
     const base = `/weightsManifest/${gi}`;
-    if (!isObject(g) || !Array.isArray(g.weights)) invalid('a manifest group must have a "weights" list', { path: base });
+    if (!isObject(g) || !Array.isArray(g.weights))
+      invalid('a manifest group must have a "weights" list', { path: base });
     return g.weights.map((s, i) => ({ spec: checkSpec(s, `${base}/weights/${i}`), path: `${base}/weights/${i}` }));
   });
 }
@@ -137,7 +156,10 @@ function readValues(spec: WeightSpec, size: number, view: DataView, offset: numb
     const step = BYTES[q.dtype];
     for (let i = 0; i < size; i++) {
       const o = offset + i * step;
-      out[i] = q.dtype === 'float16' ? halfToFloat(view.getUint16(o, true)) : (q.dtype === 'uint8' ? view.getUint8(o) : view.getUint16(o, true)) * (q.scale ?? 1) + (q.min ?? 0);
+      out[i] =
+        q.dtype === 'float16'
+          ? halfToFloat(view.getUint16(o, true))
+          : (q.dtype === 'uint8' ? view.getUint8(o) : view.getUint16(o, true)) * (q.scale ?? 1) + (q.min ?? 0);
     }
     return out;
   }
@@ -155,23 +177,36 @@ function readValues(spec: WeightSpec, size: number, view: DataView, offset: numb
 }
 
 /** Decodes every manifest entry from `bin`; throws SPEC_INVALID_WEIGHTS on duplicates, truncation or trailing bytes. */
-export function decodeWeights(entries: readonly { spec: WeightSpec; path: string }[], bin: Uint8Array): DecodedWeight[] {
+export function decodeWeights(
+  entries: readonly { spec: WeightSpec; path: string }[],
+  bin: Uint8Array,
+): DecodedWeight[] {
   const seen = new Set<string>();
   const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
   const out: DecodedWeight[] = [];
   let offset = 0;
   for (const { spec, path } of entries) {
-    if (seen.has(spec.name)) invalid(`weight name "${spec.name}" appears more than once in the manifest`, { path: `${path}/name`, weight: spec.name });
+    if (seen.has(spec.name))
+      invalid(`weight name "${spec.name}" appears more than once in the manifest`, {
+        path: `${path}/name`,
+        weight: spec.name,
+      });
     seen.add(spec.name);
     const size = spec.shape.reduce((a, b) => a * b, 1);
     const n = byteLength(spec, size, bin, offset);
     if (offset + n > bin.byteLength) {
-      invalid(`the weight data is truncated: weight "${spec.name}" ${formatShape(spec.shape)} needs bytes up to ${offset + n} but there are only ${bin.byteLength}`, { path, weight: spec.name });
+      invalid(
+        `the weight data is truncated: weight "${spec.name}" ${formatShape(spec.shape)} needs bytes up to ${offset + n} but there are only ${bin.byteLength}`,
+        { path, weight: spec.name },
+      );
     }
     // Aligned typed-array views are not possible after bool/string entries, so values are copied.
     out.push({ spec, path, values: readValues(spec, size, view, offset) });
     offset += n;
   }
-  if (offset !== bin.byteLength) invalid(`the weight data has ${bin.byteLength} bytes but the manifest describes ${offset}`, { path: '/weightsManifest' });
+  if (offset !== bin.byteLength)
+    invalid(`the weight data has ${bin.byteLength} bytes but the manifest describes ${offset}`, {
+      path: '/weightsManifest',
+    });
   return out;
 }

@@ -11,7 +11,8 @@ export class Activation extends Layer {
   constructor(r: ConfigReader, name: string) {
     super(readBaseArgs(r, name));
     const act = activationName(r.config.activation);
-    if (act === undefined) r.fail('activation', `unknown activation ${JSON.stringify(r.config.activation)}`, 'SPEC_UNKNOWN_ACTIVATION');
+    if (act === undefined)
+      r.fail('activation', `unknown activation ${JSON.stringify(r.config.activation)}`, 'SPEC_UNKNOWN_ACTIVATION');
     this.activation = act;
   }
 

@@ -13,23 +13,26 @@ describe('BatchNormalization', () => {
   it.each([
     ['last axis, rank 2', {}, {}, [8, 5]],
     ['last axis, NHWC', { momentum: 0.9, epsilon: 0.01 }, { momentum: 0.9, epsilon: 0.01 }, [3, 4, 4, 3]],
-  ] as const)('matches tf.layers.batchNormalization in inference and training (%s), moving stats included', (_, config, tfArgs, shape) => {
-    for (const training of [false, true]) {
-      const layer = makeLayer('BatchNormalization', config, [null, ...shape.slice(1)]) as BatchNormalization;
-      randomiseWeights(layer, 3);
-      const tfl = tf.layers.batchNormalization(tfArgs);
-      const x = rand(shape, 9, -2, 3);
-      const before = layer.movingStats.map((t) => Array.from(t.data));
-      const [ours, theirs] = runBoth(layer, tfl, x, training);
-      expect(maxDiff(ours, theirs)).toBeLessThanOrEqual(1e-5);
-      const tfWeights = tfl.getWeights();
-      layer.movingStats.forEach((t, i) => {
-        expect(maxDiff(t, tfWeights[2 + i])).toBeLessThanOrEqual(1e-6);
-        // Training moves the statistics; inference leaves them alone.
-        expect(Array.from(t.data).some((v, k) => v !== before[i][k])).toBe(training);
-      });
-    }
-  });
+  ] as const)(
+    'matches tf.layers.batchNormalization in inference and training (%s), moving stats included',
+    (_, config, tfArgs, shape) => {
+      for (const training of [false, true]) {
+        const layer = makeLayer('BatchNormalization', config, [null, ...shape.slice(1)]) as BatchNormalization;
+        randomiseWeights(layer, 3);
+        const tfl = tf.layers.batchNormalization(tfArgs);
+        const x = rand(shape, 9, -2, 3);
+        const before = layer.movingStats.map((t) => Array.from(t.data));
+        const [ours, theirs] = runBoth(layer, tfl, x, training);
+        expect(maxDiff(ours, theirs)).toBeLessThanOrEqual(1e-5);
+        const tfWeights = tfl.getWeights();
+        layer.movingStats.forEach((t, i) => {
+          expect(maxDiff(t, tfWeights[2 + i])).toBeLessThanOrEqual(1e-6);
+          // Training moves the statistics; inference leaves them alone.
+          expect(Array.from(t.data).some((v, k) => v !== before[i][k])).toBe(training);
+        });
+      }
+    },
+  );
 
   // TF.js's cpu batchNorm kernel broadcasts its parameters along the last axis only, so a
   // non-last axis is checked against the formula written with tf ops (tf.moments for training).
@@ -72,7 +75,14 @@ describe('BatchNormalization', () => {
     const bare = makeLayer('BatchNormalization', { center: false, scale: false }, [null, 3]);
     expect(bare.countParams([null, 3])).toBe(6);
     expect(bare.weightNames()).toEqual(['moving_mean', 'moving_variance']);
-    expect(bare.getConfig()).toMatchObject({ axis: -1, momentum: 0.99, epsilon: 0.001, center: false, scale: false, gamma_initializer: { class_name: 'Ones' } });
+    expect(bare.getConfig()).toMatchObject({
+      axis: -1,
+      momentum: 0.99,
+      epsilon: 0.001,
+      center: false,
+      scale: false,
+      gamma_initializer: { class_name: 'Ones' },
+    });
   });
 
   it('a frozen layer (trainable: false) uses the moving stats and leaves them alone in training', () => {
@@ -86,7 +96,8 @@ describe('BatchNormalization', () => {
   });
 
   it('rejects unsupported options and a batch or missing axis', () => {
-    const make = (c: Record<string, unknown>): BatchNormalization => new BatchNormalization(new ConfigReader(c, ''), 'bn');
+    const make = (c: Record<string, unknown>): BatchNormalization =>
+      new BatchNormalization(new ConfigReader(c, ''), 'bn');
     expect(() => make({ renorm: true })).toThrow(/renorm is not supported/);
     expect(() => make({ axis: [1, 2] })).toThrow(/one integer/);
     expect(() => make({ axis: 0 }).computeOutputShape([null, 3])).toThrow(/axis 0 is not a feature axis.*\[null, 3\]/);
@@ -97,10 +108,17 @@ describe('BatchNormalization', () => {
     const layer = makeLayer('BatchNormalization', { axis: 1 }, [null, 2, 3]);
     const [gamma, beta, mm, mv] = layer.weights;
     for (const training of [true, false]) {
-      gradcheck((x, g, b) => {
-        layer.weights = [g, b, mm, mv];
-        return layer.call(x, { training });
-      }, [rand([3, 2, 3], 4), new Tensor(new Float32Array([1.5, 0.5]), gamma.shape), new Tensor(new Float32Array([0.2, -0.3]), beta.shape)]);
+      gradcheck(
+        (x, g, b) => {
+          layer.weights = [g, b, mm, mv];
+          return layer.call(x, { training });
+        },
+        [
+          rand([3, 2, 3], 4),
+          new Tensor(new Float32Array([1.5, 0.5]), gamma.shape),
+          new Tensor(new Float32Array([0.2, -0.3]), beta.shape),
+        ],
+      );
     }
   });
 });

@@ -4,7 +4,15 @@ import { initialize, readInitializer, serializeInitializer, type InitializerSpec
 import { Layer, readBaseArgs, type CallArgs, type SymbolicShape } from './layer.js';
 
 // Features that would change training silently if ignored.
-const UNSUPPORTED = ['beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint', 'renorm', 'virtual_batch_size', 'adjustment'];
+const UNSUPPORTED = [
+  'beta_regularizer',
+  'gamma_regularizer',
+  'beta_constraint',
+  'gamma_constraint',
+  'renorm',
+  'virtual_batch_size',
+  'adjustment',
+];
 
 /**
  * Keras BatchNormalization over one feature axis. Training normalises with the batch moments and
@@ -29,7 +37,11 @@ export class BatchNormalization extends Layer {
     // Keras 2 writes the built layer's axis as a one-element list, e.g. [3].
     const axis = r.config.axis ?? -1;
     const a = Array.isArray(axis) && axis.length === 1 ? axis[0] : axis;
-    if (!Number.isSafeInteger(a)) r.fail('axis', `axis must be one integer (normalising over several axes is not supported), got ${JSON.stringify(axis)}`);
+    if (!Number.isSafeInteger(a))
+      r.fail(
+        'axis',
+        `axis must be one integer (normalising over several axes is not supported), got ${JSON.stringify(axis)}`,
+      );
     this.axis = a as number;
     this.momentum = r.number('momentum', 0.99, { min: 0, max: 1 });
     this.epsilon = r.number('epsilon', 1e-3, { above: 0 });
@@ -45,9 +57,11 @@ export class BatchNormalization extends Layer {
   // The resolved (non-negative) feature axis and its size.
   private features(inputShape: SymbolicShape): [axis: number, size: number] {
     const ax = this.axis < 0 ? this.axis + inputShape.length : this.axis;
-    if (ax < 1 || ax >= inputShape.length) this.shapeError(`BatchNormalization axis ${this.axis} is not a feature axis of the input`, inputShape);
+    if (ax < 1 || ax >= inputShape.length)
+      this.shapeError(`BatchNormalization axis ${this.axis} is not a feature axis of the input`, inputShape);
     const size = inputShape[ax];
-    if (size === null) this.shapeError(`BatchNormalization needs axis ${this.axis} of the input to be known`, inputShape);
+    if (size === null)
+      this.shapeError(`BatchNormalization needs axis ${this.axis} of the input to be known`, inputShape);
     return [ax, size];
   }
 
@@ -64,7 +78,8 @@ export class BatchNormalization extends Layer {
   override build(inputShape: SymbolicShape, rng: Rng): void {
     const [ax, c] = this.features(inputShape);
     this.featureAxis = ax;
-    const make = (spec: InitializerSpec, trainable: boolean): Tensor => new Tensor(initialize(spec, [c], rng), [c], trainable);
+    const make = (spec: InitializerSpec, trainable: boolean): Tensor =>
+      new Tensor(initialize(spec, [c], rng), [c], trainable);
     this.weights = [];
     if (this.scale) this.weights.push(make(this.gammaInitializer, true));
     if (this.center) this.weights.push(make(this.betaInitializer, true));

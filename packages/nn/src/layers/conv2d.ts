@@ -6,7 +6,14 @@ import { Layer, readBaseArgs, type CallArgs, type SymbolicShape } from './layer.
 import { imageDims, readDataFormat, readInts, readPadding, windowOutSize } from './window.js';
 
 // Anything that changes training silently if ignored must be rejected until implemented.
-const UNSUPPORTED = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint', 'lora_rank'];
+const UNSUPPORTED = [
+  'kernel_regularizer',
+  'bias_regularizer',
+  'activity_regularizer',
+  'kernel_constraint',
+  'bias_constraint',
+  'lora_rank',
+];
 
 /** 2-D convolution over NHWC input with an HWIO kernel [kh, kw, in, filters] (Keras Conv2D, channels_last). */
 export class Conv2D extends Layer {
@@ -31,10 +38,13 @@ export class Conv2D extends Layer {
     this.dataFormat = readDataFormat(r, 'Conv2D');
     this.dilationRate = readInts(r, 'dilation_rate', 1, 2) as [number, number];
     // TF rejects strides > 1 together with dilation > 1; so do we, rather than compute something else.
-    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) r.fail('strides', 'strides > 1 cannot be combined with dilation_rate > 1');
-    if (r.has('groups') && r.config.groups !== 1) r.fail('groups', 'groups other than 1 are not supported yet (Conv2D)');
+    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1))
+      r.fail('strides', 'strides > 1 cannot be combined with dilation_rate > 1');
+    if (r.has('groups') && r.config.groups !== 1)
+      r.fail('groups', 'groups other than 1 are not supported yet (Conv2D)');
     const act = activationName(r.config.activation);
-    if (act === undefined) r.fail('activation', `unknown activation ${JSON.stringify(r.config.activation)}`, 'SPEC_UNKNOWN_ACTIVATION');
+    if (act === undefined)
+      r.fail('activation', `unknown activation ${JSON.stringify(r.config.activation)}`, 'SPEC_UNKNOWN_ACTIVATION');
     this.activation = act;
     this.useBias = r.bool('use_bias', true);
     this.kernelInitializer = readInitializer(r, 'kernel_initializer', 'glorot_uniform');
@@ -58,7 +68,10 @@ export class Conv2D extends Layer {
     const outW = windowOutSize(w, this.kernelSize[1], this.strides[1], this.dilationRate[1], this.padding);
     if (outH <= 0 || outW <= 0) {
       const eff = this.kernelSize.map((k, i) => (k - 1) * this.dilationRate[i] + 1);
-      this.shapeError(`Conv2D kernel ${formatShape(eff)} (dilated) does not fit with padding "valid": the output would be ${formatShape([inputShape[0], outH, outW, this.filters])}`, inputShape);
+      this.shapeError(
+        `Conv2D kernel ${formatShape(eff)} (dilated) does not fit with padding "valid": the output would be ${formatShape([inputShape[0], outH, outW, this.filters])}`,
+        inputShape,
+      );
     }
     return [inputShape[0], outH, outW, this.filters];
   }
@@ -71,7 +84,8 @@ export class Conv2D extends Layer {
   override build(inputShape: SymbolicShape, rng: Rng): void {
     const shape = this.kernelShape(inputShape);
     this.weights = [new Tensor(initialize(this.kernelInitializer, shape, rng), shape, true)];
-    if (this.useBias) this.weights.push(new Tensor(initialize(this.biasInitializer, [this.filters], rng), [this.filters], true));
+    if (this.useBias)
+      this.weights.push(new Tensor(initialize(this.biasInitializer, [this.filters], rng), [this.filters], true));
     this.built = true;
   }
 
@@ -80,7 +94,13 @@ export class Conv2D extends Layer {
     // The op adds the bias itself (in place), which saves a full-size intermediate per step.
     // relu runs inside the conv kernel (same values and gradients as the separate op, fewer passes).
     const relu = this.activation === 'relu';
-    const y = conv2d(x, kernel, { strides: this.strides, padding: this.padding, dilations: this.dilationRate, bias, activation: relu ? 'relu' : undefined });
+    const y = conv2d(x, kernel, {
+      strides: this.strides,
+      padding: this.padding,
+      dilations: this.dilationRate,
+      bias,
+      activation: relu ? 'relu' : undefined,
+    });
     return relu ? y : ACTIVATIONS[this.activation](y);
   }
 

@@ -2,7 +2,13 @@ import { add, matmul, reshape, Tensor, type Rng } from '@trainyard/tensor';
 import { ACTIVATIONS, activationName } from '../activations.js';
 import type { ConfigReader, JsonObject } from '../config/reader.js';
 import { initialize, readInitializer, serializeInitializer, type InitializerSpec } from '../initializers.js';
-import { penalties, readRegularizer, serializeRegularizer, type Regularized, type RegularizerSpec } from '../regularizers.js';
+import {
+  penalties,
+  readRegularizer,
+  serializeRegularizer,
+  type Regularized,
+  type RegularizerSpec,
+} from '../regularizers.js';
 import { Layer, readBaseArgs, type CallArgs, type SymbolicShape } from './layer.js';
 
 // Anything that changes training silently if ignored must be rejected until implemented.
@@ -26,7 +32,8 @@ export class Dense extends Layer implements Regularized {
     super(readBaseArgs(r, name));
     this.units = r.number('units', undefined, { integer: true, min: 1 });
     const act = activationName(r.config.activation);
-    if (act === undefined) r.fail('activation', `unknown activation ${JSON.stringify(r.config.activation)}`, 'SPEC_UNKNOWN_ACTIVATION');
+    if (act === undefined)
+      r.fail('activation', `unknown activation ${JSON.stringify(r.config.activation)}`, 'SPEC_UNKNOWN_ACTIVATION');
     this.activation = act;
     this.useBias = r.bool('use_bias', true);
     this.kernelInitializer = readInitializer(r, 'kernel_initializer', 'glorot_uniform');
@@ -38,7 +45,8 @@ export class Dense extends Layer implements Regularized {
 
   private inputDim(inputShape: SymbolicShape): number {
     const last = inputShape[inputShape.length - 1];
-    if (inputShape.length < 2 || last === null) this.shapeError('Dense expects an input of rank ≥ 2 with a known last axis', inputShape);
+    if (inputShape.length < 2 || last === null)
+      this.shapeError('Dense expects an input of rank ≥ 2 with a known last axis', inputShape);
     return last;
   }
 
@@ -54,7 +62,8 @@ export class Dense extends Layer implements Regularized {
   override build(inputShape: SymbolicShape, rng: Rng): void {
     const kernelShape = [this.inputDim(inputShape), this.units];
     this.weights = [new Tensor(initialize(this.kernelInitializer, kernelShape, rng), kernelShape, true)];
-    if (this.useBias) this.weights.push(new Tensor(initialize(this.biasInitializer, [this.units], rng), [this.units], true));
+    if (this.useBias)
+      this.weights.push(new Tensor(initialize(this.biasInitializer, [this.units], rng), [this.units], true));
     this.built = true;
   }
 
@@ -75,7 +84,10 @@ export class Dense extends Layer implements Regularized {
   regularizationLoss(): Tensor | null {
     if (!this.trainable) return null;
     const [kernel, bias] = this.weights;
-    return penalties([[this.kernelRegularizer, kernel], [this.biasRegularizer, bias]]);
+    return penalties([
+      [this.kernelRegularizer, kernel],
+      [this.biasRegularizer, bias],
+    ]);
   }
 
   override weightNames(): string[] {

@@ -21,12 +21,17 @@ export class Embedding extends Layer {
     this.outputDim = r.number('output_dim', undefined, { integer: true, min: 1 });
     this.embeddingsInitializer = readInitializer(r, 'embeddings_initializer', 'uniform');
     // Masking needs mask propagation through every later layer, which we do not have.
-    if (r.bool('mask_zero', false)) r.fail('mask_zero', 'mask_zero=true is not supported (no mask propagation); drop it and let index 0 be an ordinary token');
+    if (r.bool('mask_zero', false))
+      r.fail(
+        'mask_zero',
+        'mask_zero=true is not supported (no mask propagation); drop it and let index 0 be an ordinary token',
+      );
     if (r.has('sparse') && r.config.sparse !== false) r.fail('sparse', 'sparse embeddings are not supported');
     const len = r.config.input_length;
     // Keras 2 also accepts a one-element list here.
     const l = Array.isArray(len) && len.length === 1 ? len[0] : len;
-    if (l !== undefined && l !== null && !(Number.isSafeInteger(l) && (l as number) > 0)) r.fail('input_length', `input_length must be a positive integer or null, got ${JSON.stringify(len)}`);
+    if (l !== undefined && l !== null && !(Number.isSafeInteger(l) && (l as number) > 0))
+      r.fail('input_length', `input_length must be a positive integer or null, got ${JSON.stringify(len)}`);
     this.inputLength = (l ?? null) as number | null;
     r.unsupported(UNSUPPORTED, 'Embedding');
   }
@@ -34,7 +39,10 @@ export class Embedding extends Layer {
   override computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
     if (inputShape.length < 2) this.shapeError('Embedding expects index input of rank ≥ 2, [batch, ...]', inputShape);
     if (this.inputLength !== null && inputShape[inputShape.length - 1] !== this.inputLength) {
-      this.shapeError(`Embedding with input_length ${this.inputLength} expects input [null, ${this.inputLength}]`, inputShape);
+      this.shapeError(
+        `Embedding with input_length ${this.inputLength} expects input [null, ${this.inputLength}]`,
+        inputShape,
+      );
     }
     return [...inputShape, this.outputDim];
   }
@@ -58,7 +66,11 @@ export class Embedding extends Layer {
     for (let i = 0; i < idx.length; i++) {
       const v = idx[i];
       if (!Number.isInteger(v) || v < 0 || v >= this.inputDim) {
-        throw new NnError('SPEC_INCOMPATIBLE_TARGETS', `layer "${this.name}": Embedding input must hold integer indices in [0, ${this.inputDim}), got ${v}`, { layer: this.name });
+        throw new NnError(
+          'SPEC_INCOMPATIBLE_TARGETS',
+          `layer "${this.name}": Embedding input must hold integer indices in [0, ${this.inputDim}), got ${v}`,
+          { layer: this.name },
+        );
       }
     }
     return gather(this.weights[0], x);

@@ -10,7 +10,8 @@ export class Flatten extends Layer {
   constructor(r: ConfigReader, name: string) {
     super(readBaseArgs(r, name));
     this.dataFormat = r.string('data_format', 'channels_last');
-    if (this.dataFormat !== 'channels_last') r.fail('data_format', `data_format "${this.dataFormat}" is not supported yet`);
+    if (this.dataFormat !== 'channels_last')
+      r.fail('data_format', `data_format "${this.dataFormat}" is not supported yet`);
   }
 
   override computeOutputShape(inputShape: SymbolicShape): (number | null)[] {

@@ -51,6 +51,11 @@ export class LSTM extends Recurrent {
   }
 
   override getConfig(): JsonObject {
-    return { ...super.getConfig(), recurrent_activation: this.recurrentActivation, unit_forget_bias: this.unitForgetBias, implementation: 2 };
+    return {
+      ...super.getConfig(),
+      recurrent_activation: this.recurrentActivation,
+      unit_forget_bias: this.unitForgetBias,
+      implementation: 2,
+    };
   }
 }

@@ -124,9 +124,17 @@ export class Concatenate extends MergeLayer {
   protected mergedShape(shapes: readonly SymbolicShape[]): (number | null)[] {
     const rank = shapes[0].length;
     const axis = this.axis < 0 ? this.axis + rank : this.axis;
-    if (axis < 1 || axis >= rank) this.shapeError(`Concatenate axis ${this.axis} is out of range for inputs of rank ${rank} (the batch axis cannot be joined)`, shapes[0]);
+    if (axis < 1 || axis >= rank)
+      this.shapeError(
+        `Concatenate axis ${this.axis} is out of range for inputs of rank ${rank} (the batch axis cannot be joined)`,
+        shapes[0],
+      );
     const ok = shapes.every((s) => s.length === rank && s.every((d, i) => i === 0 || i === axis || d === shapes[0][i]));
-    if (!ok) this.shapeError(`Concatenate needs inputs that agree on every axis but ${this.axis}, got ${describe(shapes)}`, shapes[0]);
+    if (!ok)
+      this.shapeError(
+        `Concatenate needs inputs that agree on every axis but ${this.axis}, got ${describe(shapes)}`,
+        shapes[0],
+      );
     const out = [...shapes[0]];
     out[axis] = shapes.reduce((s, x) => s + (x[axis] as number), 0);
     return out;

@@ -1,4 +1,12 @@
-import { avgPool2d, formatShape, globalAvgPool2d, globalMaxPool2d, maxPool2d, reshape, type Tensor } from '@trainyard/tensor';
+import {
+  avgPool2d,
+  formatShape,
+  globalAvgPool2d,
+  globalMaxPool2d,
+  maxPool2d,
+  reshape,
+  type Tensor,
+} from '@trainyard/tensor';
 import type { ConfigReader, JsonObject } from '../config/reader.js';
 import { Layer, readBaseArgs, type CallArgs, type SymbolicShape } from './layer.js';
 import { imageDims, readDataFormat, readInts, readPadding, windowOutSize } from './window.js';
@@ -20,18 +28,28 @@ abstract class Pooling2D extends Layer {
 
   override computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
     const dims = imageDims(inputShape);
-    if (!dims) this.shapeError(`${this.className} expects NHWC input of rank 4, [batch, height, width, channels]`, inputShape);
+    if (!dims)
+      this.shapeError(`${this.className} expects NHWC input of rank 4, [batch, height, width, channels]`, inputShape);
     const [h, w, c] = dims;
     const outH = windowOutSize(h, this.poolSize[0], this.strides[0], 1, this.padding);
     const outW = windowOutSize(w, this.poolSize[1], this.strides[1], 1, this.padding);
     if (outH <= 0 || outW <= 0) {
-      this.shapeError(`${this.className} pool ${formatShape(this.poolSize)} does not fit with padding "valid": the output would be ${formatShape([inputShape[0], outH, outW, c])}`, inputShape);
+      this.shapeError(
+        `${this.className} pool ${formatShape(this.poolSize)} does not fit with padding "valid": the output would be ${formatShape([inputShape[0], outH, outW, c])}`,
+        inputShape,
+      );
     }
     return [inputShape[0], outH, outW, c];
   }
 
   override getConfig(): JsonObject {
-    return { ...super.getConfig(), pool_size: [...this.poolSize], padding: this.padding, strides: [...this.strides], data_format: this.dataFormat };
+    return {
+      ...super.getConfig(),
+      pool_size: [...this.poolSize],
+      padding: this.padding,
+      strides: [...this.strides],
+      data_format: this.dataFormat,
+    };
   }
 }
 
@@ -76,7 +94,8 @@ abstract class GlobalPooling2D extends Layer {
 
   override computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
     const dims = imageDims(inputShape);
-    if (!dims) this.shapeError(`${this.className} expects NHWC input of rank 4, [batch, height, width, channels]`, inputShape);
+    if (!dims)
+      this.shapeError(`${this.className} expects NHWC input of rank 4, [batch, height, width, channels]`, inputShape);
     return this.keepdims ? [inputShape[0], 1, 1, dims[2]] : [inputShape[0], dims[2]];
   }
 

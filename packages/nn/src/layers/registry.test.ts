@@ -36,14 +36,17 @@ describe('layer registry', () => {
     expect(Object.keys(SAMPLES).sort()).toEqual([...names].sort());
   });
 
-  it.each(LAYER_REGISTRY.map((c) => [c.className, c] as const))('%s round-trips through getConfig/fromConfig', (name, cls) => {
-    const layer = cls.fromConfig(new ConfigReader(SAMPLES[name], ''), 'l');
-    expect(layer.className).toBe(name);
-    const config = layer.getConfig();
-    const again = cls.fromConfig(new ConfigReader(structuredClone(config), ''), 'l');
-    expect(again.getConfig()).toEqual(config);
-    expect(config).toMatchObject({ name: 'l', trainable: true, dtype: 'float32' });
-  });
+  it.each(LAYER_REGISTRY.map((c) => [c.className, c] as const))(
+    '%s round-trips through getConfig/fromConfig',
+    (name, cls) => {
+      const layer = cls.fromConfig(new ConfigReader(SAMPLES[name], ''), 'l');
+      expect(layer.className).toBe(name);
+      const config = layer.getConfig();
+      const again = cls.fromConfig(new ConfigReader(structuredClone(config), ''), 'l');
+      expect(again.getConfig()).toEqual(config);
+      expect(config).toMatchObject({ name: 'l', trainable: true, dtype: 'float32' });
+    },
+  );
 });
 
 describe('layers', () => {
@@ -53,7 +56,12 @@ describe('layers', () => {
 
   it('Dense writes Keras defaults and glorot_uniform stays within ±sqrt(6/(in+out))', () => {
     const layer = dense.fromConfig(reader({ units: 50 }), 'd');
-    expect(layer.getConfig()).toMatchObject({ activation: 'linear', use_bias: true, kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } }, bias_initializer: { class_name: 'Zeros', config: {} } });
+    expect(layer.getConfig()).toMatchObject({
+      activation: 'linear',
+      use_bias: true,
+      kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
+      bias_initializer: { class_name: 'Zeros', config: {} },
+    });
     layer.build([null, 30], new Rng(1));
     const [kernel, bias] = layer.weights;
     expect(kernel.shape).toEqual([30, 50]);
@@ -65,9 +73,17 @@ describe('layers', () => {
   });
 
   it('Dense on rank-3 input equals the per-row product with the kernel', () => {
-    const layer = dense.fromConfig(reader({ units: 2, bias_initializer: { class_name: 'Constant', config: { value: 0.5 } } }), 'd');
+    const layer = dense.fromConfig(
+      reader({ units: 2, bias_initializer: { class_name: 'Constant', config: { value: 0.5 } } }),
+      'd',
+    );
     layer.build([null, 2, 3], new Rng(2));
-    const x = tensor([[[1, 2, 3], [4, 5, 6]]]);
+    const x = tensor([
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    ]);
     const y = layer.call(x, { training: false });
     expect(y.shape).toEqual([1, 2, 2]);
     const k = layer.weights[0].toArray() as number[][];

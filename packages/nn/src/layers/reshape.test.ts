@@ -13,7 +13,9 @@ describe('Reshape', () => {
 
   it('names the layer input shape and target shape when sizes disagree, and rejects two -1s', () => {
     const layer = makeLayer('Reshape', { target_shape: [5, -1] }, [null, 12]);
-    expect(() => layer.computeOutputShape([null, 4, 3])).toThrow(/12 values per sample into target_shape \[5, -1\], got input shape \[null, 4, 3\]/);
+    expect(() => layer.computeOutputShape([null, 4, 3])).toThrow(
+      /12 values per sample into target_shape \[5, -1\], got input shape \[null, 4, 3\]/,
+    );
     expect(() => layer.computeOutputShape([null, 10])).not.toThrow();
     expect(() => new Reshape(new ConfigReader({ target_shape: [-1, -1] }, ''), 'r')).toThrow(/only one -1/);
   });
@@ -33,6 +35,8 @@ describe('Permute', () => {
   it('rejects non-permutations and a rank mismatch naming both', () => {
     expect(() => new Permute(new ConfigReader({ dims: [0, 1] }, ''), 'p')).toThrow(/permutation of 1..2/);
     const layer = makeLayer('Permute', { dims: [2, 1] }, [null, 2, 3]);
-    expect(() => layer.computeOutputShape([null, 2, 3, 4])).toThrow(/dims \[2, 1\] expects an input of rank 3, got input shape \[null, 2, 3, 4\]/);
+    expect(() => layer.computeOutputShape([null, 2, 3, 4])).toThrow(
+      /dims \[2, 1\] expects an input of rank 3, got input shape \[null, 2, 3, 4\]/,
+    );
   });
 });

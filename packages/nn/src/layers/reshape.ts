@@ -5,7 +5,8 @@ import { Layer, readBaseArgs, type CallArgs, type SymbolicShape } from './layer.
 // Reads a non-empty list of integers; Keras writes tuples as JSON lists.
 function readIntList(r: ConfigReader, key: string): number[] {
   const v = r.config[key];
-  if (!Array.isArray(v) || v.length === 0 || !v.every((d) => Number.isSafeInteger(d))) r.fail(key, `${key} must be a non-empty list of integers, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v) || v.length === 0 || !v.every((d) => Number.isSafeInteger(d)))
+    r.fail(key, `${key} must be a non-empty list of integers, got ${JSON.stringify(v)}`);
   return v as number[];
 }
 
@@ -17,8 +18,10 @@ export class Reshape extends Layer {
   constructor(r: ConfigReader, name: string) {
     super(readBaseArgs(r, name));
     this.targetShape = readIntList(r, 'target_shape');
-    if (this.targetShape.some((d) => d === 0 || d < -1)) r.fail('target_shape', `target_shape entries must be positive or -1, got ${JSON.stringify(this.targetShape)}`);
-    if (this.targetShape.filter((d) => d === -1).length > 1) r.fail('target_shape', `target_shape may contain only one -1, got ${JSON.stringify(this.targetShape)}`);
+    if (this.targetShape.some((d) => d === 0 || d < -1))
+      r.fail('target_shape', `target_shape entries must be positive or -1, got ${JSON.stringify(this.targetShape)}`);
+    if (this.targetShape.filter((d) => d === -1).length > 1)
+      r.fail('target_shape', `target_shape may contain only one -1, got ${JSON.stringify(this.targetShape)}`);
   }
 
   override computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
@@ -32,7 +35,10 @@ export class Reshape extends Layer {
     const out = [...this.targetShape];
     if (hole >= 0 && size % known === 0) out[hole] = size / known;
     if (out.reduce((p, d) => p * d, 1) !== size) {
-      this.shapeError(`Reshape cannot turn ${size} values per sample into target_shape ${formatShape(this.targetShape)}`, inputShape);
+      this.shapeError(
+        `Reshape cannot turn ${size} values per sample into target_shape ${formatShape(this.targetShape)}`,
+        inputShape,
+      );
     }
     return [inputShape[0], ...out];
   }
@@ -55,12 +61,16 @@ export class Permute extends Layer {
     super(readBaseArgs(r, name));
     this.dims = readIntList(r, 'dims');
     const sorted = [...this.dims].sort((a, b) => a - b);
-    if (!sorted.every((d, i) => d === i + 1)) r.fail('dims', `dims must be a permutation of 1..${this.dims.length}, got ${JSON.stringify(this.dims)}`);
+    if (!sorted.every((d, i) => d === i + 1))
+      r.fail('dims', `dims must be a permutation of 1..${this.dims.length}, got ${JSON.stringify(this.dims)}`);
   }
 
   override computeOutputShape(inputShape: SymbolicShape): (number | null)[] {
     if (inputShape.length !== this.dims.length + 1) {
-      this.shapeError(`Permute with dims ${formatShape(this.dims)} expects an input of rank ${this.dims.length + 1}`, inputShape);
+      this.shapeError(
+        `Permute with dims ${formatShape(this.dims)} expects an input of rank ${this.dims.length + 1}`,
+        inputShape,
+      );
     }
     return [inputShape[0], ...this.dims.map((d) => inputShape[d])];
   }

@@ -22,19 +22,36 @@ interface Case {
 }
 
 const CASES: Case[] = (['SimpleRNN', 'LSTM'] as const).flatMap((kind) =>
-  [false, true].flatMap((returnSequences) => [false, true].map((goBackwards) => ({ kind, returnSequences, goBackwards }))),
+  [false, true].flatMap((returnSequences) =>
+    [false, true].map((goBackwards) => ({ kind, returnSequences, goBackwards })),
+  ),
 );
-CASES.push({ kind: 'SimpleRNN', returnSequences: true, goBackwards: false, activation: 'relu' }, { kind: 'LSTM', returnSequences: false, goBackwards: true, activation: 'relu' });
+CASES.push(
+  { kind: 'SimpleRNN', returnSequences: true, goBackwards: false, activation: 'relu' },
+  { kind: 'LSTM', returnSequences: false, goBackwards: true, activation: 'relu' },
+);
 
-const label = (c: Case): string => `${c.kind} return_sequences=${c.returnSequences} go_backwards=${c.goBackwards}${c.activation ? ` activation=${c.activation}` : ''}`;
+const label = (c: Case): string =>
+  `${c.kind} return_sequences=${c.returnSequences} go_backwards=${c.goBackwards}${c.activation ? ` activation=${c.activation}` : ''}`;
 
 function ours(c: Case, seed = 1): Layer {
-  const config = { units: U, return_sequences: c.returnSequences, go_backwards: c.goBackwards, bias_initializer: RANDOM_BIAS, activation: c.activation ?? 'tanh' };
+  const config = {
+    units: U,
+    return_sequences: c.returnSequences,
+    go_backwards: c.goBackwards,
+    bias_initializer: RANDOM_BIAS,
+    activation: c.activation ?? 'tanh',
+  };
   return makeLayer(c.kind, config, [null, T, F], seed);
 }
 
 function theirs(c: Case): tf.layers.Layer {
-  const args = { units: U, returnSequences: c.returnSequences, goBackwards: c.goBackwards, activation: (c.activation ?? 'tanh') as 'tanh' };
+  const args = {
+    units: U,
+    returnSequences: c.returnSequences,
+    goBackwards: c.goBackwards,
+    activation: (c.activation ?? 'tanh') as 'tanh',
+  };
   return c.kind === 'LSTM' ? tf.layers.lstm({ ...args, recurrentActivation: 'sigmoid' }) : tf.layers.simpleRNN(args);
 }
 
@@ -51,53 +68,69 @@ describe('SimpleRNN and LSTM against TensorFlow.js', () => {
     expect(d).toBeLessThanOrEqual(1e-5);
   });
 
-  it.each(CASES.map((c) => [label(c), c] as const))('%s: gradients w.r.t. input and every weight match tf.variableGrads', (_name, c) => {
-    const layer = ours(c, 3);
-    const tfLayer = theirs(c);
-    const xData = rand([B, T, F], 4);
-    const outShape = layer.computeOutputShape([B, T, F]) as number[];
-    const probe = rand(outShape, 5); // loss = Σ out·probe, so every output element gets its own gradient
+  it.each(CASES.map((c) => [label(c), c] as const))(
+    '%s: gradients w.r.t. input and every weight match tf.variableGrads',
+    (_name, c) => {
+      const layer = ours(c, 3);
+      const tfLayer = theirs(c);
+      const xData = rand([B, T, F], 4);
+      const outShape = layer.computeOutputShape([B, T, F]) as number[];
+      const probe = rand(outShape, 5); // loss = Σ out·probe, so every output element gets its own gradient
 
-    const x = new Tensor(xData.data.slice(), [B, T, F], true);
-    sum(mul(layer.call(x, { training: true }), probe)).backward();
+      const x = new Tensor(xData.data.slice(), [B, T, F], true);
+      sum(mul(layer.call(x, { training: true }), probe)).backward();
 
-    const tx = tf.variable(tf.tensor(xData.data, [B, T, F]));
-    tfLayer.apply(tx);
-    tfLayer.setWeights(layer.weights.map((w) => tf.tensor(w.data, [...w.shape])));
-    const vars = [tx, ...tfLayer.trainableWeights.map((w) => w.read() as tf.Variable)];
-    const tprobe = tf.tensor(probe.data, outShape);
-    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(tfLayer.apply(tx) as tf.Tensor, tprobe)), vars);
+      const tx = tf.variable(tf.tensor(xData.data, [B, T, F]));
+      tfLayer.apply(tx);
+      tfLayer.setWeights(layer.weights.map((w) => tf.tensor(w.data, [...w.shape])));
+      const vars = [tx, ...tfLayer.trainableWeights.map((w) => w.read() as tf.Variable)];
+      const tprobe = tf.tensor(probe.data, outShape);
+      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(tfLayer.apply(tx) as tf.Tensor, tprobe)), vars);
 
-    const pairs: [Tensor, tf.Tensor][] = [[x, grads[tx.name]], ...layer.weights.map((w, i) => [w, grads[vars[i + 1].name]] as [Tensor, tf.Tensor])];
-    expect(layer.weights).toHaveLength(3);
-    for (const [w, g] of pairs) {
-      expect(w.grad).not.toBeNull();
-      const d = maxDiff(w.grad!, g);
-      worst.gradient = Math.max(worst.gradient, d);
-      expect(d).toBeLessThanOrEqual(1e-4);
-    }
-  });
+      const pairs: [Tensor, tf.Tensor][] = [
+        [x, grads[tx.name]],
+        ...layer.weights.map((w, i) => [w, grads[vars[i + 1].name]] as [Tensor, tf.Tensor]),
+      ];
+      expect(layer.weights).toHaveLength(3);
+      for (const [w, g] of pairs) {
+        expect(w.grad).not.toBeNull();
+        const d = maxDiff(w.grad!, g);
+        worst.gradient = Math.max(worst.gradient, d);
+        expect(d).toBeLessThanOrEqual(1e-4);
+      }
+    },
+  );
 
   it('reports the worst differences seen', () => {
-    console.log(`RNN oracle max |diff|: outputs ${worst.forward.toExponential(2)}, gradients ${worst.gradient.toExponential(2)}`);
+    console.log(
+      `RNN oracle max |diff|: outputs ${worst.forward.toExponential(2)}, gradients ${worst.gradient.toExponential(2)}`,
+    );
     expect(worst.forward).toBeLessThanOrEqual(1e-5);
   });
 
   it('counts parameters as Keras and TF.js do (LSTM: 4·(u·(f+u)+u)) and names weights in Keras order', () => {
-    for (const [kind, useBias] of [['SimpleRNN', true], ['LSTM', true], ['LSTM', false]] as const) {
+    for (const [kind, useBias] of [
+      ['SimpleRNN', true],
+      ['LSTM', true],
+      ['LSTM', false],
+    ] as const) {
       const layer = makeLayer(kind, { units: U, use_bias: useBias }, [null, T, F]);
-      const tfLayer = kind === 'LSTM' ? tf.layers.lstm({ units: U, useBias }) : tf.layers.simpleRNN({ units: U, useBias });
+      const tfLayer =
+        kind === 'LSTM' ? tf.layers.lstm({ units: U, useBias }) : tf.layers.simpleRNN({ units: U, useBias });
       tfLayer.apply(tf.zeros([1, T, F]));
       expect(layer.countParams([null, T, F])).toBe(tfLayer.countParams());
       expect(layer.weights.reduce((s, w) => s + w.size, 0)).toBe(tfLayer.countParams());
-      expect(layer.weightNames()).toEqual(useBias ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel']);
+      expect(layer.weightNames()).toEqual(
+        useBias ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel'],
+      );
     }
     expect(makeLayer('LSTM', { units: 16 }, [null, 30, 3]).countParams([null, 30, 3])).toBe(4 * (16 * (3 + 16) + 16));
   });
 });
 
 describe('SimpleRNN and LSTM configs', () => {
-  const build = (cls: typeof LSTM | typeof SimpleRNN, config: Record<string, unknown>): Layer => new cls(new ConfigReader(config, '/c'), 'l');
+  const build = (cls: typeof LSTM | typeof SimpleRNN, config: Record<string, unknown>): Layer =>
+    new cls(new ConfigReader(config, '/c'), 'l');
 
   it('writes every Keras default explicitly and round-trips', () => {
     const lstm = build(LSTM, { units: 4 });
@@ -130,10 +163,28 @@ describe('SimpleRNN and LSTM configs', () => {
       unroll: false,
     });
     const rnn = build(SimpleRNN, { units: 4 }).getConfig();
-    expect(rnn).toMatchObject({ activation: 'tanh', recurrent_initializer: { class_name: 'Orthogonal' }, return_sequences: false });
+    expect(rnn).toMatchObject({
+      activation: 'tanh',
+      recurrent_initializer: { class_name: 'Orthogonal' },
+      return_sequences: false,
+    });
     expect(rnn).not.toHaveProperty('recurrent_activation');
-    const custom = { units: 3, activation: 'relu', recurrent_activation: 'tanh', use_bias: false, unit_forget_bias: false, return_sequences: true, go_backwards: true, unroll: true, kernel_regularizer: 'l2', recurrent_initializer: 'glorot_normal' };
-    for (const [cls, config] of [[LSTM, custom], [SimpleRNN, { units: 2, activation: null, bias_regularizer: { class_name: 'L1', config: { l1: 0.1 } } }]] as const) {
+    const custom = {
+      units: 3,
+      activation: 'relu',
+      recurrent_activation: 'tanh',
+      use_bias: false,
+      unit_forget_bias: false,
+      return_sequences: true,
+      go_backwards: true,
+      unroll: true,
+      kernel_regularizer: 'l2',
+      recurrent_initializer: 'glorot_normal',
+    };
+    for (const [cls, config] of [
+      [LSTM, custom],
+      [SimpleRNN, { units: 2, activation: null, bias_regularizer: { class_name: 'L1', config: { l1: 0.1 } } }],
+    ] as const) {
       const first = build(cls, config).getConfig();
       expect(build(cls, structuredClone(first)).getConfig()).toEqual(first);
     }
@@ -141,18 +192,39 @@ describe('SimpleRNN and LSTM configs', () => {
   });
 
   it('accepts the options that change nothing numerically: unroll, implementation, zero dropout, TF.js nulls', () => {
-    const layer = build(LSTM, { units: 2, unroll: true, implementation: 1, dropout: 0, recurrent_dropout: 0, unit_forget_bias: null, time_major: false, use_cudnn: 'auto' });
+    const layer = build(LSTM, {
+      units: 2,
+      unroll: true,
+      implementation: 1,
+      dropout: 0,
+      recurrent_dropout: 0,
+      unit_forget_bias: null,
+      time_major: false,
+      use_cudnn: 'auto',
+    });
     expect(layer.getConfig()).toMatchObject({ unroll: true, unit_forget_bias: true });
   });
 
   it.each([
-    ['return_state', { return_state: true }, /return_state=true is not supported \(LSTM\): layers here have a single output/],
+    [
+      'return_state',
+      { return_state: true },
+      /return_state=true is not supported \(LSTM\): layers here have a single output/,
+    ],
     ['stateful', { stateful: true }, /stateful=true is not supported/],
     ['dropout', { dropout: 0.2 }, /dropout > 0 is not supported yet/],
     ['recurrent_dropout', { recurrent_dropout: 0.1 }, /recurrent_dropout > 0 is not supported yet/],
     ['time_major', { time_major: true }, /time_major=true is not supported/],
-    ['kernel_constraint', { kernel_constraint: { class_name: 'MaxNorm', config: {} } }, /kernel_constraint is not supported yet/],
-    ['recurrent_constraint', { recurrent_constraint: { class_name: 'NonNeg', config: {} } }, /recurrent_constraint is not supported yet/],
+    [
+      'kernel_constraint',
+      { kernel_constraint: { class_name: 'MaxNorm', config: {} } },
+      /kernel_constraint is not supported yet/,
+    ],
+    [
+      'recurrent_constraint',
+      { recurrent_constraint: { class_name: 'NonNeg', config: {} } },
+      /recurrent_constraint is not supported yet/,
+    ],
     ['activity_regularizer', { activity_regularizer: 'l2' }, /activity_regularizer is not supported yet/],
     ['implementation', { implementation: 3 }, /implementation must be 1 or 2/],
     ['units', { units: 0 }, /units is out of range/],
@@ -176,13 +248,20 @@ describe('SimpleRNN and LSTM configs', () => {
     const layer = build(LSTM, { units: 2, return_sequences: true });
     expect(layer.computeOutputShape([null, 7, 3])).toEqual([null, 7, 2]);
     expect(build(SimpleRNN, { units: 2 }).computeOutputShape([null, 7, 3])).toEqual([null, 2]);
-    for (const bad of [[null, 3], [null, null, 3], [null, 4, null], [null, 2, 3, 4]]) {
+    for (const bad of [
+      [null, 3],
+      [null, null, 3],
+      [null, 4, null],
+      [null, 2, 3, 4],
+    ]) {
       try {
         layer.computeOutputShape(bad);
         expect.unreachable();
       } catch (e) {
         expect((e as NnError).code).toBe('SPEC_SHAPE_MISMATCH');
-        expect((e as Error).message).toMatch(/^LSTM expects input of rank 3, \[batch, timesteps, features\], with known timesteps ≥ 1 and features, got input shape \[/);
+        expect((e as Error).message).toMatch(
+          /^LSTM expects input of rank 3, \[batch, timesteps, features\], with known timesteps ≥ 1 and features, got input shape \[/,
+        );
       }
     }
     expect(() => layer.countParams([null, 5])).toThrow(/rank 3/);
@@ -208,12 +287,25 @@ describe('SimpleRNN and LSTM configs', () => {
   });
 
   it('adds kernel, recurrent and bias penalties like Dense', () => {
-    const layer = makeLayer('SimpleRNN', { units: 3, kernel_regularizer: { class_name: 'L2', config: { l2: 0.1 } }, recurrent_regularizer: 'l1', bias_initializer: 'ones', bias_regularizer: { class_name: 'L1L2', config: { l1: 0.5, l2: 0 } } }, [null, 4, 2]);
+    const layer = makeLayer(
+      'SimpleRNN',
+      {
+        units: 3,
+        kernel_regularizer: { class_name: 'L2', config: { l2: 0.1 } },
+        recurrent_regularizer: 'l1',
+        bias_initializer: 'ones',
+        bias_regularizer: { class_name: 'L1L2', config: { l1: 0.5, l2: 0 } },
+      },
+      [null, 4, 2],
+    );
     expect(isRegularized(layer)).toBe(true);
     const [k, rk] = layer.weights;
-    const expected = 0.1 * k.data.reduce((s, v) => s + v * v, 0) + 0.01 * rk.data.reduce((s, v) => s + Math.abs(v), 0) + 0.5 * 3;
+    const expected =
+      0.1 * k.data.reduce((s, v) => s + v * v, 0) + 0.01 * rk.data.reduce((s, v) => s + Math.abs(v), 0) + 0.5 * 3;
     expect((layer as SimpleRNN).regularizationLoss()!.item()).toBeCloseTo(expected, 5);
-    expect(makeLayer('LSTM', { units: 3 }, [null, 4, 2]) as LSTM).toSatisfy((l: LSTM) => l.regularizationLoss() === null);
+    expect(makeLayer('LSTM', { units: 3 }, [null, 4, 2]) as LSTM).toSatisfy(
+      (l: LSTM) => l.regularizationLoss() === null,
+    );
   });
 });
 
@@ -229,8 +321,15 @@ describe('recurrent models', () => {
   it('an LSTM(16) → Dense(2) Sequential learns x_0 XOR x_last, which a linear model cannot', async () => {
     const steps = 6;
     const head = { class_name: 'Dense', config: { units: 2, activation: 'softmax' } };
-    const spec = (first: object): object => ({ class_name: 'Sequential', config: { layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, steps, 1] } }, first, head] } });
-    const compile = { optimizer: { class_name: 'Adam', config: { learning_rate: 0.02 } }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] };
+    const spec = (first: object): object => ({
+      class_name: 'Sequential',
+      config: { layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, steps, 1] } }, first, head] },
+    });
+    const compile = {
+      optimizer: { class_name: 'Adam', config: { learning_rate: 0.02 } },
+      loss: 'sparse_categorical_crossentropy',
+      metrics: ['accuracy'],
+    };
     const [x, y] = xorTask(512, steps, 2);
     const [xTest, yTest] = xorTask(256, steps, 3);
 
@@ -248,16 +347,35 @@ describe('recurrent models', () => {
   it('a TF.js-saved Sequential with LSTM and SimpleRNN loads with fromLayersModel and predicts the same', async () => {
     const [steps, features] = [7, 3];
     const tfModel = tf.sequential();
-    tfModel.add(tf.layers.lstm({ units: 5, recurrentActivation: 'sigmoid', returnSequences: true, biasInitializer: 'randomNormal', inputShape: [steps, features] }));
+    tfModel.add(
+      tf.layers.lstm({
+        units: 5,
+        recurrentActivation: 'sigmoid',
+        returnSequences: true,
+        biasInitializer: 'randomNormal',
+        inputShape: [steps, features],
+      }),
+    );
     tfModel.add(tf.layers.simpleRNN({ units: 4, goBackwards: true, biasInitializer: 'randomNormal' }));
     tfModel.add(tf.layers.dense({ units: 2 }));
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await tfModel.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await tfModel.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     const a = artifacts!;
-    expect(a.weightSpecs!.map((w) => w.name.split('/')[1])).toEqual(['kernel', 'recurrent_kernel', 'bias', 'kernel', 'recurrent_kernel', 'bias', 'kernel', 'bias']);
+    expect(a.weightSpecs!.map((w) => w.name.split('/')[1])).toEqual([
+      'kernel',
+      'recurrent_kernel',
+      'bias',
+      'kernel',
+      'recurrent_kernel',
+      'bias',
+      'kernel',
+      'bias',
+    ]);
     const model = fromLayersModel(a, a.weightData as ArrayBuffer, { seed: 1 });
     const x = rand([6, steps, features], 8);
     const theirs = tfModel.predict(tf.tensor(x.data, [6, steps, features])) as tf.Tensor;
@@ -270,15 +388,19 @@ describe('recurrent models', () => {
     const tfModel = tf.sequential();
     tfModel.add(tf.layers.lstm({ units: 3, inputShape: [4, 2], biasInitializer: 'randomNormal' }));
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await tfModel.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await tfModel.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     const model = fromLayersModel(artifacts!, artifacts!.weightData as ArrayBuffer);
     expect(model.layers[0].getConfig()).toMatchObject({ recurrent_activation: 'hard_sigmoid' });
     // Inputs large enough that 0.2x + 0.5 saturates on some gates: the clipped branch is exercised too.
     const x = rand([6, 4, 2], 3, -6, 6);
-    expect(maxDiff(model.predict(x), tfModel.predict(tf.tensor(x.data, [6, 4, 2])) as tf.Tensor)).toBeLessThanOrEqual(1e-5);
+    expect(maxDiff(model.predict(x), tfModel.predict(tf.tensor(x.data, [6, 4, 2])) as tf.Tensor)).toBeLessThanOrEqual(
+      1e-5,
+    );
   });
 
   it('a model with stacked LSTMs trained here exports with toLayersModel and predicts the same in TF.js', async () => {
@@ -287,25 +409,58 @@ describe('recurrent models', () => {
       class_name: 'Sequential',
       config: {
         layers: [
-          { class_name: 'LSTM', config: { name: 'encoder', units: 6, return_sequences: true, go_backwards: true, batch_input_shape: [null, steps, features] } },
+          {
+            class_name: 'LSTM',
+            config: {
+              name: 'encoder',
+              units: 6,
+              return_sequences: true,
+              go_backwards: true,
+              batch_input_shape: [null, steps, features],
+            },
+          },
           { class_name: 'LSTM', config: { units: 4, kernel_initializer: 'lecun_normal' } },
           { class_name: 'Dense', config: { units: 3, activation: 'softmax' } },
         ],
       },
     };
     const model = modelFromJson(spec, { seed: 4 });
-    model.compile({ optimizer: { class_name: 'Adam', config: { learning_rate: 0.05 } }, loss: 'sparse_categorical_crossentropy' });
+    model.compile({
+      optimizer: { class_name: 'Adam', config: { learning_rate: 0.05 } },
+      loss: 'sparse_categorical_crossentropy',
+    });
     const before = model.getWeights();
     const r = new Rng(6);
-    await model.fit(rand([32, steps, features], 5), new Tensor(Float32Array.from({ length: 32 }, () => r.int(0, 3)), [32]), { epochs: 2, batchSize: 8 });
-    expect(model.getWeights().every((w, i) => w.data.some((v, j) => Math.abs(v - before[i].data[j]) > 1e-4))).toBe(true);
+    await model.fit(
+      rand([32, steps, features], 5),
+      new Tensor(
+        Float32Array.from({ length: 32 }, () => r.int(0, 3)),
+        [32],
+      ),
+      { epochs: 2, batchSize: 8 },
+    );
+    expect(model.getWeights().every((w, i) => w.data.some((v, j) => Math.abs(v - before[i].data[j]) > 1e-4))).toBe(
+      true,
+    );
 
     const { modelJson, weightsBin } = toLayersModel(model);
-    const layers = (modelJson.modelTopology.config as { layers: { class_name: string; config: Record<string, unknown> }[] }).layers;
-    expect(layers[0].config).toMatchObject({ recurrent_activation: 'sigmoid', unit_forget_bias: true, go_backwards: true, recurrent_initializer: { class_name: 'Orthogonal' } });
+    const layers = (
+      modelJson.modelTopology.config as { layers: { class_name: string; config: Record<string, unknown> }[] }
+    ).layers;
+    expect(layers[0].config).toMatchObject({
+      recurrent_activation: 'sigmoid',
+      unit_forget_bias: true,
+      go_backwards: true,
+      recurrent_initializer: { class_name: 'Orthogonal' },
+    });
     const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
-    const weightData = weightsBin.buffer.slice(weightsBin.byteOffset, weightsBin.byteOffset + weightsBin.byteLength) as ArrayBuffer;
-    const tfModel = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }));
+    const weightData = weightsBin.buffer.slice(
+      weightsBin.byteOffset,
+      weightsBin.byteOffset + weightsBin.byteLength,
+    ) as ArrayBuffer;
+    const tfModel = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData }),
+    );
     const x = rand([10, steps, features], 9);
     const d = maxDiff(model.predict(x), tfModel.predict(tf.tensor(x.data, [10, steps, features])) as tf.Tensor);
     console.log(`toLayersModel → TF.js max |diff|: ${d.toExponential(2)}`);

@@ -2,7 +2,13 @@ import { add, matmul, reshape, slice, split, stack, Tensor, transpose, type Rng 
 import { activationName } from '../activations.js';
 import type { ConfigReader, JsonObject } from '../config/reader.js';
 import { initialize, readInitializer, serializeInitializer, type InitializerSpec } from '../initializers.js';
-import { penalties, readRegularizer, serializeRegularizer, type Regularized, type RegularizerSpec } from '../regularizers.js';
+import {
+  penalties,
+  readRegularizer,
+  serializeRegularizer,
+  type Regularized,
+  type RegularizerSpec,
+} from '../regularizers.js';
 import { Layer, readBaseArgs, type CallArgs, type SymbolicShape } from './layer.js';
 
 // Anything that changes training silently if ignored must be rejected until implemented.
@@ -70,23 +76,33 @@ export abstract class Recurrent extends Layer implements Regularized {
     this.goBackwards = r.bool('go_backwards', false);
     this.unroll = r.bool('unroll', false);
     if (r.bool('return_state', false)) {
-      r.fail('return_state', `return_state=true is not supported (${what}): layers here have a single output; use return_sequences for every step's output`);
+      r.fail(
+        'return_state',
+        `return_state=true is not supported (${what}): layers here have a single output; use return_sequences for every step's output`,
+      );
     }
-    if (r.bool('stateful', false)) r.fail('stateful', `stateful=true is not supported (${what}): the state starts at zero for every batch`);
-    if (r.bool('time_major', false)) r.fail('time_major', `time_major=true is not supported (${what}): input must be [batch, timesteps, features]`);
+    if (r.bool('stateful', false))
+      r.fail('stateful', `stateful=true is not supported (${what}): the state starts at zero for every batch`);
+    if (r.bool('time_major', false))
+      r.fail('time_major', `time_major=true is not supported (${what}): input must be [batch, timesteps, features]`);
     for (const key of ['dropout', 'recurrent_dropout']) {
-      if (r.number(key, 0, { min: 0, max: 1 }) > 0) r.fail(key, `${key} > 0 is not supported yet (${what}); set it to 0`);
+      if (r.number(key, 0, { min: 0, max: 1 }) > 0)
+        r.fail(key, `${key} > 0 is not supported yet (${what}); set it to 0`);
     }
     // Keras 2's choice of kernel fusion (0/1/2) and Keras 3's use_cudnn only change speed.
     const impl = r.config.implementation;
-    if (impl !== undefined && impl !== null && impl !== 0 && impl !== 1 && impl !== 2) r.fail('implementation', `implementation must be 1 or 2, got ${JSON.stringify(impl)}`);
+    if (impl !== undefined && impl !== null && impl !== 0 && impl !== 1 && impl !== 2)
+      r.fail('implementation', `implementation must be 1 or 2, got ${JSON.stringify(impl)}`);
   }
 
   /** [timesteps, features]; throws SPEC_SHAPE_MISMATCH unless the input is [batch, T, F] with both known. */
   protected inputDims(inputShape: SymbolicShape): [number, number] {
     const [, steps, features] = inputShape;
     if (inputShape.length !== 3 || steps === null || features === null || steps < 1) {
-      this.shapeError(`${this.className} expects input of rank 3, [batch, timesteps, features], with known timesteps ≥ 1 and features`, inputShape);
+      this.shapeError(
+        `${this.className} expects input of rank 3, [batch, timesteps, features], with known timesteps ≥ 1 and features`,
+        inputShape,
+      );
     }
     return [steps, features];
   }
@@ -112,7 +128,10 @@ export abstract class Recurrent extends Layer implements Regularized {
     const width = this.gates * this.units;
     const kernel = [features, width];
     const recurrent = [this.units, width];
-    this.weights = [new Tensor(initialize(this.kernelInitializer, kernel, rng), kernel, true), new Tensor(initialize(this.recurrentInitializer, recurrent, rng), recurrent, true)];
+    this.weights = [
+      new Tensor(initialize(this.kernelInitializer, kernel, rng), kernel, true),
+      new Tensor(initialize(this.recurrentInitializer, recurrent, rng), recurrent, true),
+    ];
     if (this.useBias) this.weights.push(new Tensor(this.initialBias(rng), [width], true));
     this.built = true;
   }
@@ -141,7 +160,11 @@ export abstract class Recurrent extends Layer implements Regularized {
   regularizationLoss(): Tensor | null {
     if (!this.trainable) return null;
     const [kernel, recurrent, bias] = this.weights;
-    return penalties([[this.kernelRegularizer, kernel], [this.recurrentRegularizer, recurrent], [this.biasRegularizer, bias]]);
+    return penalties([
+      [this.kernelRegularizer, kernel],
+      [this.recurrentRegularizer, recurrent],
+      [this.biasRegularizer, bias],
+    ]);
   }
 
   override weightNames(): string[] {

@@ -37,21 +37,39 @@ function compileError(message: string, path: string): never {
 }
 
 // One value per output from Keras's three forms; `fallback` fills outputs a dict leaves out (undefined: they are an error).
-function perOutput<T>(v: unknown, outputs: readonly string[], path: string, what: string, isSingle: (v: unknown) => boolean, fallback?: T): { value: unknown; path: string }[] {
+function perOutput<T>(
+  v: unknown,
+  outputs: readonly string[],
+  path: string,
+  what: string,
+  isSingle: (v: unknown) => boolean,
+  fallback?: T,
+): { value: unknown; path: string }[] {
   if (isSingle(v)) return outputs.map(() => ({ value: v, path }));
   if (Array.isArray(v)) {
-    if (v.length !== outputs.length) compileError(`${what} lists ${v.length} entries but the model has ${outputs.length} outputs (${outputs.join(', ')})`, path);
+    if (v.length !== outputs.length)
+      compileError(
+        `${what} lists ${v.length} entries but the model has ${outputs.length} outputs (${outputs.join(', ')})`,
+        path,
+      );
     return v.map((value, i) => ({ value, path: `${path}/${i}` }));
   }
   if (isObject(v)) {
     const unknown = Object.keys(v).find((k) => !outputs.includes(k));
-    if (unknown !== undefined) compileError(`${what} names "${unknown}", which is not an output of the model (outputs: ${outputs.join(', ')})`, `${path}/${unknown}`);
+    if (unknown !== undefined)
+      compileError(
+        `${what} names "${unknown}", which is not an output of the model (outputs: ${outputs.join(', ')})`,
+        `${path}/${unknown}`,
+      );
     return outputs.map((o) => {
       if (v[o] === undefined && fallback === undefined) compileError(`${what} has no entry for output "${o}"`, path);
       return { value: v[o] ?? fallback, path: `${path}/${o}` };
     });
   }
-  return compileError(`${what} must be a value, a list with one entry per output, or an object keyed by output name`, path);
+  return compileError(
+    `${what} must be a value, a list with one entry per output, or an object keyed by output name`,
+    path,
+  );
 }
 
 const isKerasArg = (v: unknown): boolean => typeof v === 'string' || (isObject(v) && typeof v.class_name === 'string');
@@ -62,15 +80,27 @@ const isKerasArg = (v: unknown): boolean => typeof v === 'string' || (isObject(v
  */
 export function resolveHeads(c: CompileArgs, outputs: readonly string[], path = ''): HeadSpec[] {
   const losses = perOutput(c.loss, outputs, `${path}/loss`, 'loss', isKerasArg);
-  const weights = c.loss_weights === undefined ? outputs.map(() => ({ value: 1, path: '' })) : perOutput(c.loss_weights, outputs, `${path}/loss_weights`, 'loss_weights', () => false, 1);
+  const weights =
+    c.loss_weights === undefined
+      ? outputs.map(() => ({ value: 1, path: '' }))
+      : perOutput(c.loss_weights, outputs, `${path}/loss_weights`, 'loss_weights', () => false, 1);
   // A flat list of metrics applies to every output (Keras 2); a list of lists or a dict is per output.
   const m = c.metrics;
   const nested = Array.isArray(m) && m.some((x) => Array.isArray(x));
-  const metrics = m === undefined || m === null ? outputs.map(() => ({ value: [], path: '' })) : nested || isObject(m) ? perOutput(m, outputs, `${path}/metrics`, 'metrics', () => false, []) : outputs.map(() => ({ value: m, path: `${path}/metrics` }));
+  const metrics =
+    m === undefined || m === null
+      ? outputs.map(() => ({ value: [], path: '' }))
+      : nested || isObject(m)
+        ? perOutput(m, outputs, `${path}/metrics`, 'metrics', () => false, [])
+        : outputs.map(() => ({ value: m, path: `${path}/metrics` }));
   const prefix = outputs.length > 1;
   return outputs.map((output, i) => {
     const w = weights[i];
-    if (typeof w.value !== 'number' || !Number.isFinite(w.value) || w.value < 0) compileError(`loss weight of output "${output}" must be a finite number ≥ 0, got ${JSON.stringify(w.value)}`, w.path);
+    if (typeof w.value !== 'number' || !Number.isFinite(w.value) || w.value < 0)
+      compileError(
+        `loss weight of output "${output}" must be a finite number ≥ 0, got ${JSON.stringify(w.value)}`,
+        w.path,
+      );
     const mv = metrics[i].value;
     return {
       output,

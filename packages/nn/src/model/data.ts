@@ -9,6 +9,9 @@ export function sliceRows(t: Tensor, start: number, size: number): Tensor {
 
 /** Validates a batch size; throws SPEC_INVALID_FIT_CONFIG. */
 export function checkBatchSize(bs: number): number {
-  if (!Number.isSafeInteger(bs) || bs < 1) throw new NnError('SPEC_INVALID_FIT_CONFIG', `batch size must be a positive integer, got ${bs}`, { path: '/batch_size' });
+  if (!Number.isSafeInteger(bs) || bs < 1)
+    throw new NnError('SPEC_INVALID_FIT_CONFIG', `batch size must be a positive integer, got ${bs}`, {
+      path: '/batch_size',
+    });
   return bs;
 }

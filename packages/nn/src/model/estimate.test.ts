@@ -4,11 +4,17 @@ import { estimateTraining, metricBytes, type EstimateOptions } from './estimate.
 import { forwardFlops } from './flops.js';
 import { modelFromJson } from './model.js';
 
-const dense = (units: number, activation: string, extra: object = {}): object => ({ class_name: 'Dense', config: { units, activation, ...extra } });
+const dense = (units: number, activation: string, extra: object = {}): object => ({
+  class_name: 'Dense',
+  config: { units, activation, ...extra },
+});
 const sequential = (...layers: object[]): object => ({ class_name: 'Sequential', config: { layers } });
 const mlp = sequential(dense(64, 'relu', { batch_input_shape: [null, 20] }), dense(32, 'relu'), dense(3, 'softmax'));
 const cnn = sequential(
-  { class_name: 'Conv2D', config: { filters: 8, kernel_size: 3, activation: 'relu', batch_input_shape: [null, 28, 28, 1] } },
+  {
+    class_name: 'Conv2D',
+    config: { filters: 8, kernel_size: 3, activation: 'relu', batch_input_shape: [null, 28, 28, 1] },
+  },
   { class_name: 'MaxPooling2D', config: { pool_size: 2 } },
   { class_name: 'Flatten', config: {} },
   dense(10, 'softmax'),
@@ -69,7 +75,7 @@ describe('estimateTraining', () => {
     expect(b.bytes.kernels - a.bytes.kernels).toBe(2 * (256 - 32) * (28 * 28 + 26 * 26 * 8) * 4);
   });
 
-  it('keeps a Dense layer\'s product, bias sum and activation, and the gradients of the output and activation', () => {
+  it("keeps a Dense layer's product, bias sum and activation, and the gradients of the output and activation", () => {
     const est = estimateTraining(mlp, { ...base, batchSize: 10 });
     expect(est.layers[0].activationBytes).toBe((3 + 2) * 64 * 10 * 4);
     // Both terms are parts of the total, with the engine's own working set.
@@ -78,7 +84,10 @@ describe('estimateTraining', () => {
 
   it('charges an Embedding the table-sized gradient its backward allocates every batch', () => {
     const emb = sequential(
-      { class_name: 'Embedding', config: { input_dim: 50_000, output_dim: 32, input_length: 10, batch_input_shape: [null, 10] } },
+      {
+        class_name: 'Embedding',
+        config: { input_dim: 50_000, output_dim: 32, input_length: 10, batch_input_shape: [null, 10] },
+      },
       { class_name: 'Flatten', config: {} },
       dense(2, 'softmax'),
     );
@@ -89,9 +98,11 @@ describe('estimateTraining', () => {
     expect(large.layers[0].activationBytes - small.layers[0].activationBytes).toBe(2 * 10 * 32 * 8 * 4);
   });
 
-  it('keeps an LSTM\'s per-timestep gates: activations grow with the sequence length and the units', () => {
-    const lstm = (steps: number, units: number): object => sequential({ class_name: 'LSTM', config: { units, batch_input_shape: [null, steps, 8] } }, dense(2, 'softmax'));
-    const at = (steps: number, units: number): number => estimateTraining(lstm(steps, units), base).layers[0].activationBytes;
+  it("keeps an LSTM's per-timestep gates: activations grow with the sequence length and the units", () => {
+    const lstm = (steps: number, units: number): object =>
+      sequential({ class_name: 'LSTM', config: { units, batch_input_shape: [null, steps, 8] } }, dense(2, 'softmax'));
+    const at = (steps: number, units: number): number =>
+      estimateTraining(lstm(steps, units), base).layers[0].activationBytes;
     expect(at(20, 32)).toBe(2 * at(10, 32));
     // Per step 8 input features, then u-wide tensors only: doubling u nearly doubles the bytes.
     expect(at(10, 64) / at(10, 32)).toBeGreaterThan(1.95);

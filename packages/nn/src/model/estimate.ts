@@ -102,7 +102,8 @@ const prod = (shape: readonly (number | null)[]): number => shape.reduce<number>
 function activationCost(name: string): number {
   if (name === 'linear') return 0;
   if (name === 'softmax' || name === 'log_softmax') return 4; // max, shift, exp, sum/div
-  if (name === 'gelu' || name === 'swish' || name === 'silu' || name === 'softplus' || name === 'hard_sigmoid') return 3;
+  if (name === 'gelu' || name === 'swish' || name === 'silu' || name === 'softplus' || name === 'hard_sigmoid')
+    return 3;
   if (name === 'elu' || name === 'selu' || name === 'leaky_relu' || name === 'mish') return 2;
   return 1; // relu, sigmoid, tanh: one fused op
 }
@@ -138,7 +139,12 @@ function layerCost(a: AnalysedLayer): LayerCost {
   const inShape = a.inputShapes[0];
   const inSize = prod(inShape.slice(1));
   const outSize = prod(a.outputShape.slice(1));
-  const simple = (kept: number, grads = 1): LayerCost => ({ kept: kept * outSize, grads: grads * outSize, inference: kept * outSize, kernel: noKernel });
+  const simple = (kept: number, grads = 1): LayerCost => ({
+    kept: kept * outSize,
+    grads: grads * outSize,
+    inference: kept * outSize,
+    kernel: noKernel,
+  });
   if (layer instanceof Dense) {
     const k = inShape[inShape.length - 1] as number;
     const rows = outSize / layer.units; // positions per sample (rank > 2 inputs)
@@ -184,13 +190,19 @@ function layerCost(a: AnalysedLayer): LayerCost {
     // A time-major copy of x, x·W (+ bias) for all steps and its per-step slices; per step h·U,
     // the sum, and the gate arithmetic (LSTM: the four u-wide slices of z and ten u-wide products).
     const perStep = lstm ? 4 * u * 2 + 4 * u + 10 * u : 3 * u;
-    const kept = steps * (features + gates * u * (layer.useBias ? 3 : 2) + perStep) + (layer.returnSequences ? outSize : 0);
+    const kept =
+      steps * (features + gates * u * (layer.useBias ? 3 : 2) + perStep) + (layer.returnSequences ? outSize : 0);
     // Gradients: x needs none, the sums pass theirs through, the slices' gradients are gathered
     // into one for x·W; per step z, its slices and the products get theirs (the cell's sum passes).
     const grads = steps * (gates * u + (lstm ? 4 * u + 4 * u + 9 * u : u)) + (layer.returnSequences ? outSize : 0);
     // Inference keeps no graph: x·W for all steps, one step's temporaries, the output.
     const inference = steps * (features + 2 * gates * u) + perStep + outSize;
-    return { kept, grads, inference, kernel: (b) => Math.max(gemmFloats(b * steps, features, gates * u), gemmFloats(b, u, gates * u)) };
+    return {
+      kept,
+      grads,
+      inference,
+      kernel: (b) => Math.max(gemmFloats(b * steps, features, gates * u), gemmFloats(b, u, gates * u)),
+    };
   }
   if (layer instanceof MergeLayer) return simple(1);
   if (layer instanceof Permute) return simple(1);
@@ -237,7 +249,8 @@ export function estimateTraining(modelConfig: unknown, o: EstimateOptions): Trai
   const activations = perLayer.reduce((s, l) => s + l.activationBytes, 0) + lossBytes;
   const batch = 2 * b * (sampleSize + targetSize) * F32; // the gathered batch and its row indices' copies
   const evalBatch = Math.max(val > 0 ? b : 0, test > 0 ? Math.min(test, TEST_BATCH) : 0);
-  const evaluation = evalBatch * (costs.reduce((s, c) => s + c.inference, 0) + sampleSize + targetSize + 2 * lastOut) * F32;
+  const evaluation =
+    evalBatch * (costs.reduce((s, c) => s + c.inference, 0) + sampleSize + targetSize + 2 * lastOut) * F32;
   const kernelFloats = Math.max(0, ...costs.map((c) => Math.max(c.kernel(b, true), c.kernel(evalBatch, false))));
   const parameters = params * F32;
   const gradients = trainableParams * F32;
@@ -251,12 +264,27 @@ export function estimateTraining(modelConfig: unknown, o: EstimateOptions): Trai
   const runtime = RUNTIME_BYTES;
   // Loading ends before training starts, and evaluation and checkpoints happen between batches.
   const transient = Math.max(activations + batch, evaluation, checkpoint, loading);
-  const memoryBytes = Math.round(runtime + parameters + gradients + optimizer + kernels + metrics + dataset + transient);
+  const memoryBytes = Math.round(
+    runtime + parameters + gradients + optimizer + kernels + metrics + dataset + transient,
+  );
   return {
     params,
     trainableParams,
     memoryBytes,
-    bytes: { parameters, gradients, optimizer, activations, batch, evaluation, checkpoint, kernels, metrics, dataset, loading, runtime },
+    bytes: {
+      parameters,
+      gradients,
+      optimizer,
+      activations,
+      batch,
+      evaluation,
+      checkpoint,
+      kernels,
+      metrics,
+      dataset,
+      loading,
+      runtime,
+    },
     flopsPerEpoch: 3 * o.trainSamples * forwardFlopsPerSample + val * forwardFlopsPerSample,
     forwardFlopsPerSample,
     layers: perLayer,

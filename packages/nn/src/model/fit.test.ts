@@ -27,10 +27,22 @@ describe('fit', () => {
   it('is deterministic: same seed ⇒ identical logs and weights, other seed ⇒ different', async () => {
     const [x, y] = xorData(200, 2);
     const run = async (seed: number) => {
-      const m = modelFromJson({ ...mlp(2, [[8, 'relu'], [2, 'softmax']]) }, { seed });
+      const m = modelFromJson(
+        {
+          ...mlp(2, [
+            [8, 'relu'],
+            [2, 'softmax'],
+          ]),
+        },
+        { seed },
+      );
       m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['acc'] });
       const batches: number[] = [];
-      const h = await m.fit(x, y, { epochs: 3, batchSize: 16, callbacks: [{ onBatchEnd: (_b, logs) => void batches.push(logs.loss) }] });
+      const h = await m.fit(x, y, {
+        epochs: 3,
+        batchSize: 16,
+        callbacks: [{ onBatchEnd: (_b, logs) => void batches.push(logs.loss) }],
+      });
       return { h, batches, w: m.getWeights().map((t) => Array.from(t.data)) };
     };
     const [a, b, c] = [await run(5), await run(5), await run(6)];
@@ -48,7 +60,13 @@ describe('fit', () => {
       epochs: 1,
       batchSize: 7,
       validationSplit: 0.25,
-      callbacks: [{ onBatchEnd: (_b, logs) => void (trained += logs.size) }, { onEpochEnd: () => void (valLoss = m.evaluate(sliceRows(x, 75, 25), sliceRows(y, 75, 25), { batchSize: 7 }).loss) }],
+      callbacks: [
+        { onBatchEnd: (_b, logs) => void (trained += logs.size) },
+        {
+          onEpochEnd: () =>
+            void (valLoss = m.evaluate(sliceRows(x, 75, 25), sliceRows(y, 75, 25), { batchSize: 7 }).loss),
+        },
+      ],
     });
     expect(trained).toBe(75);
     expect(h.history.val_loss[0]).toBeCloseTo(valLoss, 6);
@@ -59,7 +77,12 @@ describe('fit', () => {
     const m = xorModel(4);
     const before = m.evaluate(sliceRows(x, 0, 16), sliceRows(y, 0, 16), { batchSize: 16 }).loss;
     const batches: Logs[] = [];
-    const h = await m.fit(x, y, { epochs: 1, batchSize: 16, shuffle: false, callbacks: [{ onBatchEnd: (_b, logs) => void batches.push(logs) }] });
+    const h = await m.fit(x, y, {
+      epochs: 1,
+      batchSize: 16,
+      shuffle: false,
+      callbacks: [{ onBatchEnd: (_b, logs) => void batches.push(logs) }],
+    });
     expect(batches.map((b) => b.size)).toEqual([16, 16, 16, 2]);
     expect(batches[0].loss).toBeCloseTo(before, 6);
     const weighted = batches.reduce((s, b) => s + b.loss * b.size, 0) / 50;
@@ -78,7 +101,16 @@ describe('fit', () => {
       epochs: 5,
       batchSize: 32,
       signal: controller.signal,
-      callbacks: [{ onBatchEnd: async (b) => { seen.push(b); if (b === 3) controller.abort(); }, onEpochEnd: (e) => void epochs.push(e), onTrainEnd: () => void (ended = true) }],
+      callbacks: [
+        {
+          onBatchEnd: async (b) => {
+            seen.push(b);
+            if (b === 3) controller.abort();
+          },
+          onEpochEnd: (e) => void epochs.push(e),
+          onTrainEnd: () => void (ended = true),
+        },
+      ],
     });
     expect(h.aborted).toBe(true);
     expect(seen).toEqual([0, 1, 2, 3]);
@@ -91,7 +123,12 @@ describe('fit', () => {
   it('honours stopTraining set by a callback (Keras: finish the epoch, then stop) and initialEpoch', async () => {
     const [x, y] = xorData(64, 6);
     const m = xorModel(6);
-    const h = await m.fit(x, y, { epochs: 10, initialEpoch: 2, batchSize: 16, callbacks: [{ onBatchEnd: (b) => void (b === 1 && (m.stopTraining = true)) }] });
+    const h = await m.fit(x, y, {
+      epochs: 10,
+      initialEpoch: 2,
+      batchSize: 16,
+      callbacks: [{ onBatchEnd: (b) => void (b === 1 && (m.stopTraining = true)) }],
+    });
     expect(h.epoch).toEqual([2]);
     expect(m.optimizer?.iterations).toBe(2);
   });
@@ -106,25 +143,38 @@ describe('fit', () => {
     resumed.setWeights(first.getWeights());
     resumed.optimizer!.setWeights(first.optimizer!.getWeights());
     await resumed.fit(x, y, { epochs: 3, initialEpoch: 1, batchSize: 16 });
-    expect(resumed.getWeights().map((w) => Array.from(w.data))).toEqual(full.getWeights().map((w) => Array.from(w.data)));
+    expect(resumed.getWeights().map((w) => Array.from(w.data))).toEqual(
+      full.getWeights().map((w) => Array.from(w.data)),
+    );
   });
 
   it('rejects invalid fit options', async () => {
     const [x, y] = xorData(10, 8);
     const m = xorModel(8);
-    await expect(m.fit(x, y, { epochs: 1, validationSplit: 1.5 })).rejects.toMatchObject({ code: 'SPEC_INVALID_FIT_CONFIG', details: { path: '/validation_split' } });
-    await expect(m.fit(x, y, { epochs: 1, validationSplit: 0.95 })).rejects.toMatchObject({ code: 'SPEC_INVALID_FIT_CONFIG', message: expect.stringContaining('empty') });
+    await expect(m.fit(x, y, { epochs: 1, validationSplit: 1.5 })).rejects.toMatchObject({
+      code: 'SPEC_INVALID_FIT_CONFIG',
+      details: { path: '/validation_split' },
+    });
+    await expect(m.fit(x, y, { epochs: 1, validationSplit: 0.95 })).rejects.toMatchObject({
+      code: 'SPEC_INVALID_FIT_CONFIG',
+      message: expect.stringContaining('empty'),
+    });
     await expect(m.fit(x, y, { epochs: 1, batchSize: 0 })).rejects.toMatchObject({ code: 'SPEC_INVALID_FIT_CONFIG' });
     const fresh = modelFromJson(mlp(2, [[2, 'softmax']]), { seed: 1 });
     await expect(fresh.fit(x, y, { epochs: 1 })).rejects.toMatchObject({ code: 'SPEC_NOT_COMPILED' });
   });
 
   it('applies dropout only in training, reproducibly', async () => {
-    const spec = { class_name: 'Sequential', config: { layers: [
-      { class_name: 'Dense', config: { units: 32, activation: 'relu', batch_input_shape: [null, 2] } },
-      { class_name: 'Dropout', config: { rate: 0.3 } },
-      { class_name: 'Dense', config: { units: 2, activation: 'softmax' } },
-    ] } };
+    const spec = {
+      class_name: 'Sequential',
+      config: {
+        layers: [
+          { class_name: 'Dense', config: { units: 32, activation: 'relu', batch_input_shape: [null, 2] } },
+          { class_name: 'Dropout', config: { rate: 0.3 } },
+          { class_name: 'Dense', config: { units: 2, activation: 'softmax' } },
+        ],
+      },
+    };
     const [x, y] = xorData(128, 9);
     const run = async () => {
       const m = modelFromJson(spec, { seed: 9 });
@@ -139,12 +189,28 @@ describe('fit', () => {
 
   it('keeps training memory flat: the graph is released every step', async () => {
     const rng = new Rng(10);
-    const x = new Tensor(Float32Array.from({ length: 2000 * 20 }, () => rng.uniform()), [2000, 20]);
-    const y = new Tensor(Float32Array.from({ length: 2000 }, () => rng.int(0, 3)), [2000]);
-    const m = modelFromJson(mlp(20, [[256, 'relu'], [3, 'softmax']]), { seed: 10 });
+    const x = new Tensor(
+      Float32Array.from({ length: 2000 * 20 }, () => rng.uniform()),
+      [2000, 20],
+    );
+    const y = new Tensor(
+      Float32Array.from({ length: 2000 }, () => rng.int(0, 3)),
+      [2000],
+    );
+    const m = modelFromJson(
+      mlp(20, [
+        [256, 'relu'],
+        [3, 'softmax'],
+      ]),
+      { seed: 10 },
+    );
     m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
     const heap: number[] = [];
-    await m.fit(x, y, { epochs: 15, batchSize: 8, callbacks: [{ onEpochEnd: () => void heap.push(process.memoryUsage().heapUsed) }] });
+    await m.fit(x, y, {
+      epochs: 15,
+      batchSize: 8,
+      callbacks: [{ onEpochEnd: () => void heap.push(process.memoryUsage().heapUsed) }],
+    });
     // 3750 steps: a leaked graph (≥ 24 KB of activations per step) would add ~90 MB.
     expect(heap.at(-1)! - heap[2]).toBeLessThan(20 * 2 ** 20);
     for (const w of m.trainableWeights()) expect(w._parents).toEqual([]);

@@ -38,15 +38,19 @@ function fitError(message: string, path: string): never {
 }
 
 function validate(opts: FitOptions): void {
-  if (!Number.isSafeInteger(opts.epochs) || opts.epochs < 0) fitError(`epochs must be a non-negative integer, got ${opts.epochs}`, '/epochs');
+  if (!Number.isSafeInteger(opts.epochs) || opts.epochs < 0)
+    fitError(`epochs must be a non-negative integer, got ${opts.epochs}`, '/epochs');
   const initial = opts.initialEpoch ?? 0;
-  if (!Number.isSafeInteger(initial) || initial < 0) fitError(`initialEpoch must be a non-negative integer, got ${initial}`, '/initial_epoch');
+  if (!Number.isSafeInteger(initial) || initial < 0)
+    fitError(`initialEpoch must be a non-negative integer, got ${initial}`, '/initial_epoch');
   const split = opts.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) fitError(`validation_split must be in [0, 1), got ${split}`, '/validation_split');
-  if (split > 0 && opts.validationData) fitError('give validation_split or validation_data, not both', '/validation_split');
+  if (split > 0 && opts.validationData)
+    fitError('give validation_split or validation_data, not both', '/validation_split');
 }
 
-const rowsOf = (ts: readonly Tensor[], start: number, size: number): Tensor[] => ts.map((t) => sliceRows(t, start, size));
+const rowsOf = (ts: readonly Tensor[], start: number, size: number): Tensor[] =>
+  ts.map((t) => sliceRows(t, start, size));
 
 /** The Keras training loop; see FitOptions for the semantics. */
 export async function fitModel(model: Model, x: ModelData, y: ModelData, opts: FitOptions): Promise<History> {
@@ -55,7 +59,8 @@ export async function fitModel(model: Model, x: ModelData, y: ModelData, opts: F
   const xs = model.toInputs(x);
   const ys = model.toTargets(y);
   const metrics = model.checkData(xs, ys);
-  if (opts.classWeight && ys.length > 1) fitError('class_weight is only supported for single-output models; use sample_weight', '/class_weight');
+  if (opts.classWeight && ys.length > 1)
+    fitError('class_weight is only supported for single-output models; use sample_weight', '/class_weight');
   const batchSize = checkBatchSize(opts.batchSize ?? 32);
   const n = xs[0].shape[0];
   const split = opts.validationSplit ?? 0;
@@ -68,9 +73,17 @@ export async function fitModel(model: Model, x: ModelData, y: ModelData, opts: F
   }
   if (split > 0) {
     nTrain = Math.floor(n * (1 - split));
-    if (nTrain === 0 || nTrain === n) fitError(`validation_split ${split} of ${n} samples leaves an empty training or validation set`, '/validation_split');
+    if (nTrain === 0 || nTrain === n)
+      fitError(
+        `validation_split ${split} of ${n} samples leaves an empty training or validation set`,
+        '/validation_split',
+      );
     // Keras splits sample_weight with x and y, so the validation part keeps its weights (class_weight it does not).
-    validation = { xs: rowsOf(xs, nTrain, n - nTrain), ys: rowsOf(ys, nTrain, n - nTrain), w: givenWeights?.subarray(nTrain) };
+    validation = {
+      xs: rowsOf(xs, nTrain, n - nTrain),
+      ys: rowsOf(ys, nTrain, n - nTrain),
+      w: givenWeights?.subarray(nTrain),
+    };
   }
   if (validation) {
     model.checkData(validation.xs, validation.ys);
@@ -125,7 +138,11 @@ export async function fitModel(model: Model, x: ModelData, y: ModelData, opts: F
       }
       if (model.stopTraining) break;
     }
-    const logs = model.logs(lossSum / seen, [...headSums].map((s) => s / seen), metrics);
+    const logs = model.logs(
+      lossSum / seen,
+      [...headSums].map((s) => s / seen),
+      metrics,
+    );
     if (validation) {
       const v = model.evaluate(validation.xs, validation.ys, { batchSize, sampleWeight: validation.w });
       for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;

@@ -20,7 +20,14 @@ describe('forwardFlops', () => {
     expect(mlp.perSample).toBe(2 * 2 * 16 + 16 + 2 * 16 * 3 + 3);
 
     // A `same` kernel bigger than its image: im2col multiplies the whole kernel at every pixel.
-    const conv = forwardFlops(seq([{ class_name: 'Conv2D', config: { name: 'c', filters: 4, kernel_size: [50, 50], padding: 'same', batch_input_shape: [null, 8, 8, 2] } }]));
+    const conv = forwardFlops(
+      seq([
+        {
+          class_name: 'Conv2D',
+          config: { name: 'c', filters: 4, kernel_size: [50, 50], padding: 'same', batch_input_shape: [null, 8, 8, 2] },
+        },
+      ]),
+    );
     expect(conv.perSample).toBe(2 * 8 * 8 * 4 * 50 * 50 * 2 + 8 * 8 * 4);
   });
 
@@ -33,7 +40,9 @@ describe('forwardFlops', () => {
       ]),
     );
     expect(cnn.layers.map((l) => l.flops)).toEqual([2 * 2 * 3 * 4, 12, 12]);
-    const rnn = forwardFlops(seq([{ class_name: 'LSTM', config: { name: 'l', units: 8, batch_input_shape: [null, 5, 3] } }]));
+    const rnn = forwardFlops(
+      seq([{ class_name: 'LSTM', config: { name: 'l', units: 8, batch_input_shape: [null, 5, 3] } }]),
+    );
     const width = 4 * 8;
     expect(rnn.perSample).toBe(5 * (2 * width * (3 + 8) + 4 * width));
   });

@@ -33,21 +33,22 @@ export function layerForwardFlops(a: Pick<AnalysedLayer, 'layer' | 'inputShapes'
   const out = perSample(outputShape);
   const input = inputShapes.reduce((s, shape) => s + perSample(shape), 0);
   if (layer instanceof Dense) {
-    const inShape = inputShapes[0]!;
+    const inShape = inputShapes[0];
     const features = inShape[inShape.length - 1] ?? 1;
     return 2 * out * features + out;
   }
   if (layer instanceof Conv2D) {
-    const channels = inputShapes[0]![3] ?? 1;
+    const channels = inputShapes[0][3] ?? 1;
     return 2 * out * layer.kernelSize[0] * layer.kernelSize[1] * channels + out;
   }
   if (layer instanceof Recurrent) {
     // Every step multiplies the step's input and the previous state by the gates' kernels.
-    const [, steps = 1, features = 1] = inputShapes[0]!;
-    const width = layer.countParams(inputShapes[0]!) / ((features ?? 1) + layer.units + (layer.useBias ? 1 : 0));
+    const [, steps = 1, features = 1] = inputShapes[0];
+    const width = layer.countParams(inputShapes[0]) / ((features ?? 1) + layer.units + (layer.useBias ? 1 : 0));
     return (steps ?? 1) * (2 * width * ((features ?? 1) + layer.units) + 4 * width);
   }
-  if (layer instanceof MaxPooling2D || layer instanceof AveragePooling2D) return out * layer.poolSize[0] * layer.poolSize[1];
+  if (layer instanceof MaxPooling2D || layer instanceof AveragePooling2D)
+    return out * layer.poolSize[0] * layer.poolSize[1];
   return Math.max(out, input);
 }
 
@@ -58,6 +59,10 @@ export function layerForwardFlops(a: Pick<AnalysedLayer, 'layer' | 'inputShapes'
  * @example forwardFlops(config).perSample * samples // the cost of a predict request
  */
 export function forwardFlops(modelConfig: unknown, opts: SpecOptions = {}): ForwardFlops {
-  const layers = analyse(modelConfig, opts).layers.map((a) => ({ name: a.layer.name, className: a.layer.className, flops: layerForwardFlops(a) }));
+  const layers = analyse(modelConfig, opts).layers.map((a) => ({
+    name: a.layer.name,
+    className: a.layer.className,
+    flops: layerForwardFlops(a),
+  }));
   return { perSample: layers.reduce((s, l) => s + l.flops, 0), layers };
 }

@@ -84,11 +84,15 @@ export class Model {
     const rng = new Rng(seed);
     for (const a of analysis.layers) {
       if (a.params > MAX_WEIGHT_SIZE) {
-        throw new NnError('SPEC_INVALID_LAYER_CONFIG', `layer "${a.layer.name}" (index ${a.entry.index}) has ${a.params} parameters, more than ${MAX_WEIGHT_SIZE} allowed per layer`, {
-          layer: a.layer.name,
-          index: a.entry.index,
-          path: a.entry.path,
-        });
+        throw new NnError(
+          'SPEC_INVALID_LAYER_CONFIG',
+          `layer "${a.layer.name}" (index ${a.entry.index}) has ${a.params} parameters, more than ${MAX_WEIGHT_SIZE} allowed per layer`,
+          {
+            layer: a.layer.name,
+            index: a.entry.index,
+            path: a.entry.path,
+          },
+        );
       }
       a.layer.build(a.inputShapes[0], rng);
     }
@@ -117,13 +121,17 @@ export class Model {
   /** Sets optimizer, losses and metrics (Keras names and forms, see CompileArgs); throws NnError. */
   compile(c: CompileArgs): void {
     const optimizer = parseOptimizer(c.optimizer);
-    const specs = resolveHeads(c, this.outputs.map((o) => o.name));
+    const specs = resolveHeads(
+      c,
+      this.outputs.map((o) => o.name),
+    );
     const consumed = new Set(this.analysis.layers.flatMap((a) => a.inbound));
     const heads = specs.map((h, i): Head => {
       const value = this.analysis.outputs[i];
       const layer = this.layerOf(value);
       const softmaxOut = (layer instanceof Dense || layer instanceof Activation) && layer.activation === 'softmax';
-      const crossentropy = h.loss.name === 'categorical_crossentropy' || h.loss.name === 'sparse_categorical_crossentropy';
+      const crossentropy =
+        h.loss.name === 'categorical_crossentropy' || h.loss.name === 'sparse_categorical_crossentropy';
       // Only an output no other layer reads may stop at its logits (outputs are distinct: see spec.ts).
       const fused = softmaxOut && crossentropy && !h.loss.fromLogits && !consumed.has(value);
       return { ...h, value, fused };
@@ -156,7 +164,11 @@ export class Model {
         r.headLosses.forEach((l, i) => (sums[i + 1] += l * size));
       }
     });
-    return this.logs(sums[0] / n, [...sums.subarray(1)].map((s) => s / n), metrics);
+    return this.logs(
+      sums[0] / n,
+      [...sums.subarray(1)].map((s) => s / n),
+      metrics,
+    );
   }
 
   /** @internal Keras-named logs from a total loss, per-output losses and metric trackers. */
@@ -170,7 +182,8 @@ export class Model {
 
   /** The outputs of a single-output model for x in inference mode, computed in batches. */
   predict(x: ModelData, opts: { batchSize?: number } = {}): Tensor {
-    if (this.outputs.length !== 1) throw new NnError('SPEC_SHAPE_MISMATCH', `the model has ${this.outputs.length} outputs; use predictOutputs`);
+    if (this.outputs.length !== 1)
+      throw new NnError('SPEC_SHAPE_MISMATCH', `the model has ${this.outputs.length} outputs; use predictOutputs`);
     return this.predictOutputs(x, opts)[0];
   }
 
@@ -184,7 +197,10 @@ export class Model {
     noGrad(() => {
       for (let start = 0; start < n; start += bs) {
         const size = Math.min(bs, n - start);
-        const ys = this.run(xs.map((t) => sliceRows(t, start, size)), { training: false });
+        const ys = this.run(
+          xs.map((t) => sliceRows(t, start, size)),
+          { training: false },
+        );
         ys.forEach((y, i) => outs[i].set(contiguousData(y), start * rows[i]));
       }
     });
@@ -209,7 +225,14 @@ export class Model {
   }
 
   /** @internal Loss (with graph, when grad mode is on) for one batch, weighted by `sampleWeight` [N] if given; updates the streaming `metrics`. */
-  runBatch(xs: readonly Tensor[], ys: readonly Tensor[], training: boolean, rng: Rng | undefined, metrics: readonly HeadMetrics[], sampleWeight?: Tensor): BatchResult {
+  runBatch(
+    xs: readonly Tensor[],
+    ys: readonly Tensor[],
+    training: boolean,
+    rng: Rng | undefined,
+    metrics: readonly HeadMetrics[],
+    sampleWeight?: Tensor,
+  ): BatchResult {
     const { heads, logits } = this.requireCompiled();
     const preds = this.run(xs, { training, rng }, logits);
     let loss: Tensor | null = null;
@@ -225,7 +248,13 @@ export class Model {
       if (metrics[i].metrics.length > 0) {
         // Metrics see the model's output: probabilities, also when the loss used the fused logits.
         const out = h.fused ? noGrad(() => softmax(pred, -1)) : pred;
-        const batch = { yRaw: contiguousData(ys[i]), yTrue: contiguousData(target), yPred: contiguousData(out), rows: xs[0].shape[0], classes: pred.shape[pred.ndim - 1] };
+        const batch = {
+          yRaw: contiguousData(ys[i]),
+          yTrue: contiguousData(target),
+          yPred: contiguousData(out),
+          rows: xs[0].shape[0],
+          classes: pred.shape[pred.ndim - 1],
+        };
         for (const m of metrics[i].metrics) m.update(batch);
       }
     }
@@ -251,11 +280,16 @@ export class Model {
     const code = what === 'input' ? 'SPEC_SHAPE_MISMATCH' : 'SPEC_INCOMPATIBLE_TARGETS';
     const names = slots.map((s) => s.name).join(', ');
     if (d instanceof Tensor) {
-      if (slots.length !== 1) throw new NnError(code, `the model has ${slots.length} ${what}s (${names}); pass a list or an object keyed by name`);
+      if (slots.length !== 1)
+        throw new NnError(
+          code,
+          `the model has ${slots.length} ${what}s (${names}); pass a list or an object keyed by name`,
+        );
       return [d];
     }
     if (Array.isArray(d)) {
-      if (d.length !== slots.length) throw new NnError(code, `the model has ${slots.length} ${what}s (${names}), got ${d.length} arrays`);
+      if (d.length !== slots.length)
+        throw new NnError(code, `the model has ${slots.length} ${what}s (${names}), got ${d.length} arrays`);
       return [...d];
     }
     const byName = d as Readonly<Record<string, Tensor>>;
@@ -269,9 +303,16 @@ export class Model {
     xs.forEach((x, i) => {
       if (x.ndim < 1 || !shapesEqual(x.shape.slice(1), this.inputs[i].shape)) {
         const which = this.inputs.length > 1 ? ` "${this.inputs[i].name}"` : '';
-        throw new NnError('SPEC_SHAPE_MISMATCH', `the model expects input${which} of shape ${formatShape([null, ...this.inputs[i].shape])}, got ${formatShape(x.shape)}`);
+        throw new NnError(
+          'SPEC_SHAPE_MISMATCH',
+          `the model expects input${which} of shape ${formatShape([null, ...this.inputs[i].shape])}, got ${formatShape(x.shape)}`,
+        );
       }
-      if (x.shape[0] !== xs[0].shape[0]) throw new NnError('SPEC_SHAPE_MISMATCH', `input arrays must have the same number of samples, got ${xs.map((t) => t.shape[0]).join(' and ')}`);
+      if (x.shape[0] !== xs[0].shape[0])
+        throw new NnError(
+          'SPEC_SHAPE_MISMATCH',
+          `input arrays must have the same number of samples, got ${xs.map((t) => t.shape[0]).join(' and ')}`,
+        );
     });
     return xs[0].shape[0];
   }
@@ -284,7 +325,11 @@ export class Model {
       const y = ys[i];
       const shape = this.outputs[i].shape;
       const which = heads.length > 1 ? ` for output "${h.output}"` : '';
-      if (y.ndim < 1 || y.shape[0] !== n) throw new NnError('SPEC_INCOMPATIBLE_TARGETS', `x has ${n} samples but y${which} has shape ${formatShape(y.shape)}`);
+      if (y.ndim < 1 || y.shape[0] !== n)
+        throw new NnError(
+          'SPEC_INCOMPATIBLE_TARGETS',
+          `x has ${n} samples but y${which} has shape ${formatShape(y.shape)}`,
+        );
       try {
         checkTargets(h.loss, shape, y.shape.slice(1));
         checkLabels(h.loss, y, shape[shape.length - 1]);
@@ -299,7 +344,8 @@ export class Model {
 
   /** @internal */
   requireCompiled(): Compiled {
-    if (!this.compiled) throw new NnError('SPEC_NOT_COMPILED', 'the model must be compiled before training or evaluation');
+    if (!this.compiled)
+      throw new NnError('SPEC_NOT_COMPILED', 'the model must be compiled before training or evaluation');
     return this.compiled;
   }
 
@@ -322,10 +368,14 @@ export class Model {
   /** Replaces all weights (same order and shapes as getWeights); throws SPEC_SHAPE_MISMATCH. */
   setWeights(weights: readonly Tensor[]): void {
     const own = this.layers.flatMap((l) => l.weights.map((w, i) => ({ w, name: `${l.name}/${l.weightNames()[i]}` })));
-    if (weights.length !== own.length) throw new NnError('SPEC_SHAPE_MISMATCH', `the model has ${own.length} weights, got ${weights.length}`);
+    if (weights.length !== own.length)
+      throw new NnError('SPEC_SHAPE_MISMATCH', `the model has ${own.length} weights, got ${weights.length}`);
     own.forEach(({ w, name }, i) => {
       if (!shapesEqual(w.shape, weights[i].shape)) {
-        throw new NnError('SPEC_SHAPE_MISMATCH', `weight ${name} has shape ${formatShape(w.shape)}, got ${formatShape(weights[i].shape)}`);
+        throw new NnError(
+          'SPEC_SHAPE_MISMATCH',
+          `weight ${name} has shape ${formatShape(w.shape)}, got ${formatShape(weights[i].shape)}`,
+        );
       }
     });
     own.forEach(({ w }, i) => w.data.set(weights[i].data));
@@ -334,7 +384,8 @@ export class Model {
   /** A Keras-2-style summary table (functional models add the "Connected to" column). */
   summary(): string {
     const trainable = this.trainableWeights().reduce((s, w) => s + w.size, 0);
-    const sources = this.kind === 'functional' ? (a: AnalysedLayer) => a.inbound.map((v) => `${this.valueName(v)}[0][0]`) : undefined;
+    const sources =
+      this.kind === 'functional' ? (a: AnalysedLayer) => a.inbound.map((v) => `${this.valueName(v)}[0][0]`) : undefined;
     return renderSummary(this.name, this.analysis, this.countParams(), trainable, sources);
   }
 
@@ -351,12 +402,22 @@ export class Model {
   toJSON(): JsonObject {
     const inputLayer = (input: ModelInput): JsonObject => ({
       class_name: 'InputLayer',
-      config: { batch_input_shape: [null, ...input.shape], dtype: 'float32', sparse: false, ragged: false, name: input.name },
+      config: {
+        batch_input_shape: [null, ...input.shape],
+        dtype: 'float32',
+        sparse: false,
+        ragged: false,
+        name: input.name,
+      },
     });
     const meta = { keras_version: '2.x-compatible', backend: 'tensorflow' };
     if (this.kind === 'sequential') {
       const layers = this.layers.map((l) => ({ class_name: l.className, config: l.getConfig() }));
-      return { class_name: 'Sequential', config: { name: this.name, layers: [inputLayer(this.inputs[0]), ...layers] }, ...meta };
+      return {
+        class_name: 'Sequential',
+        config: { name: this.name, layers: [inputLayer(this.inputs[0]), ...layers] },
+        ...meta,
+      };
     }
     const ref = (v: number): [string, number, number] => [this.valueName(v), 0, 0];
     const layers = [
@@ -369,7 +430,11 @@ export class Model {
       })),
     ];
     const inputs = this.inputs.map((_, i) => ref(i));
-    return { class_name: 'Functional', config: { name: this.name, layers, input_layers: inputs, output_layers: this.analysis.outputs.map(ref) }, ...meta };
+    return {
+      class_name: 'Functional',
+      config: { name: this.name, layers, input_layers: inputs, output_layers: this.analysis.outputs.map(ref) },
+      ...meta,
+    };
   }
 }
 

@@ -26,7 +26,13 @@ const sigmoidModel = (lr: number): Model => {
 /** The loss logged for the one full batch (computed before the update). */
 const firstBatchLoss = async (m: Model, xs: Tensor, ys: Tensor, opts: object): Promise<number> => {
   let loss = NaN;
-  await m.fit(xs, ys, { epochs: 1, batchSize: xs.shape[0], shuffle: false, callbacks: [{ onBatchEnd: (_b, l) => void (loss = l.loss) }], ...opts });
+  await m.fit(xs, ys, {
+    epochs: 1,
+    batchSize: xs.shape[0],
+    shuffle: false,
+    callbacks: [{ onBatchEnd: (_b, l) => void (loss = l.loss) }],
+    ...opts,
+  });
   return loss;
 };
 
@@ -53,7 +59,13 @@ describe('fit classWeight and sampleWeight', () => {
     const ref = tf.sequential({ layers: [tf.layers.dense({ units: 1, activation: 'sigmoid', inputShape: [2] })] });
     ref.setWeights([tf.tensor2d(kernel, [2, 1]), tf.tensor1d([bias])]);
     ref.compile({ optimizer: tf.train.sgd(0.5), loss: 'binaryCrossentropy' });
-    const hr = await ref.fit(tf.tensor2d(X, [6, 2]), tf.tensor2d(yBin, [6, 1]), { epochs: 1, batchSize: 6, shuffle: false, classWeight: cw, verbose: 0 });
+    const hr = await ref.fit(tf.tensor2d(X, [6, 2]), tf.tensor2d(yBin, [6, 1]), {
+      epochs: 1,
+      batchSize: 6,
+      shuffle: false,
+      classWeight: cw,
+      verbose: 0,
+    });
     expect(h.history.loss[0]).toBeCloseTo(hr.history.loss[0] as number, 5);
     const refW = ref.getWeights().flatMap((w) => Array.from(w.dataSync()));
     const ourW = ours.getWeights().flatMap((w) => Array.from(w.data));
@@ -81,7 +93,9 @@ describe('fit classWeight and sampleWeight', () => {
     expect(await firstBatchLoss(make(), x, ys, { sampleWeight: new Float32Array(sw) })).toBeCloseTo(weighted, 5);
     const cw: Record<number, number> = { 0: 2, 2: 0.25 }; // class 1 is missing → weight 1
     const both = ce.reduce((s, l, i) => s + l * sw[i] * (cw[labels[i]] ?? 1), 0) / 6;
-    expect(await firstBatchLoss(make(), x, ys, { sampleWeight: new Tensor(new Float32Array(sw), [6]), classWeight: cw })).toBeCloseTo(both, 5);
+    expect(
+      await firstBatchLoss(make(), x, ys, { sampleWeight: new Tensor(new Float32Array(sw), [6]), classWeight: cw }),
+    ).toBeCloseTo(both, 5);
   });
 
   it('zero-weighted samples do not move the weights: N=4 with weights [1,1,0,0] at lr 0.2 = the first 2 samples at lr 0.1', async () => {
@@ -99,9 +113,15 @@ describe('fit classWeight and sampleWeight', () => {
     const sw = [2, 1, 0.5, 0, 3, 1];
     const weighted = (rows: number[]) => rows.reduce((s, i) => s + bce[i] * sw[i], 0) / rows.length;
     // lr 1e-30 keeps the float32 weights fixed, so val_loss is a function of the initial weights only.
-    const given = await sigmoidModel(1e-30).fit(sliceRows(x, 0, 2), sliceRows(yb, 0, 2), { epochs: 1, validationData: [x, yb, new Float32Array(sw)] });
+    const given = await sigmoidModel(1e-30).fit(sliceRows(x, 0, 2), sliceRows(yb, 0, 2), {
+      epochs: 1,
+      validationData: [x, yb, new Float32Array(sw)],
+    });
     expect(given.history.val_loss[0]).toBeCloseTo(weighted([0, 1, 2, 3, 4, 5]), 5);
-    expect(sigmoidModel(1e-30).evaluate(x, yb, { batchSize: 4, sampleWeight: new Float32Array(sw) }).loss).toBeCloseTo(weighted([0, 1, 2, 3, 4, 5]), 5);
+    expect(sigmoidModel(1e-30).evaluate(x, yb, { batchSize: 4, sampleWeight: new Float32Array(sw) }).loss).toBeCloseTo(
+      weighted([0, 1, 2, 3, 4, 5]),
+      5,
+    );
     // validation_split 0.5: samples 3..5 validate with their weights; class_weight is for training only.
     let trainLoss = NaN;
     const split = await sigmoidModel(1e-30).fit(x, yb, {
@@ -115,7 +135,9 @@ describe('fit classWeight and sampleWeight', () => {
     });
     expect(split.history.val_loss[0]).toBeCloseTo(weighted([3, 4, 5]), 5);
     expect(trainLoss).toBeCloseTo([0, 1, 2].reduce((s, i) => s + bce[i] * sw[i] * (yBin[i] ? 10 : 1), 0) / 3, 5);
-    await expect(sigmoidModel(1e-30).fit(x, yb, { epochs: 1, validationData: [x, yb, new Float32Array(2)] })).rejects.toThrow(NnError);
+    await expect(
+      sigmoidModel(1e-30).fit(x, yb, { epochs: 1, validationData: [x, yb, new Float32Array(2)] }),
+    ).rejects.toThrow(NnError);
   });
 
   it('reads classes from one-hot rows by argmax, and validates its inputs', () => {

@@ -10,7 +10,10 @@ await tf.setBackend('cpu');
 
 const rand = (shape: number[], seed: number): Tensor => {
   const r = new Rng(seed);
-  return new Tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.uniform(-1, 1)), shape);
+  return new Tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.uniform(-1, 1)),
+    shape,
+  );
 };
 
 describe('Sequential', () => {
@@ -57,22 +60,39 @@ describe('Sequential', () => {
 
   it('rejects bad compile arguments with paths and huge layers at build time', () => {
     const model = modelFromJson(KERAS2, { seed: 0 });
-    expect(() => model.compile({ optimizer: 'adadelta', loss: 'mse' })).toThrow(expect.objectContaining({ code: 'SPEC_UNKNOWN_OPTIMIZER' }));
-    expect(() => model.compile({ optimizer: 'adam', loss: 'huber_ish' })).toThrow(expect.objectContaining({ code: 'SPEC_UNKNOWN_LOSS', details: { path: '/loss' } }));
-    expect(() => model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['auc', 'f1_score'] })).toThrow(expect.objectContaining({ code: 'SPEC_UNKNOWN_METRIC', details: { path: '/metrics/1' } }));
+    expect(() => model.compile({ optimizer: 'adadelta', loss: 'mse' })).toThrow(
+      expect.objectContaining({ code: 'SPEC_UNKNOWN_OPTIMIZER' }),
+    );
+    expect(() => model.compile({ optimizer: 'adam', loss: 'huber_ish' })).toThrow(
+      expect.objectContaining({ code: 'SPEC_UNKNOWN_LOSS', details: { path: '/loss' } }),
+    );
+    expect(() => model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['auc', 'f1_score'] })).toThrow(
+      expect.objectContaining({ code: 'SPEC_UNKNOWN_METRIC', details: { path: '/metrics/1' } }),
+    );
     model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['acc', 'mae', 'acc'] });
     expect(model.metricsNames).toEqual(['loss', 'acc', 'mae', 'acc_1']);
-    expect(() => modelFromJson(mlp(784, [[1e9, 'relu']]))).toThrow(expect.objectContaining({ code: 'SPEC_INVALID_LAYER_CONFIG' }));
+    expect(() => modelFromJson(mlp(784, [[1e9, 'relu']]))).toThrow(
+      expect.objectContaining({ code: 'SPEC_INVALID_LAYER_CONFIG' }),
+    );
   });
 
   it('checks data shapes and labels before training', async () => {
     const model = modelFromJson(KERAS2, { seed: 0 });
     model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
-    await expect(model.fit(rand([6, 5], 1), tensor([0, 1, 2, 0, 1, 2]), { epochs: 1 })).rejects.toMatchObject({ code: 'SPEC_SHAPE_MISMATCH', message: expect.stringContaining('[null, 4], got [6, 5]') });
-    await expect(model.fit(rand([6, 4], 1), tensor([0, 1, 3, 0, 1, 2]), { epochs: 1 })).rejects.toMatchObject({ code: 'SPEC_INCOMPATIBLE_TARGETS' });
-    await expect(model.fit(rand([6, 4], 1), tensor([0, 1, 2]), { epochs: 1 })).rejects.toMatchObject({ code: 'SPEC_INCOMPATIBLE_TARGETS' });
+    await expect(model.fit(rand([6, 5], 1), tensor([0, 1, 2, 0, 1, 2]), { epochs: 1 })).rejects.toMatchObject({
+      code: 'SPEC_SHAPE_MISMATCH',
+      message: expect.stringContaining('[null, 4], got [6, 5]'),
+    });
+    await expect(model.fit(rand([6, 4], 1), tensor([0, 1, 3, 0, 1, 2]), { epochs: 1 })).rejects.toMatchObject({
+      code: 'SPEC_INCOMPATIBLE_TARGETS',
+    });
+    await expect(model.fit(rand([6, 4], 1), tensor([0, 1, 2]), { epochs: 1 })).rejects.toMatchObject({
+      code: 'SPEC_INCOMPATIBLE_TARGETS',
+    });
     model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
-    expect(() => model.evaluate(rand([6, 4], 1), tensor([0, 1, 2, 0, 1, 2]))).toThrow(expect.objectContaining({ code: 'SPEC_INCOMPATIBLE_TARGETS' }));
+    expect(() => model.evaluate(rand([6, 4], 1), tensor([0, 1, 2, 0, 1, 2]))).toThrow(
+      expect.objectContaining({ code: 'SPEC_INCOMPATIBLE_TARGETS' }),
+    );
   });
 
   it('predicts in batches with the same result as one batch', () => {

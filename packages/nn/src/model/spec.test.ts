@@ -4,7 +4,6 @@ import { Dense } from '../layers/dense.js';
 import { KERAS2, KERAS3, mlp, thrown } from '../test-utils/fixtures.js';
 import { inspectModel } from './spec.js';
 
-
 const expected = {
   kind: 'sequential',
   layers: [
@@ -28,39 +27,63 @@ describe('inspectModel', () => {
   });
 
   it('reads what TF.js toJSON writes (no InputLayer, batch_input_shape on the first layer)', () => {
-    const m = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu', name: 'dense' }), tf.layers.dense({ units: 3, activation: 'softmax', name: 'dense_1' })] });
+    const m = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu', name: 'dense' }),
+        tf.layers.dense({ units: 3, activation: 'softmax', name: 'dense_1' }),
+      ],
+    });
     const json = m.toJSON(null, false);
     expect(inspectModel(json)).toMatchObject(expected);
     expect(inspectModel({ modelTopology: json, format: 'layers-model' })).toMatchObject(expected);
   });
 
   it('reads Keras ≤ 2.2 bare layer lists, input_dim and input_shape', () => {
-    const layers = [{ class_name: 'Dense', config: { units: 8, activation: 'relu', input_dim: 4 } }, { class_name: 'Dense', config: { units: 3, activation: 'softmax' } }];
+    const layers = [
+      { class_name: 'Dense', config: { units: 8, activation: 'relu', input_dim: 4 } },
+      { class_name: 'Dense', config: { units: 3, activation: 'softmax' } },
+    ];
     expect(inspectModel({ class_name: 'Sequential', config: layers })).toMatchObject(expected);
     const withShape = [{ class_name: 'Dense', config: { units: 8, input_shape: [4] } }, layers[1]];
     expect(inspectModel({ class_name: 'Sequential', config: { layers: withShape } }).params).toBe(67);
   });
 
   it('reads a Keras 2 recurrent first layer declared with input_dim and input_length', () => {
-    const spec = { class_name: 'Sequential', config: { layers: [{ class_name: 'LSTM', config: { units: 4, input_dim: 3, input_length: 7 } }] } };
+    const spec = {
+      class_name: 'Sequential',
+      config: { layers: [{ class_name: 'LSTM', config: { units: 4, input_dim: 3, input_length: 7 } }] },
+    };
     expect(inspectModel(spec).inputShape).toEqual([7, 3]);
   });
 
   it('contracts the last axis of rank-3 inputs and flattens in C order', () => {
-    const spec = { class_name: 'Sequential', config: { layers: [
-      { class_name: 'Dense', config: { units: 5, batch_input_shape: [null, 3, 4] } },
-      { class_name: 'Flatten', config: {} },
-      { class_name: 'Dropout', config: { rate: 0.5 } },
-      { class_name: 'Activation', config: { activation: 'tanh' } },
-    ] } };
+    const spec = {
+      class_name: 'Sequential',
+      config: {
+        layers: [
+          { class_name: 'Dense', config: { units: 5, batch_input_shape: [null, 3, 4] } },
+          { class_name: 'Flatten', config: {} },
+          { class_name: 'Dropout', config: { rate: 0.5 } },
+          { class_name: 'Activation', config: { activation: 'tanh' } },
+        ],
+      },
+    };
     const info = inspectModel(spec);
-    expect(info.layers.map((l) => l.outputShape)).toEqual([[null, 3, 5], [null, 15], [null, 15], [null, 15]]);
+    expect(info.layers.map((l) => l.outputShape)).toEqual([
+      [null, 3, 5],
+      [null, 15],
+      [null, 15],
+      [null, 15],
+    ]);
     expect(info.layers.map((l) => l.name)).toEqual(['dense', 'flatten', 'dropout', 'activation']);
     expect(info.params).toBe(25);
   });
 
   it('takes the input shape from options when none is declared, and checks it when one is', () => {
-    const spec = { class_name: 'Sequential', config: { layers: [{ class_name: 'Flatten' }, { class_name: 'Dense', config: { units: 2 } }] } };
+    const spec = {
+      class_name: 'Sequential',
+      config: { layers: [{ class_name: 'Flatten' }, { class_name: 'Dense', config: { units: 2 } }] },
+    };
     expect(inspectModel(spec, { inputShape: [28, 28] }).params).toBe(784 * 2 + 2);
     const e = thrown(() => inspectModel(KERAS2, { inputShape: [5] }));
     expect(e.code).toBe('SPEC_SHAPE_MISMATCH');
@@ -103,9 +126,15 @@ describe('inspectModel', () => {
     bad.config.layers[2].config.activation = 'gelu_ish';
     expect(thrown(() => inspectModel(bad)).code).toBe('SPEC_UNKNOWN_ACTIVATION');
     (bad.config.layers[2].config as Record<string, unknown>).activation = 'relu';
-    (bad.config.layers[2].config as Record<string, unknown>).kernel_regularizer = { class_name: 'L2', config: { l2: -0.01 } };
+    (bad.config.layers[2].config as Record<string, unknown>).kernel_regularizer = {
+      class_name: 'L2',
+      config: { l2: -0.01 },
+    };
     expect(thrown(() => inspectModel(bad)).details.path).toBe('/config/layers/2/config/kernel_regularizer/config/l2');
-    (bad.config.layers[2].config as Record<string, unknown>).kernel_regularizer = { class_name: 'L2', config: { l2: 0.01 } };
+    (bad.config.layers[2].config as Record<string, unknown>).kernel_regularizer = {
+      class_name: 'L2',
+      config: { l2: 0.01 },
+    };
     (bad.config.layers[2].config as Record<string, unknown>).activity_regularizer = 'l2';
     expect(thrown(() => inspectModel(bad)).details.path).toBe('/config/layers/2/config/activity_regularizer');
   });
@@ -114,7 +143,9 @@ describe('inspectModel', () => {
     expect(thrown(() => inspectModel(42)).code).toBe('SPEC_INVALID_MODEL');
     expect(thrown(() => inspectModel({ class_name: 'Graph', config: {} })).details.path).toBe('/class_name');
     expect(thrown(() => inspectModel({ class_name: 'Functional', config: {} })).details.path).toBe('/config/layers');
-    expect(thrown(() => inspectModel({ class_name: 'Sequential', config: { layers: [] } })).code).toBe('SPEC_INVALID_MODEL');
+    expect(thrown(() => inspectModel({ class_name: 'Sequential', config: { layers: [] } })).code).toBe(
+      'SPEC_INVALID_MODEL',
+    );
     const dup = structuredClone(KERAS2);
     dup.config.layers[2].config.name = 'dense';
     const e = thrown(() => inspectModel(dup));
@@ -125,7 +156,12 @@ describe('inspectModel', () => {
   it('never allocates weights: a 1e12-unit layer is counted instantly', () => {
     const build = vi.spyOn(Dense.prototype, 'build');
     const t0 = performance.now();
-    const info = inspectModel(mlp(784, [[1e12, 'relu'], [10, 'softmax']]));
+    const info = inspectModel(
+      mlp(784, [
+        [1e12, 'relu'],
+        [10, 'softmax'],
+      ]),
+    );
     expect(performance.now() - t0).toBeLessThan(100);
     expect(info.params).toBe(784 * 1e12 + 1e12 + 1e13 + 10);
     expect(build).not.toHaveBeenCalled();

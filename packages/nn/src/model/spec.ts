@@ -53,7 +53,8 @@ const snake = (s: string): string =>
 function declaredInput(first: LayerEntry, buildInputShape: unknown): { shape: unknown[]; path: string } | undefined {
   const c = first.config;
   const p = `${first.path}/config`;
-  if (Array.isArray(c.batch_input_shape)) return { shape: c.batch_input_shape.slice(1), path: `${p}/batch_input_shape` };
+  if (Array.isArray(c.batch_input_shape))
+    return { shape: c.batch_input_shape.slice(1), path: `${p}/batch_input_shape` };
   if (Array.isArray(c.input_shape)) return { shape: c.input_shape, path: `${p}/input_shape` };
   if (Array.isArray(c.shape)) return { shape: c.shape, path: `${p}/shape` };
   // Embedding's input_dim is its vocabulary size; its sequence length is input_length.
@@ -64,35 +65,57 @@ function declaredInput(first: LayerEntry, buildInputShape: unknown): { shape: un
     if (typeof c.input_length === 'number') return { shape: [c.input_length, c.input_dim], path: `${p}/input_dim` };
     return { shape: [c.input_dim], path: `${p}/input_dim` };
   }
-  const built = Array.isArray(first.buildInputShape) ? first.buildInputShape : Array.isArray(buildInputShape) ? buildInputShape : undefined;
+  const built = Array.isArray(first.buildInputShape)
+    ? first.buildInputShape
+    : Array.isArray(buildInputShape)
+      ? buildInputShape
+      : undefined;
   if (built) return { shape: built.slice(1), path: `${first.path}/build_config/input_shape` };
   return undefined;
 }
 
 function checkDims(shape: unknown[], path: string, what: string): number[] {
   if (!shape.every((d) => Number.isSafeInteger(d) && (d as number) > 0)) {
-    throw new NnError('SPEC_INVALID_MODEL', `${what} ${JSON.stringify(shape)} must list positive integers (variable-size axes are not supported)`, { path });
+    throw new NnError(
+      'SPEC_INVALID_MODEL',
+      `${what} ${JSON.stringify(shape)} must list positive integers (variable-size axes are not supported)`,
+      { path },
+    );
   }
   return shape as number[];
 }
 
-function resolveInputShape(first: LayerEntry, firstName: string, buildInputShape: unknown, layersPath: string, opts: SpecOptions): number[] {
+function resolveInputShape(
+  first: LayerEntry,
+  firstName: string,
+  buildInputShape: unknown,
+  layersPath: string,
+  opts: SpecOptions,
+): number[] {
   const declared = declaredInput(first, buildInputShape);
   const given = opts.inputShape ? checkDims([...opts.inputShape], '', 'the given input shape') : undefined;
   if (!declared) {
     if (given) return given;
-    throw new NnError('SPEC_INVALID_MODEL', 'the first layer needs an input shape (batch_input_shape, input_shape, input_dim, or an InputLayer)', {
-      index: 0,
-      path: `${layersPath}/0/config`,
-    });
+    throw new NnError(
+      'SPEC_INVALID_MODEL',
+      'the first layer needs an input shape (batch_input_shape, input_shape, input_dim, or an InputLayer)',
+      {
+        index: 0,
+        path: `${layersPath}/0/config`,
+      },
+    );
   }
   const shape = checkDims(declared.shape, declared.path, 'input shape');
   if (given && !shapesEqual(shape, given)) {
-    throw new NnError('SPEC_SHAPE_MISMATCH', `layer "${firstName}" (index 0) expects samples of shape ${formatShape(shape)} but the data has ${formatShape(given)}`, {
-      layer: firstName,
-      index: 0,
-      path: declared.path,
-    });
+    throw new NnError(
+      'SPEC_SHAPE_MISMATCH',
+      `layer "${firstName}" (index 0) expects samples of shape ${formatShape(shape)} but the data has ${formatShape(given)}`,
+      {
+        layer: firstName,
+        index: 0,
+        path: declared.path,
+      },
+    );
   }
   return shape;
 }
@@ -105,11 +128,15 @@ function checkDeclared(entry: LayerEntry, name: string, inferred: SymbolicShape)
   const expected = [null, ...declared.shape];
   const same = expected.length === inferred.length && expected.every((d, i) => i === 0 || d === inferred[i]);
   if (!same) {
-    throw new NnError('SPEC_SHAPE_MISMATCH', `layer "${name}" (index ${entry.index}) declares input shape ${formatShape(expected as (number | null)[])} but receives ${formatShape(inferred)}`, {
-      layer: name,
-      index: entry.index,
-      path: declared.path,
-    });
+    throw new NnError(
+      'SPEC_SHAPE_MISMATCH',
+      `layer "${name}" (index ${entry.index}) declares input shape ${formatShape(expected as (number | null)[])} but receives ${formatShape(inferred)}`,
+      {
+        layer: name,
+        index: entry.index,
+        path: declared.path,
+      },
+    );
   }
 }
 
@@ -119,7 +146,12 @@ function inLayer<T>(a: { name: string; entry: LayerEntry }, fn: () => T): T {
     return fn();
   } catch (e) {
     if (e instanceof NnError && e.details.layer === undefined) {
-      throw new NnError(e.code, `layer "${a.name}" (index ${a.entry.index}): ${e.message}`, { ...e.details, layer: a.name, index: a.entry.index, path: e.details.path ?? a.entry.path });
+      throw new NnError(e.code, `layer "${a.name}" (index ${a.entry.index}): ${e.message}`, {
+        ...e.details,
+        layer: a.name,
+        index: a.entry.index,
+        path: e.details.path ?? a.entry.path,
+      });
     }
     throw e;
   }
@@ -129,10 +161,19 @@ function inLayer<T>(a: { name: string; entry: LayerEntry }, fn: () => T): T {
 function createLayer(entry: LayerEntry, layerName: string): Layer {
   const where = { layer: layerName, index: entry.index };
   const cls = findLayerClass(entry.className);
-  if (!cls) throw new NnError('SPEC_UNKNOWN_LAYER', `layer "${layerName}" (index ${entry.index}): unknown layer class "${entry.className}"`, { ...where, path: `${entry.path}/class_name` });
+  if (!cls)
+    throw new NnError(
+      'SPEC_UNKNOWN_LAYER',
+      `layer "${layerName}" (index ${entry.index}): unknown layer class "${entry.className}"`,
+      { ...where, path: `${entry.path}/class_name` },
+    );
   const dtype = entry.config.dtype;
   if (dtype !== undefined && dtype !== null && dtype !== 'float32') {
-    throw new NnError('SPEC_INVALID_LAYER_CONFIG', `layer "${layerName}" (index ${entry.index}): dtype ${JSON.stringify(dtype)} is not supported (float32 only)`, { ...where, path: `${entry.path}/config/dtype` });
+    throw new NnError(
+      'SPEC_INVALID_LAYER_CONFIG',
+      `layer "${layerName}" (index ${entry.index}): dtype ${JSON.stringify(dtype)} is not supported (float32 only)`,
+      { ...where, path: `${entry.path}/config/dtype` },
+    );
   }
   return cls.fromConfig(new ConfigReader(entry.config, `${entry.path}/config`, where), layerName);
 }
@@ -141,16 +182,26 @@ function createLayer(entry: LayerEntry, layerName: string): Layer {
 function infer(layer: Layer, entry: LayerEntry, inbound: number[], inputShapes: SymbolicShape[]): AnalysedLayer {
   const ctx = { name: layer.name, entry };
   if (!(layer instanceof MergeLayer) && inputShapes.length !== 1) {
-    throw new NnError('SPEC_INVALID_MODEL', `layer "${layer.name}" (index ${entry.index}) takes one input, got ${inputShapes.length}`, { layer: layer.name, index: entry.index, path: `${entry.path}/inbound_nodes` });
+    throw new NnError(
+      'SPEC_INVALID_MODEL',
+      `layer "${layer.name}" (index ${entry.index}) takes one input, got ${inputShapes.length}`,
+      { layer: layer.name, index: entry.index, path: `${entry.path}/inbound_nodes` },
+    );
   }
-  const outputShape = inLayer(ctx, () => (layer instanceof MergeLayer ? layer.computeMergedShape(inputShapes) : layer.computeOutputShape(inputShapes[0])));
+  const outputShape = inLayer(ctx, () =>
+    layer instanceof MergeLayer ? layer.computeMergedShape(inputShapes) : layer.computeOutputShape(inputShapes[0]),
+  );
   const params = inLayer(ctx, () => layer.countParams(inputShapes[0]));
   return { layer, entry, inbound, inputShapes, outputShape, params };
 }
 
 function checkName(given: unknown, entry: LayerEntry, path: string): string {
   if (typeof given !== 'string' || !NAME_RE.test(given)) {
-    throw new NnError('SPEC_INVALID_LAYER_CONFIG', `layer at index ${entry.index} has an invalid name ${JSON.stringify(given)}`, { index: entry.index, path });
+    throw new NnError(
+      'SPEC_INVALID_LAYER_CONFIG',
+      `layer at index ${entry.index} has an invalid name ${JSON.stringify(given)}`,
+      { index: entry.index, path },
+    );
   }
   return given;
 }
@@ -172,7 +223,12 @@ function analyseSequential(c: ModelConfig, opts: SpecOptions): Analysis {
         n = k === 0 ? base : `${base}_${k}`;
       } while (used.has(n));
     }
-    if (used.has(n)) throw new NnError('SPEC_INVALID_MODEL', `layer name "${n}" is used more than once`, { layer: n, index: entry.index, path: `${entry.path}/config/name` });
+    if (used.has(n))
+      throw new NnError('SPEC_INVALID_MODEL', `layer name "${n}" is used more than once`, {
+        layer: n,
+        index: entry.index,
+        path: `${entry.path}/config/name`,
+      });
     used.add(n);
     return n;
   };
@@ -185,7 +241,11 @@ function analyseSequential(c: ModelConfig, opts: SpecOptions): Analysis {
   for (const entry of entries.slice(hasInputLayer ? 1 : 0)) {
     const layerName = names[entry.index];
     if (entry.className === 'InputLayer') {
-      throw new NnError('SPEC_INVALID_MODEL', `layer "${layerName}" (index ${entry.index}): an InputLayer may only be the first layer`, { layer: layerName, index: entry.index, path: `${entry.path}/class_name` });
+      throw new NnError(
+        'SPEC_INVALID_MODEL',
+        `layer "${layerName}" (index ${entry.index}): an InputLayer may only be the first layer`,
+        { layer: layerName, index: entry.index, path: `${entry.path}/class_name` },
+      );
     }
     const layer = createLayer(entry, layerName);
     if (entry.index > 0) checkDeclared(entry, layerName, shape);
@@ -193,8 +253,15 @@ function analyseSequential(c: ModelConfig, opts: SpecOptions): Analysis {
     layers.push(a);
     shape = a.outputShape;
   }
-  if (layers.length === 0) throw new NnError('SPEC_INVALID_MODEL', 'the model has no layers after its InputLayer', { path: layersPath });
-  return { kind: 'sequential', name: c.name, inputs: [{ name: inputName, shape: inputShape }], layers, outputs: [layers.length] };
+  if (layers.length === 0)
+    throw new NnError('SPEC_INVALID_MODEL', 'the model has no layers after its InputLayer', { path: layersPath });
+  return {
+    kind: 'sequential',
+    name: c.name,
+    inputs: [{ name: inputName, shape: inputShape }],
+    layers,
+    outputs: [layers.length],
+  };
 }
 
 // A functional graph: InputLayers are the model inputs, every other layer is called exactly once.
@@ -203,7 +270,12 @@ function analyseFunctional(c: ModelConfig, opts: SpecOptions): Analysis {
   const byName = new Map<string, LayerEntry>();
   for (const entry of entries) {
     const name = checkName(entry.name, entry, `${entry.path}/name`);
-    if (byName.has(name)) throw new NnError('SPEC_INVALID_MODEL', `layer name "${name}" is used more than once`, { layer: name, index: entry.index, path: `${entry.path}/name` });
+    if (byName.has(name))
+      throw new NnError('SPEC_INVALID_MODEL', `layer name "${name}" is used more than once`, {
+        layer: name,
+        index: entry.index,
+        path: `${entry.path}/name`,
+      });
     byName.set(name, entry);
   }
   const refs = c.inputs ?? [];
@@ -214,20 +286,37 @@ function analyseFunctional(c: ModelConfig, opts: SpecOptions): Analysis {
   const inputs: ModelInput[] = refs.map((ref, i) => {
     const entry = byName.get(ref.layer);
     if (!entry || entry.className !== 'InputLayer' || ref.node !== 0 || ref.tensor !== 0) {
-      throw new NnError('SPEC_INVALID_MODEL', `model input ${i} must name an InputLayer of this model, got ${JSON.stringify([ref.layer, ref.node, ref.tensor])}`, { path: `${inputsPath}/${i}` });
+      throw new NnError(
+        'SPEC_INVALID_MODEL',
+        `model input ${i} must name an InputLayer of this model, got ${JSON.stringify([ref.layer, ref.node, ref.tensor])}`,
+        { path: `${inputsPath}/${i}` },
+      );
     }
-    if (value.has(ref.layer)) throw new NnError('SPEC_INVALID_MODEL', `InputLayer "${ref.layer}" is listed twice as a model input`, { path: `${inputsPath}/${i}` });
+    if (value.has(ref.layer))
+      throw new NnError('SPEC_INVALID_MODEL', `InputLayer "${ref.layer}" is listed twice as a model input`, {
+        path: `${inputsPath}/${i}`,
+      });
     const declared = declaredInput(entry, undefined);
-    if (!declared) throw new NnError('SPEC_INVALID_MODEL', `InputLayer "${ref.layer}" needs a batch_input_shape`, { layer: ref.layer, index: entry.index, path: `${entry.path}/config` });
+    if (!declared)
+      throw new NnError('SPEC_INVALID_MODEL', `InputLayer "${ref.layer}" needs a batch_input_shape`, {
+        layer: ref.layer,
+        index: entry.index,
+        path: `${entry.path}/config`,
+      });
     let shape = checkDims(declared.shape, declared.path, 'input shape');
-    if (refs.length === 1 && opts.inputShape) shape = resolveInputShape(entry, ref.layer, undefined, c.layersPath, opts);
+    if (refs.length === 1 && opts.inputShape)
+      shape = resolveInputShape(entry, ref.layer, undefined, c.layersPath, opts);
     value.set(ref.layer, i);
     shapes.push([null, ...shape]);
     return { name: ref.layer, shape };
   });
   for (const entry of entries) {
     if (entry.className === 'InputLayer' && !value.has(entry.name as string)) {
-      throw new NnError('SPEC_INVALID_MODEL', `InputLayer "${entry.name}" (index ${entry.index}) is not one of the model's input_layers`, { layer: entry.name, index: entry.index, path: entry.path });
+      throw new NnError(
+        'SPEC_INVALID_MODEL',
+        `InputLayer "${entry.name}" (index ${entry.index}) is not one of the model's input_layers`,
+        { layer: entry.name, index: entry.index, path: entry.path },
+      );
     }
   }
   // Keras lists layers in topological order, but the format does not promise it: resolve
@@ -240,15 +329,27 @@ function analyseFunctional(c: ModelConfig, opts: SpecOptions): Analysis {
       const name = entry.name as string;
       const nodes = entry.inbound ?? [];
       if (nodes.length !== 1) {
-        const what = nodes.length === 0 ? 'is never called (no inbound_nodes)' : `is called ${nodes.length} times; shared layers are not supported`;
-        throw new NnError('SPEC_INVALID_MODEL', `layer "${name}" (index ${entry.index}) ${what}`, { layer: name, index: entry.index, path: `${entry.path}/inbound_nodes` });
+        const what =
+          nodes.length === 0
+            ? 'is never called (no inbound_nodes)'
+            : `is called ${nodes.length} times; shared layers are not supported`;
+        throw new NnError('SPEC_INVALID_MODEL', `layer "${name}" (index ${entry.index}) ${what}`, {
+          layer: name,
+          index: entry.index,
+          path: `${entry.path}/inbound_nodes`,
+        });
       }
       if (!nodes[0].every((r) => value.has(r.layer))) {
         next.push(entry);
         continue;
       }
       const inbound = nodes[0].map((r, i) => refIndex(r, value, byName, `${entry.path}/inbound_nodes/0/${i}`));
-      const a = infer(createLayer(entry, name), entry, inbound, inbound.map((v) => shapes[v]));
+      const a = infer(
+        createLayer(entry, name),
+        entry,
+        inbound,
+        inbound.map((v) => shapes[v]),
+      );
       value.set(name, shapes.length);
       shapes.push(a.outputShape);
       layers.push(a);
@@ -256,27 +357,52 @@ function analyseFunctional(c: ModelConfig, opts: SpecOptions): Analysis {
     if (next.length === pending.length) {
       const e = next[0];
       const missing = (e.inbound as TensorRef[][])[0].find((r) => !value.has(r.layer)) as TensorRef;
-      const why = byName.has(missing.layer) ? 'the graph has a cycle through it' : 'no layer of the model has that name';
-      throw new NnError('SPEC_INVALID_MODEL', `layer "${e.name}" (index ${e.index}) takes input from "${missing.layer}", but ${why}`, { layer: e.name, index: e.index, path: `${e.path}/inbound_nodes/0` });
+      const why = byName.has(missing.layer)
+        ? 'the graph has a cycle through it'
+        : 'no layer of the model has that name';
+      throw new NnError(
+        'SPEC_INVALID_MODEL',
+        `layer "${e.name}" (index ${e.index}) takes input from "${missing.layer}", but ${why}`,
+        { layer: e.name, index: e.index, path: `${e.path}/inbound_nodes/0` },
+      );
     }
     pending = next;
   }
   const outputs = (c.outputs ?? []).map((r, i) => refIndex(r, value, byName, `${outputsPath}/${i}`));
-  if (outputs.some((v) => v < inputs.length)) throw new NnError('SPEC_INVALID_MODEL', 'a model output must be the output of a layer, not an InputLayer', { path: outputsPath });
+  if (outputs.some((v) => v < inputs.length))
+    throw new NnError('SPEC_INVALID_MODEL', 'a model output must be the output of a layer, not an InputLayer', {
+      path: outputsPath,
+    });
   const twice = outputs.findIndex((v, i) => outputs.indexOf(v) !== i);
-  if (twice >= 0) throw new NnError('SPEC_INVALID_MODEL', `output "${(c.outputs as TensorRef[])[twice].layer}" is listed twice; each output needs its own layer`, { path: `${outputsPath}/${twice}` });
-  if (layers.length === 0) throw new NnError('SPEC_INVALID_MODEL', 'the model has no layers besides its inputs', { path: c.layersPath });
+  if (twice >= 0)
+    throw new NnError(
+      'SPEC_INVALID_MODEL',
+      `output "${(c.outputs as TensorRef[])[twice].layer}" is listed twice; each output needs its own layer`,
+      { path: `${outputsPath}/${twice}` },
+    );
+  if (layers.length === 0)
+    throw new NnError('SPEC_INVALID_MODEL', 'the model has no layers besides its inputs', { path: c.layersPath });
   return { kind: 'functional', name: c.name, inputs, layers, outputs };
 }
 
 // The value index of a reference; our layers have one output and are called once.
-function refIndex(r: TensorRef, value: ReadonlyMap<string, number>, byName: ReadonlyMap<string, LayerEntry>, path: string): number {
+function refIndex(
+  r: TensorRef,
+  value: ReadonlyMap<string, number>,
+  byName: ReadonlyMap<string, LayerEntry>,
+  path: string,
+): number {
   const v = value.get(r.layer);
   if (v === undefined) {
     const why = byName.has(r.layer) ? 'is not connected to the model inputs' : 'is not a layer of this model';
     throw new NnError('SPEC_INVALID_MODEL', `"${r.layer}" ${why}`, { path });
   }
-  if (r.node !== 0 || r.tensor !== 0) throw new NnError('SPEC_INVALID_MODEL', `reference ${JSON.stringify([r.layer, r.node, r.tensor])}: layers have one call and one output, so node and tensor index must be 0`, { path });
+  if (r.node !== 0 || r.tensor !== 0)
+    throw new NnError(
+      'SPEC_INVALID_MODEL',
+      `reference ${JSON.stringify([r.layer, r.node, r.tensor])}: layers have one call and one output, so node and tensor index must be 0`,
+      { path },
+    );
   return v;
 }
 
@@ -323,11 +449,11 @@ function indexInputs(a: Analysis): IndexInput[] {
     .filter((l) => l.layer.className === 'Embedding')
     .map((l) => {
       const base = { layer: l.layer.name, path: l.entry.path, inputDim: (l.layer as Embedding).inputDim };
-      let value = l.inbound[0]!;
+      let value = l.inbound[0];
       while (value >= nInputs) {
-        const source = a.layers[value - nInputs]!;
+        const source = a.layers[value - nInputs];
         if (!VALUE_PRESERVING.has(source.layer.className)) return { ...base, input: null, from: source.layer.name };
-        value = source.inbound[0]!;
+        value = source.inbound[0];
       }
       return { ...base, input: value };
     });
@@ -339,7 +465,12 @@ export function inspectModel(modelConfig: unknown, opts: SpecOptions = {}): Mode
   const outputs = outputsOf(a);
   return {
     kind: a.kind,
-    layers: a.layers.map((l) => ({ name: l.layer.name, className: l.layer.className, outputShape: l.outputShape, params: l.params })),
+    layers: a.layers.map((l) => ({
+      name: l.layer.name,
+      className: l.layer.className,
+      outputShape: l.outputShape,
+      params: l.params,
+    })),
     inputs: a.inputs,
     outputs,
     inputShape: a.inputs[0].shape,

@@ -9,7 +9,10 @@ describe('summary', () => {
         config: {
           name: 'sequential',
           layers: [
-            { class_name: 'Dense', config: { name: 'dense', units: 8, activation: 'relu', batch_input_shape: [null, 4] } },
+            {
+              class_name: 'Dense',
+              config: { name: 'dense', units: 8, activation: 'relu', batch_input_shape: [null, 4] },
+            },
             { class_name: 'BatchNormalization', config: { name: 'batch_normalization' } },
             { class_name: 'Dense', config: { name: 'dense_1', units: 1200, activation: 'softmax' } },
           ],

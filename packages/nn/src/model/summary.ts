@@ -19,19 +19,30 @@ function row(fields: string[], positions: readonly number[]): string {
 }
 
 // Python's tuple repr: (None, 8).
-const pyShape = (shape: readonly (number | null)[]): string => formatShape(shape).replace(/null/g, 'None').replace(/^\[(.*)\]$/, '($1)');
+const pyShape = (shape: readonly (number | null)[]): string =>
+  formatShape(shape)
+    .replace(/null/g, 'None')
+    .replace(/^\[(.*)\]$/, '($1)');
 
 /**
  * tf.keras 2.x style text table of layers, output shapes and parameter counts (trailing spaces
  * included, as Keras prints). With `sources` (functional models) the InputLayers get rows too and
  * a fourth column lists each layer's inputs, one per line, as tf.keras 2.x does.
  */
-export function renderSummary(name: string, a: Analysis, total: number, trainable: number, sources?: (l: AnalysedLayer) => string[]): string {
+export function renderSummary(
+  name: string,
+  a: Analysis,
+  total: number,
+  trainable: number,
+  sources?: (l: AnalysedLayer) => string[],
+): string {
   const { line, positions } = sources ? FUNCTIONAL : SEQUENTIAL;
   const header = ['Layer (type)', 'Output Shape', 'Param #', ...(sources ? ['Connected to'] : [])];
   const lines = [`Model: "${name}"`, '_'.repeat(line), row(header, positions), '='.repeat(line)];
   const rows: string[][][] = [];
-  if (sources) for (const input of a.inputs) rows.push([[`${input.name} (InputLayer)`, `[${pyShape([null, ...input.shape])}]`, '0', '']]);
+  if (sources)
+    for (const input of a.inputs)
+      rows.push([[`${input.name} (InputLayer)`, `[${pyShape([null, ...input.shape])}]`, '0', '']]);
   for (const l of a.layers) {
     // Rows print the bare count; the totals use thousands separators.
     const cells = [`${l.layer.name} (${l.layer.className})`, pyShape(l.outputShape), String(l.params)];

@@ -32,6 +32,11 @@ export class Adagrad extends Optimizer {
   }
 
   override getConfig(): JsonObject {
-    return { name: 'Adagrad', ...this.commonConfig(), initial_accumulator_value: this.initialAccumulatorValue, epsilon: this.epsilon };
+    return {
+      name: 'Adagrad',
+      ...this.commonConfig(),
+      initial_accumulator_value: this.initialAccumulatorValue,
+      epsilon: this.epsilon,
+    };
   }
 }

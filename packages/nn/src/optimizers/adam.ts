@@ -66,7 +66,14 @@ export class Adam extends Optimizer {
   }
 
   override getConfig(): JsonObject {
-    return { name: this.className, ...this.commonConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+    return {
+      name: this.className,
+      ...this.commonConfig(),
+      beta_1: this.beta1,
+      beta_2: this.beta2,
+      epsilon: this.epsilon,
+      amsgrad: this.amsgrad,
+    };
   }
 }
 

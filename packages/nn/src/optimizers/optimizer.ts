@@ -22,7 +22,8 @@ export interface CommonOptions {
 export function optimizerReader(config: JsonObject, path: string, known: readonly string[]): ConfigReader {
   const r = new ConfigReader(config, path, {}, 'SPEC_INVALID_OPTIMIZER_CONFIG');
   for (const key of Object.keys(config)) {
-    if (!known.includes(key) && !OFF_KEYS.includes(key) && !IGNORED_KEYS.includes(key) && !COMMON_KEYS.includes(key)) r.fail(key, `unknown optimizer option "${key}"`);
+    if (!known.includes(key) && !OFF_KEYS.includes(key) && !IGNORED_KEYS.includes(key) && !COMMON_KEYS.includes(key))
+      r.fail(key, `unknown optimizer option "${key}"`);
   }
   r.unsupported(OFF_KEYS, 'optimizer');
   if (r.has('decay') && r.config.decay !== 0) r.fail('decay', 'decay is not supported (use a learning-rate schedule)');
@@ -30,18 +31,31 @@ export function optimizerReader(config: JsonObject, path: string, known: readonl
 }
 
 /** Reads learning_rate (number, schedule, or Keras 2's `lr`), weight_decay and the clipping options. */
-export function readCommon(r: ConfigReader, lrFallback: number, weightDecayFallback: number | null = null): CommonOptions {
+export function readCommon(
+  r: ConfigReader,
+  lrFallback: number,
+  weightDecayFallback: number | null = null,
+): CommonOptions {
   const key = r.config.learning_rate === undefined && r.config.lr !== undefined ? 'lr' : 'learning_rate';
   const raw = r.config[key];
   const schedule = isObject(raw) ? parseSchedule(raw, `${r.path}/${key}`) : null;
   const learningRate = schedule ? schedule.at(0) : r.number(key, lrFallback, { above: 0 });
-  const optional = (k: string, fallback: number | null = null): number | null => (r.has(k) ? r.number(k, undefined, { min: 0 }) : fallback);
+  const optional = (k: string, fallback: number | null = null): number | null =>
+    r.has(k) ? r.number(k, undefined, { min: 0 }) : fallback;
   const clipnorm = optional('clipnorm');
   const clipvalue = optional('clipvalue');
   const globalClipnorm = optional('global_clipnorm');
   // Keras 3 raises the same way: the three clipping modes are exclusive.
-  if ([clipnorm, clipvalue, globalClipnorm].filter((v) => v !== null).length > 1) r.fail('clipnorm', 'only one of clipnorm, clipvalue and global_clipnorm can be set');
-  return { learningRate, schedule, weightDecay: optional('weight_decay', weightDecayFallback), clipnorm, clipvalue, globalClipnorm };
+  if ([clipnorm, clipvalue, globalClipnorm].filter((v) => v !== null).length > 1)
+    r.fail('clipnorm', 'only one of clipnorm, clipvalue and global_clipnorm can be set');
+  return {
+    learningRate,
+    schedule,
+    weightDecay: optional('weight_decay', weightDecayFallback),
+    clipnorm,
+    clipvalue,
+    globalClipnorm,
+  };
 }
 
 /**
@@ -162,11 +176,16 @@ export abstract class Optimizer {
   /** Restores state from `getWeights()`. */
   setWeights(weights: readonly Tensor[]): void {
     const expected = 1 + this.slots.reduce((n, s) => n + s.length, 0);
-    if (weights.length !== expected) throw new NnError('SPEC_SHAPE_MISMATCH', `optimizer state has ${expected} tensors, got ${weights.length}`);
+    if (weights.length !== expected)
+      throw new NnError('SPEC_SHAPE_MISMATCH', `optimizer state has ${expected} tensors, got ${weights.length}`);
     let k = 1;
     for (const slot of this.slots) {
       for (const s of slot) {
-        if (weights[k].size !== s.length) throw new NnError('SPEC_SHAPE_MISMATCH', `optimizer slot ${k} expects ${s.length} values, got ${formatShape(weights[k].shape)}`);
+        if (weights[k].size !== s.length)
+          throw new NnError(
+            'SPEC_SHAPE_MISMATCH',
+            `optimizer slot ${k} expects ${s.length} values, got ${formatShape(weights[k].shape)}`,
+          );
         s.set(weights[k++].dataSync());
       }
     }

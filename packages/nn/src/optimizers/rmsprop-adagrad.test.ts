@@ -22,7 +22,9 @@ describe('RMSprop', () => {
   });
   it('centered: den = s − m² + ε', () => {
     // s1 = 0.1·9 = 0.9, m1 = 0.3, den = 0.9 − 0.09 + 0.01 = 0.82
-    close(steps(new RMSprop({ learning_rate: 0.1, centered: true, epsilon: 0.01 }), [0], [[3]]), [[-0.3 / Math.sqrt(0.82)]]);
+    close(steps(new RMSprop({ learning_rate: 0.1, centered: true, epsilon: 0.01 }), [0], [[3]]), [
+      [-0.3 / Math.sqrt(0.82)],
+    ]);
     // With momentum too, both extra slots are kept (velocity, momentum, average_gradient).
     const o = new RMSprop({ centered: true, momentum: 0.9 });
     steps(o, [0, 0], [[1, 2]]);
@@ -35,7 +37,12 @@ describe('Adagrad', () => {
     const w1 = 1 - (0.5 * 2) / Math.sqrt(4.1 + 1e-7);
     const w2 = w1 - (0.5 * 1) / Math.sqrt(5.1 + 1e-7);
     close(steps(new Adagrad({ learning_rate: 0.5 }), [1], [[2], [1]]), [[w1], [w2]]);
-    expect(new Adagrad().getConfig()).toEqual({ name: 'Adagrad', learning_rate: 0.001, initial_accumulator_value: 0.1, epsilon: 1e-7 });
+    expect(new Adagrad().getConfig()).toEqual({
+      name: 'Adagrad',
+      learning_rate: 0.001,
+      initial_accumulator_value: 0.1,
+      epsilon: 1e-7,
+    });
   });
 });
 
@@ -47,13 +54,16 @@ describe('AdamW and weight decay', () => {
     close(steps(new AdamW({ learning_rate: lr }), [2], [[0.5]]), [[adamStep]]);
     expect(new AdamW().getConfig()).toMatchObject({ name: 'AdamW', weight_decay: 0.004, learning_rate: 0.001 });
     // weight_decay works on any optimizer, as in Keras 3: SGD with wd 0.5, η 0.1 → w·(1 − 0.05) − 0.1·g.
-    close(steps(parseOptimizer({ class_name: 'SGD', config: { learning_rate: 0.1, weight_decay: 0.5 } }), [2], [[1]]), [[2 * 0.95 - 0.1]]);
+    close(steps(parseOptimizer({ class_name: 'SGD', config: { learning_rate: 0.1, weight_decay: 0.5 } }), [2], [[1]]), [
+      [2 * 0.95 - 0.1],
+    ]);
   });
 });
 
 describe('gradient clipping', () => {
   // SGD with η = 1 from zero weights, so the weights show the negated (clipped) gradient.
-  const sgd1 = (extra: Record<string, number>): Optimizer => parseOptimizer({ class_name: 'SGD', config: { learning_rate: 1, ...extra } });
+  const sgd1 = (extra: Record<string, number>): Optimizer =>
+    parseOptimizer({ class_name: 'SGD', config: { learning_rate: 1, ...extra } });
   const twoParams = (opt: Optimizer, g: number[][]): number[][] => {
     const ps = g.map((row) => new Tensor(new Float32Array(row.length), [row.length], true));
     opt.build(ps);
@@ -63,22 +73,52 @@ describe('gradient clipping', () => {
   };
   it('clipnorm rescales each gradient to norm ≤ c', () => {
     // [3, 4] has norm 5 → [0.6, 0.8]; [0.3, 0.4] (norm 0.5) is left alone.
-    close(twoParams(sgd1({ clipnorm: 1 }), [[3, 4], [0.3, 0.4]]), [[-0.6, -0.8], [-0.3, -0.4]]);
+    close(
+      twoParams(sgd1({ clipnorm: 1 }), [
+        [3, 4],
+        [0.3, 0.4],
+      ]),
+      [
+        [-0.6, -0.8],
+        [-0.3, -0.4],
+      ],
+    );
   });
   it('global_clipnorm rescales all gradients by c / max(global norm, c)', () => {
     // global norm = √(9 + 16 + 0.09 + 0.16) = √25.25
     const f = 1 / Math.sqrt(25.25);
-    close(twoParams(sgd1({ global_clipnorm: 1 }), [[3, 4], [0.3, 0.4]]), [[-3 * f, -4 * f], [-0.3 * f, -0.4 * f]]);
+    close(
+      twoParams(sgd1({ global_clipnorm: 1 }), [
+        [3, 4],
+        [0.3, 0.4],
+      ]),
+      [
+        [-3 * f, -4 * f],
+        [-0.3 * f, -0.4 * f],
+      ],
+    );
   });
   it('clipvalue clips element-wise', () => {
-    close(twoParams(sgd1({ clipvalue: 0.5 }), [[3, -4], [0.3, -0.1]]), [[-0.5, 0.5], [-0.3, 0.1]]);
+    close(
+      twoParams(sgd1({ clipvalue: 0.5 }), [
+        [3, -4],
+        [0.3, -0.1],
+      ]),
+      [
+        [-0.5, 0.5],
+        [-0.3, 0.1],
+      ],
+    );
   });
 });
 
-
 describe('optimizer state', () => {
   it('round-trips RMSprop (momentum, centered) and Adagrad state, and continues identically', () => {
-    for (const make of [(): Optimizer => new RMSprop({ momentum: 0.9, centered: true }), (): Optimizer => new Adagrad({ learning_rate: 0.1 }), (): Optimizer => new AdamW({ amsgrad: true })]) {
+    for (const make of [
+      (): Optimizer => new RMSprop({ momentum: 0.9, centered: true }),
+      (): Optimizer => new Adagrad({ learning_rate: 0.1 }),
+      (): Optimizer => new AdamW({ amsgrad: true }),
+    ]) {
       const a = make();
       const pa = new Tensor(new Float32Array([1, -2]), [2], true);
       a.build([pa]);
@@ -98,7 +138,14 @@ describe('optimizer state', () => {
     }
   });
   it('parses every registered name, TF.js spellings included', () => {
-    expect(parseOptimizer('rmsprop').getConfig()).toEqual({ name: 'RMSprop', learning_rate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
+    expect(parseOptimizer('rmsprop').getConfig()).toEqual({
+      name: 'RMSprop',
+      learning_rate: 0.001,
+      rho: 0.9,
+      momentum: 0,
+      epsilon: 1e-7,
+      centered: false,
+    });
     expect(parseOptimizer({ class_name: 'RMSProp', config: {} }).className).toBe('RMSprop');
     expect(parseOptimizer('adamw').className).toBe('AdamW');
     expect(parseOptimizer('Adagrad').className).toBe('Adagrad');

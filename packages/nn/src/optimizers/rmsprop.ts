@@ -50,6 +50,13 @@ export class RMSprop extends Optimizer {
   }
 
   override getConfig(): JsonObject {
-    return { name: 'RMSprop', ...this.commonConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+    return {
+      name: 'RMSprop',
+      ...this.commonConfig(),
+      rho: this.rho,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      centered: this.centered,
+    };
   }
 }

@@ -14,13 +14,15 @@ const CODE = 'SPEC_INVALID_OPTIMIZER_CONFIG';
 function reader(config: unknown, path: string, known: readonly string[]): ConfigReader {
   const cfg = isObject(config) ? config : {};
   const r = new ConfigReader(cfg, `${path}/config`, {}, CODE);
-  for (const key of Object.keys(cfg)) if (!known.includes(key) && key !== 'name') r.fail(key, `unknown schedule option "${key}"`);
+  for (const key of Object.keys(cfg))
+    if (!known.includes(key) && key !== 'name') r.fail(key, `unknown schedule option "${key}"`);
   return r;
 }
 
 function numberList(r: ConfigReader, key: string): number[] {
   const v = r.config[key];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) r.fail(key, `${key} must be a list of numbers`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isFinite(x)))
+    r.fail(key, `${key} must be a list of numbers`);
   return v as number[];
 }
 
@@ -34,7 +36,10 @@ function exponentialDecay(config: unknown, path: string): LearningRateSchedule {
   return {
     className: 'ExponentialDecay',
     at: (step) => initial * rate ** (staircase ? Math.floor(step / steps) : step / steps),
-    toJSON: () => ({ class_name: 'ExponentialDecay', config: { initial_learning_rate: initial, decay_steps: steps, decay_rate: rate, staircase } }),
+    toJSON: () => ({
+      class_name: 'ExponentialDecay',
+      config: { initial_learning_rate: initial, decay_steps: steps, decay_rate: rate, staircase },
+    }),
   };
 }
 
@@ -43,7 +48,8 @@ function piecewiseConstantDecay(config: unknown, path: string): LearningRateSche
   const r = reader(config, path, ['boundaries', 'values']);
   const boundaries = numberList(r, 'boundaries');
   const values = numberList(r, 'values');
-  if (values.length !== boundaries.length + 1) r.fail('values', `values needs ${boundaries.length + 1} entries (one more than boundaries), got ${values.length}`);
+  if (values.length !== boundaries.length + 1)
+    r.fail('values', `values needs ${boundaries.length + 1} entries (one more than boundaries), got ${values.length}`);
   if (values.some((v) => v <= 0)) r.fail('values', 'learning rates must be positive');
   return {
     className: 'PiecewiseConstantDecay',
@@ -51,7 +57,10 @@ function piecewiseConstantDecay(config: unknown, path: string): LearningRateSche
       const i = boundaries.findIndex((b) => step <= b);
       return values[i === -1 ? boundaries.length : i];
     },
-    toJSON: () => ({ class_name: 'PiecewiseConstantDecay', config: { boundaries: [...boundaries], values: [...values] } }),
+    toJSON: () => ({
+      class_name: 'PiecewiseConstantDecay',
+      config: { boundaries: [...boundaries], values: [...values] },
+    }),
   };
 }
 
@@ -66,7 +75,8 @@ function cosineDecay(config: unknown, path: string): LearningRateSchedule {
   const alpha = r.number('alpha', 0, { min: 0, max: 1 });
   const target = r.has('warmup_target') ? r.number('warmup_target', undefined, { above: 0 }) : null;
   const warmup = r.number('warmup_steps', 0, { min: 0 });
-  const decay = (s: number, from: number): number => from * ((1 - alpha) * 0.5 * (1 + Math.cos((Math.PI * s) / steps)) + alpha);
+  const decay = (s: number, from: number): number =>
+    from * ((1 - alpha) * 0.5 * (1 + Math.cos((Math.PI * s) / steps)) + alpha);
   return {
     className: 'CosineDecay',
     at: (step) => {
@@ -74,7 +84,16 @@ function cosineDecay(config: unknown, path: string): LearningRateSchedule {
       const s = Math.min(step, steps + warmup);
       return s < warmup ? initial + ((target - initial) * s) / warmup : decay(s - warmup, target);
     },
-    toJSON: () => ({ class_name: 'CosineDecay', config: { initial_learning_rate: initial, decay_steps: steps, alpha, warmup_target: target, warmup_steps: warmup } }),
+    toJSON: () => ({
+      class_name: 'CosineDecay',
+      config: {
+        initial_learning_rate: initial,
+        decay_steps: steps,
+        alpha,
+        warmup_target: target,
+        warmup_steps: warmup,
+      },
+    }),
   };
 }
 
@@ -89,8 +108,12 @@ export const SCHEDULES: Readonly<Record<string, (config: unknown, path: string) 
 export function parseSchedule(v: JsonObject, path: string): LearningRateSchedule {
   const make = typeof v.class_name === 'string' ? SCHEDULES[v.class_name] : undefined;
   if (!make) {
-    return new ConfigReader(v, path, {}, CODE).fail('class_name', `unknown learning-rate schedule ${JSON.stringify(v.class_name)} (supported: ${Object.keys(SCHEDULES).join(', ')})`);
+    return new ConfigReader(v, path, {}, CODE).fail(
+      'class_name',
+      `unknown learning-rate schedule ${JSON.stringify(v.class_name)} (supported: ${Object.keys(SCHEDULES).join(', ')})`,
+    );
   }
-  if (v.config !== undefined && !isObject(v.config)) new ConfigReader(v, path, {}, CODE).fail('config', 'schedule config must be an object');
+  if (v.config !== undefined && !isObject(v.config))
+    new ConfigReader(v, path, {}, CODE).fail('config', 'schedule config must be an object');
   return make(v.config ?? {}, path);
 }

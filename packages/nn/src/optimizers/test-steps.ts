@@ -14,4 +14,5 @@ export function steps(opt: Optimizer, w0: number[], grads: number[][]): number[]
 }
 
 /** Element-wise toBeCloseTo over nested rows. */
-export const close = (a: number[][], b: number[][], digits = 6): void => a.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(b[i][j], digits)));
+export const close = (a: number[][], b: number[][], digits = 6): void =>
+  a.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(b[i][j], digits)));

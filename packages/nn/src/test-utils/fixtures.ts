@@ -4,7 +4,12 @@ import { expect } from 'vitest';
 import { NnError } from '../errors.js';
 
 const policy = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
-const init = (class_name: string, config: object = {}): object => ({ module: 'keras.initializers', class_name, config, registered_name: null });
+const init = (class_name: string, config: object = {}): object => ({
+  module: 'keras.initializers',
+  class_name,
+  config,
+  registered_name: null,
+});
 
 /** Keras 2.x `model.to_json()` of Input(4) → Dense(8, relu) → Dense(3, softmax). */
 export const KERAS2 = {
@@ -12,9 +17,46 @@ export const KERAS2 = {
   config: {
     name: 'sequential',
     layers: [
-      { class_name: 'InputLayer', config: { batch_input_shape: [null, 4], dtype: 'float32', sparse: false, ragged: false, name: 'dense_input' } },
-      { class_name: 'Dense', config: { name: 'dense', trainable: true, dtype: 'float32', units: 8, activation: 'relu', use_bias: true, kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } }, bias_initializer: { class_name: 'Zeros', config: {} }, kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null } },
-      { class_name: 'Dense', config: { name: 'dense_1', trainable: true, dtype: 'float32', units: 3, activation: 'softmax', use_bias: true, kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } }, bias_initializer: { class_name: 'Zeros', config: {} }, kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null } },
+      {
+        class_name: 'InputLayer',
+        config: { batch_input_shape: [null, 4], dtype: 'float32', sparse: false, ragged: false, name: 'dense_input' },
+      },
+      {
+        class_name: 'Dense',
+        config: {
+          name: 'dense',
+          trainable: true,
+          dtype: 'float32',
+          units: 8,
+          activation: 'relu',
+          use_bias: true,
+          kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
+          bias_initializer: { class_name: 'Zeros', config: {} },
+          kernel_regularizer: null,
+          bias_regularizer: null,
+          activity_regularizer: null,
+          kernel_constraint: null,
+          bias_constraint: null,
+        },
+      },
+      {
+        class_name: 'Dense',
+        config: {
+          name: 'dense_1',
+          trainable: true,
+          dtype: 'float32',
+          units: 3,
+          activation: 'softmax',
+          use_bias: true,
+          kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
+          bias_initializer: { class_name: 'Zeros', config: {} },
+          kernel_regularizer: null,
+          bias_regularizer: null,
+          activity_regularizer: null,
+          kernel_constraint: null,
+          bias_constraint: null,
+        },
+      },
     ],
   },
   keras_version: '2.13.1',
@@ -30,9 +72,54 @@ export const KERAS3 = {
     trainable: true,
     dtype: policy,
     layers: [
-      { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 4], dtype: 'float32', sparse: false, ragged: false, name: 'input_layer' }, registered_name: null },
-      { module: 'keras.layers', class_name: 'Dense', config: { name: 'dense', trainable: true, dtype: policy, units: 8, activation: 'relu', use_bias: true, kernel_initializer: init('GlorotUniform', { seed: null }), bias_initializer: init('Zeros'), kernel_regularizer: null, bias_regularizer: null, kernel_constraint: null, bias_constraint: null, lora_rank: null }, registered_name: null, build_config: { input_shape: [null, 4] } },
-      { module: 'keras.layers', class_name: 'Dense', config: { name: 'dense_1', trainable: true, dtype: policy, units: 3, activation: 'softmax', use_bias: true, kernel_initializer: init('GlorotUniform', { seed: null }), bias_initializer: init('Zeros'), kernel_regularizer: null, bias_regularizer: null, kernel_constraint: null, bias_constraint: null, lora_rank: null }, registered_name: null, build_config: { input_shape: [null, 8] } },
+      {
+        module: 'keras.layers',
+        class_name: 'InputLayer',
+        config: { batch_shape: [null, 4], dtype: 'float32', sparse: false, ragged: false, name: 'input_layer' },
+        registered_name: null,
+      },
+      {
+        module: 'keras.layers',
+        class_name: 'Dense',
+        config: {
+          name: 'dense',
+          trainable: true,
+          dtype: policy,
+          units: 8,
+          activation: 'relu',
+          use_bias: true,
+          kernel_initializer: init('GlorotUniform', { seed: null }),
+          bias_initializer: init('Zeros'),
+          kernel_regularizer: null,
+          bias_regularizer: null,
+          kernel_constraint: null,
+          bias_constraint: null,
+          lora_rank: null,
+        },
+        registered_name: null,
+        build_config: { input_shape: [null, 4] },
+      },
+      {
+        module: 'keras.layers',
+        class_name: 'Dense',
+        config: {
+          name: 'dense_1',
+          trainable: true,
+          dtype: policy,
+          units: 3,
+          activation: 'softmax',
+          use_bias: true,
+          kernel_initializer: init('GlorotUniform', { seed: null }),
+          bias_initializer: init('Zeros'),
+          kernel_regularizer: null,
+          bias_regularizer: null,
+          kernel_constraint: null,
+          bias_constraint: null,
+          lora_rank: null,
+        },
+        registered_name: null,
+        build_config: { input_shape: [null, 8] },
+      },
     ],
     build_input_shape: [null, 4],
   },

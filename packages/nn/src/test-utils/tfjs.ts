@@ -7,13 +7,16 @@ tf.env().set('IS_TEST', true); // silences the "install tfjs-node" banner
 await tf.setBackend('cpu');
 export { tf };
 
-const arrayBuffer = (b: Uint8Array): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+const arrayBuffer = (b: Uint8Array): ArrayBuffer =>
+  b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 /** Loads our export with `tf.loadLayersModel(tf.io.fromMemory(...))`, as the reference prescribes. */
 export async function loadInTfjs(modelJson: LayersModelJson, bin: Uint8Array): Promise<tf.LayersModel> {
   const { modelTopology, format, generatedBy, convertedBy, weightsManifest } = modelJson;
   const weightSpecs = weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData: arrayBuffer(bin), format, generatedBy, convertedBy }));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology, weightSpecs, weightData: arrayBuffer(bin), format, generatedBy, convertedBy }),
+  );
 }
 
 /** Largest absolute difference, after checking the lengths agree. */

@@ -41,7 +41,11 @@ describe('autograd engine', () => {
     const x = tensor([1], undefined, true);
     const y = noGrad(() => mul(x, 2));
     expect(y.requiresGrad).toBe(false);
-    expect(() => noGrad(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      noGrad(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(isGradEnabled()).toBe(true);
     expect(mul(x, 2).requiresGrad).toBe(true);
   });

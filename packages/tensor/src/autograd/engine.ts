@@ -64,7 +64,11 @@ function topoOrder(root: Tensor): Tensor[] {
 
 // Whether `g`'s buffer is still reachable after its node's backward: passed on to a parent (add
 // and reshape hand their gradient through) or held as another node's pending gradient.
-function isShared(g: Float32Array, parentGrads: readonly (Float32Array | null)[], grads: ReadonlyMap<Tensor, Float32Array>): boolean {
+function isShared(
+  g: Float32Array,
+  parentGrads: readonly (Float32Array | null)[],
+  grads: ReadonlyMap<Tensor, Float32Array>,
+): boolean {
   for (const pg of parentGrads) if (pg && pg.buffer === g.buffer) return true;
   for (const other of grads.values()) if (other.buffer === g.buffer) return true;
   return false;
@@ -73,7 +77,10 @@ function isShared(g: Float32Array, parentGrads: readonly (Float32Array | null)[]
 /** Reverse-mode autodiff from `root`; gradients accumulate into leaf `.grad`, then the graph is freed. */
 export function runBackward(root: Tensor, seed?: Tensor): void {
   if (!root.requiresGrad) {
-    throw new TensorError('TENSOR_NO_GRAD', `backward() on a tensor that does not require grad ${formatShape(root.shape)}`);
+    throw new TensorError(
+      'TENSOR_NO_GRAD',
+      `backward() on a tensor that does not require grad ${formatShape(root.shape)}`,
+    );
   }
   if (!root.isLeaf && root._backward === null) {
     throw new TensorError('TENSOR_NO_GRAD', 'backward() through a graph that was already freed');
@@ -81,12 +88,18 @@ export function runBackward(root: Tensor, seed?: Tensor): void {
   let g0: Float32Array;
   if (seed) {
     if (seed.size !== root.size) {
-      throw new TensorError('TENSOR_SHAPE_MISMATCH', `gradient ${formatShape(seed.shape)} does not match ${formatShape(root.shape)}`);
+      throw new TensorError(
+        'TENSOR_SHAPE_MISMATCH',
+        `gradient ${formatShape(seed.shape)} does not match ${formatShape(root.shape)}`,
+      );
     }
     g0 = seed.dataSync(); // a copy, row-major even if the seed is a view
   } else {
     if (root.size !== 1) {
-      throw new TensorError('TENSOR_NOT_SCALAR', `backward() without a gradient needs a scalar, got ${formatShape(root.shape)}`);
+      throw new TensorError(
+        'TENSOR_NOT_SCALAR',
+        `backward() without a gradient needs a scalar, got ${formatShape(root.shape)}`,
+      );
     }
     g0 = new Float32Array([1]);
   }
@@ -111,7 +124,9 @@ export function runBackward(root: Tensor, seed?: Tensor): void {
       const pg = parentGrads[j];
       if (!p.requiresGrad || pg === null || pg === undefined) continue;
       if (pg.length !== p.size) {
-        throw new Error(`internal: op ${node._op} returned a gradient of ${pg.length} values for a parent of ${p.size}`);
+        throw new Error(
+          `internal: op ${node._op} returned a gradient of ${pg.length} values for a parent of ${p.size}`,
+        );
       }
       const prev = grads.get(p);
       if (prev === undefined) grads.set(p, pg);

@@ -7,7 +7,10 @@ import { mul } from '../ops/mul.js';
 
 // x³ with a deliberately wrong derivative (2x instead of 3x²).
 function brokenCube(x: Tensor): Tensor {
-  const out = new Tensor(x.data.map((v) => v * v * v), x.shape);
+  const out = new Tensor(
+    x.data.map((v) => v * v * v),
+    x.shape,
+  );
   return record(out, 'brokenCube', [x], (g) => [g.map((gi, i) => gi * 2 * x.data[i])]);
 }
 

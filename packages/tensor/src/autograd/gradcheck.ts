@@ -18,7 +18,11 @@ export interface GradcheckOptions {
  * returns the largest absolute error. The output is projected on fixed random weights so that
  * every element (and its position) matters, and the projection is summed in float64.
  */
-export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): number {
+export function gradcheck(
+  fn: (...inputs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  opts: GradcheckOptions = {},
+): number {
   const eps = opts.eps ?? 1e-3;
   const atol = opts.atol ?? 2e-3;
   const rtol = opts.rtol ?? 1e-2;

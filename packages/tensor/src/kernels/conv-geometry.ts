@@ -61,7 +61,10 @@ export function windowGeometry(
     throw new TensorError('TENSOR_INVALID_SHAPE', `${op} needs NHWC input of rank 4, got ${formatShape(inShape)}`);
   }
   if (padding !== 'same' && padding !== 'valid') {
-    throw new TensorError('TENSOR_INVALID_ARGUMENT', `${op} padding must be "same" or "valid", got ${JSON.stringify(padding)}`);
+    throw new TensorError(
+      'TENSOR_INVALID_ARGUMENT',
+      `${op} padding must be "same" or "valid", got ${JSON.stringify(padding)}`,
+    );
   }
   const [strideH, strideW] = pair(strides, `${op} strides`);
   const [dilH, dilW] = pair(dilations, `${op} dilations`);
@@ -69,7 +72,10 @@ export function windowGeometry(
   const [outH, padTop] = axis(inH, kH, strideH, dilH, padding);
   const [outW, padLeft] = axis(inW, kW, strideW, dilW, padding);
   if (outH === 0 || outW === 0) {
-    throw new TensorError('TENSOR_INVALID_SHAPE', `${op} window ${kH}x${kW} (dilation ${dilH}x${dilW}) does not fit input ${formatShape(inShape)} with valid padding`);
+    throw new TensorError(
+      'TENSOR_INVALID_SHAPE',
+      `${op} window ${kH}x${kW} (dilation ${dilH}x${dilW}) does not fit input ${formatShape(inShape)} with valid padding`,
+    );
   }
   return { batch, inH, inW, inC, outH, outW, kH, kW, strideH, strideW, dilH, dilW, padTop, padLeft };
 }

@@ -14,7 +14,25 @@ const CHUNK_FLOATS = 1 << 18;
 const GEOMETRY_BYTES = 14 * 4;
 
 function writeGeometry(at: number, g: WindowGeometry): void {
-  heapI32().set([g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft], at >> 2);
+  heapI32().set(
+    [
+      g.batch,
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.kH,
+      g.kW,
+      g.strideH,
+      g.strideW,
+      g.dilH,
+      g.dilW,
+      g.padTop,
+      g.padLeft,
+    ],
+    at >> 2,
+  );
 }
 
 function chunking(g: WindowGeometry, outC: number): { colImages: number; colBytes: number } {
@@ -31,13 +49,29 @@ function threadsFor(g: WindowGeometry, outC: number): number {
   return macs >= PARALLEL_MIN ? Math.min(threadCount(), g.batch) : 1;
 }
 
-function forward(ex: KernelExports, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: WindowGeometry, outC: number, relu: boolean): Float32Array {
+function forward(
+  ex: KernelExports,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+  g: WindowGeometry,
+  outC: number,
+  relu: boolean,
+): Float32Array {
   const ySize = g.batch * g.outH * g.outW * outC;
   const K = g.kH * g.kW * g.inC;
   const { colImages, colBytes } = chunking(g, outC);
   const t = threadsFor(g, outC);
   const workBytes = ex.workBytes(Math.max(outC, K));
-  const [pg, px, pw, pb, py, pcol, work] = reserve(ex, [GEOMETRY_BYTES, x.length * 4, w.length * 4, outC * 4, ySize * 4, colBytes * t, workBytes * t]);
+  const [pg, px, pw, pb, py, pcol, work] = reserve(ex, [
+    GEOMETRY_BYTES,
+    x.length * 4,
+    w.length * 4,
+    outC * 4,
+    ySize * 4,
+    colBytes * t,
+    workBytes * t,
+  ]);
   writeGeometry(pg, g);
   const heap = heapF32();
   heap.set(x, px >> 2);
@@ -59,7 +93,16 @@ export interface ConvGrads {
   db: Float32Array | null;
 }
 
-function backward(ex: KernelExports, x: Float32Array, w: Float32Array, dy: Float32Array, y: Float32Array | null, g: WindowGeometry, outC: number, want: { dx: boolean; dw: boolean; db: boolean }): ConvGrads {
+function backward(
+  ex: KernelExports,
+  x: Float32Array,
+  w: Float32Array,
+  dy: Float32Array,
+  y: Float32Array | null,
+  g: WindowGeometry,
+  outC: number,
+  want: { dx: boolean; dw: boolean; db: boolean },
+): ConvGrads {
   const ySize = g.batch * g.outH * g.outW * outC;
   const K = g.kH * g.kW * g.inC;
   const xSize = g.batch * g.inH * g.inW * g.inC;
@@ -67,8 +110,17 @@ function backward(ex: KernelExports, x: Float32Array, w: Float32Array, dy: Float
   const t = threadsFor(g, outC);
   const workBytes = ex.workBytes(Math.max(outC, K));
   const [pg, px, pw, pdy, py, pdx, pdw, pdb, pacc, pcol, work] = reserve(ex, [
-    GEOMETRY_BYTES, want.dw ? xSize * 4 : 0, want.dx ? w.length * 4 : 0, ySize * 4, y ? ySize * 4 : 0,
-    want.dx ? xSize * 4 : 0, K * outC * 4, outC * 4, outC * 8, colBytes * t, workBytes * t,
+    GEOMETRY_BYTES,
+    want.dw ? xSize * 4 : 0,
+    want.dx ? w.length * 4 : 0,
+    ySize * 4,
+    y ? ySize * 4 : 0,
+    want.dx ? xSize * 4 : 0,
+    K * outC * 4,
+    outC * 4,
+    outC * 8,
+    colBytes * t,
+    workBytes * t,
   ]);
   writeGeometry(pg, g);
   const heap = heapF32();
@@ -80,7 +132,22 @@ function backward(ex: KernelExports, x: Float32Array, w: Float32Array, dy: Float
   heap.set(dy, pdy >> 2);
   if (y) heap.set(y, py >> 2);
   ex.conv2dBackwardPrologue(pg, pdy, y ? py : 0, outC, want.db ? pdb : 0, pacc);
-  if (want.dx || want.dw) parallel(ex, backwardCalls(g, outC, t, want, (i) => [pg, px, pw, pdy, outC, want.dx ? pdx : 0, want.dw ? pdw : 0, pcol + i * colBytes, colImages, work + i * workBytes]));
+  if (want.dx || want.dw)
+    parallel(
+      ex,
+      backwardCalls(g, outC, t, want, (i) => [
+        pg,
+        px,
+        pw,
+        pdy,
+        outC,
+        want.dx ? pdx : 0,
+        want.dw ? pdw : 0,
+        pcol + i * colBytes,
+        colImages,
+        work + i * workBytes,
+      ]),
+    );
   return {
     dx: want.dx ? pooledCopy(heap.subarray(pdx >> 2, (pdx >> 2) + xSize)) : null,
     dw: want.dw ? heap.slice(pdw >> 2, (pdw >> 2) + K * outC) : null,
@@ -101,7 +168,13 @@ function pooledCopy(src: Float32Array<ArrayBufferLike>): Float32Array {
 // duplicated im2col); dw's columns are split only when each part keeps ≥ 32 of them, since every
 // part repeats the im2col and the packing of the whole batch. `common(i)` gives thread i's
 // leading arguments of conv2dBackwardPart.
-function backwardCalls(g: WindowGeometry, outC: number, t: number, want: { dx: boolean; dw: boolean }, common: (i: number) => number[]): Call[] {
+function backwardCalls(
+  g: WindowGeometry,
+  outC: number,
+  t: number,
+  want: { dx: boolean; dw: boolean },
+  common: (i: number) => number[],
+): Call[] {
   if (t === 1) return [['conv2dBackwardPart', [...common(0), 0, g.batch, 0, outC]]];
   const dwThreads = !want.dw ? 0 : want.dx ? Math.max(1, Math.floor(t / 2)) : t;
   const dxThreads = !want.dx ? 0 : Math.max(1, t - dwThreads);
@@ -121,10 +194,23 @@ function backwardCalls(g: WindowGeometry, outC: number, t: number, want: { dx: b
  */
 export const convWasm = ((ex: KernelExports | null) =>
   ex && {
-    forward: (x: Float32Array, w: Float32Array, bias: Float32Array | null, g: WindowGeometry, outC: number, relu: boolean): Float32Array =>
-      forward(ex, x, w, bias, g, outC, relu),
-    backward: (x: Float32Array, w: Float32Array, dy: Float32Array, y: Float32Array | null, g: WindowGeometry, outC: number, want: { dx: boolean; dw: boolean; db: boolean }): ConvGrads =>
-      backward(ex, x, w, dy, y, g, outC, want),
+    forward: (
+      x: Float32Array,
+      w: Float32Array,
+      bias: Float32Array | null,
+      g: WindowGeometry,
+      outC: number,
+      relu: boolean,
+    ): Float32Array => forward(ex, x, w, bias, g, outC, relu),
+    backward: (
+      x: Float32Array,
+      w: Float32Array,
+      dy: Float32Array,
+      y: Float32Array | null,
+      g: WindowGeometry,
+      outC: number,
+      want: { dx: boolean; dw: boolean; db: boolean },
+    ): ConvGrads => backward(ex, x, w, dy, y, g, outC, want),
   })(kernels);
 
 /** @internal Writes a geometry record for the pooling wrapper (same layout). */

@@ -132,7 +132,14 @@ export function col2im(col: Float32Array, g: WindowGeometry, n0: number, count: 
  * Convolution forward: NHWC `x` with HWIO `w` ([kH, kW, inC, outC]) → NHWC [batch, outH, outW,
  * outC], plus `bias` per channel, then relu when `relu` (each step rounding as add and relu do).
  */
-export function conv2dForward(x: Float32Array, w: Float32Array, g: WindowGeometry, outC: number, bias: Float32Array | null = null, relu = false): Float32Array {
+export function conv2dForward(
+  x: Float32Array,
+  w: Float32Array,
+  g: WindowGeometry,
+  outC: number,
+  bias: Float32Array | null = null,
+  relu = false,
+): Float32Array {
   if (convWasm) return convWasm.forward(x, w, bias, g, outC, relu);
   const y = conv2dForwardTs(x, w, g, outC);
   if (bias) for (let o = 0; o < y.length; o += outC) for (let c = 0; c < outC; c++) y[o + c] += bias[c];
@@ -151,7 +158,15 @@ function reluInPlace(out: Float32Array, y: Float32Array, src: Float32Array = out
  * All gradients of conv2dForward in one pass: `y` is its output when relu was fused (dy is then
  * masked by relu'), null otherwise. Each of dx, dw, db is computed only when `want` says so.
  */
-export function conv2dBackward(x: Float32Array, w: Float32Array, dy: Float32Array, y: Float32Array | null, g: WindowGeometry, outC: number, want: { dx: boolean; dw: boolean; db: boolean }): ConvGrads {
+export function conv2dBackward(
+  x: Float32Array,
+  w: Float32Array,
+  dy: Float32Array,
+  y: Float32Array | null,
+  g: WindowGeometry,
+  outC: number,
+  want: { dx: boolean; dw: boolean; db: boolean },
+): ConvGrads {
   if (convWasm) return convWasm.backward(x, w, dy, y, g, outC, want);
   let dz = dy;
   if (y) {
@@ -167,13 +182,15 @@ export function conv2dBackward(x: Float32Array, w: Float32Array, dy: Float32Arra
 
 /** dL/dX of a convolution, given dL/dY (NHWC) and the filter. */
 export function conv2dInputGrad(dy: Float32Array, w: Float32Array, g: WindowGeometry, outC: number): Float32Array {
-  if (convWasm) return convWasm.backward(new Float32Array(0), w, dy, null, g, outC, { dx: true, dw: false, db: false }).dx!;
+  if (convWasm)
+    return convWasm.backward(new Float32Array(0), w, dy, null, g, outC, { dx: true, dw: false, db: false }).dx!;
   return conv2dInputGradTs(dy, w, g, outC);
 }
 
 /** dL/dW of a convolution ([kH, kW, inC, outC]), given the input and dL/dY. */
 export function conv2dFilterGrad(x: Float32Array, dy: Float32Array, g: WindowGeometry, outC: number): Float32Array {
-  if (convWasm) return convWasm.backward(x, new Float32Array(0), dy, null, g, outC, { dx: false, dw: true, db: false }).dw!;
+  if (convWasm)
+    return convWasm.backward(x, new Float32Array(0), dy, null, g, outC, { dx: false, dw: true, db: false }).dw!;
   return conv2dFilterGradTs(x, dy, g, outC);
 }
 

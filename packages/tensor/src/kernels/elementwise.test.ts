@@ -15,16 +15,40 @@ const OPS: [string, Arith, BinaryFn][] = [
 // Same size, row operand on either side (with and without leading 1s), odd sizes, and shapes
 // that must not take a fast path: column broadcast, middle-axis broadcast, scalars, size 1 rows.
 const SHAPES: [Shape, Shape][] = [
-  [[3, 5, 7], [3, 5, 7]],
-  [[1, 5, 7], [5, 7]],
+  [
+    [3, 5, 7],
+    [3, 5, 7],
+  ],
+  [
+    [1, 5, 7],
+    [5, 7],
+  ],
   [[4, 3, 3, 5], [5]],
   [[7], [2, 3, 7]],
-  [[2, 9], [1, 9]],
-  [[1, 1, 9], [3, 2, 9]],
-  [[6, 1], [1, 5]],
-  [[4, 3], [4, 1]],
-  [[2, 3, 4], [3, 1]],
-  [[2, 3, 4], [1, 3, 4]],
+  [
+    [2, 9],
+    [1, 9],
+  ],
+  [
+    [1, 1, 9],
+    [3, 2, 9],
+  ],
+  [
+    [6, 1],
+    [1, 5],
+  ],
+  [
+    [4, 3],
+    [4, 1],
+  ],
+  [
+    [2, 3, 4],
+    [3, 1],
+  ],
+  [
+    [2, 3, 4],
+    [1, 3, 4],
+  ],
   [[5, 3], []],
   [[], [5, 3]],
   [[5, 1], [1]],

@@ -25,7 +25,14 @@ function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 }
 
 /** out = f(a, b) broadcast to `outShape` (already validated by the caller). */
-export function mapBinary(a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, outShape: Shape, f: BinaryFn): Float32Array {
+export function mapBinary(
+  a: Float32Array,
+  aShape: Shape,
+  b: Float32Array,
+  bShape: Shape,
+  outShape: Shape,
+  f: BinaryFn,
+): Float32Array {
   let size = 1;
   for (const d of outShape) size *= d;
   const out = new Float32Array(size);
@@ -89,7 +96,16 @@ function isRow(shape: Shape, cols: number): boolean {
 }
 
 // out[r·cols + j] = a[r·aStep + j] ∘ b[r·bStep + j]: a step of 0 repeats one row over all rows.
-function rowLoops(op: Arith, a: Float32Array, aStep: number, b: Float32Array, bStep: number, out: Float32Array, rows: number, cols: number): void {
+function rowLoops(
+  op: Arith,
+  a: Float32Array,
+  aStep: number,
+  b: Float32Array,
+  bStep: number,
+  out: Float32Array,
+  rows: number,
+  cols: number,
+): void {
   for (let r = 0, o = 0, pa = 0, pb = 0; r < rows; r++, o += cols, pa += aStep, pb += bStep) {
     if (op === Arith.Add) for (let j = 0; j < cols; j++) out[o + j] = a[pa + j] + b[pb + j];
     else if (op === Arith.Sub) for (let j = 0; j < cols; j++) out[o + j] = a[pa + j] - b[pb + j];
@@ -103,7 +119,14 @@ function rowLoops(op: Arith, a: Float32Array, aStep: number, b: Float32Array, bS
  * contiguous [..., C] one (the bias add, [N,H,W,C] + [C]) run tight loops; every other
  * broadcast takes mapBinary. Both give identical values (one float32 rounding per element).
  */
-export function arith(op: Arith, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, outShape: Shape): Float32Array {
+export function arith(
+  op: Arith,
+  a: Float32Array,
+  aShape: Shape,
+  b: Float32Array,
+  bShape: Shape,
+  outShape: Shape,
+): Float32Array {
   let size = 1;
   for (const d of outShape) size *= d;
   const cols = outShape.length > 0 ? outShape[outShape.length - 1] : 1;

@@ -31,7 +31,12 @@ describe('engineInfo', () => {
     vi.stubGlobal('WebAssembly', { ...real, validate: () => false });
     vi.stubEnv('TRAINYARD_KERNELS', ''); // also when the suite runs with the TypeScript kernels forced
     const { engineInfo, setThreads, gemm, conv, pool } = await freshEngine();
-    expect(engineInfo()).toEqual({ kernels: 'typescript', threads: 1, simd: false, reason: 'WebAssembly SIMD unavailable' });
+    expect(engineInfo()).toEqual({
+      kernels: 'typescript',
+      threads: 1,
+      simd: false,
+      reason: 'WebAssembly SIMD unavailable',
+    });
     expect(setThreads(4)).toBe(1);
     expect(gemm.gemmEngine).toBe('typescript');
     expect(conv.convWasm).toBeNull();

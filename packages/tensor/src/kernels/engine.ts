@@ -16,7 +16,11 @@ export interface EngineInfo {
 
 /** Example: `engineInfo()` → `{ kernels: 'wasm-simd', threads: 2, simd: true }`. */
 export function engineInfo(): EngineInfo {
-  const info: EngineInfo = { kernels: kernels ? 'wasm-simd' : 'typescript', threads: threadCount(), simd: simdSupported };
+  const info: EngineInfo = {
+    kernels: kernels ? 'wasm-simd' : 'typescript',
+    threads: threadCount(),
+    simd: simdSupported,
+  };
   if (fallbackReason) info.reason = fallbackReason;
   return info;
 }

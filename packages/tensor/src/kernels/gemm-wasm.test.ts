@@ -13,18 +13,43 @@ function random(n: number, seed: number): Float32Array {
 
 const abs = (x: Float32Array): Float32Array => x.map(Math.abs);
 
-const VARIANTS = [['nn', false, false], ['tn', true, false], ['nt', false, true], ['tt', true, true]] as const;
+const VARIANTS = [
+  ['nn', false, false],
+  ['tn', true, false],
+  ['nt', false, true],
+  ['tt', true, true],
+] as const;
 const SHAPES: [number, number, number][] = [
-  [1, 1, 1], [3, 5, 7], [17, 33, 65], [64, 784, 256], [4, 4, 0], [5, 9, 300], [130, 9, 260], [1, 256, 784], [300, 17, 600], [8, 8, 8],
+  [1, 1, 1],
+  [3, 5, 7],
+  [17, 33, 65],
+  [64, 784, 256],
+  [4, 4, 0],
+  [5, 9, 300],
+  [130, 9, 260],
+  [1, 256, 784],
+  [300, 17, 600],
+  [8, 8, 8],
   // Packing: depth blocks that are not a multiple of 4 (the transposing packs), more than NC columns.
-  [37, 75, 263], [133, 40, 515], [9, 1100, 21],
+  [37, 75, 263],
+  [133, 40, 515],
+  [9, 1100, 21],
   // Pre-broadcast A (n >= 128) with ragged rows, columns and depth blocks.
-  [37, 130, 263], [6, 128, 5],
+  [37, 130, 263],
+  [6, 128, 5],
 ];
 
 // Runs both kernels on the same operands placed at non-zero offsets, and checks that every element
 // agrees within 1e-4 of its magnitude Σ|a||b| (+|c| when accumulating).
-function compare(transA: boolean, transB: boolean, m: number, n: number, k: number, accumulate: boolean, kernel = gemmWasm!): void {
+function compare(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  accumulate: boolean,
+  kernel = gemmWasm!,
+): void {
   const [aOff, bOff, cOff] = [3, 5, 7];
   const a = random(aOff + m * k, 1);
   const b = random(bOff + k * n, 2);
@@ -36,7 +61,8 @@ function compare(transA: boolean, transB: boolean, m: number, n: number, k: numb
   const magnitude = accumulate ? abs(c0) : new Float32Array(c0.length);
   gemmTs(transA, transB, m, n, k, abs(a), aOff, abs(b), bOff, magnitude, cOff, true);
   let worst = 0;
-  for (let i = cOff; i < cOff + m * n; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (magnitude[i] + 1e-30));
+  for (let i = cOff; i < cOff + m * n; i++)
+    worst = Math.max(worst, Math.abs(got[i] - want[i]) / (magnitude[i] + 1e-30));
   expect(worst).toBeLessThanOrEqual(1e-4);
   // Nothing outside C is touched.
   expect(Array.from(got.subarray(0, cOff))).toEqual(Array.from(c0.subarray(0, cOff)));
@@ -46,9 +72,12 @@ function compare(transA: boolean, transB: boolean, m: number, n: number, k: numb
 describe.runIf(gemmWasm)('gemm (WebAssembly SIMD)', () => {
   for (const [name, ta, tb] of VARIANTS) {
     for (const accumulate of [false, true]) {
-      it.each(SHAPES)(`${name}${accumulate ? ' +=' : ''} matches the TypeScript kernel for m=%d n=%d k=%d`, (m, n, k) => {
-        compare(ta, tb, m, n, k, accumulate);
-      });
+      it.each(SHAPES)(
+        `${name}${accumulate ? ' +=' : ''} matches the TypeScript kernel for m=%d n=%d k=%d`,
+        (m, n, k) => {
+          compare(ta, tb, m, n, k, accumulate);
+        },
+      );
     }
   }
 
@@ -77,7 +106,9 @@ describe('gemm dispatch', () => {
       expect(gemmEngine).toBe('typescript');
       return;
     }
-    expect(existsSync(GEMM_WASM_URL), `${GEMM_WASM_URL.pathname} is missing: run the tensor package's build`).toBe(true);
+    expect(existsSync(GEMM_WASM_URL), `${GEMM_WASM_URL.pathname} is missing: run the tensor package's build`).toBe(
+      true,
+    );
     expect(gemmEngine).toBe('wasm-simd');
     // The kernels round differently (f32 vs f64 accumulation): gemm's result must be wasm's, bit for bit.
     const [m, n, k] = [32, 48, 512];

@@ -26,7 +26,21 @@ const PARALLEL_MIN = 1 << 22;
 // 8, so each thread packs only its share of the larger operand (split by rows, a training batch's
 // 64 rows against a 784×256 weight matrix had both threads pack all of B). Each element's k-sum
 // runs in the same order whatever the split, so results do not depend on it.
-function run(ex: KernelExports, transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean): void {
+function run(
+  ex: KernelExports,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  cOff: number,
+  accumulate: boolean,
+): void {
   const byColumns = n > m;
   const t = m * n * k >= PARALLEL_MIN ? Math.min(threadCount(), byColumns ? Math.ceil(n / 8) : Math.ceil(m / 4)) : 1;
   const workBytes = ex.workBytes(n);
@@ -43,18 +57,60 @@ function run(ex: KernelExports, transA: boolean, transB: boolean, m: number, n: 
     const calls: Call[] = byColumns
       ? splitRange(n, t, 8).map(([j0, j1], i) => [
           'gemmLd',
-          [+transA, +transB, m, j1 - j0, k, pa, lda, pb + (transB ? j0 * ldb : j0) * 4, ldb, pc + j0 * 4, n, +accumulate, work + i * workBytes],
+          [
+            +transA,
+            +transB,
+            m,
+            j1 - j0,
+            k,
+            pa,
+            lda,
+            pb + (transB ? j0 * ldb : j0) * 4,
+            ldb,
+            pc + j0 * 4,
+            n,
+            +accumulate,
+            work + i * workBytes,
+          ],
         ])
       : splitRange(m, t, 4).map(([i0, i1], i) => [
           'gemmLd',
-          [+transA, +transB, i1 - i0, n, k, pa + (transA ? i0 : i0 * lda) * 4, lda, pb, ldb, pc + i0 * n * 4, n, +accumulate, work + i * workBytes],
+          [
+            +transA,
+            +transB,
+            i1 - i0,
+            n,
+            k,
+            pa + (transA ? i0 : i0 * lda) * 4,
+            lda,
+            pb,
+            ldb,
+            pc + i0 * n * 4,
+            n,
+            +accumulate,
+            work + i * workBytes,
+          ],
         ]);
     parallel(ex, calls);
   }
   c.set(heap.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
 }
 
-function gemmChunked(ex: KernelExports, transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean): void {
+function gemmChunked(
+  ex: KernelExports,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  cOff: number,
+  accumulate: boolean,
+): void {
   if (transA && transB) {
     run(ex, true, true, m, n, k, a, aOff, b, bOff, c, cOff, accumulate); // rare (matmul's gradients): unsplit
   } else if (!transA) {
@@ -76,7 +132,20 @@ function gemmChunked(ex: KernelExports, transA: boolean, transB: boolean, m: num
 }
 
 /** The signature shared by every GEMM kernel (see `gemm` in gemm.ts). */
-export type GemmFn = (transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean) => void;
+export type GemmFn = (
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  cOff: number,
+  accumulate: boolean,
+) => void;
 
 /**
  * The WebAssembly SIMD GEMM, or null when the module could not be loaded (not built, no SIMD

@@ -8,7 +8,15 @@ function random(n: number, seed: number): Float32Array {
 }
 
 // Reference with explicit storage layouts: A is [m,k] or (transA) [k,m]; B is [k,n] or (transB) [n,k].
-function naive(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float64Array {
+function naive(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  b: Float32Array,
+): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
@@ -20,8 +28,20 @@ function naive(transA: boolean, transB: boolean, m: number, n: number, k: number
   return c;
 }
 
-const SIZES: [number, number, number][] = [[1, 1, 1], [7, 7, 7], [33, 33, 33], [65, 17, 129], [3, 300, 5], [130, 9, 260], [4, 4, 0]];
-const VARIANTS = [['nn', false, false], ['tn', true, false], ['nt', false, true]] as const;
+const SIZES: [number, number, number][] = [
+  [1, 1, 1],
+  [7, 7, 7],
+  [33, 33, 33],
+  [65, 17, 129],
+  [3, 300, 5],
+  [130, 9, 260],
+  [4, 4, 0],
+];
+const VARIANTS = [
+  ['nn', false, false],
+  ['tn', true, false],
+  ['nt', false, true],
+] as const;
 
 describe('gemm', () => {
   for (const [name, ta, tb] of VARIANTS) {

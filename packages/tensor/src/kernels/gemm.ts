@@ -89,17 +89,41 @@ export function gemmTs(
 }
 
 /** C = A·B with A [m,k], B [k,n]. */
-export function gemmNN(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate = false): void {
+export function gemmNN(
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  accumulate = false,
+): void {
   gemm(false, false, m, n, k, a, 0, b, 0, c, 0, accumulate);
 }
 
 /** C = Aᵀ·B with A stored [k,m], B [k,n]. */
-export function gemmTN(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate = false): void {
+export function gemmTN(
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  accumulate = false,
+): void {
   gemm(true, false, m, n, k, a, 0, b, 0, c, 0, accumulate);
 }
 
 /** C = A·Bᵀ with A [m,k], B stored [n,k]. */
-export function gemmNT(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate = false): void {
+export function gemmNT(
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  accumulate = false,
+): void {
   gemm(false, true, m, n, k, a, 0, b, 0, c, 0, accumulate);
 }
 
@@ -115,7 +139,10 @@ function packAN(a: Float32Array, aOff: number, lda: number, pc: number, kc: numb
     const rows = Math.min(MR, mc - ir);
     const base = aOff + (ic + ir) * lda + pc;
     if (rows === MR) {
-      const r0 = base, r1 = base + lda, r2 = base + 2 * lda, r3 = base + 3 * lda;
+      const r0 = base,
+        r1 = base + lda,
+        r2 = base + 2 * lda,
+        r3 = base + 3 * lda;
       for (let p = 0; p < kc; p++) {
         dst[d] = a[r0 + p];
         dst[d + 1] = a[r1 + p];
@@ -192,7 +219,10 @@ function packBT(b: Float32Array, bOff: number, k: number, pc: number, kc: number
     const cols = Math.min(NR, nc - jr);
     const base = bOff + (jc + jr) * k + pc;
     if (cols === NR) {
-      const r0 = base, r1 = base + k, r2 = base + 2 * k, r3 = base + 3 * k;
+      const r0 = base,
+        r1 = base + k,
+        r2 = base + 2 * k,
+        r3 = base + 3 * k;
       for (let p = 0; p < kc; p++) {
         dst[d] = b[r0 + p];
         dst[d + 1] = b[r1 + p];
@@ -209,7 +239,15 @@ function packBT(b: Float32Array, bOff: number, k: number, pc: number, kc: number
   }
 }
 
-function macroKernel(mc: number, nc: number, kc: number, c: Float32Array, cOff: number, ldc: number, acc: boolean): void {
+function macroKernel(
+  mc: number,
+  nc: number,
+  kc: number,
+  c: Float32Array,
+  cOff: number,
+  ldc: number,
+  acc: boolean,
+): void {
   const ap = packA;
   const bp = packB;
   for (let jr = 0; jr < nc; jr += NR) {
@@ -225,35 +263,101 @@ function macroKernel(mc: number, nc: number, kc: number, c: Float32Array, cOff: 
   }
 }
 
-function micro4x4(kc: number, ap: Float64Array, aOff: number, bp: Float64Array, bOff: number, c: Float32Array, ci: number, ldc: number, acc: boolean): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+function micro4x4(
+  kc: number,
+  ap: Float64Array,
+  aOff: number,
+  bp: Float64Array,
+  bOff: number,
+  c: Float32Array,
+  ci: number,
+  ldc: number,
+  acc: boolean,
+): void {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   let pa = aOff;
   let pb = bOff;
   const end = aOff + kc * MR;
   while (pa < end) {
-    const a0 = ap[pa], a1 = ap[pa + 1], a2 = ap[pa + 2], a3 = ap[pa + 3];
-    const b0 = bp[pb], b1 = bp[pb + 1], b2 = bp[pb + 2], b3 = bp[pb + 3];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    const a0 = ap[pa],
+      a1 = ap[pa + 1],
+      a2 = ap[pa + 2],
+      a3 = ap[pa + 3];
+    const b0 = bp[pb],
+      b1 = bp[pb + 1],
+      b2 = bp[pb + 2],
+      b3 = bp[pb + 3];
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
     pa += MR;
     pb += NR;
   }
-  const r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+  const r1 = ci + ldc,
+    r2 = r1 + ldc,
+    r3 = r2 + ldc;
   if (acc) {
-    c[ci] += c00; c[ci + 1] += c01; c[ci + 2] += c02; c[ci + 3] += c03;
-    c[r1] += c10; c[r1 + 1] += c11; c[r1 + 2] += c12; c[r1 + 3] += c13;
-    c[r2] += c20; c[r2 + 1] += c21; c[r2 + 2] += c22; c[r2 + 3] += c23;
-    c[r3] += c30; c[r3 + 1] += c31; c[r3 + 2] += c32; c[r3 + 3] += c33;
+    c[ci] += c00;
+    c[ci + 1] += c01;
+    c[ci + 2] += c02;
+    c[ci + 3] += c03;
+    c[r1] += c10;
+    c[r1 + 1] += c11;
+    c[r1 + 2] += c12;
+    c[r1 + 3] += c13;
+    c[r2] += c20;
+    c[r2 + 1] += c21;
+    c[r2 + 2] += c22;
+    c[r2 + 3] += c23;
+    c[r3] += c30;
+    c[r3 + 1] += c31;
+    c[r3 + 2] += c32;
+    c[r3 + 3] += c33;
   } else {
-    c[ci] = c00; c[ci + 1] = c01; c[ci + 2] = c02; c[ci + 3] = c03;
-    c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12; c[r1 + 3] = c13;
-    c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22; c[r2 + 3] = c23;
-    c[r3] = c30; c[r3 + 1] = c31; c[r3 + 2] = c32; c[r3 + 3] = c33;
+    c[ci] = c00;
+    c[ci + 1] = c01;
+    c[ci + 2] = c02;
+    c[ci + 3] = c03;
+    c[r1] = c10;
+    c[r1 + 1] = c11;
+    c[r1 + 2] = c12;
+    c[r1 + 3] = c13;
+    c[r2] = c20;
+    c[r2 + 1] = c21;
+    c[r2 + 2] = c22;
+    c[r2 + 3] = c23;
+    c[r3] = c30;
+    c[r3 + 1] = c31;
+    c[r3 + 2] = c32;
+    c[r3 + 3] = c33;
   }
 }
 
@@ -262,7 +366,19 @@ function micro4x4(kc: number, ap: Float64Array, aOff: number, bp: Float64Array, 
 // accumulating, so C still gets one rounding) and only the valid rows/cols are copied back.
 const edge = new Float32Array(MR * NR);
 
-function microEdge(kc: number, ap: Float64Array, aOff: number, bp: Float64Array, bOff: number, c: Float32Array, ci: number, ldc: number, acc: boolean, rows: number, cols: number): void {
+function microEdge(
+  kc: number,
+  ap: Float64Array,
+  aOff: number,
+  bp: Float64Array,
+  bOff: number,
+  c: Float32Array,
+  ci: number,
+  ldc: number,
+  acc: boolean,
+  rows: number,
+  cols: number,
+): void {
   if (acc) {
     edge.fill(0);
     for (let r = 0; r < rows; r++) for (let q = 0; q < cols; q++) edge[r * NR + q] = c[ci + r * ldc + q];

@@ -28,30 +28,39 @@ const CASES: [[number, number, number, number], number, number, number | [number
 ];
 
 describe.runIf(poolWasm)('pooling (WebAssembly SIMD)', () => {
-  it.each(CASES)('max matches the TypeScript kernel for %j, window %dx%d, strides %j, %s', (xs, kH, kW, strides, padding) => {
-    const g = windowGeometry('maxPool2d', xs, kH, kW, strides, padding);
-    const size = xs.reduce((a, b) => a * b);
-    for (const x of [random(size, 1), random(size, 2, 3)]) {
-      x[5] = NaN;
-      x[size - 1] = -Infinity;
-      const got = poolWasm!.maxForward(x, g);
-      const want = maxPoolForwardTs(x, g);
-      expect(got.y).toEqual(want.y);
-      expect(got.argmax).toEqual(want.argmax);
-    }
-  });
+  it.each(CASES)(
+    'max matches the TypeScript kernel for %j, window %dx%d, strides %j, %s',
+    (xs, kH, kW, strides, padding) => {
+      const g = windowGeometry('maxPool2d', xs, kH, kW, strides, padding);
+      const size = xs.reduce((a, b) => a * b);
+      for (const x of [random(size, 1), random(size, 2, 3)]) {
+        x[5] = NaN;
+        x[size - 1] = -Infinity;
+        const got = poolWasm!.maxForward(x, g);
+        const want = maxPoolForwardTs(x, g);
+        expect(got.y).toEqual(want.y);
+        expect(got.argmax).toEqual(want.argmax);
+      }
+    },
+  );
 
-  it.each(CASES)('avg matches the TypeScript kernel for %j, window %dx%d, strides %j, %s', (xs, kH, kW, strides, padding) => {
-    const g = windowGeometry('avgPool2d', xs, kH, kW, strides, padding);
-    const x = random(xs.reduce((a, b) => a * b), 4);
-    const y = poolWasm!.avgForward(x, g);
-    const want = avgPoolForwardTs(x, g);
-    const scale = avgPoolForwardTs(x.map(Math.abs), g);
-    expect(worstRelative(y, want, scale)).toBeLessThanOrEqual(1e-4);
-    const dy = random(y.length, 5);
-    const dx = poolWasm!.avgBackward(dy, g);
-    const dxWant = avgPoolBackwardTs(dy, g);
-    const dxScale = avgPoolBackwardTs(dy.map(Math.abs), g);
-    expect(worstRelative(dx, dxWant, dxScale)).toBeLessThanOrEqual(1e-4);
-  });
+  it.each(CASES)(
+    'avg matches the TypeScript kernel for %j, window %dx%d, strides %j, %s',
+    (xs, kH, kW, strides, padding) => {
+      const g = windowGeometry('avgPool2d', xs, kH, kW, strides, padding);
+      const x = random(
+        xs.reduce((a, b) => a * b),
+        4,
+      );
+      const y = poolWasm!.avgForward(x, g);
+      const want = avgPoolForwardTs(x, g);
+      const scale = avgPoolForwardTs(x.map(Math.abs), g);
+      expect(worstRelative(y, want, scale)).toBeLessThanOrEqual(1e-4);
+      const dy = random(y.length, 5);
+      const dx = poolWasm!.avgBackward(dy, g);
+      const dxWant = avgPoolBackwardTs(dy, g);
+      const dxScale = avgPoolBackwardTs(dy.map(Math.abs), g);
+      expect(worstRelative(dx, dxWant, dxScale)).toBeLessThanOrEqual(1e-4);
+    },
+  );
 });

@@ -33,7 +33,10 @@ export function avgPoolBackward(dy: Float32Array, g: WindowGeometry): Float32Arr
 }
 
 // Visits each output pixel with the clipped input window [y0, y1) × [x0, x1).
-function forEachWindow(g: WindowGeometry, fn: (n: number, out: number, y0: number, y1: number, x0: number, x1: number) => void): void {
+function forEachWindow(
+  g: WindowGeometry,
+  fn: (n: number, out: number, y0: number, y1: number, x0: number, x1: number) => void,
+): void {
   let out = 0;
   for (let n = 0; n < g.batch; n++) {
     for (let oy = 0; oy < g.outH; oy++) {

@@ -5,14 +5,21 @@ import { maxAxes, minAxes, prodAxes, reducedShape, sumAxes } from './reduce.js';
 import { asBlock } from './reduce-fast.js';
 
 // Reference: visit every element, compute its output offset from scratch, combine in float64.
-function naive(a: Float32Array, shape: number[], axes: number[], init: number, f: (acc: number, v: number) => number): Float64Array {
+function naive(
+  a: Float32Array,
+  shape: number[],
+  axes: number[],
+  init: number,
+  f: (acc: number, v: number) => number,
+): Float64Array {
   const keep = reducedShape(shape, axes);
   const ks = stridesOf(keep);
   const out = new Float64Array(sizeOf(keep)).fill(init);
   const strides = stridesOf(shape);
   for (let i = 0; i < a.length; i++) {
     let o = 0;
-    for (let ax = 0; ax < shape.length; ax++) if (!axes.includes(ax)) o += Math.floor(i / strides[ax]) % shape[ax] * ks[ax];
+    for (let ax = 0; ax < shape.length; ax++)
+      if (!axes.includes(ax)) o += (Math.floor(i / strides[ax]) % shape[ax]) * ks[ax];
     out[o] = f(out[o], a[i]);
   }
   return out;
@@ -23,13 +30,28 @@ function naive(a: Float32Array, shape: number[], axes: number[], init: number, f
 const CASES: [number[], number[]][] = [
   [[6, 7], [1]],
   [[6, 7], [0]],
-  [[3, 1, 5], [0, 2]],
-  [[2, 3, 1, 4], [1, 2]],
-  [[2, 3, 4, 5], [1, 2]],
-  [[2, 3, 4, 5], [0, 2]],
+  [
+    [3, 1, 5],
+    [0, 2],
+  ],
+  [
+    [2, 3, 1, 4],
+    [1, 2],
+  ],
+  [
+    [2, 3, 4, 5],
+    [1, 2],
+  ],
+  [
+    [2, 3, 4, 5],
+    [0, 2],
+  ],
   [[1, 9, 1], [1]],
   [[4, 1, 3], [1]],
-  [[5, 2, 3], [0, 1, 2]],
+  [
+    [5, 2, 3],
+    [0, 1, 2],
+  ],
 ];
 
 describe('reduction kernels', () => {
@@ -49,9 +71,15 @@ describe('reduction kernels', () => {
       expect(got.length).toBe(want.length);
       for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(want[i], 4);
     };
-    check(sumAxes(a, shape, axes), naive(a, shape, axes, 0, (s, v) => s + v));
+    check(
+      sumAxes(a, shape, axes),
+      naive(a, shape, axes, 0, (s, v) => s + v),
+    );
     check(maxAxes(a, shape, axes), naive(a, shape, axes, -Infinity, Math.max));
     check(minAxes(a, shape, axes), naive(a, shape, axes, Infinity, Math.min));
-    check(prodAxes(a, shape, axes), naive(a, shape, axes, 1, (p, v) => p * v));
+    check(
+      prodAxes(a, shape, axes),
+      naive(a, shape, axes, 1, (p, v) => p * v),
+    );
   });
 });

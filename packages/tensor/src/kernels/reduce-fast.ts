@@ -33,7 +33,14 @@ export function asBlock(shape: Shape, axes: readonly number[]): [number, number,
 }
 
 /** Reduces `a` viewed as [outer, n, inner] over the middle axis into `out` ([outer, inner]); n ≥ 1. */
-export function reduceBlock(a: Float32Array, outer: number, n: number, inner: number, mode: ReduceMode, out: Float32Array): void {
+export function reduceBlock(
+  a: Float32Array,
+  outer: number,
+  n: number,
+  inner: number,
+  mode: ReduceMode,
+  out: Float32Array,
+): void {
   if (inner === 1) {
     if (mode === ReduceMode.Sum) sumRows(a, outer, n, out);
     else if (mode === ReduceMode.Max) maxRows(a, outer, n, out);
@@ -41,7 +48,8 @@ export function reduceBlock(a: Float32Array, outer: number, n: number, inner: nu
     else prodRows(a, outer, n, out);
     return;
   }
-  if (mode === ReduceMode.Sum || mode === ReduceMode.Prod) accumulateCols(a, outer, n, inner, mode === ReduceMode.Prod, out);
+  if (mode === ReduceMode.Sum || mode === ReduceMode.Prod)
+    accumulateCols(a, outer, n, inner, mode === ReduceMode.Prod, out);
   else extremeCols(a, outer, n, inner, mode === ReduceMode.Max, out);
 }
 
@@ -106,7 +114,14 @@ function prodRows(a: Float32Array, rows: number, n: number, out: Float32Array): 
 // Reducing a leading or middle block: walk it row by row so the inner loop is contiguous.
 let scratch = new Float64Array(0);
 
-function accumulateCols(a: Float32Array, outer: number, n: number, inner: number, isProd: boolean, out: Float32Array): void {
+function accumulateCols(
+  a: Float32Array,
+  outer: number,
+  n: number,
+  inner: number,
+  isProd: boolean,
+  out: Float32Array,
+): void {
   if (scratch.length < inner) scratch = new Float64Array(inner);
   const acc = scratch;
   for (let o = 0; o < outer; o++) {
@@ -133,7 +148,14 @@ function accumulateCols(a: Float32Array, outer: number, n: number, inner: number
   }
 }
 
-function extremeCols(a: Float32Array, outer: number, n: number, inner: number, isMax: boolean, out: Float32Array): void {
+function extremeCols(
+  a: Float32Array,
+  outer: number,
+  n: number,
+  inner: number,
+  isMax: boolean,
+  out: Float32Array,
+): void {
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
     const dst = o * inner;

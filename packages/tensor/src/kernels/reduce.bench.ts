@@ -8,8 +8,14 @@ const CASES: [number[], number[]][] = [
   [[4096, 512], [1]],
   [[4096, 512], [0]],
   [[4096, 10], [1]],
-  [[32, 16, 16, 64], [0, 1, 2]],
-  [[32, 16, 16, 64], [0, 2]],
+  [
+    [32, 16, 16, 64],
+    [0, 1, 2],
+  ],
+  [
+    [32, 16, 16, 64],
+    [0, 2],
+  ],
 ];
 
 for (const [shape, axes] of CASES) {
@@ -18,7 +24,10 @@ for (const [shape, axes] of CASES) {
   for (let i = 0; i < n; i++) a[i] = Math.random() - 0.5;
   const reps = Math.max(5, Math.floor(2e7 / n));
   const line: string[] = [];
-  for (const [name, fn] of [['sum', sumAxes], ['max', maxAxes]] as const) {
+  for (const [name, fn] of [
+    ['sum', sumAxes],
+    ['max', maxAxes],
+  ] as const) {
     for (let i = 0; i < 3; i++) fn(a, shape, axes); // warm-up so the JIT has optimised the loops
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) fn(a, shape, axes);

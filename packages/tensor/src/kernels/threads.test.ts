@@ -26,10 +26,20 @@ function withThreads<T>(n: number, fn: () => T): T {
 
 describe('splitRange', () => {
   it('covers [0, total) with ranges that are multiples of `multiple` but the last', () => {
-    expect(splitRange(10, 2, 4)).toEqual([[0, 8], [8, 10]]);
-    expect(splitRange(64, 2, 1)).toEqual([[0, 32], [32, 64]]);
+    expect(splitRange(10, 2, 4)).toEqual([
+      [0, 8],
+      [8, 10],
+    ]);
+    expect(splitRange(64, 2, 1)).toEqual([
+      [0, 32],
+      [32, 64],
+    ]);
     expect(splitRange(8, 3, 8)).toEqual([[0, 8]]);
-    expect(splitRange(5, 4, 1)).toEqual([[0, 2], [2, 4], [4, 5]]);
+    expect(splitRange(5, 4, 1)).toEqual([
+      [0, 2],
+      [2, 4],
+      [4, 5],
+    ]);
   });
 });
 
@@ -42,11 +52,20 @@ describe.runIf(gemmWasm)('kernels on worker threads', () => {
     expect(engineInfo().threads).toBe(1);
   });
 
-  it.each([[false, false], [true, false], [false, true]])('gemm transA=%s transB=%s is bit-identical on 1, 2 and 3 threads', (ta, tb) => {
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+  ])('gemm transA=%s transB=%s is bit-identical on 1, 2 and 3 threads', (ta, tb) => {
     // Rows split (301×67), columns split (the others); 6×203 splits into column blocks under 128
     // wide, which GEMM packs plainly where one thread packs A pre-broadcast. All are above 2^22
     // multiply-adds, where products go to several threads.
-    for (const [m, n, k] of [[301, 67, 290], [64, 256, 784], [9, 40, 12000], [6, 203, 3500]]) {
+    for (const [m, n, k] of [
+      [301, 67, 290],
+      [64, 256, 784],
+      [9, 40, 12000],
+      [6, 203, 3500],
+    ]) {
       const a = random(m * k, 1);
       const b = random(k * n, 2);
       const runs = [1, 2, 3].map((t) =>

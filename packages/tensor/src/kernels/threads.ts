@@ -9,7 +9,11 @@ import { Worker } from 'node:worker_threads';
 import { shared, type KernelExports } from './wasm-module.js';
 
 /** Exports a worker may run; a call names one by its index here. */
-export const THREAD_FNS = ['gemmLd', 'conv2dForward', 'conv2dBackwardPart'] as const satisfies readonly (keyof KernelExports)[];
+export const THREAD_FNS = [
+  'gemmLd',
+  'conv2dForward',
+  'conv2dBackwardPart',
+] as const satisfies readonly (keyof KernelExports)[];
 export type ThreadFn = (typeof THREAD_FNS)[number];
 
 const MAX_ARGS = 15;
@@ -60,7 +64,10 @@ function startPool(n: number): Pool | null {
   const args = new Float64Array(new SharedArrayBuffer(8 * SLOT * n));
   const workers: Worker[] = [];
   for (let index = 0; index < n; index++) {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control: control.buffer, args: args.buffer, index, fns: THREAD_FNS } });
+    const w = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module, memory, control: control.buffer, args: args.buffer, index, fns: THREAD_FNS },
+    });
     w.unref(); // an idle pool never keeps the process alive
     workers.push(w);
   }
@@ -130,10 +137,12 @@ export function parallel(ex: KernelExports, calls: readonly Call[]): void {
   } finally {
     // Even if this thread's part trapped: the workers must be done before the arena is reused.
     if (others > 0) {
-      for (let left = Atomics.load(p!.control, 0); left !== 0; left = Atomics.load(p!.control, 0)) Atomics.wait(p!.control, 0, left);
+      for (let left = Atomics.load(p!.control, 0); left !== 0; left = Atomics.load(p!.control, 0))
+        Atomics.wait(p!.control, 0, left);
     }
   }
-  if (others > 0 && Atomics.exchange(p!.control, 1, 0) !== 0) throw new Error('a WebAssembly kernel failed in a worker thread');
+  if (others > 0 && Atomics.exchange(p!.control, 1, 0) !== 0)
+    throw new Error('a WebAssembly kernel failed in a worker thread');
 }
 
 /** Splits [0, total) into at most `parts` ranges, each a multiple of `multiple` but the last. */

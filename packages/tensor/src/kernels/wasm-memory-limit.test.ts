@@ -12,7 +12,10 @@ describe.runIf(gemmWasm)('the kernels’ memory limit', () => {
     setKernelMemoryLimit(2 ** 20);
     try {
       expect(() => gemmWasm!(false, false, n, n, n, a, 0, b, 0, c, 0, false)).toThrow(
-        expect.objectContaining({ code: 'TENSOR_MEMORY_LIMIT', message: expect.stringMatching(/past the limit of 1 MB/) }),
+        expect.objectContaining({
+          code: 'TENSOR_MEMORY_LIMIT',
+          message: expect.stringMatching(/past the limit of 1 MB/),
+        }),
       );
       expect(c[0]).toBe(0);
     } finally {

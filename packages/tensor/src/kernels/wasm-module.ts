@@ -26,11 +26,64 @@ export interface KernelExports {
   memory: WasmMemory;
   heapStart(): number;
   workBytes(n: number): number;
-  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number, work: number): void;
-  gemmLd(transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: number, work: number): void;
-  conv2dForward(g: number, x: number, w: number, bias: number, y: number, outC: number, relu: number, col: number, colImages: number, work: number, nBegin: number, nEnd: number): void;
+  gemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    b: number,
+    c: number,
+    accumulate: number,
+    work: number,
+  ): void;
+  gemmLd(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+    work: number,
+  ): void;
+  conv2dForward(
+    g: number,
+    x: number,
+    w: number,
+    bias: number,
+    y: number,
+    outC: number,
+    relu: number,
+    col: number,
+    colImages: number,
+    work: number,
+    nBegin: number,
+    nEnd: number,
+  ): void;
   conv2dBackwardPrologue(g: number, dy: number, y: number, outC: number, db: number, dbAcc: number): void;
-  conv2dBackwardPart(g: number, x: number, w: number, dy: number, outC: number, dx: number, dw: number, col: number, colImages: number, work: number, nBegin: number, nEnd: number, jBegin: number, jEnd: number): void;
+  conv2dBackwardPart(
+    g: number,
+    x: number,
+    w: number,
+    dy: number,
+    outC: number,
+    dx: number,
+    dw: number,
+    col: number,
+    colImages: number,
+    work: number,
+    nBegin: number,
+    nEnd: number,
+    jBegin: number,
+    jEnd: number,
+  ): void;
   maxPoolForward(g: number, x: number, y: number, argmax: number): void;
   avgPoolForward(g: number, x: number, y: number): void;
   avgPoolBackward(g: number, dy: number, dx: number, tmp: number): void;
@@ -41,7 +94,9 @@ export const GEMM_WASM_URL = new URL('../../wasm/gemm.wasm', import.meta.url);
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): valid only where the
 // runtime has 128-bit SIMD (the feature test of wasm-feature-detect).
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
 
 /** Whether this runtime validates WebAssembly 128-bit SIMD. */
 export const simdSupported: boolean = (() => {
@@ -135,7 +190,10 @@ export function reserve(ex: KernelExports, sizes: readonly number[]): number[] {
   }
   const have = ex.memory.buffer.byteLength;
   if (end > have && end > memoryLimit) {
-    throw new TensorError('TENSOR_MEMORY_LIMIT', `a kernel needs ${Math.ceil(end / 2 ** 20)} MB of WebAssembly memory, past the limit of ${Math.floor(memoryLimit / 2 ** 20)} MB`);
+    throw new TensorError(
+      'TENSOR_MEMORY_LIMIT',
+      `a kernel needs ${Math.ceil(end / 2 ** 20)} MB of WebAssembly memory, past the limit of ${Math.floor(memoryLimit / 2 ** 20)} MB`,
+    );
   }
   if (end > have) ex.memory.grow(Math.ceil((end - have) / PAGE)); // throws RangeError past 4 GB
   // After a grow the memory hands out a new, longer buffer: re-view it.

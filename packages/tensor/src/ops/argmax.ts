@@ -27,5 +27,8 @@ export function argmax(x: Tensor, axis = -1): Tensor {
       out[o * inner + j] = best;
     }
   }
-  return new Tensor(out, x.shape.filter((_, i) => i !== ax));
+  return new Tensor(
+    out,
+    x.shape.filter((_, i) => i !== ax),
+  );
 }

@@ -5,13 +5,25 @@ import { expectClose, rand, tf, toTf } from '../test-utils/oracle.js';
 import { broadcastTo } from './broadcast-to.js';
 
 describe('broadcastTo', () => {
-  it.each([[[], [2, 3]], [[3], [2, 3]], [[2, 1], [2, 4]], [[1, 3, 1], [2, 3, 2]], [[2, 3], [2, 3]]] as const)(
-    'matches TF.js for %j → %j',
-    (from, to) => {
-      const x = rand([...from]);
-      expectClose(broadcastTo(x, [...to]), tf.broadcastTo(toTf(x), [...to]));
-    },
-  );
+  it.each([
+    [[], [2, 3]],
+    [[3], [2, 3]],
+    [
+      [2, 1],
+      [2, 4],
+    ],
+    [
+      [1, 3, 1],
+      [2, 3, 2],
+    ],
+    [
+      [2, 3],
+      [2, 3],
+    ],
+  ] as const)('matches TF.js for %j → %j', (from, to) => {
+    const x = rand([...from]);
+    expectClose(broadcastTo(x, [...to]), tf.broadcastTo(toTf(x), [...to]));
+  });
   it('stretches size-1 axes to size 0, as NumPy (TF.js cannot)', () => {
     expectClose(broadcastTo(rand([2, 1]), [2, 0]), { shape: [2, 0], data: [] });
     expectClose(broadcastTo(rand([1]), [3, 0]), { shape: [3, 0], data: [] });
@@ -21,7 +33,10 @@ describe('broadcastTo', () => {
     const y = broadcastTo(x, [2, 3]);
     expect(y.data).toBe(x.data);
     expect(y.strides).toEqual([0, 1]);
-    expect(y.toArray()).toEqual([[1, 2, 3], [1, 2, 3]]);
+    expect(y.toArray()).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
   });
   it('has finite-difference gradients (summed over stretched axes)', () => {
     gradcheck((x) => broadcastTo(x, [2, 3, 4]), [rand([3, 1])]);

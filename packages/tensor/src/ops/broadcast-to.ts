@@ -12,7 +12,8 @@ export function broadcastTo<D extends DType = 'float32'>(x: Tensor<D>, shape: Sh
   assertShape(shape);
   const lead = shape.length - x.ndim;
   const fits = lead >= 0 && x.shape.every((d, i) => d === shape[lead + i] || d === 1);
-  if (!fits) throw new TensorError('TENSOR_SHAPE_MISMATCH', `cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
+  if (!fits)
+    throw new TensorError('TENSOR_SHAPE_MISMATCH', `cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
   const strides = shape.map((d, i) => (i < lead || (x.shape[i - lead] === 1 && d !== 1) ? 0 : x.strides[i - lead]));
   const out = new Tensor<D>(x.data, shape, false, { strides, offset: x.offset });
   return recordAny(out, 'broadcastTo', [x], (g) => [sumToShape(g, shape, x.shape)]);

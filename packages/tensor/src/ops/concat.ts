@@ -7,14 +7,22 @@ import { contiguousAny, recordAny } from './util.js';
 export function checkJoin(name: string, xs: readonly Tensor<DType>[], axis: number, sameShape: boolean): number {
   if (xs.length === 0) throw new TensorError('TENSOR_INVALID_ARGUMENT', `${name} needs at least one tensor`);
   const first = xs[0];
-  if (!sameShape && first.ndim === 0) throw new TensorError('TENSOR_INVALID_SHAPE', `${name} cannot join rank-0 tensors; stack them instead`);
+  if (!sameShape && first.ndim === 0)
+    throw new TensorError('TENSOR_INVALID_SHAPE', `${name} cannot join rank-0 tensors; stack them instead`);
   const ax = sameShape ? axis : normalizeAxis(axis, first.ndim);
   for (const x of xs) {
     if (x.dtype !== first.dtype) {
-      throw new TensorError('TENSOR_DTYPE_MISMATCH', `${name} cannot join ${first.dtype} ${formatShape(first.shape)} with ${x.dtype} ${formatShape(x.shape)}`);
+      throw new TensorError(
+        'TENSOR_DTYPE_MISMATCH',
+        `${name} cannot join ${first.dtype} ${formatShape(first.shape)} with ${x.dtype} ${formatShape(x.shape)}`,
+      );
     }
     const ok = x.ndim === first.ndim && x.shape.every((d, i) => d === first.shape[i] || (!sameShape && i === ax));
-    if (!ok) throw new TensorError('TENSOR_SHAPE_MISMATCH', `${name} cannot join ${formatShape(first.shape)} with ${formatShape(x.shape)}`);
+    if (!ok)
+      throw new TensorError(
+        'TENSOR_SHAPE_MISMATCH',
+        `${name} cannot join ${formatShape(first.shape)} with ${formatShape(x.shape)}`,
+      );
   }
   return ax;
 }

@@ -35,6 +35,8 @@ describe('contiguous and contiguousData', () => {
   });
   it('throws TENSOR_DTYPE_MISMATCH when a float32 op is given an int32 tensor', () => {
     const ints = tensor(new Int32Array([1, 2]));
-    expect(() => contiguousData(ints as never)).toThrow('TENSOR_DTYPE_MISMATCH: expected a float32 tensor, got int32 [2]');
+    expect(() => contiguousData(ints as never)).toThrow(
+      'TENSOR_DTYPE_MISMATCH: expected a float32 tensor, got int32 [2]',
+    );
   });
 });

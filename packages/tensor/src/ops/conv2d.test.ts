@@ -33,7 +33,7 @@ function dilate(w: Tensor, [dh, dw]: [number, number]): { wide: Tensor; taps: nu
   for (let y = 0; y < kh; y++) {
     for (let x = 0; x < kw; x++) {
       for (let e = 0; e < i * o; e++) {
-        const at = ((y * dh * shape[1] + x * dw) * i * o) + e;
+        const at = (y * dh * shape[1] + x * dw) * i * o + e;
         data[at] = w.data[(y * kw + x) * i * o + e];
         taps.push(at);
       }
@@ -97,7 +97,7 @@ describe('conv2d', () => {
     gradcheck((x, w) => conv2d(x, w, { strides: s, padding: p, dilations: d }), [rand(xs, 5), rand(ws, 6)]);
   });
 
-  it('reads strided views through contiguousData (a transposed input gives the copy\'s result)', () => {
+  it("reads strided views through contiguousData (a transposed input gives the copy's result)", () => {
     const view = transpose(rand([1, 5, 4, 3], 7), [0, 2, 1, 3]); // [1, 4, 5, 3], not row-major
     expect(view.isContiguous).toBe(false);
     const copy = new Tensor(view.dataSync(), view.shape);
@@ -107,11 +107,21 @@ describe('conv2d', () => {
   });
 
   it('rejects mismatched channels, bad ranks, padding and windows that do not fit', () => {
-    expect(() => conv2d(rand([1, 4, 4, 3]), rand([3, 3, 2, 1]))).toThrow('TENSOR_SHAPE_MISMATCH: conv2d input [1, 4, 4, 3] has 3 channels but filter [3, 3, 2, 1] expects 2');
-    expect(() => conv2d(rand([4, 4, 3]), rand([3, 3, 3, 1]))).toThrow('TENSOR_INVALID_SHAPE: conv2d needs NHWC input of rank 4');
-    expect(() => conv2d(rand([1, 4, 4, 3]), rand([3, 3, 3]))).toThrow('TENSOR_INVALID_SHAPE: conv2d needs an HWIO filter');
+    expect(() => conv2d(rand([1, 4, 4, 3]), rand([3, 3, 2, 1]))).toThrow(
+      'TENSOR_SHAPE_MISMATCH: conv2d input [1, 4, 4, 3] has 3 channels but filter [3, 3, 2, 1] expects 2',
+    );
+    expect(() => conv2d(rand([4, 4, 3]), rand([3, 3, 3, 1]))).toThrow(
+      'TENSOR_INVALID_SHAPE: conv2d needs NHWC input of rank 4',
+    );
+    expect(() => conv2d(rand([1, 4, 4, 3]), rand([3, 3, 3]))).toThrow(
+      'TENSOR_INVALID_SHAPE: conv2d needs an HWIO filter',
+    );
     expect(() => conv2d(rand([1, 2, 2, 1]), rand([3, 3, 1, 1]))).toThrow('TENSOR_INVALID_SHAPE: conv2d window 3x3');
-    expect(() => conv2d(rand([1, 4, 4, 1]), rand([3, 3, 1, 1]), { padding: 'full' as Padding })).toThrow('TENSOR_INVALID_ARGUMENT');
-    expect(() => conv2d(rand([1, 4, 4, 1]), rand([3, 3, 1, 1]), { strides: 0 })).toThrow('TENSOR_INVALID_ARGUMENT: conv2d strides');
+    expect(() => conv2d(rand([1, 4, 4, 1]), rand([3, 3, 1, 1]), { padding: 'full' as Padding })).toThrow(
+      'TENSOR_INVALID_ARGUMENT',
+    );
+    expect(() => conv2d(rand([1, 4, 4, 1]), rand([3, 3, 1, 1]), { strides: 0 })).toThrow(
+      'TENSOR_INVALID_ARGUMENT: conv2d strides',
+    );
   });
 });

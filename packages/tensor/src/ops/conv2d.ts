@@ -26,16 +26,25 @@ export interface Conv2dOptions {
  */
 export function conv2d(x: Tensor, filter: Tensor, opts: Conv2dOptions = {}): Tensor {
   if (filter.ndim !== 4) {
-    throw new TensorError('TENSOR_INVALID_SHAPE', `conv2d needs an HWIO filter of rank 4, got ${formatShape(filter.shape)}`);
+    throw new TensorError(
+      'TENSOR_INVALID_SHAPE',
+      `conv2d needs an HWIO filter of rank 4, got ${formatShape(filter.shape)}`,
+    );
   }
   const [kH, kW, inC, outC] = filter.shape;
   const g = windowGeometry('conv2d', x.shape, kH, kW, opts.strides ?? 1, opts.padding ?? 'valid', opts.dilations ?? 1);
   if (g.inC !== inC) {
-    throw new TensorError('TENSOR_SHAPE_MISMATCH', `conv2d input ${formatShape(x.shape)} has ${g.inC} channels but filter ${formatShape(filter.shape)} expects ${inC}`);
+    throw new TensorError(
+      'TENSOR_SHAPE_MISMATCH',
+      `conv2d input ${formatShape(x.shape)} has ${g.inC} channels but filter ${formatShape(filter.shape)} expects ${inC}`,
+    );
   }
   const bias = opts.bias;
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== outC)) {
-    throw new TensorError('TENSOR_SHAPE_MISMATCH', `conv2d bias ${formatShape(bias.shape)} does not match ${outC} output channels`);
+    throw new TensorError(
+      'TENSOR_SHAPE_MISMATCH',
+      `conv2d bias ${formatShape(bias.shape)} does not match ${outC} output channels`,
+    );
   }
   const xd = contiguousData(x);
   const wd = contiguousData(filter);
@@ -47,7 +56,11 @@ export function conv2d(x: Tensor, filter: Tensor, opts: Conv2dOptions = {}): Ten
   const shape = [g.batch, g.outH, g.outW, outC];
   const out = new Tensor(yd, shape);
   return record(out, 'conv2d', bias ? [x, filter, bias] : [x, filter], (dy) => {
-    const grads = conv2dBackward(xd, wd, dy, relu ? yd : null, g, outC, { dx: x.requiresGrad, dw: filter.requiresGrad, db: !!bias?.requiresGrad });
+    const grads = conv2dBackward(xd, wd, dy, relu ? yd : null, g, outC, {
+      dx: x.requiresGrad,
+      dw: filter.requiresGrad,
+      db: !!bias?.requiresGrad,
+    });
     return [grads.dx, grads.dw, grads.db];
   });
 }

@@ -43,17 +43,26 @@ describe('depthwiseConv2d', () => {
   it('matches TF.js values with dilation', () => {
     const x = rand([1, 9, 8, 2], 3);
     const w = rand([3, 2, 2, 2], 4);
-    expectClose(depthwiseConv2d(x, w, { padding: 'same', dilations: [2, 3] }), tf.depthwiseConv2d(toTf(x) as tf.Tensor4D, toTf(w) as tf.Tensor4D, 1, 'same', 'NHWC', [2, 3]), 1e-4);
+    expectClose(
+      depthwiseConv2d(x, w, { padding: 'same', dilations: [2, 3] }),
+      tf.depthwiseConv2d(toTf(x) as tf.Tensor4D, toTf(w) as tf.Tensor4D, 1, 'same', 'NHWC', [2, 3]),
+      1e-4,
+    );
   });
 
   it.each([
     [[1, 5, 4, 2], [3, 3, 2, 2], 2, 'same', 1],
     [[1, 7, 7, 2], [2, 2, 2, 1], 1, 'valid', 2],
   ] as const)('has finite-difference gradients for x %j, w %j, strides %j, %s, dilations %j', (xs, ws, s, p, d) => {
-    gradcheck((x, w) => depthwiseConv2d(x, w, { strides: s, padding: p, dilations: d }), [rand([...xs], 5), rand([...ws], 6)]);
+    gradcheck(
+      (x, w) => depthwiseConv2d(x, w, { strides: s, padding: p, dilations: d }),
+      [rand([...xs], 5), rand([...ws], 6)],
+    );
   });
 
   it('rejects mismatched channels', () => {
-    expect(() => depthwiseConv2d(rand([1, 4, 4, 3]), rand([3, 3, 2, 1]))).toThrow('TENSOR_SHAPE_MISMATCH: depthwiseConv2d input [1, 4, 4, 3] has 3 channels but filter [3, 3, 2, 1] expects 2');
+    expect(() => depthwiseConv2d(rand([1, 4, 4, 3]), rand([3, 3, 2, 1]))).toThrow(
+      'TENSOR_SHAPE_MISMATCH: depthwiseConv2d input [1, 4, 4, 3] has 3 channels but filter [3, 3, 2, 1] expects 2',
+    );
   });
 });

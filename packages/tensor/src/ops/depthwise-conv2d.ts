@@ -13,12 +13,26 @@ import { contiguousData } from './util.js';
  */
 export function depthwiseConv2d(x: Tensor, filter: Tensor, opts: Conv2dOptions = {}): Tensor {
   if (filter.ndim !== 4) {
-    throw new TensorError('TENSOR_INVALID_SHAPE', `depthwiseConv2d needs a filter [kh, kw, in, multiplier] of rank 4, got ${formatShape(filter.shape)}`);
+    throw new TensorError(
+      'TENSOR_INVALID_SHAPE',
+      `depthwiseConv2d needs a filter [kh, kw, in, multiplier] of rank 4, got ${formatShape(filter.shape)}`,
+    );
   }
   const [kH, kW, inC, mult] = filter.shape;
-  const g = windowGeometry('depthwiseConv2d', x.shape, kH, kW, opts.strides ?? 1, opts.padding ?? 'valid', opts.dilations ?? 1);
+  const g = windowGeometry(
+    'depthwiseConv2d',
+    x.shape,
+    kH,
+    kW,
+    opts.strides ?? 1,
+    opts.padding ?? 'valid',
+    opts.dilations ?? 1,
+  );
   if (g.inC !== inC) {
-    throw new TensorError('TENSOR_SHAPE_MISMATCH', `depthwiseConv2d input ${formatShape(x.shape)} has ${g.inC} channels but filter ${formatShape(filter.shape)} expects ${inC}`);
+    throw new TensorError(
+      'TENSOR_SHAPE_MISMATCH',
+      `depthwiseConv2d input ${formatShape(x.shape)} has ${g.inC} channels but filter ${formatShape(filter.shape)} expects ${inC}`,
+    );
   }
   const xd = contiguousData(x);
   const wd = contiguousData(filter);

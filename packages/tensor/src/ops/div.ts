@@ -19,7 +19,11 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   return record(out, 'div', [x, y], (g) => [
     x.requiresGrad ? sumToShape(arith(Arith.Div, g, shape, yd, y.shape, shape), shape, x.shape) : null,
     y.requiresGrad
-      ? sumToShape(arith(Arith.Div, mapBinary(g, shape, out.data, shape, shape, NEG_MUL), shape, yd, y.shape, shape), shape, y.shape)
+      ? sumToShape(
+          arith(Arith.Div, mapBinary(g, shape, out.data, shape, shape, NEG_MUL), shape, yd, y.shape, shape),
+          shape,
+          y.shape,
+        )
       : null,
   ]);
 }

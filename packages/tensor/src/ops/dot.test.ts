@@ -9,10 +9,19 @@ const CASES: [number[], number[]][] = [
   [[4], [4]],
   [[3, 4], [4]],
   [[4], [4, 5]],
-  [[3, 4], [4, 5]],
+  [
+    [3, 4],
+    [4, 5],
+  ],
   [[2, 3, 4], [4]],
-  [[2, 3, 4], [4, 5]],
-  [[2, 3, 4], [2, 4, 5]],
+  [
+    [2, 3, 4],
+    [4, 5],
+  ],
+  [
+    [2, 3, 4],
+    [2, 4, 5],
+  ],
   [[4], [2, 4, 3]],
 ];
 
@@ -21,7 +30,10 @@ describe('dot', () => {
     const x = rand(sx, 1);
     const y = rand(sy, 2);
     const yAxis = sy.length === 1 ? 0 : sy.length - 2;
-    const expected = sx.length <= 2 && sy.length <= 2 ? tf.dot(toTf(x), toTf(y)) : tf.einsum(einsumFor(sx.length, sy.length, [sx.length - 1], [yAxis]), toTf(x), toTf(y));
+    const expected =
+      sx.length <= 2 && sy.length <= 2
+        ? tf.dot(toTf(x), toTf(y))
+        : tf.einsum(einsumFor(sx.length, sy.length, [sx.length - 1], [yAxis]), toTf(x), toTf(y));
     expectClose(dot(x, y), expected);
   });
   it.each(CASES)('has finite-difference gradients for %j · %j', (sx, sy) => {
@@ -36,7 +48,9 @@ describe('dot', () => {
     expect(dot(rand([0, 4]), rand([4, 3])).shape).toEqual([0, 3]);
   });
   it('names both shapes when the contracted axes differ', () => {
-    expect(() => dot(rand([2, 3]), rand([4, 5]))).toThrow('TENSOR_SHAPE_MISMATCH: dot cannot contract [2, 3] with [4, 5]');
+    expect(() => dot(rand([2, 3]), rand([4, 5]))).toThrow(
+      'TENSOR_SHAPE_MISMATCH: dot cannot contract [2, 3] with [4, 5]',
+    );
     expect(() => dot(rand([3]), rand([4]))).toThrow('TENSOR_SHAPE_MISMATCH: dot cannot contract [3] with [4]');
   });
 });

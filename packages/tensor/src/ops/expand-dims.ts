@@ -6,7 +6,10 @@ import { reshape } from './reshape.js';
 /** Resolves an insertion axis in [−(rank+1), rank] (as tf.expandDims and np.expand_dims). */
 export function insertionAxis(axis: number, ndim: number, shape: readonly number[]): number {
   if (!Number.isInteger(axis) || axis < -(ndim + 1) || axis > ndim) {
-    throw new TensorError('TENSOR_INVALID_AXIS', `axis ${axis} is out of range for inserting into ${formatShape(shape)}`);
+    throw new TensorError(
+      'TENSOR_INVALID_AXIS',
+      `axis ${axis} is out of range for inserting into ${formatShape(shape)}`,
+    );
   }
   return axis < 0 ? axis + ndim + 1 : axis;
 }

@@ -15,7 +15,12 @@ import { sum } from './sum.js';
 const leaf = (t: Tensor): Tensor => new Tensor(t.data.slice(), t.shape, true);
 
 // Gradients of sum(f(a, b) * w) for a fixed random w, so every output position is weighted.
-function grads(f: (a: Tensor, b: Tensor) => Tensor, a: Tensor, b: Tensor, seed: number): [number[], number[], number[]] {
+function grads(
+  f: (a: Tensor, b: Tensor) => Tensor,
+  a: Tensor,
+  b: Tensor,
+  seed: number,
+): [number[], number[], number[]] {
   const x = leaf(a);
   const y = leaf(b);
   const out = f(x, y);
@@ -24,11 +29,19 @@ function grads(f: (a: Tensor, b: Tensor) => Tensor, a: Tensor, b: Tensor, seed: 
 }
 
 describe('row-broadcast arithmetic', () => {
-  const OPS: [string, (a: Tensor, b: Tensor) => Tensor][] = [['add', add], ['sub', sub], ['mul', mul], ['div', div]];
+  const OPS: [string, (a: Tensor, b: Tensor) => Tensor][] = [
+    ['add', add],
+    ['sub', sub],
+    ['mul', mul],
+    ['div', div],
+  ];
   it.each(OPS)('%s of [N,H,W,C] and [C] matches the same op on the explicitly repeated row', (_, f) => {
     const a = rand([3, 5, 3, 7], 1, 0.5, 1.5);
     const b = rand([7], 2, 0.5, 1.5);
-    const tiled = new Tensor(new Float32Array(a.size).map((_, i) => b.data[i % 7]), a.shape);
+    const tiled = new Tensor(
+      new Float32Array(a.size).map((_, i) => b.data[i % 7]),
+      a.shape,
+    );
     const [out, ga, gb] = grads(f, a, b, 3);
     const [outT, gaT, gbT] = grads(f, a, tiled, 3);
     expect(out).toEqual(outT);
@@ -69,7 +82,10 @@ describe('relu', () => {
 });
 
 describe('conv2d with a fused bias', () => {
-  it.each([['valid', 1], ['same', 2]] as const)('equals add(conv2d(x, w), bias) with padding %s, stride %d', (padding, strides) => {
+  it.each([
+    ['valid', 1],
+    ['same', 2],
+  ] as const)('equals add(conv2d(x, w), bias) with padding %s, stride %d', (padding, strides) => {
     const x = rand([2, 6, 5, 3], 6);
     const w = rand([3, 3, 3, 4], 7);
     const b = rand([4], 8);
@@ -82,13 +98,18 @@ describe('conv2d with a fused bias', () => {
     expect(run(true)).toEqual(run(false));
   });
 
-  it.each([['valid', 1], ['same', 2]] as const)('with activation relu equals relu(conv2d(x, w, { bias })), padding %s, stride %d', (padding, strides) => {
+  it.each([
+    ['valid', 1],
+    ['same', 2],
+  ] as const)('with activation relu equals relu(conv2d(x, w, { bias })), padding %s, stride %d', (padding, strides) => {
     const x = rand([2, 6, 5, 3], 6);
     const w = rand([3, 3, 3, 4], 7);
     const b = rand([4], 8);
     const run = (fused: boolean): number[][] => {
       const [xl, wl, bl] = [leaf(x), leaf(w), leaf(b)];
-      const y = fused ? conv2d(xl, wl, { padding, strides, bias: bl, activation: 'relu' }) : relu(conv2d(xl, wl, { padding, strides, bias: bl }));
+      const y = fused
+        ? conv2d(xl, wl, { padding, strides, bias: bl, activation: 'relu' })
+        : relu(conv2d(xl, wl, { padding, strides, bias: bl }));
       sum(mul(y, rand(y.shape, 9))).backward();
       return [[...y.data], [...xl.grad!.data], [...wl.grad!.data], [...bl.grad!.data]];
     };
@@ -96,6 +117,8 @@ describe('conv2d with a fused bias', () => {
   });
 
   it('rejects a bias that does not match the output channels', () => {
-    expect(() => conv2d(rand([1, 4, 4, 2], 1), rand([3, 3, 2, 5], 2), { bias: rand([4], 3) })).toThrow('TENSOR_SHAPE_MISMATCH');
+    expect(() => conv2d(rand([1, 4, 4, 2], 1), rand([3, 3, 2, 5], 2), { bias: rand([4], 3) })).toThrow(
+      'TENSOR_SHAPE_MISMATCH',
+    );
   });
 });

@@ -11,6 +11,10 @@ export function flatten<D extends DType = 'float32'>(x: Tensor<D>, startAxis = 0
   if (x.ndim === 0) return reshape(x, [1]);
   const a = normalizeAxis(startAxis, x.ndim);
   const b = normalizeAxis(endAxis, x.ndim);
-  if (a > b) throw new TensorError('TENSOR_INVALID_AXIS', `flatten start axis ${startAxis} is after end axis ${endAxis} for ${formatShape(x.shape)}`);
+  if (a > b)
+    throw new TensorError(
+      'TENSOR_INVALID_AXIS',
+      `flatten start axis ${startAxis} is after end axis ${endAxis} for ${formatShape(x.shape)}`,
+    );
   return reshape(x, [...x.shape.slice(0, a), sizeOf(x.shape.slice(a, b + 1)), ...x.shape.slice(b + 1)]);
 }

@@ -19,7 +19,14 @@ describe('gather', () => {
   });
   it('takes int32 index tensors of any rank (output shape follows the indices)', () => {
     const x = rand([3, 4]);
-    const idx = tensor([[2, 0], [1, 1]], undefined, { dtype: 'int32' });
+    const idx = tensor(
+      [
+        [2, 0],
+        [1, 1],
+      ],
+      undefined,
+      { dtype: 'int32' },
+    );
     const out = gather(x, idx, 1);
     expect(out.shape).toEqual([3, 2, 2]);
     expectClose(out, tf.gather(toTf(x), toTf(idx), 1));
@@ -40,7 +47,9 @@ describe('gather', () => {
     gradcheck((x) => gather(x, [2, 0, 2], 1), [rand([2, 3, 2])]);
   });
   it('rejects out-of-range and non-integer indices', () => {
-    expect(() => gather(tensor([[1], [2]]), [2])).toThrow('TENSOR_INDEX_OUT_OF_RANGE: gather index 2 is out of range [0, 2) for axis 0 of [2, 1]');
+    expect(() => gather(tensor([[1], [2]]), [2])).toThrow(
+      'TENSOR_INDEX_OUT_OF_RANGE: gather index 2 is out of range [0, 2) for axis 0 of [2, 1]',
+    );
     expect(() => gather(tensor([1, 2]), [0.5])).toThrow('TENSOR_INVALID_ARGUMENT');
     expect(() => gather(tensor(1), [0])).toThrow('TENSOR_INVALID_SHAPE');
   });

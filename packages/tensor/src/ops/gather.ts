@@ -24,7 +24,11 @@ export function gather<D extends DType = 'float32'>(x: Tensor<D>, indices: Indic
   for (let i = 0; i < idx.length; i++) {
     const r = idx[i];
     if (!Number.isInteger(r)) throw new TensorError('TENSOR_INVALID_ARGUMENT', `gather index ${r} is not an integer`);
-    if (r < 0 || r >= n) throw new TensorError('TENSOR_INDEX_OUT_OF_RANGE', `gather index ${r} is out of range [0, ${n}) for axis ${ax} of ${formatShape(x.shape)}`);
+    if (r < 0 || r >= n)
+      throw new TensorError(
+        'TENSOR_INDEX_OUT_OF_RANGE',
+        `gather index ${r} is out of range [0, ${n}) for axis ${ax} of ${formatShape(x.shape)}`,
+      );
   }
   const outer = sizeOf(x.shape.slice(0, ax));
   const inner = sizeOf(x.shape.slice(ax + 1));

@@ -15,7 +15,14 @@ describeEmptyUnary('gelu', (x) => gelu(x), exact);
 describe('erf', () => {
   it('matches tabulated values to float32 precision', () => {
     // Abramowitz & Stegun table 7.1.
-    const table: [number, number][] = [[0, 0], [0.1, 0.1124629160], [0.5, 0.5204998778], [1, 0.8427007929], [2, 0.9953222650], [-1.5, -0.9661051465]];
+    const table: [number, number][] = [
+      [0, 0],
+      [0.1, 0.112462916],
+      [0.5, 0.5204998778],
+      [1, 0.8427007929],
+      [2, 0.995322265],
+      [-1.5, -0.9661051465],
+    ];
     for (const [x, v] of table) expect(Math.abs(erf(x) - v)).toBeLessThan(2e-7);
   });
   it('gelu gradients match tf.grad of the composed TF.js forms', () => {

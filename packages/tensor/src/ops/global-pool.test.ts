@@ -9,7 +9,11 @@ const OPS = [
   ['globalAvgPool2d', globalAvgPool2d, (t: tf.Tensor) => tf.mean(t, [1, 2])],
   ['globalMaxPool2d', globalMaxPool2d, (t: tf.Tensor) => tf.max(t, [1, 2])],
 ] as const;
-const SHAPES = [[1, 1, 1, 1], [2, 3, 5, 4], [3, 7, 7, 2]];
+const SHAPES = [
+  [1, 1, 1, 1],
+  [2, 3, 5, 4],
+  [3, 7, 7, 2],
+];
 
 describe.each(OPS)('%s', (_name, ours, theirs) => {
   it.each(SHAPES.map((s) => [s]))('matches TF.js values and gradients for %j', (shape) => {

@@ -5,8 +5,10 @@ import { Tensor } from '../tensor.js';
 import { contiguousData } from './util.js';
 
 function dims(op: string, x: Tensor): [n: number, pixels: number, c: number] {
-  if (x.ndim !== 4) throw new TensorError('TENSOR_INVALID_SHAPE', `${op} needs NHWC input of rank 4, got ${formatShape(x.shape)}`);
-  if (x.shape[1] * x.shape[2] === 0) throw new TensorError('TENSOR_INVALID_SHAPE', `${op} needs at least one pixel, got ${formatShape(x.shape)}`);
+  if (x.ndim !== 4)
+    throw new TensorError('TENSOR_INVALID_SHAPE', `${op} needs NHWC input of rank 4, got ${formatShape(x.shape)}`);
+  if (x.shape[1] * x.shape[2] === 0)
+    throw new TensorError('TENSOR_INVALID_SHAPE', `${op} needs at least one pixel, got ${formatShape(x.shape)}`);
   return [x.shape[0], x.shape[1] * x.shape[2], x.shape[3]];
 }
 

@@ -8,5 +8,10 @@ import type { TensorLike } from './util.js';
  * At x = 0 the gradient is alpha, as in TF.js.
  */
 export function leakyRelu(x: TensorLike, alpha = 0.2): Tensor {
-  return unaryPointwise('leakyRelu', x, (v) => (v > 0 ? v : alpha * v), (v) => (v > 0 ? 1 : alpha));
+  return unaryPointwise(
+    'leakyRelu',
+    x,
+    (v) => (v > 0 ? v : alpha * v),
+    (v) => (v > 0 ? 1 : alpha),
+  );
 }

@@ -20,7 +20,16 @@ describe('logSumExp', () => {
     expectClose(x.grad!, g);
   });
   it('stays finite for huge inputs and handles −∞ and empty axes', () => {
-    expectClose(logSumExp(tensor([[1000, 1000], [-1000, -1000]]), 1), { shape: [2], data: [1000 + Math.LN2, -1000 + Math.LN2] });
+    expectClose(
+      logSumExp(
+        tensor([
+          [1000, 1000],
+          [-1000, -1000],
+        ]),
+        1,
+      ),
+      { shape: [2], data: [1000 + Math.LN2, -1000 + Math.LN2] },
+    );
     expect(logSumExp(tensor([-Infinity, -Infinity])).item()).toBe(-Infinity);
     expect(logSumExp(rand([2, 0]), 1).toArray()).toEqual([-Infinity, -Infinity]);
   });

@@ -7,19 +7,52 @@ import { expectClose, rand, tf, toTf } from '../test-utils/oracle.js';
 import { matmul } from './matmul.js';
 
 const CASES: [number[], number[]][] = [
-  [[2, 3], [3, 4]],
-  [[1, 1], [1, 1]],
-  [[5, 7], [7, 1]],
-  [[2, 3, 4], [2, 4, 5]],
-  [[2, 3, 4], [4, 5]],
-  [[3, 4], [2, 4, 2]],
-  [[2, 1, 3, 4], [3, 4, 2]],
+  [
+    [2, 3],
+    [3, 4],
+  ],
+  [
+    [1, 1],
+    [1, 1],
+  ],
+  [
+    [5, 7],
+    [7, 1],
+  ],
+  [
+    [2, 3, 4],
+    [2, 4, 5],
+  ],
+  [
+    [2, 3, 4],
+    [4, 5],
+  ],
+  [
+    [3, 4],
+    [2, 4, 2],
+  ],
+  [
+    [2, 1, 3, 4],
+    [3, 4, 2],
+  ],
 ];
 
 describe('matmul', () => {
   it('multiplies 2-D matrices (hand-computed)', () => {
-    const c = matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]]));
-    expect(c.toArray()).toEqual([[19, 22], [43, 50]]);
+    const c = matmul(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      tensor([
+        [5, 6],
+        [7, 8],
+      ]),
+    );
+    expect(c.toArray()).toEqual([
+      [19, 22],
+      [43, 50],
+    ]);
   });
   it.each(CASES)('matches TF.js for %j · %j (batch axes broadcast)', (sa, sb) => {
     const a = rand(sa, 1);
@@ -33,7 +66,11 @@ describe('matmul', () => {
   it.each(CASES)('has finite-difference gradients for %j · %j', (sa, sb) => {
     gradcheck((x, y) => matmul(x, y), [rand(sa, 3), rand(sb, 4)]);
   });
-  it.each([[false, true], [true, false], [true, true]])('matches TF.js with transposeA=%s transposeB=%s, batched and broadcast', (ta, tb) => {
+  it.each([
+    [false, true],
+    [true, false],
+    [true, true],
+  ])('matches TF.js with transposeA=%s transposeB=%s, batched and broadcast', (ta, tb) => {
     for (const [sa, sb] of CASES) {
       // Store each operand transposed where its flag is set, then compare with tf.matMul's flags.
       const a = rand(ta ? [...sa.slice(0, -2), sa[sa.length - 1], sa[sa.length - 2]] : sa, 1);
@@ -48,7 +85,9 @@ describe('matmul', () => {
   it('with flags has the same gradients as tf.grad of tf.matMul', () => {
     const a = rand([2, 4, 3], 5);
     const b = rand([5, 4], 6);
-    const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, tf.broadcastTo(y, [2, 5, 4]), true, true).sum())([toTf(a), toTf(b)]);
+    const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+      tf.matMul(x, tf.broadcastTo(y, [2, 5, 4]), true, true).sum(),
+    )([toTf(a), toTf(b)]);
     const la = tensor(a.data.slice(), a.shape, true);
     const lb = tensor(b.data.slice(), b.shape, true);
     sum(matmul(la, lb, true, true)).backward();
@@ -56,15 +95,22 @@ describe('matmul', () => {
     expectClose(lb.grad!, gb);
   });
   it('handles size-0 axes: an empty k gives zeros, an empty m or batch gives an empty result', () => {
-    expect(matmul(rand([2, 0]), rand([0, 3])).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(matmul(rand([2, 0]), rand([0, 3])).toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
     expect(matmul(rand([0, 2]), rand([2, 3])).shape).toEqual([0, 3]);
     expect(matmul(rand([0, 2, 2]), rand([2, 3])).shape).toEqual([0, 2, 3]);
     gradcheck((x, y) => matmul(x, y), [rand([2, 0]), rand([0, 3])]);
   });
   it('names both shapes when the inner axes differ', () => {
     expect(() => matmul(rand([2, 3]), rand([2, 3]), false, true)).not.toThrow();
-    expect(() => matmul(rand([2, 3]), rand([2, 3]), true, true)).toThrow('TENSOR_SHAPE_MISMATCH: matmul cannot contract [2, 3] with [2, 3] (transposeA=true, transposeB=true)');
-    expect(() => matmul(rand([2, 3]), rand([4, 5]))).toThrow('TENSOR_SHAPE_MISMATCH: matmul cannot contract [2, 3] with [4, 5]');
+    expect(() => matmul(rand([2, 3]), rand([2, 3]), true, true)).toThrow(
+      'TENSOR_SHAPE_MISMATCH: matmul cannot contract [2, 3] with [2, 3] (transposeA=true, transposeB=true)',
+    );
+    expect(() => matmul(rand([2, 3]), rand([4, 5]))).toThrow(
+      'TENSOR_SHAPE_MISMATCH: matmul cannot contract [2, 3] with [4, 5]',
+    );
     expect(() => matmul(rand([3]), rand([3, 1]))).toThrow('TENSOR_INVALID_SHAPE');
   });
 });

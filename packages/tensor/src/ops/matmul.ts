@@ -34,7 +34,10 @@ function batchOffsets(own: Shape, batch: Shape, matSize: number): number[] {
  */
 export function matmul(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
   if (a.ndim < 2 || b.ndim < 2) {
-    throw new TensorError('TENSOR_INVALID_SHAPE', `matmul needs rank ≥ 2, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    throw new TensorError(
+      'TENSOR_INVALID_SHAPE',
+      `matmul needs rank ≥ 2, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+    );
   }
   const ra = a.shape[a.ndim - 2];
   const ca = a.shape[a.ndim - 1];
@@ -45,7 +48,10 @@ export function matmul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
   const n = transposeB ? rb : cb;
   if ((transposeB ? cb : rb) !== k) {
     const flags = transposeA || transposeB ? ` (transposeA=${transposeA}, transposeB=${transposeB})` : '';
-    throw new TensorError('TENSOR_SHAPE_MISMATCH', `matmul cannot contract ${formatShape(a.shape)} with ${formatShape(b.shape)}${flags}`);
+    throw new TensorError(
+      'TENSOR_SHAPE_MISMATCH',
+      `matmul cannot contract ${formatShape(a.shape)} with ${formatShape(b.shape)}${flags}`,
+    );
   }
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
@@ -53,7 +59,10 @@ export function matmul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
   try {
     batch = broadcastShapes(batchA, batchB);
   } catch {
-    throw new TensorError('TENSOR_SHAPE_MISMATCH', `matmul cannot broadcast batch axes of ${formatShape(a.shape)} with ${formatShape(b.shape)}`);
+    throw new TensorError(
+      'TENSOR_SHAPE_MISMATCH',
+      `matmul cannot broadcast batch axes of ${formatShape(a.shape)} with ${formatShape(b.shape)}`,
+    );
   }
   const ad = contiguousData(a);
   const bd = contiguousData(b);
@@ -62,7 +71,8 @@ export function matmul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
   const offB = batchOffsets(batchB, batch, k * n);
   const outShape = [...batch, m, n];
   const data = new Float32Array(count * m * n);
-  for (let i = 0; i < count; i++) gemm(transposeA, transposeB, m, n, k, ad, offA[i], bd, offB[i], data, i * m * n, false);
+  for (let i = 0; i < count; i++)
+    gemm(transposeA, transposeB, m, n, k, ad, offA[i], bd, offB[i], data, i * m * n, false);
   const out = new Tensor(data, outShape);
   return record(out, 'matmul', [a, b], (g) => {
     let da: Float32Array | null = null;
@@ -72,7 +82,8 @@ export function matmul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
     if (a.requiresGrad) {
       const full = new Float32Array(count * m * k);
       for (let i = 0; i < count; i++) {
-        if (transposeA) gemm(transposeB, true, k, m, n, bd, offB[i], g, i * m * n, full, i * m * k, false); // op(B)·Gᵀ
+        if (transposeA)
+          gemm(transposeB, true, k, m, n, bd, offB[i], g, i * m * n, full, i * m * k, false); // op(B)·Gᵀ
         else gemm(false, !transposeB, m, k, n, g, i * m * n, bd, offB[i], full, i * m * k, false); // G·op(B)ᵀ
       }
       da = sumToShape(full, [...batch, ...a.shape.slice(-2)], a.shape);
@@ -80,7 +91,8 @@ export function matmul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
     if (b.requiresGrad) {
       const full = new Float32Array(count * k * n);
       for (let i = 0; i < count; i++) {
-        if (transposeB) gemm(true, transposeA, n, k, m, g, i * m * n, ad, offA[i], full, i * k * n, false); // Gᵀ·op(A)
+        if (transposeB)
+          gemm(true, transposeA, n, k, m, g, i * m * n, ad, offA[i], full, i * k * n, false); // Gᵀ·op(A)
         else gemm(!transposeA, false, k, n, m, ad, offA[i], g, i * m * n, full, i * k * n, false); // op(A)ᵀ·G
       }
       db = sumToShape(full, [...batch, ...b.shape.slice(-2)], b.shape);

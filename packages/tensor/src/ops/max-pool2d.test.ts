@@ -16,24 +16,30 @@ describe('maxPool2d', () => {
     expect([...y.data]).toEqual([-1, -2]);
   });
 
-  it.each(POOL_CASES)('matches TF.js values and gradients for %j, pool %j, strides %j, %s', (shape, size, strides, padding) => {
-    const x = rand(shape, 1);
-    const ref = poolOracle(x, (t) => tf.maxPool(t, size, strides, padding));
-    const leaf = new Tensor(x.data.slice(), x.shape, true);
-    const y = maxPool2d(leaf, { poolSize: size, strides, padding });
-    expectClose(y, ref.y);
-    y.backward(ref.u);
-    expectClose(leaf.grad!, ref.dx);
-  });
+  it.each(POOL_CASES)(
+    'matches TF.js values and gradients for %j, pool %j, strides %j, %s',
+    (shape, size, strides, padding) => {
+      const x = rand(shape, 1);
+      const ref = poolOracle(x, (t) => tf.maxPool(t, size, strides, padding));
+      const leaf = new Tensor(x.data.slice(), x.shape, true);
+      const y = maxPool2d(leaf, { poolSize: size, strides, padding });
+      expectClose(y, ref.y);
+      y.backward(ref.u);
+      expectClose(leaf.grad!, ref.dx);
+    },
+  );
 
   it('defaults strides to the pool size (Keras)', () => {
     expect(maxPool2d(rand([1, 6, 6, 1]), { poolSize: 3 }).shape).toEqual([1, 2, 2, 1]);
     expect(maxPool2d(rand([1, 5, 5, 1])).shape).toEqual([1, 2, 2, 1]);
   });
 
-  it.each(POOL_CASES.slice(1, 4))('has finite-difference gradients for %j, pool %j, strides %j, %s', (shape, size, strides, padding) => {
-    gradcheck((x) => maxPool2d(x, { poolSize: size, strides, padding }), [rand(shape, 3)]);
-  });
+  it.each(POOL_CASES.slice(1, 4))(
+    'has finite-difference gradients for %j, pool %j, strides %j, %s',
+    (shape, size, strides, padding) => {
+      gradcheck((x) => maxPool2d(x, { poolSize: size, strides, padding }), [rand(shape, 3)]);
+    },
+  );
 
   it('reads strided views through contiguousData', () => {
     const view = transpose(rand([2, 5, 4, 3], 7), [0, 2, 1, 3]);
@@ -45,6 +51,8 @@ describe('maxPool2d', () => {
   });
 
   it('rejects a rank other than 4', () => {
-    expect(() => maxPool2d(rand([4, 4, 1]))).toThrow('TENSOR_INVALID_SHAPE: maxPool2d needs NHWC input of rank 4, got [4, 4, 1]');
+    expect(() => maxPool2d(rand([4, 4, 1]))).toThrow(
+      'TENSOR_INVALID_SHAPE: maxPool2d needs NHWC input of rank 4, got [4, 4, 1]',
+    );
   });
 });

@@ -9,7 +9,13 @@ import { contiguousData } from './util.js';
  * Gradient of a max or min reduction: `g` goes to the elements equal to the extremum, split
  * equally between ties (as TF's reduce_max/reduce_min; TF.js gives each tie the full gradient).
  */
-export function extremumGrad(g: Float32Array, x: Float32Array, shape: Shape, axes: readonly number[], values: Float32Array): Float32Array {
+export function extremumGrad(
+  g: Float32Array,
+  x: Float32Array,
+  shape: Shape,
+  axes: readonly number[],
+  values: Float32Array,
+): Float32Array {
   const best = expandReduced(values, shape, axes);
   const mask = new Float32Array(x.length);
   for (let i = 0; i < mask.length; i++) mask[i] = x[i] === best[i] ? 1 : 0;

@@ -18,8 +18,18 @@ describe('min', () => {
     expect(min(rand([0, 3]), 1).shape).toEqual([0]);
   });
   it('splits the gradient between tied minima', () => {
-    const x = tensor([[1, 4, 1], [2, 3, 5]], undefined, true);
+    const x = tensor(
+      [
+        [1, 4, 1],
+        [2, 3, 5],
+      ],
+      undefined,
+      true,
+    );
     min(x, 1).backward(tensor([1, 2]));
-    expect(x.grad?.toArray()).toEqual([[0.5, 0, 0.5], [2, 0, 0]]);
+    expect(x.grad?.toArray()).toEqual([
+      [0.5, 0, 0.5],
+      [2, 0, 0],
+    ]);
   });
 });

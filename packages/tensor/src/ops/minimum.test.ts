@@ -17,4 +17,13 @@ it('minimum gives a tie to the first operand', () => {
 
 // Same shapes: TF.js 4.22's Minimum gradient does not sum over broadcast axes (it throws).
 it('minimum gradients match tf.grad, ties included', () =>
-  expectGradsMatchTf(minimum, tf.minimum, [tensor([[1, 2, 3], [0, 5, 1]]), tensor([[1, 5, 0], [0, 2, 2]])]));
+  expectGradsMatchTf(minimum, tf.minimum, [
+    tensor([
+      [1, 2, 3],
+      [0, 5, 1],
+    ]),
+    tensor([
+      [1, 5, 0],
+      [0, 2, 2],
+    ]),
+  ]));

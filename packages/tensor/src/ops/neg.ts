@@ -3,5 +3,10 @@ import { unaryOp, type TensorLike } from './util.js';
 
 /** −x. */
 export function neg(x: TensorLike): Tensor {
-  return unaryOp('neg', x, (v) => -v, (g) => g.map((v) => -v));
+  return unaryOp(
+    'neg',
+    x,
+    (v) => -v,
+    (g) => g.map((v) => -v),
+  );
 }

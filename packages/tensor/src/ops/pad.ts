@@ -8,10 +8,19 @@ import { contiguousAny, recordAny } from './util.js';
  * Pads with a constant: `paddings[i] = [before, after]` for axis i (as tf.pad). The gradient is
  * the interior of the output gradient.
  */
-export function pad<D extends DType = 'float32'>(x: Tensor<D>, paddings: readonly (readonly [number, number])[], value = 0): Tensor<D> {
-  const ok = paddings.length === x.ndim && paddings.every((p) => p.length === 2 && p.every((v) => Number.isSafeInteger(v) && v >= 0));
+export function pad<D extends DType = 'float32'>(
+  x: Tensor<D>,
+  paddings: readonly (readonly [number, number])[],
+  value = 0,
+): Tensor<D> {
+  const ok =
+    paddings.length === x.ndim &&
+    paddings.every((p) => p.length === 2 && p.every((v) => Number.isSafeInteger(v) && v >= 0));
   if (!ok) {
-    throw new TensorError('TENSOR_INVALID_ARGUMENT', `paddings ${JSON.stringify(paddings)} need one non-negative [before, after] pair per axis of ${formatShape(x.shape)}`);
+    throw new TensorError(
+      'TENSOR_INVALID_ARGUMENT',
+      `paddings ${JSON.stringify(paddings)} need one non-negative [before, after] pair per axis of ${formatShape(x.shape)}`,
+    );
   }
   const shape = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
   const strides = stridesOf(shape);

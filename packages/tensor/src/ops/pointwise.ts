@@ -20,7 +20,12 @@ export function broadcastData(data: Float32Array, shape: Shape, outShape: Shape)
 }
 
 /** Element-wise op `y = f(x)`; `df(x, y)` is dy/dx. */
-export function unaryPointwise(name: string, input: TensorLike, f: UnaryFn, df: (x: number, y: number) => number): Tensor {
+export function unaryPointwise(
+  name: string,
+  input: TensorLike,
+  f: UnaryFn,
+  df: (x: number, y: number) => number,
+): Tensor {
   const x = asTensor(input);
   const src = contiguousData(x);
   const data = new Float32Array(src.length);
@@ -34,7 +39,14 @@ export function unaryPointwise(name: string, input: TensorLike, f: UnaryFn, df: 
 }
 
 /** Broadcasting element-wise op `z = f(x, y)` with partial derivatives `dfx`, `dfy`. */
-export function binaryPointwise(name: string, a: TensorLike, b: TensorLike, f: BinaryFn, dfx: PartialFn, dfy: PartialFn): Tensor {
+export function binaryPointwise(
+  name: string,
+  a: TensorLike,
+  b: TensorLike,
+  f: BinaryFn,
+  dfx: PartialFn,
+  dfy: PartialFn,
+): Tensor {
   const x = asTensor(a);
   const y = asTensor(b);
   const shape = broadcastShapes(x.shape, y.shape);

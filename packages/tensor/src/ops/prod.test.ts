@@ -18,14 +18,35 @@ describe('prod', () => {
     expect(prod(rand([0, 3]), 1).shape).toEqual([0]);
   });
   it('has exact gradients with one zero and with two zeros in a group', () => {
-    const x = tensor([[2, 0, 3], [0, 5, 0], [1, 2, 4]], undefined, true);
+    const x = tensor(
+      [
+        [2, 0, 3],
+        [0, 5, 0],
+        [1, 2, 4],
+      ],
+      undefined,
+      true,
+    );
     const y = prod(x, 1);
     expect(y.toArray()).toEqual([0, 0, 8]);
     y.backward(tensor([1, 1, 1]));
     // One zero: only it gets the product of the others. Two zeros: every partial is 0.
-    expect(x.grad?.toArray()).toEqual([[0, 6, 0], [0, 0, 0], [8, 4, 2]]);
+    expect(x.grad?.toArray()).toEqual([
+      [0, 6, 0],
+      [0, 0, 0],
+      [8, 4, 2],
+    ]);
   });
   it('passes the finite-difference check at a single zero (axis 0, keepDims)', () => {
-    gradcheck((t) => prod(t, 0, true), [tensor([[0, 2], [3, -1], [0.5, 4]])]);
+    gradcheck(
+      (t) => prod(t, 0, true),
+      [
+        tensor([
+          [0, 2],
+          [3, -1],
+          [0.5, 4],
+        ]),
+      ],
+    );
   });
 });

@@ -30,7 +30,11 @@ function prodGrad(g: Float32Array, x: Float32Array, shape: Shape, axes: readonly
   }
   const inverse = new Array<number>(perm.length);
   perm.forEach((ax, i) => (inverse[ax] = i));
-  return permute(dxp, perm.map((ax) => shape[ax]), inverse);
+  return permute(
+    dxp,
+    perm.map((ax) => shape[ax]),
+    inverse,
+  );
 }
 
 /** Product over `axis` (a number, a list, or all axes when omitted); gradients are exact with zeros present. */

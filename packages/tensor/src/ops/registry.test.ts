@@ -30,7 +30,14 @@ const CASES: Record<string, [(...t: Tensor[]) => Tensor, Tensor[]]> = {
   gather: [(x) => api.gather(x, [2, 0]), [rand([3, 2])]],
   slice: [(x) => api.slice(x, '1:, ::-2'), [rand([3, 4])]],
   concat: [(a, b) => api.concat([a, b], 1), [rand([2, 3]), rand([2, 2], 2)]],
-  pad: [(x) => api.pad(x, [[1, 0], [0, 2]]), [rand([2, 3])]],
+  pad: [
+    (x) =>
+      api.pad(x, [
+        [1, 0],
+        [0, 2],
+      ]),
+    [rand([2, 3])],
+  ],
   broadcastTo: [(x) => api.broadcastTo(x, [2, 3, 2]), [rand([3, 1])]],
   contiguous: [(x) => api.contiguous(api.transpose(x)), [rand([2, 3])]],
   stack: [(a, b) => api.stack([a, b], 1), [rand([2, 3]), rand([2, 3], 2)]],
@@ -40,7 +47,10 @@ const CASES: Record<string, [(...t: Tensor[]) => Tensor, Tensor[]]> = {
   squeeze: [(x) => api.squeeze(x), [rand([2, 1, 3])]],
   flatten: [(x) => api.flatten(x), [rand([2, 3])]],
   conv2d: [(x, w) => api.conv2d(x, w, { strides: 2, padding: 'same' }), [rand([1, 5, 4, 2]), rand([3, 3, 2, 2], 2)]],
-  depthwiseConv2d: [(x, w) => api.depthwiseConv2d(x, w, { strides: 2, padding: 'same' }), [rand([1, 5, 4, 2]), rand([3, 3, 2, 2], 2)]],
+  depthwiseConv2d: [
+    (x, w) => api.depthwiseConv2d(x, w, { strides: 2, padding: 'same' }),
+    [rand([1, 5, 4, 2]), rand([3, 3, 2, 2], 2)],
+  ],
   maxPool2d: [(x) => api.maxPool2d(x, { poolSize: 3, strides: 2, padding: 'same' }), [rand([1, 5, 5, 2])]],
   avgPool2d: [(x) => api.avgPool2d(x, { poolSize: 3, strides: 2, padding: 'same' }), [rand([1, 5, 5, 2])]],
   globalAvgPool2d: [api.globalAvgPool2d, [rand([2, 3, 2, 2])]],
@@ -75,7 +85,9 @@ describe('op registry', () => {
   });
 
   it('lists exactly the differentiable ops that have a gradient-check case', () => {
-    const differentiable = OP_REGISTRY.filter((op) => op.differentiable).map((op) => op.name).sort();
+    const differentiable = OP_REGISTRY.filter((op) => op.differentiable)
+      .map((op) => op.name)
+      .sort();
     expect(Object.keys(CASES).sort()).toEqual(differentiable);
   });
 
@@ -94,14 +106,34 @@ describe('op registry', () => {
   );
 
   it('records no graph for non-differentiable ops', () => {
-    const x = api.tensor([[0.2, 0.9], [1, 0]], undefined, true);
+    const x = api.tensor(
+      [
+        [0.2, 0.9],
+        [1, 0],
+      ],
+      undefined,
+      true,
+    );
     expect(api.argmax(x).requiresGrad).toBe(false);
     expect(api.stopGradient(x).requiresGrad).toBe(false);
     expect(api.oneHot(api.tensor([1, 0]), 2).requiresGrad).toBe(false);
     expect(api.argmin(x).requiresGrad).toBe(false);
     expect(api.less(x, 0.5).requiresGrad).toBe(false);
-    expect(OP_REGISTRY.filter((op) => !op.differentiable).map((op) => op.name).sort()).toEqual(
-      ['argmax', 'argmin', 'equal', 'greater', 'greaterEqual', 'less', 'lessEqual', 'notEqual', 'oneHot', 'stopGradient'],
-    );
+    expect(
+      OP_REGISTRY.filter((op) => !op.differentiable)
+        .map((op) => op.name)
+        .sort(),
+    ).toEqual([
+      'argmax',
+      'argmin',
+      'equal',
+      'greater',
+      'greaterEqual',
+      'less',
+      'lessEqual',
+      'notEqual',
+      'oneHot',
+      'stopGradient',
+    ]);
   });
 });

@@ -9,13 +9,23 @@ import { sum } from './sum.js';
 import { transpose } from './transpose.js';
 
 describe('reshape', () => {
-  it.each([[[2, 3, 4], [4, -1]], [[1], []], [[], [1, 1]], [[6], [3, 2]], [[0, 3], [3, -1]], [[2, 0], [0]]] as const)(
-    'matches TF.js for %j → %j',
-    (from, to) => {
-      const x = rand([...from]);
-      expectClose(reshape(x, [...to]), tf.reshape(toTf(x), [...to]));
-    },
-  );
+  it.each([
+    [
+      [2, 3, 4],
+      [4, -1],
+    ],
+    [[1], []],
+    [[], [1, 1]],
+    [[6], [3, 2]],
+    [
+      [0, 3],
+      [3, -1],
+    ],
+    [[2, 0], [0]],
+  ] as const)('matches TF.js for %j → %j', (from, to) => {
+    const x = rand([...from]);
+    expectClose(reshape(x, [...to]), tf.reshape(toTf(x), [...to]));
+  });
   it('is a view sharing the buffer of a contiguous tensor', () => {
     const x = rand([2, 3, 4]);
     const y = reshape(x, [4, -1]);
@@ -40,10 +50,20 @@ describe('reshape', () => {
     gradcheck((x) => reshape(transpose(x), [-1]), [rand([2, 3])]);
   });
   it('sends gradients through a view of a view back to the base', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]], undefined, true);
+    const x = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      undefined,
+      true,
+    );
     const w = tensor([10, 20, 30, 40, 50, 60]);
     sum(mul(reshape(transpose(x), [6]), w)).backward(); // transpose order: 1 4 2 5 3 6
-    expect(x.grad?.toArray()).toEqual([[10, 30, 50], [20, 40, 60]]);
+    expect(x.grad?.toArray()).toEqual([
+      [10, 30, 50],
+      [20, 40, 60],
+    ]);
   });
   it('names both shapes on a size mismatch', () => {
     expect(() => reshape(rand([2, 3]), [4, 2])).toThrow('TENSOR_SHAPE_MISMATCH: cannot reshape [2, 3] to [4, 2]');

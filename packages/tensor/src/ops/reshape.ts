@@ -35,7 +35,9 @@ export function reshape<D extends DType = 'float32'>(x: Tensor<D>, shape: Shape)
   if (x._packed) out = new Tensor<D>(x.data, target);
   else {
     const strides = reshapeStrides(x.shape, x.strides, target);
-    out = strides ? new Tensor<D>(x.data, target, false, { strides, offset: x.offset }) : new Tensor<D>(contiguousAny(x), target);
+    out = strides
+      ? new Tensor<D>(x.data, target, false, { strides, offset: x.offset })
+      : new Tensor<D>(contiguousAny(x), target);
   }
   // The gradient is already laid out row-major, and row-major order is what reshape keeps.
   return recordAny(out, 'reshape', [x], (g) => [g]);

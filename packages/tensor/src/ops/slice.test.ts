@@ -7,7 +7,11 @@ import { slice, sliceIndices } from './slice.js';
 import { sum } from './sum.js';
 
 // [shape, our spec, TF.js stridedSlice(begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask)]
-type Case = [number[], Parameters<typeof slice>[1], [number[], number[], number[], number, number, number, number, number] | ((x: tf.Tensor) => tf.Tensor)];
+type Case = [
+  number[],
+  Parameters<typeof slice>[1],
+  [number[], number[], number[], number, number, number, number, number] | ((x: tf.Tensor) => tf.Tensor),
+];
 const CASES: Case[] = [
   [[120], '10:100', [[10], [100], [1], 0, 0, 0, 0, 0]],
   [[2, 28, 28], ':, 14:, 14:', [[0, 14, 14], [0, 0, 0], [1, 1, 1], 0b001, 0b111, 0, 0, 0]],
@@ -15,7 +19,11 @@ const CASES: Case[] = [
   [[5, 6], '-4:-1, ::-2', [[-4, 0], [-1, 0], [1, -2], 0b10, 0b10, 0, 0, 0]],
   // TF.js 4.22 stridedSlice mishandles a negative stride next to a shrunk axis, so these use other ops.
   [[5, 6], ['::-1', 2], (x) => tf.gather(tf.reverse(x, 0), 2, 1)],
-  [[4, 5], [{ start: 1, step: 2 }, { stop: -2 }], [[1, 0], [0, -2], [2, 1], 0b10, 0b01, 0, 0, 0]],
+  [
+    [4, 5],
+    [{ start: 1, step: 2 }, { stop: -2 }],
+    [[1, 0], [0, -2], [2, 1], 0b10, 0b01, 0, 0, 0],
+  ],
   [[4, 5], '-1', [[-1, 0], [0, 0], [1, 1], 0b10, 0b10, 0, 0, 0b01]],
   [[4, 5], '3:1', () => tf.zeros([0, 5])],
   [[0, 3], ':, 1:', [[0, 1], [0, 0], [1, 1], 0b01, 0b11, 0, 0, 0]],
@@ -51,7 +59,12 @@ describe('slice', () => {
     expect(s.dtype).toBe('int32');
     expect(s.toArray()).toEqual([6, 7]);
   });
-  it.each([['1:, ::-2', [3, 4]], ['..., 1', [2, 3, 2]], ['-1:-5:-2, 1:', [5, 3]], ['3:3', [5]]] as const)('has finite-difference gradients for %s of %j', (spec, shape) => {
+  it.each([
+    ['1:, ::-2', [3, 4]],
+    ['..., 1', [2, 3, 2]],
+    ['-1:-5:-2, 1:', [5, 3]],
+    ['3:3', [5]],
+  ] as const)('has finite-difference gradients for %s of %j', (spec, shape) => {
     gradcheck((x) => slice(x, spec), [rand([...shape])]);
   });
   it('routes the gradient of a view only to the sliced elements', () => {

@@ -50,7 +50,11 @@ function parseItem(item: SliceItem, spec: unknown): Parsed {
       if (index === null) throw invalid(spec, 'empty item');
       return index;
     }
-    return { start: parseInt32(parts[0], spec), stop: parseInt32(parts[1], spec), step: parts.length === 3 ? parseInt32(parts[2], spec) : null };
+    return {
+      start: parseInt32(parts[0], spec),
+      stop: parseInt32(parts[1], spec),
+      step: parts.length === 3 ? parseInt32(parts[2], spec) : null,
+    };
   }
   if (typeof item === 'object' && item !== null) {
     const part = (v: number | null | undefined): number | null => {
@@ -65,9 +69,15 @@ function parseItem(item: SliceItem, spec: unknown): Parsed {
 
 /** Parses a spec into one item per axis of a rank-`ndim` tensor (ellipsis expanded, rest padded). */
 export function parseSlice(spec: SliceSpec, ndim: number): Exclude<Parsed, typeof ELLIPSIS>[] {
-  const items: SliceItem[] = typeof spec === 'string' ? spec.split(',') : Array.isArray(spec) ? [...(spec as readonly SliceItem[])] : [spec as SliceItem];
+  const items: SliceItem[] =
+    typeof spec === 'string'
+      ? spec.split(',')
+      : Array.isArray(spec)
+        ? [...(spec as readonly SliceItem[])]
+        : [spec as SliceItem];
   if (typeof spec === 'string' && spec.trim() === '') items.length = 0;
-  if (Array.isArray(spec) && spec.some((s) => typeof s === 'string' && s.includes(','))) throw invalid(spec, 'list items take one axis each');
+  if (Array.isArray(spec) && spec.some((s) => typeof s === 'string' && s.includes(',')))
+    throw invalid(spec, 'list items take one axis each');
   const parsed = items.map((it) => parseItem(it, spec));
   const ellipses = parsed.filter((p) => p === ELLIPSIS).length;
   if (ellipses > 1) throw invalid(spec, 'more than one ellipsis');
@@ -80,7 +90,12 @@ export function parseSlice(spec: SliceSpec, ndim: number): Exclude<Parsed, typeo
 }
 
 /** Resolves start/stop/step against an axis of length n exactly as Python's slice.indices(n). */
-export function sliceIndices(n: number, start: number | null, stop: number | null, step: number | null): [number, number, number, number] {
+export function sliceIndices(
+  n: number,
+  start: number | null,
+  stop: number | null,
+  step: number | null,
+): [number, number, number, number] {
   const s = step ?? 1;
   if (s === 0) throw new TensorError('TENSOR_INVALID_SLICE', 'slice step cannot be zero');
   const clamp = (v: number | null, dflt: number, lo: number, hi: number): number => {
@@ -111,7 +126,10 @@ export function slice<D extends DType = 'float32'>(x: Tensor<D>, spec: SliceSpec
     const n = x.shape[ax];
     if (typeof item === 'number') {
       if (item < -n || item >= n) {
-        throw new TensorError('TENSOR_INDEX_OUT_OF_RANGE', `index ${item} is out of range for axis ${ax} of ${formatShape(x.shape)}`);
+        throw new TensorError(
+          'TENSOR_INDEX_OUT_OF_RANGE',
+          `index ${item} is out of range for axis ${ax} of ${formatShape(x.shape)}`,
+        );
       }
       const i = item < 0 ? item + n : item;
       offset += i * x.strides[ax];

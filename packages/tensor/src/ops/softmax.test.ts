@@ -4,7 +4,12 @@ import { tensor } from '../creation.js';
 import { expectClose, rand, tf, toTf } from '../test-utils/oracle.js';
 import { logSoftmax, softmax } from './softmax.js';
 
-const CASES: [number[], number][] = [[[5], 0], [[3, 4], -1], [[3, 4], 0], [[2, 3, 4], 1]];
+const CASES: [number[], number][] = [
+  [[5], 0],
+  [[3, 4], -1],
+  [[3, 4], 0],
+  [[2, 3, 4], 1],
+];
 
 describe('softmax / logSoftmax', () => {
   it.each(CASES)('match TF.js for %j along axis %d', (shape, axis) => {
@@ -17,8 +22,14 @@ describe('softmax / logSoftmax', () => {
       const inverse = perm.map((_, i) => perm.indexOf(i));
       return tf.transpose(f(tf.transpose(toTf(x), perm)), inverse);
     };
-    expectClose(softmax(x, axis), moved((t) => tf.softmax(t)));
-    expectClose(logSoftmax(x, axis), moved((t) => tf.logSoftmax(t)));
+    expectClose(
+      softmax(x, axis),
+      moved((t) => tf.softmax(t)),
+    );
+    expectClose(
+      logSoftmax(x, axis),
+      moved((t) => tf.logSoftmax(t)),
+    );
   });
   it.each(CASES)('have finite-difference gradients for %j along axis %d', (shape, axis) => {
     gradcheck((x) => softmax(x, axis), [rand(shape, 2)]);

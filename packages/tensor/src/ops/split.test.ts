@@ -6,16 +6,20 @@ import { concat } from './concat.js';
 import { split } from './split.js';
 
 describe('split', () => {
-  it.each([[[6], 3, 0], [[4, 6], 2, 1], [[4, 6], [1, 2, 3], -1], [[5, 2], [2, -1], 0], [[3, 4], [0, 3], 0], [[0, 4], 2, 1]] as const)(
-    'matches TF.js for %j into %j on axis %d',
-    (shape, parts, axis) => {
-      const x = rand([...shape]);
-      const ours = split(x, typeof parts === 'number' ? parts : [...parts], axis);
-      const theirs = tf.split(toTf(x), typeof parts === 'number' ? parts : [...parts], axis);
-      expect(ours.length).toBe(theirs.length);
-      ours.forEach((p, i) => expectClose(p, theirs[i]));
-    },
-  );
+  it.each([
+    [[6], 3, 0],
+    [[4, 6], 2, 1],
+    [[4, 6], [1, 2, 3], -1],
+    [[5, 2], [2, -1], 0],
+    [[3, 4], [0, 3], 0],
+    [[0, 4], 2, 1],
+  ] as const)('matches TF.js for %j into %j on axis %d', (shape, parts, axis) => {
+    const x = rand([...shape]);
+    const ours = split(x, typeof parts === 'number' ? parts : [...parts], axis);
+    const theirs = tf.split(toTf(x), typeof parts === 'number' ? parts : [...parts], axis);
+    expect(ours.length).toBe(theirs.length);
+    ours.forEach((p, i) => expectClose(p, theirs[i]));
+  });
   it('returns views that concat reassembles', () => {
     const x = arange(12);
     const parts = split(x, 3);

@@ -7,7 +7,14 @@ import { reshape } from './reshape.js';
 export function squeeze<D extends DType = 'float32'>(x: Tensor<D>, axis?: number | readonly number[]): Tensor<D> {
   const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, x.ndim);
   for (const ax of axes) {
-    if (x.shape[ax] !== 1) throw new TensorError('TENSOR_INVALID_AXIS', `cannot squeeze axis ${ax} of size ${x.shape[ax]} in ${formatShape(x.shape)}`);
+    if (x.shape[ax] !== 1)
+      throw new TensorError(
+        'TENSOR_INVALID_AXIS',
+        `cannot squeeze axis ${ax} of size ${x.shape[ax]} in ${formatShape(x.shape)}`,
+      );
   }
-  return reshape(x, x.shape.filter((_, i) => !axes.includes(i)));
+  return reshape(
+    x,
+    x.shape.filter((_, i) => !axes.includes(i)),
+  );
 }

@@ -6,5 +6,8 @@ import { expandDims, insertionAxis } from './expand-dims.js';
 export function stack<D extends DType = 'float32'>(xs: readonly Tensor<D>[], axis = 0): Tensor<D> {
   const ax = insertionAxis(axis, xs[0]?.ndim ?? 0, xs[0]?.shape ?? []);
   checkJoin('stack', xs, ax, true);
-  return concat(xs.map((x) => expandDims(x, ax)), ax);
+  return concat(
+    xs.map((x) => expandDims(x, ax)),
+    ax,
+  );
 }

@@ -14,12 +14,38 @@ const resolve = (rx: number, ry: number, axes: TensordotAxes): [number[], number
 const CASES: [number[], number[], TensordotAxes][] = [
   [[3, 4], [4, 5], 1],
   [[2, 3, 4], [3, 4, 5], 2],
-  [[4, 3], [4, 5], [[0], [0]]],
-  [[3, 4], [5, 4], [[1], [1]]],
-  [[2, 3, 4], [4, 3, 5], [[1, 2], [1, 0]]],
-  [[2, 3, 4], [5, 2], [[0], [-1]]],
+  [
+    [4, 3],
+    [4, 5],
+    [[0], [0]],
+  ],
+  [
+    [3, 4],
+    [5, 4],
+    [[1], [1]],
+  ],
+  [
+    [2, 3, 4],
+    [4, 3, 5],
+    [
+      [1, 2],
+      [1, 0],
+    ],
+  ],
+  [
+    [2, 3, 4],
+    [5, 2],
+    [[0], [-1]],
+  ],
   [[3], [2, 2], 0],
-  [[2, 3], [3, 2], [[0, 1], [1, 0]]],
+  [
+    [2, 3],
+    [3, 2],
+    [
+      [0, 1],
+      [1, 0],
+    ],
+  ],
 ];
 
 describe('tensordot', () => {
@@ -38,12 +64,24 @@ describe('tensordot', () => {
     expectClose(tensordot(x, y), tf.einsum('abc,bcd->ad', toTf(x), toTf(y)));
     expect(tensordot(rand([], 1), rand([], 2), 0).shape).toEqual([]);
     expect(tensordot(rand([0, 3]), rand([3, 2]), 1).shape).toEqual([0, 2]);
-    expect(tensordot(rand([2, 0]), rand([0, 2]), 1).toArray()).toEqual([[0, 0], [0, 0]]);
+    expect(tensordot(rand([2, 0]), rand([0, 2]), 1).toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
   });
   it('names both shapes when the contracted sizes differ', () => {
-    expect(() => tensordot(rand([2, 3]), rand([4, 5]), 1)).toThrow('TENSOR_SHAPE_MISMATCH: tensordot cannot contract [2, 3] with [4, 5]: axis 1 has 3, axis 0 has 4');
-    expect(() => tensordot(rand([2, 3]), rand([3, 5]), [[1], [0, 1]])).toThrow('TENSOR_SHAPE_MISMATCH: tensordot cannot contract [2, 3] with [3, 5]');
-    expect(() => tensordot(rand([2, 3]), rand([3, 5]), [[1, 1], [0, 0]])).toThrow('TENSOR_INVALID_AXIS');
+    expect(() => tensordot(rand([2, 3]), rand([4, 5]), 1)).toThrow(
+      'TENSOR_SHAPE_MISMATCH: tensordot cannot contract [2, 3] with [4, 5]: axis 1 has 3, axis 0 has 4',
+    );
+    expect(() => tensordot(rand([2, 3]), rand([3, 5]), [[1], [0, 1]])).toThrow(
+      'TENSOR_SHAPE_MISMATCH: tensordot cannot contract [2, 3] with [3, 5]',
+    );
+    expect(() =>
+      tensordot(rand([2, 3]), rand([3, 5]), [
+        [1, 1],
+        [0, 0],
+      ]),
+    ).toThrow('TENSOR_INVALID_AXIS');
     expect(() => tensordot(rand([2]), rand([2]), 2)).toThrow('TENSOR_INVALID_AXIS');
   });
 });

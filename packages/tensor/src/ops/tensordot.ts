@@ -13,7 +13,13 @@ const isIdentity = (perm: readonly number[]): boolean => perm.every((ax, i) => a
 // One operand as a matrix: [free, contracted] when `contractedLast`, else [contracted, free].
 // Returns the 2-D tensor and whether matmul must read it transposed. Contracted axes that are
 // already a contiguous block at either end need only a reshape; anything else is permuted once.
-function asMatrix(t: Tensor, contracted: readonly number[], free: readonly number[], contractedLast: boolean, k: number): [Tensor, boolean] {
+function asMatrix(
+  t: Tensor,
+  contracted: readonly number[],
+  free: readonly number[],
+  contractedLast: boolean,
+  k: number,
+): [Tensor, boolean] {
   const f = free.reduce((p, ax) => p * t.shape[ax], 1);
   const wanted = contractedLast ? [...free, ...contracted] : [...contracted, ...free];
   const other = contractedLast ? [...contracted, ...free] : [...free, ...contracted];
@@ -26,13 +32,19 @@ function asMatrix(t: Tensor, contracted: readonly number[], free: readonly numbe
 /** @internal tensordot with the op name used in error messages (shared with dot). */
 export function contract(op: string, x: Tensor, y: Tensor, xAxes: readonly number[], yAxes: readonly number[]): Tensor {
   const fail = (why: string): never => {
-    throw new TensorError('TENSOR_SHAPE_MISMATCH', `${op} cannot contract ${formatShape(x.shape)} with ${formatShape(y.shape)}: ${why}`);
+    throw new TensorError(
+      'TENSOR_SHAPE_MISMATCH',
+      `${op} cannot contract ${formatShape(x.shape)} with ${formatShape(y.shape)}: ${why}`,
+    );
   };
   if (xAxes.length !== yAxes.length) fail(`${xAxes.length} axes against ${yAxes.length}`);
   const norm = (axes: readonly number[], t: Tensor): number[] => {
     const out = axes.map((ax) => (ax < 0 ? ax + t.ndim : ax));
     if (out.some((ax) => !Number.isInteger(ax) || ax < 0 || ax >= t.ndim) || new Set(out).size !== out.length) {
-      throw new TensorError('TENSOR_INVALID_AXIS', `${op}: invalid axes [${axes.join(', ')}] for shape ${formatShape(t.shape)}`);
+      throw new TensorError(
+        'TENSOR_INVALID_AXIS',
+        `${op}: invalid axes [${axes.join(', ')}] for shape ${formatShape(t.shape)}`,
+      );
     }
     return out;
   };
@@ -57,7 +69,10 @@ export function contract(op: string, x: Tensor, y: Tensor, xAxes: readonly numbe
 export function tensordot(x: Tensor, y: Tensor, axes: TensordotAxes = 2): Tensor {
   if (typeof axes === 'number') {
     if (!Number.isInteger(axes) || axes < 0 || axes > x.ndim || axes > y.ndim) {
-      throw new TensorError('TENSOR_INVALID_AXIS', `tensordot cannot contract ${axes} axes of ${formatShape(x.shape)} with ${formatShape(y.shape)}`);
+      throw new TensorError(
+        'TENSOR_INVALID_AXIS',
+        `tensordot cannot contract ${axes} axes of ${formatShape(x.shape)} with ${formatShape(y.shape)}`,
+      );
     }
     const xAxes = Array.from({ length: axes }, (_, i) => x.ndim - axes + i);
     const yAxes = Array.from({ length: axes }, (_, i) => i);

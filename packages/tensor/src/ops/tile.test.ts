@@ -5,16 +5,39 @@ import { expectClose, rand, tf, toTf } from '../test-utils/oracle.js';
 import { tile } from './tile.js';
 
 describe('tile', () => {
-  it.each([[[], []], [[3], [2]], [[2, 3], [2, 1]], [[2, 3], [1, 3]], [[1, 2, 2], [3, 2, 2]], [[2, 0], [2, 2]], [[2, 3], [0, 1]]] as const)(
-    'matches TF.js for %j tiled %j',
-    (shape, reps) => {
-      const x = rand([...shape]);
-      expectClose(tile(x, [...reps]), tf.tile(toTf(x), [...reps]));
-    },
-  );
+  it.each([
+    [[], []],
+    [[3], [2]],
+    [
+      [2, 3],
+      [2, 1],
+    ],
+    [
+      [2, 3],
+      [1, 3],
+    ],
+    [
+      [1, 2, 2],
+      [3, 2, 2],
+    ],
+    [
+      [2, 0],
+      [2, 2],
+    ],
+    [
+      [2, 3],
+      [0, 1],
+    ],
+  ] as const)('matches TF.js for %j tiled %j', (shape, reps) => {
+    const x = rand([...shape]);
+    expectClose(tile(x, [...reps]), tf.tile(toTf(x), [...reps]));
+  });
   it('pads reps or shape with leading ones, as np.tile', () => {
     expect(tile(tensor([[1, 2]]), [2]).toArray()).toEqual([[1, 2, 1, 2]]);
-    expect(tile(tensor([1, 2]), [2, 1]).toArray()).toEqual([[1, 2], [1, 2]]);
+    expect(tile(tensor([1, 2]), [2, 1]).toArray()).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
     expect(tile(tensor(new Int32Array([7])), [3]).toArray()).toEqual([7, 7, 7]);
   });
   it('has finite-difference gradients (each copy contributes)', () => {

@@ -10,8 +10,15 @@ import { recordAny } from './util.js';
  */
 export function transpose<D extends DType = 'float32'>(x: Tensor<D>, perm?: readonly number[]): Tensor<D> {
   const p = perm ? perm.map((ax) => (ax < 0 ? ax + x.ndim : ax)) : x.shape.map((_, i) => x.ndim - 1 - i);
-  const valid = p.length === x.ndim && new Set(p).size === x.ndim && p.every((ax) => Number.isInteger(ax) && ax >= 0 && ax < x.ndim);
-  if (!valid) throw new TensorError('TENSOR_INVALID_AXIS', `invalid permutation [${perm?.join(', ')}] for shape ${formatShape(x.shape)}`);
+  const valid =
+    p.length === x.ndim &&
+    new Set(p).size === x.ndim &&
+    p.every((ax) => Number.isInteger(ax) && ax >= 0 && ax < x.ndim);
+  if (!valid)
+    throw new TensorError(
+      'TENSOR_INVALID_AXIS',
+      `invalid permutation [${perm?.join(', ')}] for shape ${formatShape(x.shape)}`,
+    );
   const outShape = p.map((ax) => x.shape[ax]);
   const out = new Tensor<D>(x.data, outShape, false, { strides: p.map((ax) => x.strides[ax]), offset: x.offset });
   const inverse = new Array<number>(p.length);

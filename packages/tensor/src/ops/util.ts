@@ -35,7 +35,10 @@ export function unaryOp(
 export function contiguousData(x: Tensor): Float32Array {
   if (x._packed && x.dtype === 'float32') return x.data;
   if (x.dtype !== 'float32') {
-    throw new TensorError('TENSOR_DTYPE_MISMATCH', `expected a float32 tensor, got ${x.dtype as string} ${formatShape(x.shape)}`);
+    throw new TensorError(
+      'TENSOR_DTYPE_MISMATCH',
+      `expected a float32 tensor, got ${x.dtype as string} ${formatShape(x.shape)}`,
+    );
   }
   return x.dataSync();
 }
@@ -46,6 +49,11 @@ export function contiguousAny<D extends DType>(x: Tensor<D>): DataOf<D> {
 }
 
 /** `record` for ops generic over dtype: only float32 tensors ever join the graph. */
-export function recordAny<D extends DType>(out: Tensor<D>, op: string, parents: readonly Tensor<DType>[], backward: BackwardFn): Tensor<D> {
+export function recordAny<D extends DType>(
+  out: Tensor<D>,
+  op: string,
+  parents: readonly Tensor<DType>[],
+  backward: BackwardFn,
+): Tensor<D> {
   return record(out as Tensor<DType> as Tensor, op, parents as Tensor[], backward) as Tensor<DType> as Tensor<D>;
 }

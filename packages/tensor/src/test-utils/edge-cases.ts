@@ -10,11 +10,18 @@ import { expectClose, rand, tf, toTf } from './oracle.js';
 export const EMPTY_PAIRS: [number[], number[]][] = [
   [[0], []],
   [[0, 3], [3]],
-  [[2, 0, 1], [1, 4]],
+  [
+    [2, 0, 1],
+    [1, 4],
+  ],
 ];
 
 /** Unary op on size-0 shapes: shape matches TF.js and the gradient check passes. */
-export function describeEmptyUnary(name: string, ours: (a: Tensor) => Tensor, theirs: (a: tf.Tensor) => tf.Tensor): void {
+export function describeEmptyUnary(
+  name: string,
+  ours: (a: Tensor) => Tensor,
+  theirs: (a: tf.Tensor) => tf.Tensor,
+): void {
   describe(`${name} (size 0)`, () => {
     it.each([[[0]], [[2, 0, 3]]])('matches TF.js for shape %j', (shape) => {
       const a = rand(shape);
@@ -25,7 +32,11 @@ export function describeEmptyUnary(name: string, ours: (a: Tensor) => Tensor, th
 }
 
 /** Binary op on size-0 broadcast pairs: shape matches TF.js and the gradient check passes. */
-export function describeEmptyBinary(name: string, ours: (a: Tensor, b: Tensor) => Tensor, theirs: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): void {
+export function describeEmptyBinary(
+  name: string,
+  ours: (a: Tensor, b: Tensor) => Tensor,
+  theirs: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
+): void {
   describe(`${name} (size 0)`, () => {
     it.each(EMPTY_PAIRS)('matches TF.js for %j with %j', (sa, sb) => {
       const a = rand(sa, 1, 0.5, 2);
@@ -51,5 +62,7 @@ export function expectGradsMatchTf(
   const w = rand(out.shape, 99);
   out.backward(w);
   const tfGrads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(theirs(...xs), toTf(w))))(inputs.map(toTf));
-  leaves.forEach((leaf, i) => expectClose(leaf.grad ?? tensor(new Float32Array(leaf.size), leaf.shape), tfGrads[i], tol));
+  leaves.forEach((leaf, i) =>
+    expectClose(leaf.grad ?? tensor(new Float32Array(leaf.size), leaf.shape), tfGrads[i], tol),
+  );
 }

@@ -25,9 +25,19 @@ export function toTf(x: Tensor<DType>): tf.Tensor {
 }
 
 /** Asserts equal shapes and values within `tol` relative to magnitude. */
-export function expectClose(ours: Tensor<DType>, expected: tf.Tensor | Tensor<DType> | { shape: number[]; data: ArrayLike<number> }, tol = 1e-5): void {
-  const shape = expected instanceof Tensor ? [...expected.shape] : expected instanceof tf.Tensor ? expected.shape : expected.shape;
-  const data = expected instanceof Tensor ? expected.dataSync() : expected instanceof tf.Tensor ? expected.dataSync() : expected.data;
+export function expectClose(
+  ours: Tensor<DType>,
+  expected: tf.Tensor | Tensor<DType> | { shape: number[]; data: ArrayLike<number> },
+  tol = 1e-5,
+): void {
+  const shape =
+    expected instanceof Tensor ? [...expected.shape] : expected instanceof tf.Tensor ? expected.shape : expected.shape;
+  const data =
+    expected instanceof Tensor
+      ? expected.dataSync()
+      : expected instanceof tf.Tensor
+        ? expected.dataSync()
+        : expected.data;
   expect([...ours.shape]).toEqual(shape);
   const got = ours.dataSync(); // row-major even when `ours` is a view
   for (let i = 0; i < ours.size; i++) {
@@ -44,11 +54,23 @@ export const BROADCAST_PAIRS: [number[], number[]][] = [
   [[], []],
   [[3], []],
   [[], [2, 3]],
-  [[2, 3], [2, 3]],
+  [
+    [2, 3],
+    [2, 3],
+  ],
   [[2, 3], [3]],
-  [[4, 1], [1, 5]],
-  [[5, 1, 4], [3, 1]],
-  [[2, 1, 3], [1, 4, 1]],
+  [
+    [4, 1],
+    [1, 5],
+  ],
+  [
+    [5, 1, 4],
+    [3, 1],
+  ],
+  [
+    [2, 1, 3],
+    [1, 4, 1],
+  ],
 ];
 
 interface BinarySuite {

@@ -19,6 +19,10 @@ export function poolOracle(x: Tensor, op: (t: tf.Tensor4D) => tf.Tensor) {
   const tx = toTf(x);
   const y = op(tx as tf.Tensor4D);
   const u = toTf(rand(y.shape, 9));
-  const dx = tf.grad((t: tf.Tensor) => op(t as tf.Tensor4D).mul(u).sum())(tx);
+  const dx = tf.grad((t: tf.Tensor) =>
+    op(t as tf.Tensor4D)
+      .mul(u)
+      .sum(),
+  )(tx);
   return { y, dx, u: new Tensor(new Float32Array(u.dataSync()), y.shape) };
 }

@@ -23,7 +23,8 @@ export function adminTenants(config: Pick<ApiConfig, 'apiKeys' | 'adminTenants'>
 
 // A session cookie is `<expiry>.<HMAC(sha256(key), expiry)>`: stateless, so any api instance
 // checks it, it dies with its expiry or when the key leaves TRAINYARD_API_KEYS, and it is not the key.
-const sign = (keyHash: string, expiry: number) => createHmac('sha256', keyHash).update(`trainyard-admin:${expiry}`).digest('base64url');
+const sign = (keyHash: string, expiry: number) =>
+  createHmac('sha256', keyHash).update(`trainyard-admin:${expiry}`).digest('base64url');
 
 function sessionTenant(cookieHeader: string | undefined, keys: Map<string, string>, now: number): string | undefined {
   const raw = cookieHeader
@@ -33,7 +34,7 @@ function sessionTenant(cookieHeader: string | undefined, keys: Map<string, strin
     ?.slice(COOKIE.length + 1);
   const m = raw ? /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(raw) : null;
   if (!m || Number(m[1]) * 1000 < now) return undefined;
-  const given = Buffer.from(m[2]!);
+  const given = Buffer.from(m[2]);
   for (const [hash, tenant] of keys) {
     if (timingSafeEqual(Buffer.from(sign(hash, Number(m[1]))), given)) return tenant;
   }
@@ -47,7 +48,7 @@ function headerKey(authorization: string | undefined): string | undefined {
   if (bearer) return bearer[1];
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
   if (!basic) return undefined;
-  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon < 0 ? decoded : decoded.slice(colon + 1) || decoded.slice(0, colon);
 }
@@ -55,7 +56,10 @@ function headerKey(authorization: string | undefined): string | undefined {
 function refuse(reply: FastifyReply, status: 401 | 403, code: string, message: string): FastifyReply {
   // Basic first: a browser shows its sign-in prompt for it (user name: anything, password: the key).
   if (status === 401) reply.header('www-authenticate', 'Basic realm="Trainyard operators", charset="UTF-8", Bearer');
-  return reply.status(status).type('application/json; charset=utf-8').send({ error: { code, message, details: {} } });
+  return reply
+    .status(status)
+    .type('application/json; charset=utf-8')
+    .send({ error: { code, message, details: {} } });
 }
 
 /**
@@ -84,14 +88,22 @@ export const adminBoard: FastifyPluginAsync = async (app) => {
     async (scope) => {
       const keys = app.config.apiKeys;
       const admins = adminTenants(app.config);
-      if (keys) scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => guard(request, reply, keys, admins));
+      if (keys)
+        scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) =>
+          guard(request, reply, keys, admins),
+        );
       await scope.register(serverAdapter.registerPlugin());
     },
     { prefix: ADMIN_PATH },
   );
 };
 
-async function guard(request: FastifyRequest, reply: FastifyReply, keys: Map<string, string>, admins: Set<string>): Promise<FastifyReply | undefined> {
+async function guard(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  keys: Map<string, string>,
+  admins: Set<string>,
+): Promise<FastifyReply | undefined> {
   const url = new URL(request.url, 'http://local');
   const queryKey = url.searchParams.get('access_token') ?? undefined;
   const key = headerKey(request.headers.authorization) ?? queryKey;
@@ -101,10 +113,19 @@ async function guard(request: FastifyRequest, reply: FastifyReply, keys: Map<str
     if (!tenant) return refuse(reply, 401, 'INVALID_API_KEY', 'The API key is not valid');
   } else {
     tenant = sessionTenant(request.headers.cookie, keys, Date.now());
-    if (!tenant) return refuse(reply, 401, 'UNAUTHENTICATED', 'An admin API key is required: Authorization: Bearer <key>, Basic auth with the key as password, or ?access_token=<key> once');
+    if (!tenant)
+      return refuse(
+        reply,
+        401,
+        'UNAUTHENTICATED',
+        'An admin API key is required: Authorization: Bearer <key>, Basic auth with the key as password, or ?access_token=<key> once',
+      );
   }
   if (!admins.has(tenant)) {
-    const how = admins.size === 0 ? 'no tenant is an operator until TRAINYARD_ADMIN_TENANTS names one' : 'TRAINYARD_ADMIN_TENANTS does not list it';
+    const how =
+      admins.size === 0
+        ? 'no tenant is an operator until TRAINYARD_ADMIN_TENANTS names one'
+        : 'TRAINYARD_ADMIN_TENANTS does not list it';
     return refuse(reply, 403, 'FORBIDDEN', `Tenant ${tenant} may not see the queue board: ${how}`);
   }
   if (queryKey !== undefined && request.method === 'GET') {
@@ -112,7 +133,10 @@ async function guard(request: FastifyRequest, reply: FastifyReply, keys: Map<str
     const expiry = Math.floor(Date.now() / 1000) + SESSION_SECONDS;
     const secure = request.protocol === 'https' ? '; Secure' : '';
     url.searchParams.delete('access_token');
-    reply.header('set-cookie', `${COOKIE}=${expiry}.${sign(hashApiKey(queryKey), expiry)}; Path=${ADMIN_PATH}; Max-Age=${SESSION_SECONDS}; HttpOnly; SameSite=Strict${secure}`);
+    reply.header(
+      'set-cookie',
+      `${COOKIE}=${expiry}.${sign(hashApiKey(queryKey), expiry)}; Path=${ADMIN_PATH}; Max-Age=${SESSION_SECONDS}; HttpOnly; SameSite=Strict${secure}`,
+    );
     return reply.redirect(`${url.pathname}${url.search}`, 303);
   }
   return undefined;

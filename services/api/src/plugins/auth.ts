@@ -18,7 +18,10 @@ declare module 'fastify' {
 function presentedKey(authorization: string | undefined, query: unknown, queryToken: boolean): string | undefined {
   if (authorization !== undefined) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!m) throw new ApiError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <API key>"', { header: 'authorization' });
+    if (!m)
+      throw new ApiError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <API key>"', {
+        header: 'authorization',
+      });
     return m[1];
   }
   if (!queryToken) return undefined;
@@ -49,7 +52,11 @@ export const auth = fp(
     if (!keys) return;
     app.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith('/v1/')) return;
-      const key = presentedKey(request.headers.authorization, request.query, request.routeOptions.config.queryToken === true);
+      const key = presentedKey(
+        request.headers.authorization,
+        request.query,
+        request.routeOptions.config.queryToken === true,
+      );
       if (key === undefined) {
         reply.header('www-authenticate', 'Bearer');
         throw new ApiError('UNAUTHENTICATED', 'An API key is required: send "Authorization: Bearer <API key>"', {});

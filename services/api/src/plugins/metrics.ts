@@ -7,9 +7,17 @@ import { LagHistogram } from '../event-hub.js';
 // Prometheus text exposition (version 0.0.4), written by hand: a few gauges and counters do not
 // need a client library.
 const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${escape(v)}"`).join(',')}}`;
+const labels = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${escape(v)}"`)
+    .join(',')}}`;
 
-function family(name: string, type: 'gauge' | 'counter', help: string, samples: [Record<string, string>, number][]): string {
+function family(
+  name: string,
+  type: 'gauge' | 'counter',
+  help: string,
+  samples: [Record<string, string>, number][],
+): string {
   const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
   for (const [l, v] of samples) lines.push(`${name}${Object.keys(l).length ? labels(l) : ''} ${v}`);
   return `${lines.join('\n')}\n`;
@@ -57,14 +65,31 @@ export const metrics = fp(
           tags: ['operations'],
           produces: ['text/plain'],
           response: {
-            401: { description: 'TRAINYARD_METRICS_TOKEN is set and the request does not carry it (UNAUTHENTICATED)', content: { 'application/json': { schema: ErrorEnvelope } } },
-            200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' }, example: '# HELP trainyard_jobs Jobs known to the service, by status.\n# TYPE trainyard_jobs gauge\ntrainyard_jobs{status="running"} 1\n' } } } },
+            401: {
+              description: 'TRAINYARD_METRICS_TOKEN is set and the request does not carry it (UNAUTHENTICATED)',
+              content: { 'application/json': { schema: ErrorEnvelope } },
+            },
+            200: {
+              description: 'Prometheus text exposition format 0.0.4',
+              content: {
+                'text/plain': {
+                  schema: { type: 'string' },
+                  example:
+                    '# HELP trainyard_jobs Jobs known to the service, by status.\n# TYPE trainyard_jobs gauge\ntrainyard_jobs{status="running"} 1\n',
+                },
+              },
+            },
+          },
         },
         ...(token && {
           onRequest: async (request, reply) => {
             if (checkToken(token, request.headers.authorization)) return;
             reply.header('www-authenticate', 'Bearer');
-            throw new ApiError('UNAUTHENTICATED', '/metrics needs "Authorization: Bearer <TRAINYARD_METRICS_TOKEN>"', {});
+            throw new ApiError(
+              'UNAUTHENTICATED',
+              '/metrics needs "Authorization: Bearer <TRAINYARD_METRICS_TOKEN>"',
+              {},
+            );
           },
         }),
       },
@@ -76,16 +101,34 @@ export const metrics = fp(
         ]);
         const lag = app.hub.lag;
         const body = [
-          family('trainyard_jobs', 'gauge', 'Jobs known to the service, by status.', JOB_STATUSES.map((s) => [{ status: s }, byStatus[s]])),
+          family(
+            'trainyard_jobs',
+            'gauge',
+            'Jobs known to the service, by status.',
+            JOB_STATUSES.map((s) => [{ status: s }, byStatus[s]]),
+          ),
           family('trainyard_queue_jobs', 'gauge', 'Jobs in the BullMQ training queue, by state.', [
             [{ state: 'waiting' }, (counts.waiting ?? 0) + (counts.prioritized ?? 0)],
             [{ state: 'active' }, counts.active ?? 0],
             [{ state: 'delayed' }, counts.delayed ?? 0],
           ]),
-          family('trainyard_training_samples_per_second', 'gauge', "Training throughput: every running job's last epoch, in samples per second, summed.", [[{}, rate]]),
-          histogram('trainyard_event_lag_seconds', 'From an event written by a worker to this api process reading it for its SSE clients.', lag),
-          family('trainyard_sse_clients', 'gauge', 'SSE clients connected to this api process.', [[{}, app.hub.subscribers]]),
-          family('trainyard_sse_events_total', 'counter', 'Events written to SSE clients by this api process.', [[{}, app.hub.delivered]]),
+          family(
+            'trainyard_training_samples_per_second',
+            'gauge',
+            "Training throughput: every running job's last epoch, in samples per second, summed.",
+            [[{}, rate]],
+          ),
+          histogram(
+            'trainyard_event_lag_seconds',
+            'From an event written by a worker to this api process reading it for its SSE clients.',
+            lag,
+          ),
+          family('trainyard_sse_clients', 'gauge', 'SSE clients connected to this api process.', [
+            [{}, app.hub.subscribers],
+          ]),
+          family('trainyard_sse_events_total', 'counter', 'Events written to SSE clients by this api process.', [
+            [{}, app.hub.delivered],
+          ]),
           family(
             'trainyard_http_requests_total',
             'counter',

@@ -43,7 +43,11 @@ export const rateLimit = fp(
       if (allowed === 1) return;
       const retryAfter = Math.max(1, Math.ceil((WINDOW_MS - elapsed) / 1000));
       reply.header('retry-after', retryAfter);
-      throw new ApiError('RATE_LIMITED', `More than ${limit} requests a minute for this tenant; retry in ${retryAfter} s`, { limit, retry_after_seconds: retryAfter });
+      throw new ApiError(
+        'RATE_LIMITED',
+        `More than ${limit} requests a minute for this tenant; retry in ${retryAfter} s`,
+        { limit, retry_after_seconds: retryAfter },
+      );
     });
   },
   { name: 'trainyard-rate-limit', dependencies: ['trainyard-auth'] },

@@ -32,11 +32,21 @@ export const services = fp<{ config: ApiConfig }>(
     // back within half a second of its return: reconnect attempts every 100–500 ms, not ioredis's
     // backoff of up to seconds, whose wait a pending request would share.
     const retryStrategy = (attempt: number) => Math.min(attempt * 100, 500);
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, retryStrategy, connectionName: `trainyard-api@${config.prefix}` });
-    const blocking = new Redis(config.redisUrl, { maxRetriesPerRequest: null, retryStrategy, connectionName: `trainyard-api-events@${config.prefix}` });
+    const redis = new Redis(config.redisUrl, {
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      retryStrategy,
+      connectionName: `trainyard-api@${config.prefix}`,
+    });
+    const blocking = new Redis(config.redisUrl, {
+      maxRetriesPerRequest: null,
+      retryStrategy,
+      connectionName: `trainyard-api-events@${config.prefix}`,
+    });
     // Without a listener ioredis prints every failed reconnect as an "Unhandled error event"; it
     // reconnects either way, and requests meanwhile fail as 5xx.
-    for (const c of [redis, blocking]) c.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis connection error; reconnecting'));
+    for (const c of [redis, blocking])
+      c.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis connection error; reconnecting'));
     const queue: TrainQueue = new Queue(TRAIN_QUEUE, { connection: redis, prefix: config.prefix });
     // BullMQ re-emits the connection's errors; with no listener it console.errors them.
     queue.on('error', (err: Error) => app.log.warn({ err: err.message }, 'queue error'));

@@ -70,11 +70,15 @@ export class PredictPool {
         this.queue.pop();
         const retryAfter = this.retryAfterSeconds();
         reject(
-          new ApiError('PREDICT_BUSY', `Every predict thread is busy and ${this.opts.queueLimit} request(s) are waiting already; retry in ${retryAfter} s`, {
-            threads: this.opts.threads,
-            queue_limit: this.opts.queueLimit,
-            retry_after_seconds: retryAfter,
-          }),
+          new ApiError(
+            'PREDICT_BUSY',
+            `Every predict thread is busy and ${this.opts.queueLimit} request(s) are waiting already; retry in ${retryAfter} s`,
+            {
+              threads: this.opts.threads,
+              queue_limit: this.opts.queueLimit,
+              retry_after_seconds: retryAfter,
+            },
+          ),
         );
       }
     });
@@ -114,7 +118,7 @@ export class PredictPool {
 
   private pump(): void {
     while (this.queue.length > 0) {
-      const slot = this.idleSlot(this.queue[0]!.task.jobId);
+      const slot = this.idleSlot(this.queue[0].task.jobId);
       if (!slot) return;
       this.start(slot, this.queue.shift()!);
     }
@@ -123,7 +127,8 @@ export class PredictPool {
   // An idle thread that holds the model, else the idle one holding the fewest, else a new one.
   private idleSlot(jobId: string): Slot | undefined {
     const idle = this.slots.filter((s) => !s.busy);
-    const slot = idle.find((s) => s.cached.includes(jobId)) ?? idle.sort((a, b) => a.cached.length - b.cached.length)[0];
+    const slot =
+      idle.find((s) => s.cached.includes(jobId)) ?? idle.sort((a, b) => a.cached.length - b.cached.length)[0];
     if (slot || this.slots.length >= this.opts.threads) return slot;
     return this.spawn();
   }
@@ -149,7 +154,10 @@ export class PredictPool {
     slot.busy = p;
     const { jobId, x, samples, inputShape } = p.task;
     // The packed input is ours alone: moved, not copied.
-    slot.worker.postMessage({ type: PredictMessage.Predict, seq: p.seq, jobId, x, samples, inputShape } satisfies ToThread, [x.buffer as ArrayBuffer]);
+    slot.worker.postMessage(
+      { type: PredictMessage.Predict, seq: p.seq, jobId, x, samples, inputShape } satisfies ToThread,
+      [x.buffer as ArrayBuffer],
+    );
   }
 
   // The time limit of the slot's forward pass. Starting the thread (compiling the kernels) and
@@ -158,7 +166,13 @@ export class PredictPool {
     slot.startedAt = performance.now();
     slot.timer = setTimeout(() => {
       const ms = this.opts.timeoutMs;
-      void this.stop(slot, new ApiError('PREDICT_TIMEOUT', `The prediction ran past the ${ms} ms limit and was stopped`, { timeout_ms: ms, estimated_flops: p.flops }));
+      void this.stop(
+        slot,
+        new ApiError('PREDICT_TIMEOUT', `The prediction ran past the ${ms} ms limit and was stopped`, {
+          timeout_ms: ms,
+          estimated_flops: p.flops,
+        }),
+      );
       this.pump();
     }, this.opts.timeoutMs);
   }
@@ -171,7 +185,8 @@ export class PredictPool {
     slot.busy = null;
     slot.cached = msg.cached;
     // Only when nothing waits: a queue of such requests would grow the next thread just the same.
-    if (msg.kernelBytes > this.opts.retireKernelBytes && this.queue.length === 0) void this.stop(slot, new Error('retired'));
+    if (msg.kernelBytes > this.opts.retireKernelBytes && this.queue.length === 0)
+      void this.stop(slot, new Error('retired'));
     if (msg.ok) {
       const seconds = (performance.now() - slot.startedAt) / 1000;
       if (p.flops > 0 && seconds > 0) this.flopsPerSecond = 0.8 * this.flopsPerSecond + 0.2 * (p.flops / seconds);

@@ -21,15 +21,17 @@ export interface PredictThreadData {
   cacheBytes: number;
 }
 
-export type ToThread = ({ type: typeof PredictMessage.Predict; seq: number } & PredictTask) | { type: typeof PredictMessage.Evict; jobId: string };
+export type ToThread =
+  | ({ type: typeof PredictMessage.Predict; seq: number } & PredictTask)
+  | { type: typeof PredictMessage.Evict; jobId: string };
 
 export type FromThread =
   | { type: typeof PredictMessage.Running; seq: number }
   | ({
-  type: typeof PredictMessage.Result;
-  seq: number;
-  /** The thread's loaded models after this task, least recently used first. */
-  cached: string[];
-  /** The thread's WebAssembly kernel memory after this task (it grows, never shrinks). */
-  kernelBytes: number;
-} & ({ ok: true; outputs: string } | { ok: false; error: CodedFailure }));
+      type: typeof PredictMessage.Result;
+      seq: number;
+      /** The thread's loaded models after this task, least recently used first. */
+      cached: string[];
+      /** The thread's WebAssembly kernel memory after this task (it grows, never shrinks). */
+      kernelBytes: number;
+    } & ({ ok: true; outputs: string } | { ok: false; error: CodedFailure }));

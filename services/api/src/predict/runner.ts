@@ -82,12 +82,17 @@ export class ModelRunner {
       return hit.model;
     }
     const files = await this.load(jobId);
-    if (!files) throw new ModelLoadError(`Job ${jobId}'s stored model is incomplete (model.json or weights.bin is missing)`, { id: jobId });
+    if (!files)
+      throw new ModelLoadError(`Job ${jobId}'s stored model is incomplete (model.json or weights.bin is missing)`, {
+        id: jobId,
+      });
     let model: Model;
     try {
       model = fromLayersModel(files.json.toString('utf8'), files.weights);
     } catch (err) {
-      throw new ModelLoadError(`Job ${jobId}'s stored model cannot be loaded: ${(err as Error).message}`, { id: jobId });
+      throw new ModelLoadError(`Job ${jobId}'s stored model cannot be loaded: ${(err as Error).message}`, {
+        id: jobId,
+      });
     }
     if (this.maxEntries > 0) {
       this.entries.set(jobId, { model, bytes: files.weights.length });
@@ -112,7 +117,7 @@ export class ModelRunner {
 export function nest(data: Float32Array, shape: readonly number[]): unknown[] {
   let k = 0;
   const build = (depth: number): unknown[] => {
-    const n = shape[depth]!;
+    const n = shape[depth];
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) out[i] = depth === shape.length - 1 ? data[k++] : build(depth + 1);
     return out;

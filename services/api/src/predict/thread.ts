@@ -15,7 +15,11 @@ setThreads(1);
 let redis: Redis | undefined;
 const blobs = (): RedisBlobStore => {
   if (!redis) {
-    redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 2, retryStrategy: (n) => Math.min(n * 100, 500), connectionName: `trainyard-api-predict@${env.prefix}` });
+    redis = new Redis(env.redisUrl, {
+      maxRetriesPerRequest: 2,
+      retryStrategy: (n) => Math.min(n * 100, 500),
+      connectionName: `trainyard-api-predict@${env.prefix}`,
+    });
     // It reconnects by itself; meanwhile a load fails and its request answers 503 (errors.ts).
     redis.on('error', () => undefined);
   }
@@ -24,7 +28,10 @@ const blobs = (): RedisBlobStore => {
 const runner = new ModelRunner(
   async (jobId) => {
     const store = blobs();
-    const [json, weights] = await Promise.all([store.get(modelBlobKey(jobId, 'model.json')), store.get(modelBlobKey(jobId, 'weights.bin'))]);
+    const [json, weights] = await Promise.all([
+      store.get(modelBlobKey(jobId, 'model.json')),
+      store.get(modelBlobKey(jobId, 'weights.bin')),
+    ]);
     return json && weights ? { json, weights } : null;
   },
   env.cacheEntries,
@@ -36,8 +43,24 @@ parentPort!.on('message', (msg: ToThread) => {
   if (msg.type === PredictMessage.Evict) return runner.evict(msg.jobId);
   const running = () => reply({ type: PredictMessage.Running, seq: msg.seq });
   void runner.predict(msg, running).then(
-    (out) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), kernelBytes: kernelMemoryBytes(), ok: true, outputs: out.outputs }),
-    (err: unknown) => reply({ type: PredictMessage.Result, seq: msg.seq, cached: runner.keys(), kernelBytes: kernelMemoryBytes(), ok: false, error: toFailure(err) }),
+    (out) =>
+      reply({
+        type: PredictMessage.Result,
+        seq: msg.seq,
+        cached: runner.keys(),
+        kernelBytes: kernelMemoryBytes(),
+        ok: true,
+        outputs: out.outputs,
+      }),
+    (err: unknown) =>
+      reply({
+        type: PredictMessage.Result,
+        seq: msg.seq,
+        cached: runner.keys(),
+        kernelBytes: kernelMemoryBytes(),
+        ok: false,
+        error: toFailure(err),
+      }),
   );
 });
 

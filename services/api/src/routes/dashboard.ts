@@ -13,7 +13,8 @@ const ASSETS = {
 } as const;
 
 // Everything the page loads comes from this origin; nothing inline, so scripts cannot be injected.
-const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /**
  * The dashboard: one HTML page, one ES module and one stylesheet, read once at startup. Open

@@ -17,7 +17,10 @@ function sseTaggedMessage(field: string, sourceId: string, e: StreamEntry): stri
   // closing brace rather than parsed and re-serialised for every client (that was the multiplexed
   // stream's largest cost). A later duplicate key wins in JSON.parse, so the tag is always right.
   const tag = `"${field}":${JSON.stringify(sourceId)}}`;
-  const data = e.data.startsWith('{') && e.data.endsWith('}') ? `${e.data.slice(0, -1)}${e.data.length > 2 ? ',' : ''}${tag}` : `{${tag}`;
+  const data =
+    e.data.startsWith('{') && e.data.endsWith('}')
+      ? `${e.data.slice(0, -1)}${e.data.length > 2 ? ',' : ''}${tag}`
+      : `{${tag}`;
   return `id: ${sourceId}/${e.id}\nevent: ${e.type}\ndata: ${data}\n\n`;
 }
 
@@ -137,7 +140,8 @@ export async function streamMultiplexed(
     for (const source of sources) {
       if (closed || !pending.has(source.id) || !(await source.ended())) continue;
       const [newest] = await app.redis.xrevrange(source.key, '+', '-', 'COUNT', 1);
-      if (pending.has(source.id) && (!newest || compareIds(newest[0], lastSent.get(source.id) ?? '0-0') <= 0)) done(source.id);
+      if (pending.has(source.id) && (!newest || compareIds(newest[0], lastSent.get(source.id) ?? '0-0') <= 0))
+        done(source.id);
     }
   } catch (err) {
     request.log.error({ err, sources: sources.map((s) => s.id) }, 'multiplexed event stream failed');
@@ -172,7 +176,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'A ": ping" comment arrives every 15 s.',
         tags: ['jobs'],
         params: Type.Object({ id: JobId }),
-        querystring: Type.Object({ last_event_id: Type.Optional(Type.String({ maxLength: 64 })), access_token: AccessToken }),
+        querystring: Type.Object({
+          last_event_id: Type.Optional(Type.String({ maxLength: 64 })),
+          access_token: AccessToken,
+        }),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 64 })) }),
         // The 200 names its own media type; errors are the JSON envelope, so no route-wide `produces`.
         response: {
@@ -181,7 +188,9 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
             content: {
               'text/event-stream': {
                 schema: Type.String({
-                  examples: ['id: 1732700000000-0\nevent: epoch\ndata: {"type":"epoch","epoch":1,"epochs":5,"logs":{"loss":0.41,"accuracy":0.86}}\n\n'],
+                  examples: [
+                    'id: 1732700000000-0\nevent: epoch\ndata: {"type":"epoch","epoch":1,"epochs":5,"logs":{"loss":0.41,"accuracy":0.86}}\n\n',
+                  ],
                 }),
               },
             },
@@ -196,7 +205,11 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id } = request.params;
       const lastId = request.headers['last-event-id'] ?? request.query.last_event_id ?? '0-0';
       if (!STREAM_ID.test(lastId)) {
-        throw new ApiError('INVALID_LAST_EVENT_ID', `Last-Event-ID must be a stream id like 1732700000000-0, got "${lastId}"`, { path: 'last-event-id' });
+        throw new ApiError(
+          'INVALID_LAST_EVENT_ID',
+          `Last-Event-ID must be a stream id like 1732700000000-0, got "${lastId}"`,
+          { path: 'last-event-id' },
+        );
       }
       const status = await app.jobs.status(request.tenant, id);
       if (!status) throw new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
@@ -270,8 +283,17 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '400 VALIDATION_FAILED; a malformed resume position → 400 INVALID_LAST_EVENT_ID; an unknown job → 404 JOB_NOT_FOUND.',
         tags: ['jobs'],
         querystring: Type.Object({
-          jobs: Type.String({ minLength: 1, maxLength: 4096, description: `Comma-separated job ids, at most ${MAX_STREAM_JOBS}` }),
-          after: Type.Optional(Type.String({ maxLength: 8192, description: 'Resume position: comma-separated <job_id>/<stream-id> pairs' })),
+          jobs: Type.String({
+            minLength: 1,
+            maxLength: 4096,
+            description: `Comma-separated job ids, at most ${MAX_STREAM_JOBS}`,
+          }),
+          after: Type.Optional(
+            Type.String({
+              maxLength: 8192,
+              description: 'Resume position: comma-separated <job_id>/<stream-id> pairs',
+            }),
+          ),
           access_token: AccessToken,
         }),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 8192 })) }),
@@ -298,18 +320,27 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const listed = request.query.jobs.split(',').map((j) => j.trim());
       if (listed.some((j) => j === '')) {
-        throw new ApiError('VALIDATION_FAILED', 'querystring/jobs must be comma-separated job ids with none empty', { path: 'jobs' });
+        throw new ApiError('VALIDATION_FAILED', 'querystring/jobs must be comma-separated job ids with none empty', {
+          path: 'jobs',
+        });
       }
       const jobs = [...new Set(listed)];
       if (jobs.length > MAX_STREAM_JOBS) {
-        throw new ApiError('VALIDATION_FAILED', `querystring/jobs lists ${jobs.length} jobs; at most ${MAX_STREAM_JOBS} are allowed`, {
-          path: 'jobs',
-          limit: MAX_STREAM_JOBS,
-        });
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          `querystring/jobs lists ${jobs.length} jobs; at most ${MAX_STREAM_JOBS} are allowed`,
+          {
+            path: 'jobs',
+            limit: MAX_STREAM_JOBS,
+          },
+        );
       }
       const malformed = jobs.find((j) => !JOB_ID.test(j));
       if (malformed !== undefined) {
-        throw new ApiError('VALIDATION_FAILED', `querystring/jobs has a malformed job id "${malformed.slice(0, 80)}"`, { path: 'jobs', id: malformed.slice(0, 80) });
+        throw new ApiError('VALIDATION_FAILED', `querystring/jobs has a malformed job id "${malformed.slice(0, 80)}"`, {
+          path: 'jobs',
+          id: malformed.slice(0, 80),
+        });
       }
       const resume = parseResume(request.query.after ?? request.headers['last-event-id'] ?? '', jobs);
       const statuses = await app.jobs.statuses(request.tenant, jobs);

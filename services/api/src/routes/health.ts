@@ -34,11 +34,15 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         operationId: 'readyz',
         summary: 'Readiness probe',
-        description: 'Answers 200 when Redis answers and the training queue can be read; 503 with the reason otherwise, so a load balancer stops sending traffic.',
+        description:
+          'Answers 200 when Redis answers and the training queue can be read; 503 with the reason otherwise, so a load balancer stops sending traffic.',
         tags: ['operations'],
         response: {
           200: Type.Object({ status: Type.Literal('ready') }, { examples: [{ status: 'ready' }] }),
-          503: Type.Object({ status: Type.Literal('unavailable'), reason: Type.String() }, { examples: [{ status: 'unavailable', reason: 'redis: connect ECONNREFUSED 127.0.0.1:6379' }] }),
+          503: Type.Object(
+            { status: Type.Literal('unavailable'), reason: Type.String() },
+            { examples: [{ status: 'unavailable', reason: 'redis: connect ECONNREFUSED 127.0.0.1:6379' }] },
+          ),
         },
       },
     },
@@ -50,7 +54,8 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
       }
       try {
         await within(app.queue.getJobCounts('waiting'), READY_TIMEOUT_MS, 'queue');
-        if (await app.queue.isPaused()) return reply.status(503).send({ status: 'unavailable' as const, reason: 'queue: paused' });
+        if (await app.queue.isPaused())
+          return reply.status(503).send({ status: 'unavailable' as const, reason: 'queue: paused' });
       } catch (err) {
         return reply.status(503).send({ status: 'unavailable' as const, reason: `queue: ${(err as Error).message}` });
       }

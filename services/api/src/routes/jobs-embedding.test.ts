@@ -23,7 +23,13 @@ const tokens = [
 ];
 
 /** Embedding(inputDim) → Flatten → softmax, on `dataset`; `between` goes before the Embedding. */
-function embeddingJob(inputDim: number, dataset: unknown, inputShape: number[] = [3], between: Record<string, unknown>[] = [], classes = 2) {
+function embeddingJob(
+  inputDim: number,
+  dataset: unknown,
+  inputShape: number[] = [3],
+  between: Record<string, unknown>[] = [],
+  classes = 2,
+) {
   return {
     model: {
       class_name: 'Sequential',
@@ -51,31 +57,96 @@ async function post(payload: unknown) {
 describe('POST /v1/jobs: Embedding indices', () => {
   it('accepts inline token ids below input_dim, through a Reshape too, and the raw digits counts with input_dim 17', async () => {
     expect((await post(embeddingJob(10, { inline: { x: tokens, y: [0, 1, 0, 1] } }))).status).toBe(201);
-    const reshaped = embeddingJob(10, { inline: { x: tokens, y: [0, 1, 0, 1] } }, [3], [{ class_name: 'Reshape', config: { target_shape: [3] } }]);
+    const reshaped = embeddingJob(
+      10,
+      { inline: { x: tokens, y: [0, 1, 0, 1] } },
+      [3],
+      [{ class_name: 'Reshape', config: { target_shape: [3] } }],
+    );
     expect((await post(reshaped)).status).toBe(201);
     const digits = await post(embeddingJob(17, { builtin: 'digits' }, [64], [], 10));
     expect(digits.status, JSON.stringify(digits.body)).toBe(201);
   });
 
   const refused: [string, unknown, string, string, RegExp][] = [
-    ['an inline id equal to input_dim', embeddingJob(9, { inline: { x: tokens, y: [0, 1, 0, 1] } }), 'SPEC_INCOMPATIBLE_TARGETS', '/dataset/inline/x', /\[0, 9\).*holds 9/],
-    ['a fractional inline value', embeddingJob(10, { inline: { x: [[0, 1.5, 2], [1, 2, 3]], y: [0, 1] } }), 'SPEC_INCOMPATIBLE_TARGETS', '/dataset/inline/x', /holds 1\.5/],
-    ['a negative inline value', embeddingJob(10, { inline: { x: [[0, -1, 2], [1, 2, 3]], y: [0, 1] } }), 'SPEC_INCOMPATIBLE_TARGETS', '/dataset/inline/x', /holds -1/],
-    ['a real-valued built-in', embeddingJob(50, { builtin: 'spirals' }, [2]), 'SPEC_INCOMPATIBLE_TARGETS', '/dataset', /spirals has real-valued features/],
-    ['digits standardized', embeddingJob(17, { builtin: 'digits', options: { standardize: 1 } }, [64], [], 10), 'SPEC_INCOMPATIBLE_TARGETS', '/dataset', /standardized/],
-    ['digits with input_dim 16', embeddingJob(16, { builtin: 'digits' }, [64], [], 10), 'SPEC_INCOMPATIBLE_TARGETS', '/dataset', /values up to 16/],
+    [
+      'an inline id equal to input_dim',
+      embeddingJob(9, { inline: { x: tokens, y: [0, 1, 0, 1] } }),
+      'SPEC_INCOMPATIBLE_TARGETS',
+      '/dataset/inline/x',
+      /\[0, 9\).*holds 9/,
+    ],
+    [
+      'a fractional inline value',
+      embeddingJob(10, {
+        inline: {
+          x: [
+            [0, 1.5, 2],
+            [1, 2, 3],
+          ],
+          y: [0, 1],
+        },
+      }),
+      'SPEC_INCOMPATIBLE_TARGETS',
+      '/dataset/inline/x',
+      /holds 1\.5/,
+    ],
+    [
+      'a negative inline value',
+      embeddingJob(10, {
+        inline: {
+          x: [
+            [0, -1, 2],
+            [1, 2, 3],
+          ],
+          y: [0, 1],
+        },
+      }),
+      'SPEC_INCOMPATIBLE_TARGETS',
+      '/dataset/inline/x',
+      /holds -1/,
+    ],
+    [
+      'a real-valued built-in',
+      embeddingJob(50, { builtin: 'spirals' }, [2]),
+      'SPEC_INCOMPATIBLE_TARGETS',
+      '/dataset',
+      /spirals has real-valued features/,
+    ],
+    [
+      'digits standardized',
+      embeddingJob(17, { builtin: 'digits', options: { standardize: 1 } }, [64], [], 10),
+      'SPEC_INCOMPATIBLE_TARGETS',
+      '/dataset',
+      /standardized/,
+    ],
+    [
+      'digits with input_dim 16',
+      embeddingJob(16, { builtin: 'digits' }, [64], [], 10),
+      'SPEC_INCOMPATIBLE_TARGETS',
+      '/dataset',
+      /values up to 16/,
+    ],
     [
       'indices computed by a Dense',
-      embeddingJob(10, { inline: { x: tokens, y: [0, 1, 0, 1] } }, [3], [{ class_name: 'Dense', config: { name: 'proj', units: 3 } }]),
+      embeddingJob(
+        10,
+        { inline: { x: tokens, y: [0, 1, 0, 1] } },
+        [3],
+        [{ class_name: 'Dense', config: { name: 'proj', units: 3 } }],
+      ),
       'SPEC_INVALID_MODEL',
       '/model/config/layers/2',
       /output of layer "proj"/,
     ],
   ];
-  it.each(refused.map(([name, spec, code, path, message]) => ({ name, spec, code, path, message })))('refuses $name: 400 $code at $path', async ({ spec, code, path, message }) => {
-    const res = await post(spec);
-    expect(res.status, JSON.stringify(res.body)).toBe(400);
-    expect(res.body.error).toMatchObject({ code, details: { path, layer: 'emb' } });
-    expect(res.body.error.message).toMatch(message);
-  });
+  it.each(refused.map(([name, spec, code, path, message]) => ({ name, spec, code, path, message })))(
+    'refuses $name: 400 $code at $path',
+    async ({ spec, code, path, message }) => {
+      const res = await post(spec);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error).toMatchObject({ code, details: { path, layer: 'emb' } });
+      expect(res.body.error.message).toMatch(message);
+    },
+  );
 });

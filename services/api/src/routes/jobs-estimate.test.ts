@@ -48,7 +48,10 @@ describe('the resource estimate before queueing', () => {
     const before = await queued();
     const { status, body } = await post('/v1/jobs', job);
     expect(status).toBe(400);
-    expect(body.error).toMatchObject({ code: 'SPEC_INVALID_METRIC_CONFIG', details: { path: '/compile/metrics/1/config/num_thresholds' } });
+    expect(body.error).toMatchObject({
+      code: 'SPEC_INVALID_METRIC_CONFIG',
+      details: { path: '/compile/metrics/1/config/num_thresholds' },
+    });
     expect(body.error.message).toMatch(/at most 10000/);
     expect(await queued()).toEqual(before);
   });
@@ -63,8 +66,13 @@ describe('the resource estimate before queueing', () => {
     expect(estimate.memory_bytes).toBeGreaterThan(LIMIT);
     expect(estimate.params).toBe(2 * 4400 + 4400 + 4400 * 4400 + 4400 + 4400 * 2 + 2);
     // The activations dominate, and the widest layers top the list.
-    expect(Object.entries(estimate.bytes).sort((a: any, b: any) => b[1] - a[1])[0]![0]).toBe('activations');
-    expect(estimate.top_layers.slice(0, 2).map((l: any) => l.layer).sort()).toEqual(['wide', 'wider']);
+    expect(Object.entries(estimate.bytes).sort((a: any, b: any) => b[1] - a[1])[0][0]).toBe('activations');
+    expect(
+      estimate.top_layers
+        .slice(0, 2)
+        .map((l: any) => l.layer)
+        .sort(),
+    ).toEqual(['wide', 'wider']);
     expect(estimate.top_layers[0].activation_bytes).toBeGreaterThan(2 * 65536 * 4400 * 4);
     expect(body.error.message).toMatch(/GiB.*limit is 4\.00 GiB/);
     expect(await queued()).toEqual(before);
@@ -88,13 +96,18 @@ describe('the resource estimate before queueing', () => {
     expect(summary.estimate).toEqual(view.estimate);
     const [hidden, out] = summary.layers;
     // Dense 2→16 relu at batch 32: x·W, + bias, relu kept, and two gradients of [32, 16].
-    expect(hidden).toMatchObject({ name: 'hidden', activation_bytes: 5 * 16 * 32 * 4, flops_per_sample: 2 * 2 * 16 + 16 });
+    expect(hidden).toMatchObject({
+      name: 'hidden',
+      activation_bytes: 5 * 16 * 32 * 4,
+      flops_per_sample: 2 * 2 * 16 + 16,
+    });
     expect(out.flops_per_sample).toBe(2 * 16 * 2 + 2);
   });
 
   it('holds the limit exactly: a job of the limit passes, a byte less refuses it', async () => {
     const first = await post('/v1/jobs', validJob());
-    const { memory_bytes: bytes } = (await app.inject({ method: 'GET', url: `/v1/jobs/${first.body.id}` })).json().estimate;
+    const { memory_bytes: bytes } = (await app.inject({ method: 'GET', url: `/v1/jobs/${first.body.id}` })).json()
+      .estimate;
     for (const [limit, expected] of [
       [bytes, 201],
       [bytes - 1, 400],
@@ -103,7 +116,11 @@ describe('the resource estimate before queueing', () => {
       try {
         const r = await post('/v1/jobs', validJob(), t.app);
         expect(r.status).toBe(expected);
-        if (expected === 400) expect(r.body.error).toMatchObject({ code: 'JOB_MEMORY_TOO_LARGE', details: { limit, estimate: { memory_bytes: bytes } } });
+        if (expected === 400)
+          expect(r.body.error).toMatchObject({
+            code: 'JOB_MEMORY_TOO_LARGE',
+            details: { limit, estimate: { memory_bytes: bytes } },
+          });
       } finally {
         await t.close();
       }
@@ -116,7 +133,10 @@ describe('the resource estimate before queueing', () => {
     try {
       const r = await post('/v1/jobs', validJob(), t.app);
       expect(r.status).toBe(400);
-      expect(r.body.error).toMatchObject({ code: 'JOB_COMPUTE_TOO_LARGE', details: { path: '/fit/epochs', limit: 1e5 } });
+      expect(r.body.error).toMatchObject({
+        code: 'JOB_COMPUTE_TOO_LARGE',
+        details: { path: '/fit/epochs', limit: 1e5 },
+      });
       // Two epochs of the per-epoch estimate.
       expect(r.body.error.details.flops).toBe(2 * r.body.error.details.estimate.flops_per_epoch);
       expect(await queued(t.app)).toEqual([0, 0]);
@@ -129,17 +149,34 @@ describe('the resource estimate before queueing', () => {
     const base = activationBomb();
     base.fit.validation_split = 0.2;
     const before = await queued();
-    const r = await post('/v1/sweeps', { base, method: 'grid', parameters: { '/fit/batch_size': [32, 65536] }, metric: 'val_loss', mode: 'min' });
+    const r = await post('/v1/sweeps', {
+      base,
+      method: 'grid',
+      parameters: { '/fit/batch_size': [32, 65536] },
+      metric: 'val_loss',
+      mode: 'min',
+    });
     expect(r.status).toBe(400);
-    expect(r.body.error).toMatchObject({ code: 'JOB_MEMORY_TOO_LARGE', details: { trial: 1, params: { '/fit/batch_size': 65536 }, limit: LIMIT } });
+    expect(r.body.error).toMatchObject({
+      code: 'JOB_MEMORY_TOO_LARGE',
+      details: { trial: 1, params: { '/fit/batch_size': 65536 }, limit: LIMIT },
+    });
     expect(await queued()).toEqual(before);
   });
 
-  it('keeps each sweep trial\'s own estimate in its job record', async () => {
+  it("keeps each sweep trial's own estimate in its job record", async () => {
     const base = validJob();
-    const r = await post('/v1/sweeps', { base, method: 'grid', parameters: { '/fit/batch_size': [8, 128] }, metric: 'val_loss', mode: 'min' });
+    const r = await post('/v1/sweeps', {
+      base,
+      method: 'grid',
+      parameters: { '/fit/batch_size': [8, 128] },
+      metric: 'val_loss',
+      mode: 'min',
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const views = await Promise.all(r.body.trials.map(async (t: any) => (await app.inject({ method: 'GET', url: `/v1/jobs/${t.job_id}` })).json()));
+    const views = await Promise.all(
+      r.body.trials.map(async (t: any) => (await app.inject({ method: 'GET', url: `/v1/jobs/${t.job_id}` })).json()),
+    );
     const [small, large] = views.map((v) => v.estimate);
     expect(small.params).toBe(large.params);
     // Same model and data; the larger batch keeps more activations.
@@ -147,7 +184,10 @@ describe('the resource estimate before queueing', () => {
   });
 
   it('reads TRAINYARD_MAX_JOB_BYTES and TRAINYARD_MAX_JOB_FLOPS, refusing malformed values', () => {
-    expect(loadConfig({ TRAINYARD_MAX_JOB_BYTES: '1000', TRAINYARD_MAX_JOB_FLOPS: '2.5e12' })).toMatchObject({ maxJobBytes: 1000, maxJobFlops: 2.5e12 });
+    expect(loadConfig({ TRAINYARD_MAX_JOB_BYTES: '1000', TRAINYARD_MAX_JOB_FLOPS: '2.5e12' })).toMatchObject({
+      maxJobBytes: 1000,
+      maxJobFlops: 2.5e12,
+    });
     expect(loadConfig({}).maxJobBytes).toBeLessThanOrEqual(LIMIT);
     expect(() => loadConfig({ TRAINYARD_MAX_JOB_BYTES: '4GB' })).toThrow(/TRAINYARD_MAX_JOB_BYTES/);
     expect(() => loadConfig({ TRAINYARD_MAX_JOB_FLOPS: '-1' })).toThrow(/TRAINYARD_MAX_JOB_FLOPS/);

@@ -16,7 +16,12 @@ afterAll(async () => {
   await close();
 });
 
-async function req(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}) {
+async function req(
+  method: 'GET' | 'POST' | 'DELETE',
+  url: string,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await app.inject({ method, url, headers, ...(payload !== undefined && { payload: payload as string }) });
   return { status: res.statusCode, body: res.body ? res.json() : undefined, headers: res.headers };
 }
@@ -32,11 +37,32 @@ async function finish(id: string, type: 'completed' | 'failed', epochs: Record<s
   const redis = app.redis;
   await redis.hset(keys.job(prefix, id), 'status', 'running', 'attempts', '1');
   const t = await redis.zscore(jobKeys.created(prefix, DEFAULT_TENANT), id);
-  await redis.multi().zrem(jobKeys.byStatus(prefix, DEFAULT_TENANT, 'queued'), id).zadd(jobKeys.byStatus(prefix, DEFAULT_TENANT, 'running'), t!, id).exec();
+  await redis
+    .multi()
+    .zrem(jobKeys.byStatus(prefix, DEFAULT_TENANT, 'queued'), id)
+    .zadd(jobKeys.byStatus(prefix, DEFAULT_TENANT, 'running'), t!, id)
+    .exec();
   for (const [i, logs] of epochs.entries()) {
-    await redis.xadd(keys.events(prefix, id), '*', 'type', 'epoch', 'data', JSON.stringify({ type: 'epoch', epoch: i + 1, epochs: epochs.length, logs, seconds: 0.1, samples_per_second: 10 }));
+    await redis.xadd(
+      keys.events(prefix, id),
+      '*',
+      'type',
+      'epoch',
+      'data',
+      JSON.stringify({
+        type: 'epoch',
+        epoch: i + 1,
+        epochs: epochs.length,
+        logs,
+        seconds: 0.1,
+        samples_per_second: 10,
+      }),
+    );
   }
-  const event = type === 'completed' ? { type, metrics: epochs.at(-1) ?? {}, seconds: 1 } : { type, error: { code: 'TRAINING_DIVERGED', message: 'loss became NaN' } };
+  const event =
+    type === 'completed'
+      ? { type, metrics: epochs.at(-1) ?? {}, seconds: 1 }
+      : { type, error: { code: 'TRAINING_DIVERGED', message: 'loss became NaN' } };
   expect(await redis.eval(...finishJobCall(prefix, DEFAULT_TENANT, id, event))).toBe(1);
   await app.queue.remove(id);
 }
@@ -49,8 +75,8 @@ describe('GET /v1/jobs', () => {
   const ids: string[] = [];
   beforeAll(async () => {
     for (let i = 0; i < 7; i++) ids.push(await submit());
-    await finish(ids[1]!, 'completed');
-    await finish(ids[3]!, 'failed');
+    await finish(ids[1], 'completed');
+    await finish(ids[3], 'failed');
   });
 
   it('lists newest first and pages through everything exactly once with the cursor', async () => {
@@ -70,11 +96,17 @@ describe('GET /v1/jobs', () => {
     const first = (await req('GET', '/v1/jobs')).body;
     expect(first.items).toHaveLength(7);
     expect(first.next_cursor).toBeNull();
-    expect(first.items[0]).toMatchObject({ id: ids[6], status: 'queued', spec: validJob(), links: { self: `/v1/jobs/${ids[6]}` } });
+    expect(first.items[0]).toMatchObject({
+      id: ids[6],
+      status: 'queued',
+      spec: validJob(),
+      links: { self: `/v1/jobs/${ids[6]}` },
+    });
   });
 
   it('filters by one or several statuses, comma-separated or repeated', async () => {
-    const only = async (q: string) => (await req('GET', `/v1/jobs?${q}`)).body.items.map((j: { id: string; status: string }) => `${j.id}:${j.status}`);
+    const only = async (q: string) =>
+      (await req('GET', `/v1/jobs?${q}`)).body.items.map((j: { id: string; status: string }) => `${j.id}:${j.status}`);
     expect(await only('status=succeeded')).toEqual([`${ids[1]}:succeeded`]);
     expect(await only('status=failed,succeeded')).toEqual([`${ids[3]}:failed`, `${ids[1]}:succeeded`]);
     expect(await only('status=failed&status=succeeded')).toEqual([`${ids[3]}:failed`, `${ids[1]}:succeeded`]);
@@ -86,7 +118,14 @@ describe('GET /v1/jobs', () => {
     const page2 = (await req('GET', `/v1/jobs?status=queued,failed&limit=4&cursor=${page1.next_cursor}`)).body;
     expect(page2.items).toHaveLength(2);
     expect(page2.next_cursor).toBeNull();
-    expect([...page1.items, ...page2.items].map((j: { id: string }) => j.id)).toEqual([ids[6], ids[5], ids[4], ids[3], ids[2], ids[0]]);
+    expect([...page1.items, ...page2.items].map((j: { id: string }) => j.id)).toEqual([
+      ids[6],
+      ids[5],
+      ids[4],
+      ids[3],
+      ids[2],
+      ids[0],
+    ]);
   });
 
   it.each([
@@ -126,7 +165,10 @@ describe('GET /v1/jobs/:id/metrics', () => {
 
   it('downsamples a long history to max_points, keeping the first and last epochs', async () => {
     const id = await submit();
-    const logs = Array.from({ length: 300 }, (_, i) => ({ loss: 1 / (i + 1) + (i === 150 ? 2 : 0), accuracy: i / 300 }));
+    const logs = Array.from({ length: 300 }, (_, i) => ({
+      loss: 1 / (i + 1) + (i === 150 ? 2 : 0),
+      accuracy: i / 300,
+    }));
     await finish(id, 'completed', logs);
     const { body } = await req('GET', `/v1/jobs/${id}/metrics?max_points=20`);
     expect(body.total_epochs).toBe(300);
@@ -142,7 +184,12 @@ describe('GET /v1/jobs/:id/metrics', () => {
 
   it('answers an empty history for a job that has not trained yet', async () => {
     const id = await submit();
-    expect((await req('GET', `/v1/jobs/${id}/metrics`)).body).toEqual({ epochs: [], metrics: {}, total_epochs: 0, downsampling: 'none' });
+    expect((await req('GET', `/v1/jobs/${id}/metrics`)).body).toEqual({
+      epochs: [],
+      metrics: {},
+      total_epochs: 0,
+      downsampling: 'none',
+    });
   });
 
   it.each([

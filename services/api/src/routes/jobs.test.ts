@@ -28,7 +28,11 @@ describe('POST /v1/jobs', () => {
     const { status, body } = await post(validJob());
     expect(status).toBe(201);
     expect(body.id).toMatch(/^job_[A-Za-z0-9_-]+$/);
-    expect(body).toEqual({ id: body.id, status: 'queued', links: { self: `/v1/jobs/${body.id}`, events: `/v1/jobs/${body.id}/events` } });
+    expect(body).toEqual({
+      id: body.id,
+      status: 'queued',
+      links: { self: `/v1/jobs/${body.id}`, events: `/v1/jobs/${body.id}/events` },
+    });
     const job = await app.inject({ method: 'GET', url: `/v1/jobs/${body.id}` });
     expect(job.statusCode).toBe(200);
     expect(job.json()).toMatchObject({ id: body.id, status: 'queued', attempts: 0, spec: validJob() });
@@ -42,7 +46,12 @@ describe('POST /v1/jobs', () => {
     ['epochs huge', mutate((j) => (j.fit.epochs = 1e12)), 'VALIDATION_FAILED', /fit\/epochs/],
     ['epochs zero', mutate((j) => (j.fit.epochs = 0)), 'VALIDATION_FAILED', /fit\/epochs/],
     ['batch_size fractional', mutate((j) => (j.fit.batch_size = 3.5)), 'VALIDATION_FAILED', /fit\/batch_size/],
-    ['validation_split of 1', mutate((j) => (j.fit.validation_split = 1)), 'VALIDATION_FAILED', /fit\/validation_split/],
+    [
+      'validation_split of 1',
+      mutate((j) => (j.fit.validation_split = 1)),
+      'VALIDATION_FAILED',
+      /fit\/validation_split/,
+    ],
     ['seed negative', mutate((j) => (j.seed = -1)), 'VALIDATION_FAILED', /seed/],
     ['missing model', mutate((j) => delete j.model), 'VALIDATION_FAILED', /model/],
     ['missing compile.loss', mutate((j) => delete j.compile.loss), 'VALIDATION_FAILED', /loss/],
@@ -50,18 +59,80 @@ describe('POST /v1/jobs', () => {
     ['unknown top-level field', mutate((j) => (j.surprise = true)), 'VALIDATION_FAILED', /surprise/],
     ['metrics not a list', mutate((j) => (j.compile.metrics = 'accuracy')), 'VALIDATION_FAILED', /compile\/metrics/],
     ['dataset of neither kind', mutate((j) => (j.dataset = { url: 'http://x' })), 'VALIDATION_FAILED', /dataset/],
-    ['unknown layer', mutate((j) => j.model.config.layers.splice(1, 0, { class_name: 'Lambda', config: { function: 'os.system' } })), 'SPEC_UNKNOWN_LAYER', /Lambda/],
+    [
+      'unknown layer',
+      mutate((j) => j.model.config.layers.splice(1, 0, { class_name: 'Lambda', config: { function: 'os.system' } })),
+      'SPEC_UNKNOWN_LAYER',
+      /Lambda/,
+    ],
     ['units huge', mutate((j) => (j.model.config.layers[0].config.units = 1e12)), 'SPEC_TOO_LARGE', /parameters/],
-    ['units negative', mutate((j) => (j.model.config.layers[0].config.units = -3)), 'SPEC_INVALID_LAYER_CONFIG', /units/],
-    ['input shape vs data', mutate((j) => (j.model.config.layers[0].config.batch_input_shape = [null, 5])), 'SPEC_SHAPE_MISMATCH', /\[.*5.*\]/],
+    [
+      'units negative',
+      mutate((j) => (j.model.config.layers[0].config.units = -3)),
+      'SPEC_INVALID_LAYER_CONFIG',
+      /units/,
+    ],
+    [
+      'input shape vs data',
+      mutate((j) => (j.model.config.layers[0].config.batch_input_shape = [null, 5])),
+      'SPEC_SHAPE_MISMATCH',
+      /\[.*5.*\]/,
+    ],
     ['output units vs classes', mutate((j) => (j.model.config.layers[1].config.units = 3)), 'SPEC_SHAPE_MISMATCH', /3/],
     ['unknown builtin', mutate((j) => (j.dataset = { builtin: 'imagenet' })), 'DATASET_UNKNOWN_BUILTIN', /imagenet/],
-    ['builtin option out of range', mutate((j) => (j.dataset.options.samples = 1e9)), 'DATASET_INVALID_OPTION', /samples/],
-    ['unknown optimizer', mutate((j) => (j.compile.optimizer = 'adamw_turbo')), 'SPEC_UNKNOWN_OPTIMIZER', /adamw_turbo/],
+    [
+      'builtin option out of range',
+      mutate((j) => (j.dataset.options.samples = 1e9)),
+      'DATASET_INVALID_OPTION',
+      /samples/,
+    ],
+    [
+      'unknown optimizer',
+      mutate((j) => (j.compile.optimizer = 'adamw_turbo')),
+      'SPEC_UNKNOWN_OPTIMIZER',
+      /adamw_turbo/,
+    ],
     ['unknown loss', mutate((j) => (j.compile.loss = 'hinge_of_doom')), 'SPEC_UNKNOWN_LOSS', /hinge_of_doom/],
-    ['inline data with NaN-like string', mutate((j) => (j.dataset = { inline: { x: [[0, 1], [1, 'NaN']], y: [0, 1] } })), 'DATASET_NON_FINITE', /x\/1\/1/],
-    ['inline ragged rows', mutate((j) => (j.dataset = { inline: { x: [[0, 1], [1]], y: [0, 1] } })), 'DATASET_SHAPE_MISMATCH', /x\/1/],
-    ['inline counts differ', mutate((j) => (j.dataset = { inline: { x: [[0, 1], [1, 0]], y: [0] } })), 'DATASET_SHAPE_MISMATCH', /2.*1|1.*2/],
+    [
+      'inline data with NaN-like string',
+      mutate(
+        (j) =>
+          (j.dataset = {
+            inline: {
+              x: [
+                [0, 1],
+                [1, 'NaN'],
+              ],
+              y: [0, 1],
+            },
+          }),
+      ),
+      'DATASET_NON_FINITE',
+      /x\/1\/1/,
+    ],
+    [
+      'inline ragged rows',
+      mutate((j) => (j.dataset = { inline: { x: [[0, 1], [1]], y: [0, 1] } })),
+      'DATASET_SHAPE_MISMATCH',
+      /x\/1/,
+    ],
+    [
+      'inline counts differ',
+      mutate(
+        (j) =>
+          (j.dataset = {
+            inline: {
+              x: [
+                [0, 1],
+                [1, 0],
+              ],
+              y: [0],
+            },
+          }),
+      ),
+      'DATASET_SHAPE_MISMATCH',
+      /2.*1|1.*2/,
+    ],
   ];
   const cases = table.map(([name, payload, code, message]) => ({ name, payload, code, message }));
   it.each(cases)('$name → 400 $code', async ({ payload, code, message }) => {
@@ -84,7 +155,9 @@ describe('POST /v1/jobs', () => {
   it('refuses a body over the size limit with 413', async () => {
     const { app: small, close: closeSmall } = await testApp({ maxBodyBytes: 1024 });
     try {
-      const job = mutate((j) => (j.dataset = { inline: { x: Array.from({ length: 200 }, () => [0.5, 0.5]), y: Array(200).fill(0) } }));
+      const job = mutate(
+        (j) => (j.dataset = { inline: { x: Array.from({ length: 200 }, () => [0.5, 0.5]), y: Array(200).fill(0) } }),
+      );
       const res = await small.inject({ method: 'POST', url: '/v1/jobs', payload: job });
       expect(res.statusCode).toBe(413);
       expect(res.json().error.code).toBe('BODY_TOO_LARGE');
@@ -143,7 +216,9 @@ describe('docs', () => {
   it('serves the OpenAPI document and the docs page', async () => {
     const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/jobs', '/v1/jobs/{id}', '/v1/jobs/{id}/events', '/healthz']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/v1/jobs', '/v1/jobs/{id}', '/v1/jobs/{id}/events', '/healthz']),
+    );
     expect(spec.paths['/v1/jobs'].post.summary).toBeTruthy();
     const docs = await app.inject({ method: 'GET', url: '/docs' });
     expect([200, 302]).toContain(docs.statusCode);

@@ -48,14 +48,26 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['jobs'],
         headers: Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }),
         body: JobSpec,
-        response: { 200: JobCreated, 201: JobCreated, 400: ErrorEnvelope, 401: ErrorEnvelope, 422: ErrorEnvelope, 429: ErrorEnvelope, 503: ErrorEnvelope },
+        response: {
+          200: JobCreated,
+          201: JobCreated,
+          400: ErrorEnvelope,
+          401: ErrorEnvelope,
+          422: ErrorEnvelope,
+          429: ErrorEnvelope,
+          503: ErrorEnvelope,
+        },
       },
     },
     async (request, reply) => {
-      const job = await submitJob(app, request.tenant, request.body, { idempotencyKey: request.headers['idempotency-key'], log: request.log });
+      const job = await submitJob(app, request.tenant, request.body, {
+        idempotencyKey: request.headers['idempotency-key'],
+        log: request.log,
+      });
       const links = jobLinks(job.id);
       reply.header('location', links.self);
-      if (job.replayed) return reply.status(200).header('idempotent-replayed', 'true').send({ id: job.id, status: job.status, links });
+      if (job.replayed)
+        return reply.status(200).header('idempotent-replayed', 'true').send({ id: job.id, status: job.status, links });
       return reply.status(201).send({ id: job.id, status: job.status, links });
     },
   );
@@ -81,7 +93,8 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         return await app.jobs.list({ tenant: request.tenant, statuses, limit, cursor });
       } catch (err) {
-        if (err instanceof InvalidCursorError) throw new ApiError('INVALID_CURSOR', 'cursor must be a next_cursor this api returned', { path: 'cursor' });
+        if (err instanceof InvalidCursorError)
+          throw new ApiError('INVALID_CURSOR', 'cursor must be a next_cursor this api returned', { path: 'cursor' });
         throw err;
       }
     },
@@ -93,7 +106,8 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getJob',
         summary: 'Get a job',
-        description: 'Status, spec, attempts, timings, the latest epoch metrics while running, and the final metrics (with test_loss and test_accuracy where the dataset has a test split) once finished.',
+        description:
+          'Status, spec, attempts, timings, the latest epoch metrics while running, and the final metrics (with test_loss and test_accuracy where the dataset has a test split) once finished.',
         tags: ['jobs'],
         params: JobParams,
         response: { 200: JobView, 400: ErrorEnvelope, 404: ErrorEnvelope },
@@ -128,11 +142,19 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const history = await app.jobs.history(request.tenant, id);
       if (!history) throw notFound(id);
       const { epochs, series } = history;
-      if (epochs.length <= maxPoints) return { epochs, metrics: series, total_epochs: epochs.length, downsampling: 'none' as const };
+      if (epochs.length <= maxPoints)
+        return { epochs, metrics: series, total_epochs: epochs.length, downsampling: 'none' as const };
       const primary = series.loss ?? Object.values(series)[0] ?? [];
       const keep = lttbIndices(epochs, primary, maxPoints);
-      const metrics = Object.fromEntries(Object.entries(series).map(([name, values]) => [name, keep.map((i) => values[i] ?? null)]));
-      return { epochs: keep.map((i) => epochs[i]!), metrics, total_epochs: epochs.length, downsampling: 'lttb' as const };
+      const metrics = Object.fromEntries(
+        Object.entries(series).map(([name, values]) => [name, keep.map((i) => values[i] ?? null)]),
+      );
+      return {
+        epochs: keep.map((i) => epochs[i]),
+        metrics,
+        total_epochs: epochs.length,
+        downsampling: 'lttb' as const,
+      };
     },
   );
 
@@ -171,17 +193,27 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'deleteJob',
         summary: 'Delete a finished job',
-        description: 'Removes a succeeded, failed or cancelled job: its record, its event stream, its place in the list and its stored files (the trained model). A queued or running job is a 409: cancel it first.',
+        description:
+          'Removes a succeeded, failed or cancelled job: its record, its event stream, its place in the list and its stored files (the trained model). A queued or running job is a 409: cancel it first.',
         tags: ['jobs'],
         params: JobParams,
-        response: { 204: Type.Null({ description: 'Deleted' }), 400: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope },
+        response: {
+          204: Type.Null({ description: 'Deleted' }),
+          400: ErrorEnvelope,
+          404: ErrorEnvelope,
+          409: ErrorEnvelope,
+        },
       },
     },
     async (request, reply) => {
       const { id } = request.params;
       const result = await app.jobs.delete(request.tenant, id);
       if (result === 'not_found') throw notFound(id);
-      if (result !== 'deleted') throw new ApiError('JOB_NOT_FINISHED', `Job ${id} is ${result}; cancel it before deleting it`, { id, status: result });
+      if (result !== 'deleted')
+        throw new ApiError('JOB_NOT_FINISHED', `Job ${id} is ${result}; cancel it before deleting it`, {
+          id,
+          status: result,
+        });
       await app.queue.remove(id).catch(() => undefined); // BullMQ's own copy, if still kept
       // The record went first, so nothing serves these blobs any more: the model, and whatever else is under jobs/<id>/.
       await app.blobs.delete(jobBlobKey(id));

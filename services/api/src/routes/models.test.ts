@@ -12,7 +12,12 @@ let app: FastifyInstance;
 let close: () => Promise<void>;
 let prefix: string;
 beforeAll(async () => {
-  ({ app, close, prefix } = await testApp({ predictMaxSamples: 50, predictMaxBytes: 20_000, modelCacheSize: 2, predictThreads: 1 }));
+  ({ app, close, prefix } = await testApp({
+    predictMaxSamples: 50,
+    predictMaxBytes: 20_000,
+    modelCacheSize: 2,
+    predictThreads: 1,
+  }));
 });
 afterAll(async () => {
   await close();
@@ -20,11 +25,20 @@ afterAll(async () => {
 
 const spec = validJob() as JobSpec;
 
-async function job(status: 'queued' | 'running' | 'failed' | 'succeeded', opts: { model?: boolean } = {}): Promise<{ id: string; model?: Model }> {
+async function job(
+  status: 'queued' | 'running' | 'failed' | 'succeeded',
+  opts: { model?: boolean } = {},
+): Promise<{ id: string; model?: Model }> {
   const id = newJobId();
   await app.jobs.create(DEFAULT_TENANT, id, spec);
   if (status === 'running') await app.redis.hset(keys.job(prefix, id), 'status', 'running');
-  if (status === 'failed') await app.redis.eval(...finishJobCall(prefix, DEFAULT_TENANT, id, { type: 'failed', error: { code: 'TRAINING_DIVERGED', message: 'loss became NaN' } }));
+  if (status === 'failed')
+    await app.redis.eval(
+      ...finishJobCall(prefix, DEFAULT_TENANT, id, {
+        type: 'failed',
+        error: { code: 'TRAINING_DIVERGED', message: 'loss became NaN' },
+      }),
+    );
   if (status !== 'succeeded') return { id };
   let model: Model | undefined;
   if (opts.model !== false) {
@@ -33,11 +47,14 @@ async function job(status: 'queued' | 'running' | 'failed' | 'succeeded', opts: 
     await app.blobs.put(modelBlobKey(id, 'weights.bin'), weightsBin);
     await app.blobs.put(modelBlobKey(id, 'model.json'), Buffer.from(JSON.stringify(modelJson)));
   }
-  await app.redis.eval(...finishJobCall(prefix, DEFAULT_TENANT, id, { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 }));
+  await app.redis.eval(
+    ...finishJobCall(prefix, DEFAULT_TENANT, id, { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 }),
+  );
   return { id, ...(model && { model }) };
 }
 
-const predict = (id: string, body: unknown) => app.inject({ method: 'POST', url: `/v1/jobs/${id}/predict`, payload: body as object });
+const predict = (id: string, body: unknown) =>
+  app.inject({ method: 'POST', url: `/v1/jobs/${id}/predict`, payload: body as object });
 const code = (res: { json: () => any }) => res.json().error.code as string;
 
 describe('GET /v1/jobs/:id/model', () => {
@@ -96,21 +113,41 @@ describe('GET /v1/jobs/:id/model', () => {
 describe('POST /v1/jobs/:id/predict', () => {
   it("answers the stored model's outputs, the same as the engine's predict", async () => {
     const { id, model } = await job('succeeded');
-    const x = [[0.5, -1], [2, 3.25], [0, 0]];
+    const x = [
+      [0.5, -1],
+      [2, 3.25],
+      [0, 0],
+    ];
     const res = await predict(id, { x });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.input_shape).toEqual([2]);
     expect(body.output_shape).toEqual([2]);
     const want = model!.predict(tensor(new Float32Array(x.flat()), [3, 2]));
-    expect(body.outputs).toEqual([...want.data].reduce<number[][]>((rows, v, i) => (i % 2 ? rows[rows.length - 1]!.push(v) : rows.push([v]), rows), []));
+    expect(body.outputs).toEqual(
+      [...want.data].reduce<number[][]>(
+        (rows, v, i) => (i % 2 ? rows[rows.length - 1].push(v) : rows.push([v]), rows),
+        [],
+      ),
+    );
   });
 
   it('refuses bad batches with a code and the path of the first bad value, and keeps serving', async () => {
     const { id } = await job('succeeded');
     const cases: [unknown, number, string, string?][] = [
       [{ x: [[1, 2], [3]] }, 400, 'PREDICT_INVALID_INPUT', '/x/1'],
-      [{ x: [[1, 2], [3, 4], [5, 'a']] }, 400, 'PREDICT_INVALID_INPUT', '/x/2/1'],
+      [
+        {
+          x: [
+            [1, 2],
+            [3, 4],
+            [5, 'a'],
+          ],
+        },
+        400,
+        'PREDICT_INVALID_INPUT',
+        '/x/2/1',
+      ],
       [{ x: [[1, null]] }, 400, 'PREDICT_INVALID_INPUT', '/x/0/1'],
       [{ x: [[1, [2]]] }, 400, 'PREDICT_INVALID_INPUT', '/x/0/1'],
       [{ x: [1, 2] }, 400, 'PREDICT_INVALID_INPUT', '/x/0'],
@@ -129,11 +166,21 @@ describe('POST /v1/jobs/:id/predict', () => {
       if (path) expect(res.json().error.details.path).toBe(path);
     }
     // Bodies JSON cannot carry, or too big for the predict limit (far below the api's 8 MiB).
-    const raw = (payload: string) => app.inject({ method: 'POST', url: `/v1/jobs/${id}/predict`, headers: { 'content-type': 'application/json' }, payload });
+    const raw = (payload: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/jobs/${id}/predict`,
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
     const nan = await raw('{"x":[[NaN,1]]}');
     expect([nan.statusCode, code(nan)]).toEqual([400, 'INVALID_JSON']);
     const inf = await raw('{"x":[[1e999,1]]}');
-    expect([inf.statusCode, code(inf), inf.json().error.details.path]).toEqual([400, 'PREDICT_INVALID_INPUT', '/x/0/0']);
+    expect([inf.statusCode, code(inf), inf.json().error.details.path]).toEqual([
+      400,
+      'PREDICT_INVALID_INPUT',
+      '/x/0/0',
+    ]);
     const big = await raw(`{"x":[[1,2]]${' '.repeat(20_000)}}`);
     expect([big.statusCode, code(big)]).toEqual([413, 'BODY_TOO_LARGE']);
     const unknown = await predict('job_nope', { x: [[0, 0]] });
@@ -147,7 +194,8 @@ describe('POST /v1/jobs/:id/predict', () => {
   it('keeps a bounded number of loaded models, least recently used evicted', async () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await job('succeeded')).id);
-    for (const id of [ids[0]!, ids[1]!, ids[0]!, ids[2]!]) expect((await predict(id, { x: [[1, 1]] })).statusCode).toBe(200);
+    for (const id of [ids[0], ids[1], ids[0], ids[2]])
+      expect((await predict(id, { x: [[1, 1]] })).statusCode).toBe(200);
     expect(app.models.keys()).toEqual([ids[0], ids[2]]);
   });
 });

@@ -1,12 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ErrorEnvelope, JobParams, PredictRequest, PredictResponse, modelBlobKey, type ModelFile } from '@trainyard/contracts';
+import {
+  ErrorEnvelope,
+  JobParams,
+  PredictRequest,
+  PredictResponse,
+  modelBlobKey,
+  type ModelFile,
+} from '@trainyard/contracts';
 import { ApiError } from '../errors.js';
 
 /** Largest finite float32: a bigger JSON number would become Infinity in the model. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-const invalid = (message: string, path: string, details: Record<string, unknown> = {}) => new ApiError('PREDICT_INVALID_INPUT', message, { path, ...details });
+const invalid = (message: string, path: string, details: Record<string, unknown> = {}) =>
+  new ApiError('PREDICT_INVALID_INPUT', message, { path, ...details });
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -26,14 +34,19 @@ export function packSamples(x: readonly unknown[], shape: readonly number[]): Fl
   const walk = (v: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
       if (typeof v !== 'number') throw invalid(`${path} must be a number, got ${describe(v)}`, path);
-      if (!Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) throw invalid(`${path} must be a finite float32 number, got ${v}`, path);
+      if (!Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX)
+        throw invalid(`${path} must be a finite float32 number, got ${v}`, path);
       out[k++] = v;
       return;
     }
-    const want = shape[depth]!;
+    const want = shape[depth];
     if (!Array.isArray(v) || v.length !== want) {
       const expected = `[${shape.slice(depth).join(', ')}]`;
-      throw invalid(`${path} must be an array of ${want} (the sample shape is [${shape.join(', ')}], so here ${expected}), got ${describe(v)}`, path, { expected_shape: shape });
+      throw invalid(
+        `${path} must be an array of ${want} (the sample shape is [${shape.join(', ')}], so here ${expected}), got ${describe(v)}`,
+        path,
+        { expected_shape: shape },
+      );
     }
     for (let i = 0; i < want; i++) walk(v[i], depth + 1, `${path}/${i}`);
   };
@@ -59,10 +72,18 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const status = await app.jobs.status(tenant, id);
     if (!status) throw new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
     if (status !== 'succeeded') {
-      throw new ApiError('MODEL_NOT_READY', `Job ${id} is ${status}; a model exists only once a job has succeeded`, { id, status });
+      throw new ApiError('MODEL_NOT_READY', `Job ${id} is ${status}; a model exists only once a job has succeeded`, {
+        id,
+        status,
+      });
     }
   };
-  const missing = (id: string) => new ApiError('MODEL_NOT_FOUND', `Job ${id} succeeded but has no stored model (it finished before models were kept)`, { id });
+  const missing = (id: string) =>
+    new ApiError(
+      'MODEL_NOT_FOUND',
+      `Job ${id} succeeded but has no stored model (it finished before models were kept)`,
+      { id },
+    );
 
   app.get(
     '/v1/jobs/:id/model',
@@ -73,7 +94,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'A 302 to `model/model.json`, so the model has one short address.',
         tags: ['models'],
         params: JobParams,
-        response: { 302: Type.Null({ description: 'Location: /v1/jobs/{id}/model/model.json' }), ...ModelFileResponses },
+        response: {
+          302: Type.Null({ description: 'Location: /v1/jobs/{id}/model/model.json' }),
+          ...ModelFileResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -104,7 +128,11 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: JobParams,
         response: {
           200: Type.Object(
-            { format: Type.Literal('layers-model'), modelTopology: Type.Unknown(), weightsManifest: Type.Array(Type.Unknown()) },
+            {
+              format: Type.Literal('layers-model'),
+              modelTopology: Type.Unknown(),
+              weightsManifest: Type.Array(Type.Unknown()),
+            },
             {
               additionalProperties: true,
               description: 'TensorFlow.js layers-model model.json',
@@ -112,7 +140,9 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 {
                   format: 'layers-model',
                   modelTopology: { class_name: 'Sequential', config: { name: 'mlp', layers: [] } },
-                  weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'hidden/kernel', shape: [2, 16], dtype: 'float32' }] }],
+                  weightsManifest: [
+                    { paths: ['weights.bin'], weights: [{ name: 'hidden/kernel', shape: [2, 16], dtype: 'float32' }] },
+                  ],
                 },
               ],
             },
@@ -124,7 +154,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const blob = await sendFile(request.tenant, request.params.id, 'model.json');
       // Sent as stored: a Buffer skips the serializer (the schema is for the docs), which would drop the topology's fields.
-      return reply.type('application/json; charset=utf-8').header('cache-control', 'private, no-cache').send(blob as never);
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('cache-control', 'private, no-cache')
+        .send(blob as never);
     },
   );
 
@@ -134,18 +167,25 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getModelWeights',
         summary: "A job's trained weights (TensorFlow.js weights.bin)",
-        description: 'Little-endian float32 values of every weight, in the order and shapes the model.json manifest lists.',
+        description:
+          'Little-endian float32 values of every weight, in the order and shapes the model.json manifest lists.',
         tags: ['models'],
         params: JobParams,
         response: {
-          200: { description: 'weights.bin', content: { 'application/octet-stream': { schema: Type.String({ format: 'binary' }) } } },
+          200: {
+            description: 'weights.bin',
+            content: { 'application/octet-stream': { schema: Type.String({ format: 'binary' }) } },
+          },
           ...ModelFileResponses,
         },
       },
     },
     async (request, reply) => {
       const blob = await sendFile(request.tenant, request.params.id, 'weights.bin');
-      return reply.type('application/octet-stream').header('cache-control', 'private, no-cache').send(blob as never);
+      return reply
+        .type('application/octet-stream')
+        .header('cache-control', 'private, no-cache')
+        .send(blob as never);
     },
   );
 
@@ -170,23 +210,38 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['models'],
         params: JobParams,
         body: PredictRequest,
-        response: { 200: PredictResponse, ...ModelFileResponses, 413: ErrorEnvelope, 422: ErrorEnvelope, 429: ErrorEnvelope },
+        response: {
+          200: PredictResponse,
+          ...ModelFileResponses,
+          413: ErrorEnvelope,
+          422: ErrorEnvelope,
+          429: ErrorEnvelope,
+        },
       },
     },
     async (request, reply) => {
       const { id } = request.params;
       const { x } = request.body;
       const max = app.config.predictMaxSamples;
-      if (x.length > max) throw new ApiError('PREDICT_TOO_MANY_SAMPLES', `x has ${x.length} samples; at most ${max} per request`, { path: '/x', samples: x.length, max });
+      if (x.length > max)
+        throw new ApiError('PREDICT_TOO_MANY_SAMPLES', `x has ${x.length} samples; at most ${max} per request`, {
+          path: '/x',
+          samples: x.length,
+          max,
+        });
       await requireSucceeded(request.tenant, id);
       const meta = await app.models.describe(id);
       if (!meta) throw missing(id);
       if (meta.inputs.length !== 1 || meta.outputs.length !== 1) {
-        throw new ApiError('PREDICT_UNSUPPORTED_MODEL', `predict takes models with one input and one output; this one has ${meta.inputs.length} and ${meta.outputs.length}`, {
-          id,
-          inputs: meta.inputs.map((i) => i.name),
-          outputs: meta.outputs.map((o) => o.name),
-        });
+        throw new ApiError(
+          'PREDICT_UNSUPPORTED_MODEL',
+          `predict takes models with one input and one output; this one has ${meta.inputs.length} and ${meta.outputs.length}`,
+          {
+            id,
+            inputs: meta.inputs.map((i) => i.name),
+            outputs: meta.outputs.map((o) => o.name),
+          },
+        );
       }
       const flops = meta.flopsPerSample * x.length;
       const limit = app.config.predictMaxFlops;
@@ -195,22 +250,34 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new ApiError(
           'PREDICT_TOO_EXPENSIVE',
           `${x.length} sample(s) through this model cost about ${flops.toExponential(2)} FLOPs, more than the ${limit.toExponential(2)} a request may use; ` +
-            (fit > 0 ? `send at most ${fit} sample(s) per request` : 'even one sample is too expensive: download the model and run it yourself'),
-          { estimated_flops: flops, max_flops: limit, flops_per_sample: meta.flopsPerSample, samples: x.length, max_samples: fit },
+            (fit > 0
+              ? `send at most ${fit} sample(s) per request`
+              : 'even one sample is too expensive: download the model and run it yourself'),
+          {
+            estimated_flops: flops,
+            max_flops: limit,
+            flops_per_sample: meta.flopsPerSample,
+            samples: x.length,
+            max_samples: fit,
+          },
         );
       }
-      const inShape = [...meta.inputs[0]!.shape];
-      const outShape = [...meta.outputs[0]!.shape];
+      const inShape = [...meta.inputs[0].shape];
+      const outShape = [...meta.outputs[0].shape];
       // The answer is bounded like the question: no more values than the largest request body could carry.
       const outputValues = outShape.reduce((a, b) => a * b, 1) * x.length;
       const maxOutputs = Math.max(max, Math.floor(app.config.predictMaxBytes / 4));
       if (outputValues > maxOutputs) {
-        throw new ApiError('PREDICT_TOO_EXPENSIVE', `${x.length} sample(s) of this model's output shape [${outShape.join(', ')}] are ${outputValues} values, more than the ${maxOutputs} an answer may hold`, {
-          output_values: outputValues,
-          max_output_values: maxOutputs,
-          samples: x.length,
-          max_samples: Math.floor(maxOutputs / (outputValues / x.length)),
-        });
+        throw new ApiError(
+          'PREDICT_TOO_EXPENSIVE',
+          `${x.length} sample(s) of this model's output shape [${outShape.join(', ')}] are ${outputValues} values, more than the ${maxOutputs} an answer may hold`,
+          {
+            output_values: outputValues,
+            max_output_values: maxOutputs,
+            samples: x.length,
+            max_samples: Math.floor(maxOutputs / (outputValues / x.length)),
+          },
+        );
       }
       const packed = packSamples(x, inShape);
       try {
@@ -219,7 +286,8 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const body = `{"outputs":${y.outputs},"input_shape":${JSON.stringify(inShape)},"output_shape":${JSON.stringify(outShape)}}`;
         return reply.type('application/json; charset=utf-8').send(body as never);
       } catch (err) {
-        if (err instanceof ApiError && err.code === 'PREDICT_BUSY') reply.header('retry-after', String(err.details.retry_after_seconds));
+        if (err instanceof ApiError && err.code === 'PREDICT_BUSY')
+          reply.header('retry-after', String(err.details.retry_after_seconds));
         throw err;
       }
     },

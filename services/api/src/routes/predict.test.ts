@@ -18,7 +18,17 @@ const SLOW = {
   config: {
     name: 'slow',
     layers: [
-      { class_name: 'Conv2D', config: { name: 'conv', filters: 4, kernel_size: [200, 200], padding: 'same', activation: 'relu', batch_input_shape: [null, 16, 16, 1] } },
+      {
+        class_name: 'Conv2D',
+        config: {
+          name: 'conv',
+          filters: 4,
+          kernel_size: [200, 200],
+          padding: 'same',
+          activation: 'relu',
+          batch_input_shape: [null, 16, 16, 1],
+        },
+      },
       { class_name: 'Flatten', config: { name: 'flat' } },
       { class_name: 'Dense', config: { name: 'out', units: 3, activation: 'softmax' } },
     ],
@@ -31,14 +41,27 @@ const CNN = {
   config: {
     name: 'cnn',
     layers: [
-      { class_name: 'Conv2D', config: { name: 'conv', filters: 8, kernel_size: [5, 5], padding: 'same', activation: 'relu', batch_input_shape: [null, 16, 16, 1] } },
+      {
+        class_name: 'Conv2D',
+        config: {
+          name: 'conv',
+          filters: 8,
+          kernel_size: [5, 5],
+          padding: 'same',
+          activation: 'relu',
+          batch_input_shape: [null, 16, 16, 1],
+        },
+      },
       { class_name: 'MaxPooling2D', config: { name: 'pool' } },
       { class_name: 'Flatten', config: { name: 'flat' } },
       { class_name: 'Dense', config: { name: 'out', units: 3, activation: 'softmax' } },
     ],
   },
 };
-const slowBatch = (n = SLOW_SAMPLES) => Array.from({ length: n }, (_, i) => Array.from({ length: 16 }, (_, r) => Array.from({ length: 16 }, (_, c) => [Math.sin(i + r * 16 + c)])));
+const slowBatch = (n = SLOW_SAMPLES) =>
+  Array.from({ length: n }, (_, i) =>
+    Array.from({ length: 16 }, (_, r) => Array.from({ length: 16 }, (_, c) => [Math.sin(i + r * 16 + c)])),
+  );
 
 type App = { app: FastifyInstance; prefix: string; close: () => Promise<void> };
 const apps: App[] = [];
@@ -52,7 +75,11 @@ afterAll(async () => {
 });
 
 /** A succeeded job whose stored model is `config` (or the given raw files). */
-async function stored({ app, prefix }: App, config: unknown, files?: { json: Buffer; weights: Buffer }): Promise<{ id: string; model?: Model }> {
+async function stored(
+  { app, prefix }: App,
+  config: unknown,
+  files?: { json: Buffer; weights: Buffer },
+): Promise<{ id: string; model?: Model }> {
   const id = newJobId();
   await app.jobs.create(DEFAULT_TENANT, id, validJob() as JobSpec);
   let model: Model | undefined;
@@ -63,13 +90,20 @@ async function stored({ app, prefix }: App, config: unknown, files?: { json: Buf
   }
   await app.blobs.put(modelBlobKey(id, 'model.json'), files.json);
   await app.blobs.put(modelBlobKey(id, 'weights.bin'), files.weights);
-  await app.redis.eval(...finishJobCall(prefix, DEFAULT_TENANT, id, { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 }));
+  await app.redis.eval(
+    ...finishJobCall(prefix, DEFAULT_TENANT, id, { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 }),
+  );
   return { id, ...(model && { model }) };
 }
 
-const predict = (app: FastifyInstance, id: string, x: unknown) => app.inject({ method: 'POST', url: `/v1/jobs/${id}/predict`, payload: { x } as object });
+const predict = (app: FastifyInstance, id: string, x: unknown) =>
+  app.inject({ method: 'POST', url: `/v1/jobs/${id}/predict`, payload: { x } as object });
 /** Resolves once `app` runs (or, with `waiting`, queues) a prediction; fails if `request` settled first. */
-async function until(app: FastifyInstance, request: Promise<unknown>, what: 'running' | 'waiting' = 'running'): Promise<void> {
+async function until(
+  app: FastifyInstance,
+  request: Promise<unknown>,
+  what: 'running' | 'waiting' = 'running',
+): Promise<void> {
   let settled = false;
   void request.finally(() => (settled = true));
   while (app.models.activity()[what] === 0) {
@@ -77,7 +111,8 @@ async function until(app: FastifyInstance, request: Promise<unknown>, what: 'run
     await new Promise((r) => setTimeout(r, 5));
   }
 }
-const rows = (data: ArrayLike<number>, width: number) => Array.from({ length: data.length / width }, (_, i) => Array.from(data).slice(i * width, (i + 1) * width));
+const rows = (data: ArrayLike<number>, width: number) =>
+  Array.from({ length: data.length / width }, (_, i) => Array.from(data).slice(i * width, (i + 1) * width));
 
 describe('predict in the thread pool', () => {
   let pool: App;
@@ -118,7 +153,10 @@ describe('predict in the thread pool', () => {
     for (const files of cases) {
       const { id } = await stored(pool, null, files);
       const res = await predict(pool.app, id, slowBatch(1));
-      expect([res.statusCode, res.json().error.code], files.json.toString().slice(0, 60)).toEqual([422, 'MODEL_INVALID']);
+      expect([res.statusCode, res.json().error.code], files.json.toString().slice(0, 60)).toEqual([
+        422,
+        'MODEL_INVALID',
+      ]);
       expect(res.json().error.details.id).toBe(id);
     }
     expect((await predict(pool.app, good.id, slowBatch(2))).statusCode).toBe(200);
@@ -160,26 +198,58 @@ describe('predict limits', () => {
     expect((await predict(a.app, id, slowBatch(10))).statusCode).toBe(200);
     const res = await predict(a.app, id, slowBatch(11));
     expect([res.statusCode, res.json().error.code]).toEqual([400, 'PREDICT_TOO_EXPENSIVE']);
-    expect(res.json().error.details).toEqual({ estimated_flops: perSample * 11, max_flops: perSample * 10, flops_per_sample: perSample, samples: 11, max_samples: 10 });
+    expect(res.json().error.details).toEqual({
+      estimated_flops: perSample * 11,
+      max_flops: perSample * 10,
+      flops_per_sample: perSample,
+      samples: 11,
+      max_samples: 10,
+    });
 
     const tight = await start({ predictThreads: 1, predictMaxFlops: perSample - 1 });
     const { id: other } = await stored(tight, SLOW);
     const one = await predict(tight.app, other, slowBatch(1));
-    expect([one.statusCode, one.json().error.code, one.json().error.details.max_samples]).toEqual([400, 'PREDICT_TOO_EXPENSIVE', 0]);
+    expect([one.statusCode, one.json().error.code, one.json().error.details.max_samples]).toEqual([
+      400,
+      'PREDICT_TOO_EXPENSIVE',
+      0,
+    ]);
     expect(one.json().error.message).toMatch(/even one sample/);
   });
 
   it('refuses a request whose answer would hold more values than a request body could, with 400 PREDICT_TOO_EXPENSIVE', async () => {
     // At most max(samples, bytes / 4) = 10,000 output values; a 4,000-wide output fits twice.
     const a = await start({ predictThreads: 1, predictMaxSamples: 10, predictMaxBytes: 40_000 });
-    const wide = { class_name: 'Sequential', config: { name: 'wide', layers: [{ class_name: 'Dense', config: { name: 'out', units: 4000, batch_input_shape: [null, 2] } }] } };
+    const wide = {
+      class_name: 'Sequential',
+      config: {
+        name: 'wide',
+        layers: [{ class_name: 'Dense', config: { name: 'out', units: 4000, batch_input_shape: [null, 2] } }],
+      },
+    };
     const { id, model } = await stored(a, wide);
-    const ok = await predict(a.app, id, [[1, 2], [3, 4]]);
+    const ok = await predict(a.app, id, [
+      [1, 2],
+      [3, 4],
+    ]);
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ outputs: rows(model!.predict(tensor(new Float32Array([1, 2, 3, 4]), [2, 2])).data, 4000), input_shape: [2], output_shape: [4000] });
-    const res = await predict(a.app, id, [[1, 2], [3, 4], [5, 6]]);
+    expect(ok.json()).toEqual({
+      outputs: rows(model!.predict(tensor(new Float32Array([1, 2, 3, 4]), [2, 2])).data, 4000),
+      input_shape: [2],
+      output_shape: [4000],
+    });
+    const res = await predict(a.app, id, [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect([res.statusCode, res.json().error.code]).toEqual([400, 'PREDICT_TOO_EXPENSIVE']);
-    expect(res.json().error.details).toEqual({ output_values: 12_000, max_output_values: 10_000, samples: 3, max_samples: 2 });
+    expect(res.json().error.details).toEqual({
+      output_values: 12_000,
+      max_output_values: 10_000,
+      samples: 3,
+      max_samples: 2,
+    });
   });
 
   it('answers 429 PREDICT_BUSY with Retry-After once the one thread is busy and the queue full', async () => {
@@ -205,7 +275,10 @@ describe('predict limits', () => {
     const slow = await stored(a, SLOW);
     const res = await predict(a.app, slow.id, slowBatch());
     expect([res.statusCode, res.json().error.code]).toEqual([422, 'PREDICT_TIMEOUT']);
-    expect(res.json().error.details).toMatchObject({ timeout_ms: 300, estimated_flops: forwardFlops(SLOW).perSample * SLOW_SAMPLES });
+    expect(res.json().error.details).toMatchObject({
+      timeout_ms: 300,
+      estimated_flops: forwardFlops(SLOW).perSample * SLOW_SAMPLES,
+    });
     const quick = await stored(a, validJob().model);
     expect((await predict(a.app, quick.id, [[1, 2]])).statusCode).toBe(200);
   });
@@ -217,7 +290,10 @@ describe('predict limits', () => {
     await until(a.app, running);
     const waiting = predict(a.app, id, slowBatch(1));
     await until(a.app, waiting, 'waiting');
-    const threadConnections = async () => String(await a.app.redis.client('LIST')).split('\n').filter((l) => l.includes(`name=trainyard-api-predict@${a.prefix}`)).length;
+    const threadConnections = async () =>
+      String(await a.app.redis.client('LIST'))
+        .split('\n')
+        .filter((l) => l.includes(`name=trainyard-api-predict@${a.prefix}`)).length;
     for (let i = 0; i < 100 && (await threadConnections()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await threadConnections()).toBe(1);
     const [r1, r2] = await Promise.all([running, waiting, a.app.models.close()]);

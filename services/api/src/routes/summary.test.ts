@@ -34,15 +34,33 @@ describe('GET /v1/jobs/:id/summary', () => {
       output_shape: [null, 2],
       layers: [
         // Each layer's share of the job's resource estimate (checked in jobs-estimate.test.ts).
-        { name: 'hidden', class_name: 'Dense', output_shape: [null, 16], params: 48, units: 16, activation: 'relu', activation_bytes: expect.any(Number), flops_per_sample: 80 },
-        { name: 'out', class_name: 'Dense', output_shape: [null, 2], params: 34, units: 2, activation: 'softmax', activation_bytes: expect.any(Number), flops_per_sample: 66 },
+        {
+          name: 'hidden',
+          class_name: 'Dense',
+          output_shape: [null, 16],
+          params: 48,
+          units: 16,
+          activation: 'relu',
+          activation_bytes: expect.any(Number),
+          flops_per_sample: 80,
+        },
+        {
+          name: 'out',
+          class_name: 'Dense',
+          output_shape: [null, 2],
+          params: 34,
+          units: 2,
+          activation: 'softmax',
+          activation_bytes: expect.any(Number),
+          flops_per_sample: 66,
+        },
       ],
       total_params: 82,
       estimate: { memory_bytes: expect.any(Number), flops_per_epoch: expect.any(Number), params: 82 },
     });
   });
 
-  it("takes the input shape from the dataset when the model declares none, and matches unnamed layers by position", async () => {
+  it('takes the input shape from the dataset when the model declares none, and matches unnamed layers by position', async () => {
     const body = validJob();
     body.model.config.layers = [
       { class_name: 'Dense', config: { units: 8, activation: 'tanh' } },

@@ -23,8 +23,16 @@ export const ModelSummary = Type.Object(
         units: Type.Optional(Type.Integer({ description: 'Dense, recurrent layers' })),
         filters: Type.Optional(Type.Integer({ description: 'Convolutions' })),
         activation: Type.Optional(Type.String()),
-        activation_bytes: Type.Optional(Type.Integer({ minimum: 0, description: "Estimated bytes the layer's forward pass keeps for backward at the job's batch size, with their gradients" })),
-        flops_per_sample: Type.Optional(Type.Number({ minimum: 0, description: 'Estimated forward FLOPs for one sample' })),
+        activation_bytes: Type.Optional(
+          Type.Integer({
+            minimum: 0,
+            description:
+              "Estimated bytes the layer's forward pass keeps for backward at the job's batch size, with their gradients",
+          }),
+        ),
+        flops_per_sample: Type.Optional(
+          Type.Number({ minimum: 0, description: 'Estimated forward FLOPs for one sample' }),
+        ),
       }),
       { description: 'Layers in the order they run (InputLayers left out)' },
     ),
@@ -32,7 +40,7 @@ export const ModelSummary = Type.Object(
     estimate: Type.Optional(JobEstimate),
   },
   {
-    description: 'The layers of a job\'s model as Keras\'s summary() lists them',
+    description: "The layers of a job's model as Keras's summary() lists them",
     examples: [
       {
         name: 'mlp',
@@ -40,8 +48,26 @@ export const ModelSummary = Type.Object(
         input_shape: [null, 2],
         output_shape: [null, 2],
         layers: [
-          { name: 'hidden', class_name: 'Dense', output_shape: [null, 32], params: 96, units: 32, activation: 'relu', activation_bytes: 20480, flops_per_sample: 160 },
-          { name: 'out', class_name: 'Dense', output_shape: [null, 2], params: 66, units: 2, activation: 'softmax', activation_bytes: 2816, flops_per_sample: 130 },
+          {
+            name: 'hidden',
+            class_name: 'Dense',
+            output_shape: [null, 32],
+            params: 96,
+            units: 32,
+            activation: 'relu',
+            activation_bytes: 20480,
+            flops_per_sample: 160,
+          },
+          {
+            name: 'out',
+            class_name: 'Dense',
+            output_shape: [null, 2],
+            params: 66,
+            units: 2,
+            activation: 'softmax',
+            activation_bytes: 2816,
+            flops_per_sample: 130,
+          },
         ],
         total_params: 162,
         estimate: { memory_bytes: 35_696_000, flops_per_epoch: 754_000, params: 162 },
@@ -67,7 +93,9 @@ const int = (v: unknown): number | undefined => (typeof v === 'number' && Number
 /** The activation as a name, whether given as a string or a `{ class_name }` object. */
 function activation(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  const name = (v as { class_name?: unknown; config?: { name?: unknown } } | null)?.config?.name ?? (v as { class_name?: unknown } | null)?.class_name;
+  const name =
+    (v as { class_name?: unknown; config?: { name?: unknown } } | null)?.config?.name ??
+    (v as { class_name?: unknown } | null)?.class_name;
   return typeof name === 'string' ? name : undefined;
 }
 
@@ -84,13 +112,19 @@ export function summarise(spec: JobSpec, info: ModelInfo, estimate?: TrainingEst
     layers: info.layers.map((l, i) => {
       // Unnamed spec layers get generated names (dense_1), so fall back to position (Sequential only).
       const c = (byName.get(l.name) ?? (info.kind === 'sequential' ? own[i] : undefined))?.config ?? {};
-      const row: ModelSummary['layers'][number] = { name: l.name, class_name: l.className, output_shape: l.outputShape, params: l.params };
+      const row: ModelSummary['layers'][number] = {
+        name: l.name,
+        class_name: l.className,
+        output_shape: l.outputShape,
+        params: l.params,
+      };
       if (int(c.units) !== undefined) row.units = int(c.units);
       if (int(c.filters) !== undefined) row.filters = int(c.filters);
       if (activation(c.activation) !== undefined) row.activation = activation(c.activation);
       // Both come from the same shape inference, layer for layer.
       const est = estimate?.layers[i];
-      if (est && est.layer === l.name) Object.assign(row, { activation_bytes: est.activationBytes, flops_per_sample: est.flopsPerSample });
+      if (est && est.layer === l.name)
+        Object.assign(row, { activation_bytes: est.activationBytes, flops_per_sample: est.flopsPerSample });
       return row;
     }),
     total_params: info.params,
@@ -123,7 +157,7 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "A job's model summary",
         description:
           "The layers of the job's model in the order they run, with each layer's output shape (batch axis first, null), " +
-          'parameter count and, where the spec sets them, units, filters and activation; like Keras\'s `model.summary()`. ' +
+          "parameter count and, where the spec sets them, units, filters and activation; like Keras's `model.summary()`. " +
           'Built from the spec without allocating weights, so it answers for a job in any status. Each layer carries its ' +
           "share of the job's resource estimate (activation_bytes at the batch size, flops_per_sample) and the summary the " +
           'estimate itself, as POST /v1/jobs computed it. When the model declares ' +
@@ -146,10 +180,18 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const ds = spec.dataset;
         if ('id' in ds) {
           const record = await app.datasets.get(request.tenant, ds.id);
-          if (!record) throw new ApiError('DATASET_NOT_FOUND', `No dataset ${ds.id} (job ${id} was trained on it; it has since been deleted)`, { id: ds.id });
+          if (!record)
+            throw new ApiError(
+              'DATASET_NOT_FOUND',
+              `No dataset ${ds.id} (job ${id} was trained on it; it has since been deleted)`,
+              { id: ds.id },
+            );
           rememberStoredDataset(ds, record);
         }
-        const checked = checkJob(spec, { maxParams: Number.MAX_SAFE_INTEGER, maxEpochSamples: Number.MAX_SAFE_INTEGER });
+        const checked = checkJob(spec, {
+          maxParams: Number.MAX_SAFE_INTEGER,
+          maxEpochSamples: Number.MAX_SAFE_INTEGER,
+        });
         info = inspectModel(spec.model, { inputShape: checked.sampleShape });
       }
       return summarise(spec, info, await estimateOf(app, request.tenant, spec));

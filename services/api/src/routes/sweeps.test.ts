@@ -24,7 +24,10 @@ function sweep(over: Record<string, unknown> = {}): Record<string, any> {
   return {
     base,
     method: 'grid',
-    parameters: { '/compile/optimizer/config/learning_rate': [0.001, 0.01], '/model/config/layers/0/config/units': [4, 8] },
+    parameters: {
+      '/compile/optimizer/config/learning_rate': [0.001, 0.01],
+      '/model/config/layers/0/config/units': [4, 8],
+    },
     metric: 'val_loss',
     mode: 'min',
     ...over,
@@ -46,7 +49,11 @@ describe('POST /v1/sweeps', () => {
     const { status, body } = await post(sweep());
     expect(status, JSON.stringify(body)).toBe(201);
     expect(body.id).toMatch(/^swp_/);
-    expect(body.links).toEqual({ self: `/v1/sweeps/${body.id}`, events: `/v1/sweeps/${body.id}/events`, cancel: `/v1/sweeps/${body.id}/cancel` });
+    expect(body.links).toEqual({
+      self: `/v1/sweeps/${body.id}`,
+      events: `/v1/sweeps/${body.id}/events`,
+      cancel: `/v1/sweeps/${body.id}/cancel`,
+    });
     expect(body.trials.map((t: any) => t.params)).toEqual([
       { '/compile/optimizer/config/learning_rate': 0.001, '/model/config/layers/0/config/units': 4 },
       { '/compile/optimizer/config/learning_rate': 0.001, '/model/config/layers/0/config/units': 8 },
@@ -99,38 +106,126 @@ describe('POST /v1/sweeps', () => {
 
   // Every bad sweep is refused before anything is queued, with a code and the place named.
   const table: [string, Record<string, unknown>, number, string, RegExp, Record<string, unknown>?][] = [
-    ['an unknown pointer', { parameters: { '/fit/batch_sise': [8, 16] } }, 400, 'SWEEP_INVALID_PARAMETER', /\/fit\/batch_sise.*no "batch_sise" at \/fit/, { pointer: '/fit/batch_sise' }],
-    ['a pointer past an array', { parameters: { '/model/config/layers/5/config/units': [1] } }, 400, 'SWEEP_INVALID_PARAMETER', /no "5"/],
-    ['a pointer into the dataset', { parameters: { '/dataset/options/samples': [100, 200] } }, 400, 'SWEEP_INVALID_PARAMETER', /\/dataset\/options\/samples.*only values under/, { pointer: '/dataset/options/samples' }],
-    ['a pointer that is not one', { parameters: { 'fit/epochs': [1] } }, 400, 'SWEEP_INVALID_PARAMETER', /JSON pointer/],
+    [
+      'an unknown pointer',
+      { parameters: { '/fit/batch_sise': [8, 16] } },
+      400,
+      'SWEEP_INVALID_PARAMETER',
+      /\/fit\/batch_sise.*no "batch_sise" at \/fit/,
+      { pointer: '/fit/batch_sise' },
+    ],
+    [
+      'a pointer past an array',
+      { parameters: { '/model/config/layers/5/config/units': [1] } },
+      400,
+      'SWEEP_INVALID_PARAMETER',
+      /no "5"/,
+    ],
+    [
+      'a pointer into the dataset',
+      { parameters: { '/dataset/options/samples': [100, 200] } },
+      400,
+      'SWEEP_INVALID_PARAMETER',
+      /\/dataset\/options\/samples.*only values under/,
+      { pointer: '/dataset/options/samples' },
+    ],
+    [
+      'a pointer that is not one',
+      { parameters: { 'fit/epochs': [1] } },
+      400,
+      'SWEEP_INVALID_PARAMETER',
+      /JSON pointer/,
+    ],
     ['an empty value list', { parameters: { '/fit/batch_size': [] } }, 400, 'VALIDATION_FAILED', /parameters/],
-    ['a range in a grid', { parameters: { '/fit/batch_size': { min: 8, max: 16 } } }, 400, 'SWEEP_INVALID_PARAMETER', /ranges.*random/],
-    ['min above max', { method: 'random', parameters: { '/fit/batch_size': { min: 16, max: 8 } } }, 400, 'SWEEP_INVALID_PARAMETER', /min \(16\).*max \(8\)/],
-    ['a log range from 0', { method: 'random', parameters: { '/compile/optimizer/config/learning_rate': { min: 0, max: 1, scale: 'log' } } }, 400, 'SWEEP_INVALID_PARAMETER', /log.*min > 0/],
-    ['a grid over the trial limit', { parameters: { '/fit/batch_size': [8, 16, 32], '/fit/epochs': [1, 2, 3] } }, 400, 'SWEEP_TOO_MANY_TRIALS', /9 combinations.*at most 6/],
-    ['random trials over the limit', { method: 'random', trials: 7, parameters: { '/fit/batch_size': [8, 16] } }, 400, 'SWEEP_TOO_MANY_TRIALS', /7 trials.*at most 6/],
-    ['a trial that breaks the schema', { parameters: { '/fit/batch_size': [16, 3.5] } }, 400, 'VALIDATION_FAILED', /Trial 1.*\/fit\/batch_size/, { trial: 1, path: '/fit/batch_size' }],
-    ['a trial whose model does not fit the data', { parameters: { '/model/config/layers/1/config/units': [2, 3] } }, 400, 'SPEC_SHAPE_MISMATCH', /Trial 1.*3/, { trial: 1, path: '/model' }],
-    ['a trial the engine refuses', { parameters: { '/model/config/layers/0/config/units': [4, -1] } }, 400, 'SPEC_INVALID_LAYER_CONFIG', /Trial 1.*units/, { trial: 1 }],
-    ['a metric no trial logs', { metric: 'val_auc' }, 400, 'SWEEP_UNKNOWN_METRIC', /val_auc.*loss, accuracy, val_loss, val_accuracy/, { path: '/metric' }],
+    [
+      'a range in a grid',
+      { parameters: { '/fit/batch_size': { min: 8, max: 16 } } },
+      400,
+      'SWEEP_INVALID_PARAMETER',
+      /ranges.*random/,
+    ],
+    [
+      'min above max',
+      { method: 'random', parameters: { '/fit/batch_size': { min: 16, max: 8 } } },
+      400,
+      'SWEEP_INVALID_PARAMETER',
+      /min \(16\).*max \(8\)/,
+    ],
+    [
+      'a log range from 0',
+      { method: 'random', parameters: { '/compile/optimizer/config/learning_rate': { min: 0, max: 1, scale: 'log' } } },
+      400,
+      'SWEEP_INVALID_PARAMETER',
+      /log.*min > 0/,
+    ],
+    [
+      'a grid over the trial limit',
+      { parameters: { '/fit/batch_size': [8, 16, 32], '/fit/epochs': [1, 2, 3] } },
+      400,
+      'SWEEP_TOO_MANY_TRIALS',
+      /9 combinations.*at most 6/,
+    ],
+    [
+      'random trials over the limit',
+      { method: 'random', trials: 7, parameters: { '/fit/batch_size': [8, 16] } },
+      400,
+      'SWEEP_TOO_MANY_TRIALS',
+      /7 trials.*at most 6/,
+    ],
+    [
+      'a trial that breaks the schema',
+      { parameters: { '/fit/batch_size': [16, 3.5] } },
+      400,
+      'VALIDATION_FAILED',
+      /Trial 1.*\/fit\/batch_size/,
+      { trial: 1, path: '/fit/batch_size' },
+    ],
+    [
+      'a trial whose model does not fit the data',
+      { parameters: { '/model/config/layers/1/config/units': [2, 3] } },
+      400,
+      'SPEC_SHAPE_MISMATCH',
+      /Trial 1.*3/,
+      { trial: 1, path: '/model' },
+    ],
+    [
+      'a trial the engine refuses',
+      { parameters: { '/model/config/layers/0/config/units': [4, -1] } },
+      400,
+      'SPEC_INVALID_LAYER_CONFIG',
+      /Trial 1.*units/,
+      { trial: 1 },
+    ],
+    [
+      'a metric no trial logs',
+      { metric: 'val_auc' },
+      400,
+      'SWEEP_UNKNOWN_METRIC',
+      /val_auc.*loss, accuracy, val_loss, val_accuracy/,
+      { path: '/metric' },
+    ],
   ];
-  it.each(table.map(([name, over, status, code, message, details]) => ({ name, over, status, code, message, details })))(
-    '$name → $status $code',
-    async ({ over, status, code, message, details }) => {
-      const before = (await get('/v1/jobs?limit=100')).body.items.length;
-      const res = await post(sweep(over));
-      expect(res.status, JSON.stringify(res.body)).toBe(status);
-      expect(res.body.error.code).toBe(code);
-      expect(res.body.error.message).toMatch(message);
-      if (details) expect(res.body.error.details).toMatchObject(details);
-      expect((await get('/v1/jobs?limit=100')).body.items.length).toBe(before);
-    },
-  );
+  it.each(
+    table.map(([name, over, status, code, message, details]) => ({ name, over, status, code, message, details })),
+  )('$name → $status $code', async ({ over, status, code, message, details }) => {
+    const before = (await get('/v1/jobs?limit=100')).body.items.length;
+    const res = await post(sweep(over));
+    expect(res.status, JSON.stringify(res.body)).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(res.body.error.message).toMatch(message);
+    if (details) expect(res.body.error.details).toMatchObject(details);
+    expect((await get('/v1/jobs?limit=100')).body.items.length).toBe(before);
+  });
 
   it("checks every trial against an uploaded dataset's shapes, and only the tenant's own dataset", async () => {
     const x = Array.from({ length: 20 }, (_, i) => [i / 20, 1 - i / 20]);
     const y = x.map((_, i) => i % 2);
-    const upload = await app.inject({ method: 'POST', url: '/v1/datasets', payload: { x, y, name: 'tiny' }, headers: auth(A) });
+    const upload = await app.inject({
+      method: 'POST',
+      url: '/v1/datasets',
+      payload: { x, y, name: 'tiny' },
+      headers: auth(A),
+    });
     expect(upload.statusCode, upload.body).toBe(201);
     const body = sweep();
     body.base.dataset = { id: upload.json().id };
@@ -178,7 +273,8 @@ describe('the active-job limit', () => {
   it('counts every trial, and queues a sweep whole or not at all', async () => {
     const limited = await testApp({ maxActiveJobs: 5 });
     try {
-      const send = (body: unknown) => limited.app.inject({ method: 'POST', url: '/v1/sweeps', payload: body as object });
+      const send = (body: unknown) =>
+        limited.app.inject({ method: 'POST', url: '/v1/sweeps', payload: body as object });
       const single = await limited.app.inject({ method: 'POST', url: '/v1/jobs', payload: validJob() });
       expect(single.statusCode).toBe(201);
       const tooMany = await send(sweep({ parameters: { '/fit/batch_size': [8, 16, 32, 64, 128] } }));

@@ -52,7 +52,10 @@ function inTrial<T>(index: number, params: Record<string, unknown>, check: () =>
 /** A trial spec passes the same schema a job body does: a swept value can break it (batch_size 3.5). */
 function checkSchema(spec: PlannedTrial['spec']): void {
   const [first] = Value.Errors(JobSpec, spec);
-  if (first) throw new ApiError('VALIDATION_FAILED', `${first.instancePath || '/'} ${first.message}`, { path: first.instancePath });
+  if (first)
+    throw new ApiError('VALIDATION_FAILED', `${first.instancePath || '/'} ${first.message}`, {
+      path: first.instancePath,
+    });
 }
 
 /** The metric must be one every trial logs: loss, its metrics, val_* with validation data, or test_* of those. */
@@ -61,11 +64,15 @@ function checkMetric(metric: string, logged: string[][]): void {
     const test = names.filter((n) => !n.startsWith('val_')).map((n) => `test_${n}`);
     if (names.includes(metric) || test.includes(metric)) return;
     const by = logged.length > 1 ? ` by trial ${trial}` : '';
-    throw new ApiError('SWEEP_UNKNOWN_METRIC', `metric "${metric}" is not logged${by}; it logs ${names.join(', ')} (and test_* of the training values where the dataset has a test split)`, {
-      path: '/metric',
-      trial,
-      logged: names,
-    });
+    throw new ApiError(
+      'SWEEP_UNKNOWN_METRIC',
+      `metric "${metric}" is not logged${by}; it logs ${names.join(', ')} (and test_* of the training values where the dataset has a test split)`,
+      {
+        path: '/metric',
+        trial,
+        logged: names,
+      },
+    );
   });
 }
 
@@ -87,7 +94,8 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The sweep with each trial's current status and metric value read from its job record. */
   async function view(rec: SweepRecord): Promise<SweepView> {
     const pipe = app.redis.pipeline();
-    for (const t of rec.trials) pipe.hmget(keys.job(app.config.prefix, t.job_id), 'status', 'metrics', 'error', 'tenant');
+    for (const t of rec.trials)
+      pipe.hmget(keys.job(app.config.prefix, t.job_id), 'status', 'metrics', 'error', 'tenant');
     const rows = (await pipe.exec()) ?? [];
     const trials = rec.trials.map((t, i): SweepTrial => {
       const [err, v] = rows[i] ?? [null, []];
@@ -95,7 +103,12 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const [status, metrics, error, owner] = v as (string | null)[];
       if (!status || owner !== rec.tenant) return { ...t }; // the trial's job was deleted
       const value = (JSON.parse(metrics || '{}') as Record<string, unknown>)[rec.metric];
-      return { ...t, status: status as JobStatus, value: typeof value === 'number' ? value : null, ...(error && { error: JSON.parse(error) as SweepTrial['error'] }) };
+      return {
+        ...t,
+        status: status as JobStatus,
+        value: typeof value === 'number' ? value : null,
+        ...(error && { error: JSON.parse(error) as SweepTrial['error'] }),
+      };
     });
     const started = trials.some((t) => t.status !== undefined && t.status !== 'queued');
     return {
@@ -125,12 +138,19 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '/fit, addressing a value base has) to a list of values, or for random search a range { min, max, scale: linear|log, integer }. ' +
           'A grid runs every combination; random search draws `trials` (default 10) from `seed`, so the same seed draws the same trials. ' +
           'Every trial is checked as POST /v1/jobs checks a job before anything is queued: one bad trial refuses the sweep with its ' +
-          "own code, naming the trial (details.trial) and the path. Limits: TRAINYARD_MAX_SWEEP_TRIALS trials (400 SWEEP_TOO_MANY_TRIALS), and the " +
+          'own code, naming the trial (details.trial) and the path. Limits: TRAINYARD_MAX_SWEEP_TRIALS trials (400 SWEEP_TOO_MANY_TRIALS), and the ' +
           "trials count against the tenant's queued plus running jobs (429 TOO_MANY_ACTIVE_JOBS, nothing queued). When every trial has ended " +
           'the sweep ranks them by `metric` (`mode` min or max).',
         tags: ['sweeps'],
         body: SweepRequest,
-        response: { 201: SweepCreated, 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope, 429: ErrorEnvelope, 503: ErrorEnvelope },
+        response: {
+          201: SweepCreated,
+          400: ErrorEnvelope,
+          401: ErrorEnvelope,
+          404: ErrorEnvelope,
+          429: ErrorEnvelope,
+          503: ErrorEnvelope,
+        },
       },
     },
     async (request, reply) => {
@@ -140,7 +160,8 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Only POST /v1/jobs gets its stored dataset looked up by a hook; a sweep's trials share one.
       const ds = body.base.dataset;
       const stored = 'id' in ds ? await app.datasets.get(tenant, ds.id) : null;
-      if ('id' in ds && !stored) throw new ApiError('DATASET_NOT_FOUND', `No dataset ${ds.id}`, { id: ds.id, path: '/base/dataset/id' });
+      if ('id' in ds && !stored)
+        throw new ApiError('DATASET_NOT_FOUND', `No dataset ${ds.id}`, { id: ds.id, path: '/base/dataset/id' });
       const checked = trials.map((t, index) =>
         inTrial(index, t.params, () => {
           checkSchema(t.spec);
@@ -148,7 +169,10 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return checkSubmission(config, t.spec);
         }),
       );
-      checkMetric(body.metric, checked.map((c) => c.logged));
+      checkMetric(
+        body.metric,
+        checked.map((c) => c.logged),
+      );
 
       // Each trial record is created under the active-job limit; when one does not fit, the ones
       // already written are discarded, so a sweep is queued whole or not at all.
@@ -157,38 +181,63 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const created: string[] = [];
       try {
         for (const [i, t] of trials.entries()) {
-          if ((await app.jobs.create(tenant, jobIds[i]!, t.spec, { maxActive: config.maxActiveJobs, estimate: jobEstimate(checked[i]!.estimate) })) === 'limit') {
+          if (
+            (await app.jobs.create(tenant, jobIds[i], t.spec, {
+              maxActive: config.maxActiveJobs,
+              estimate: jobEstimate(checked[i].estimate),
+            })) === 'limit'
+          ) {
             throw new ApiError(
               'TOO_MANY_ACTIVE_JOBS',
               `This sweep's ${trials.length} trials would take this tenant past its limit of ${config.maxActiveJobs} queued or running jobs; wait for some to finish or cancel some`,
               { limit: config.maxActiveJobs, trials: trials.length },
             );
           }
-          created.push(jobIds[i]!);
+          created.push(jobIds[i]);
         }
-        const records = trials.map((t, index) => ({ index, job_id: jobIds[index]!, params: t.params }));
-        await store.create({ id, tenant, method: body.method, metric: body.metric, mode: body.mode, ...(seed !== undefined && { seed }), trials: records });
+        const records = trials.map((t, index) => ({ index, job_id: jobIds[index], params: t.params }));
+        await store.create({
+          id,
+          tenant,
+          method: body.method,
+          metric: body.metric,
+          mode: body.mode,
+          ...(seed !== undefined && { seed }),
+          trials: records,
+        });
         const parent: SweepJobData = { sweepId: id, tenant };
         await flows.add({
           name: 'sweep',
           queueName: SWEEP_QUEUE,
           data: parent,
-          opts: { jobId: id, attempts: config.jobAttempts, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } },
+          opts: {
+            jobId: id,
+            attempts: config.jobAttempts,
+            removeOnComplete: { age: 24 * 3600 },
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
           children: trials.map((t, i) => {
-            const data: TrainJobData = { jobId: jobIds[i]!, spec: t.spec, tenant, timeoutMs: checked[i]!.timeoutMs };
+            const data: TrainJobData = { jobId: jobIds[i], spec: t.spec, tenant, timeoutMs: checked[i].timeoutMs };
             // A trial that fails (diverged, timed out) is a result, not a sweep failure. With
             // ignoreDependencyOnFailure a child failing its last attempt leaves the parent's pending
             // dependencies (kept among its failed children), so the parent runs once every trial has
             // ended either way. failParentOnFailure would fail the sweep for one bad trial,
             // continueParentOnFailure would start ranking while the others still train, and
             // removeDependencyOnFailure would release the parent too but forget that the child failed.
-            return { name: 'train', queueName: TRAIN_QUEUE, data, opts: { ...trainJobOptions(config, jobIds[i]!), ignoreDependencyOnFailure: true } };
+            return {
+              name: 'train',
+              queueName: TRAIN_QUEUE,
+              data,
+              opts: { ...trainJobOptions(config, jobIds[i]), ignoreDependencyOnFailure: true },
+            };
           }),
         });
         request.log.info({ sweepId: id, tenant, trials: trials.length, method: body.method }, 'sweep queued');
         const links = sweepLinks(id);
         reply.header('location', links.self);
-        return reply.status(201).send({ id, status: 'queued', trials: records.map((r) => ({ ...r, status: 'queued' as const })), links });
+        return reply
+          .status(201)
+          .send({ id, status: 'queued', trials: records.map((r) => ({ ...r, status: 'queued' as const })), links });
       } catch (err) {
         await Promise.all(created.map((jobId) => app.jobs.discard(tenant, jobId).catch(() => undefined)));
         await store.discard(tenant, id).catch(() => undefined);
@@ -203,7 +252,8 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'listSweeps',
         summary: 'List sweeps',
-        description: "The tenant's sweeps, newest first, at most `limit` (default 20); GET /v1/sweeps/{id} has each one's trials.",
+        description:
+          "The tenant's sweeps, newest first, at most `limit` (default 20); GET /v1/sweeps/{id} has each one's trials.",
         tags: ['sweeps'],
         querystring: SweepListQuery,
         response: { 200: SweepList, 400: ErrorEnvelope },
@@ -214,7 +264,16 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const items = await Promise.all(
         recs.map(async (rec) => {
           const v = await view(rec); // for the status, which turns running once a trial has started
-          const summary = { id: v.id, status: v.status, method: v.method, metric: v.metric, mode: v.mode, created_at: v.created_at, trial_count: v.trials.length, links: v.links };
+          const summary = {
+            id: v.id,
+            status: v.status,
+            method: v.method,
+            metric: v.metric,
+            mode: v.mode,
+            created_at: v.created_at,
+            trial_count: v.trials.length,
+            links: v.links,
+          };
           return v.finished_at ? { ...summary, finished_at: v.finished_at } : summary;
         }),
       );
@@ -255,12 +314,17 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "Every trial's events and the sweep's own on one server-sent event stream, as GET /v1/events?jobs= carries several jobs: " +
           'a trial\'s message is `id: <job_id>/<stream-id>` with `"job_id"` added to its data; the sweep\'s are `event: sweep`, ' +
           '`id: <sweep_id>/<stream-id>` with `"sweep_id"`: `{"type":"sweep","status":"queued","trials":4}` at the start and, at ' +
-          'the end, the final status with the ranking. The stream ends after every trial\'s terminal event and the sweep\'s last. ' +
+          "the end, the final status with the ranking. The stream ends after every trial's terminal event and the sweep's last. " +
           'Resume with `?after=` (or Last-Event-ID): comma-separated `<id>/<stream-id>` pairs.',
         tags: ['sweeps'],
         params: SweepParams,
         querystring: Type.Object({
-          after: Type.Optional(Type.String({ maxLength: 8192, description: 'Resume position: comma-separated <job_id|sweep_id>/<stream-id> pairs' })),
+          after: Type.Optional(
+            Type.String({
+              maxLength: 8192,
+              description: 'Resume position: comma-separated <job_id|sweep_id>/<stream-id> pairs',
+            }),
+          ),
           access_token: AccessToken,
         }),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 8192 })) }),
@@ -270,7 +334,9 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
             content: {
               'text/event-stream': {
                 schema: Type.String({
-                  examples: ['id: swp_a/1732700000000-0\nevent: sweep\ndata: {"type":"sweep","status":"queued","trials":4,"sweep_id":"swp_a"}\n\n'],
+                  examples: [
+                    'id: swp_a/1732700000000-0\nevent: sweep\ndata: {"type":"sweep","status":"queued","trials":4,"sweep_id":"swp_a"}\n\n',
+                  ],
                 }),
               },
             },
@@ -323,7 +389,8 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id } = request.params;
       const status = await store.requestCancel(tenant, id);
       if (!status) throw notFound(id);
-      if (status === 'succeeded' || status === 'failed') throw new ApiError('SWEEP_ALREADY_FINISHED', `Sweep ${id} already ${status}`, { id, status });
+      if (status === 'succeeded' || status === 'failed')
+        throw new ApiError('SWEEP_ALREADY_FINISHED', `Sweep ${id} already ${status}`, { id, status });
       const rec = await store.get(tenant, id);
       if (!rec) throw notFound(id);
       if (status !== 'cancelled') for (const t of rec.trials) await cancelJob(app, tenant, t.job_id);

@@ -15,14 +15,23 @@ const apiKeys = parseApiKeys(`alpha:${KEY_A},alpha:${KEY_A2},bravo:${KEY_B}`);
 type Res = { status: number; body: any; headers: Record<string, unknown> };
 
 function client(app: FastifyInstance, key?: string) {
-  return async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<Res> => {
+  return async (
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Res> => {
     const res = await app.inject({
       method,
       url,
       headers: { ...(key && { authorization: `Bearer ${key}` }), ...headers },
       ...(payload !== undefined && { payload: payload as string }),
     });
-    return { status: res.statusCode, body: res.body && res.headers['content-type']?.toString().includes('json') ? res.json() : res.body, headers: res.headers };
+    return {
+      status: res.statusCode,
+      body: res.body && res.headers['content-type']?.toString().includes('json') ? res.json() : res.body,
+      headers: res.headers,
+    };
   };
 }
 
@@ -47,7 +56,9 @@ describe('API keys', () => {
     expect(unknown.status).toBe(401);
     expect(unknown.body.error.code).toBe('INVALID_API_KEY');
     expect(JSON.stringify(unknown.body)).not.toContain('not-a-key-of-anyone');
-    const basic = await client(app)('GET', '/v1/jobs', undefined, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
+    const basic = await client(app)('GET', '/v1/jobs', undefined, {
+      authorization: `Basic ${Buffer.from('a:b').toString('base64')}`,
+    });
     expect(basic.status).toBe(401);
     expect(basic.body.error.code).toBe('UNAUTHENTICATED');
   });
@@ -69,7 +80,12 @@ describe('API keys', () => {
   it('take ?access_token= on event streams only', async () => {
     const a = client(app, KEY_A);
     const { body: job } = await a('POST', '/v1/jobs', validJob());
-    await app.redis.eval(...finishJobCall(prefix, 'alpha', job.id, { type: 'failed', error: { code: 'TRAINING_DIVERGED', message: 'loss became NaN' } }));
+    await app.redis.eval(
+      ...finishJobCall(prefix, 'alpha', job.id, {
+        type: 'failed',
+        error: { code: 'TRAINING_DIVERGED', message: 'loss became NaN' },
+      }),
+    );
     const anon = client(app);
     // The job has ended, so the stream replays it and closes.
     const stream = await anon('GET', `/v1/jobs/${job.id}/events?access_token=${KEY_A}`);
@@ -81,18 +97,31 @@ describe('API keys', () => {
     expect(multi.body).toContain(`id: ${job.id}/`);
     // Another tenant's token reads the job as missing; a token on a JSON route is not accepted.
     expect((await anon('GET', `/v1/jobs/${job.id}/events?access_token=${KEY_B}`)).status).toBe(404);
-    expect((await anon('GET', `/v1/jobs/${job.id}/events?access_token=nope-nope-nope-nope`)).body).toMatchObject({ error: { code: 'INVALID_API_KEY' } });
+    expect((await anon('GET', `/v1/jobs/${job.id}/events?access_token=nope-nope-nope-nope`)).body).toMatchObject({
+      error: { code: 'INVALID_API_KEY' },
+    });
     expect((await anon('GET', `/v1/jobs/${job.id}?access_token=${KEY_A}`)).status).toBe(401);
   });
 
   it("answer another tenant's jobs and datasets as missing (404) on every route, and keep lists apart", async () => {
     const a = client(app, KEY_A);
     const b = client(app, KEY_B);
-    const { status: dsStatus, body: ds } = await a('POST', '/v1/datasets', { name: 'xor', x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [0, 1, 1, 0] });
+    const { status: dsStatus, body: ds } = await a('POST', '/v1/datasets', {
+      name: 'xor',
+      x: [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ],
+      y: [0, 1, 1, 0],
+    });
     expect(dsStatus).toBe(201);
     const { body: job } = await a('POST', '/v1/jobs', { ...validJob(), dataset: { id: ds.id } });
     expect(job.status).toBe('queued');
-    await app.redis.eval(...finishJobCall(prefix, 'alpha', job.id, { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 }));
+    await app.redis.eval(
+      ...finishJobCall(prefix, 'alpha', job.id, { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 }),
+    );
 
     // Alpha's second key is the same tenant.
     expect((await client(app, KEY_A2)('GET', `/v1/jobs/${job.id}`)).status).toBe(200);
@@ -184,7 +213,8 @@ describe('guards', () => {
     const second = await buildApp({ config: { ...loadConfig({ REDIS_URL }), prefix, apiKeys, rateLimitPerMinute: 4 } });
     try {
       const statuses: number[] = [];
-      for (const target of [app, second, app, second, app, second]) statuses.push((await client(target, KEY_A)('GET', '/v1/jobs')).status);
+      for (const target of [app, second, app, second, app, second])
+        statuses.push((await client(target, KEY_A)('GET', '/v1/jobs')).status);
       expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
       const refused = await client(second, KEY_A2)('GET', '/v1/jobs');
       expect(refused.status).toBe(429);
@@ -231,7 +261,10 @@ describe('guards', () => {
       expect(ok.status).toBe(201);
       const big = await client(app)('POST', '/v1/jobs', { ...validJob(), fit: { epochs: 6, batch_size: 32 } });
       expect(big.status).toBe(400);
-      expect(big.body.error).toMatchObject({ code: 'JOB_TOO_LARGE', details: { path: '/fit/epochs', epoch_samples: 1200, limit: 1000 } });
+      expect(big.body.error).toMatchObject({
+        code: 'JOB_TOO_LARGE',
+        details: { path: '/fit/epochs', epoch_samples: 1200, limit: 1000 },
+      });
     } finally {
       await close();
     }
@@ -246,7 +279,10 @@ describe('guards', () => {
       expect((await app.queue.getJob(short.body.id))?.data.timeoutMs).toBe(30_000);
       const long = await client(app)('POST', '/v1/jobs', { ...validJob(), timeout_seconds: 601 });
       expect(long.status).toBe(400);
-      expect(long.body.error).toMatchObject({ code: 'JOB_TIMEOUT_TOO_LONG', details: { path: '/timeout_seconds', limit: 600 } });
+      expect(long.body.error).toMatchObject({
+        code: 'JOB_TIMEOUT_TOO_LONG',
+        details: { path: '/timeout_seconds', limit: 600 },
+      });
       for (const bad of [0, -1, 1.5, '60']) {
         const res = await client(app)('POST', '/v1/jobs', { ...validJob(), timeout_seconds: bad });
         expect(res.status, String(bad)).toBe(400);
@@ -263,14 +299,20 @@ describe('request ids', () => {
     const lines: Record<string, unknown>[] = [];
     const stream = new Writable({
       write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString().split('\n'))
+          if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     });
     const prefix = `{ty-api-log-${Date.now()}}`;
     const app = await buildApp({ config: { ...loadConfig({ REDIS_URL }), prefix }, logger: { level: 'info', stream } });
     try {
-      const res = await app.inject({ method: 'POST', url: '/v1/jobs', payload: validJob(), headers: { 'x-request-id': 'trace-7' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/jobs',
+        payload: validJob(),
+        headers: { 'x-request-id': 'trace-7' },
+      });
       expect(res.statusCode).toBe(201);
       const mine = lines.filter((l) => l.reqId === 'trace-7');
       expect(mine.map((l) => l.msg)).toEqual(['incoming request', 'job queued', 'request completed']);
@@ -280,7 +322,6 @@ describe('request ids', () => {
       await dropPrefix(prefix);
     }
   });
-
 
   it("echo a caller's X-Request-Id and make one otherwise; junk is replaced", async () => {
     const { app, close } = await testApp();

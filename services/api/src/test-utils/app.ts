@@ -27,7 +27,9 @@ export async function dropPrefix(prefix: string): Promise<void> {
  * many jobs with no worker to run them, so the per-tenant guards (active jobs, rate) are off
  * unless a test turns them on (guards.test.ts does).
  */
-export async function testApp(overrides: Partial<ApiConfig> = {}): Promise<{ app: FastifyInstance; prefix: string; close: () => Promise<void> }> {
+export async function testApp(
+  overrides: Partial<ApiConfig> = {},
+): Promise<{ app: FastifyInstance; prefix: string; close: () => Promise<void> }> {
   const prefix = `{ty-api-${randomBytes(6).toString('hex')}}`;
   const app = await buildApp({
     config: { ...loadConfig({ REDIS_URL }), prefix, maxActiveJobs: 0, rateLimitPerMinute: 0, ...overrides },
@@ -52,7 +54,10 @@ export function validJob(): Record<string, any> {
       config: {
         name: 'mlp',
         layers: [
-          { class_name: 'Dense', config: { name: 'hidden', units: 16, activation: 'relu', batch_input_shape: [null, 2] } },
+          {
+            class_name: 'Dense',
+            config: { name: 'hidden', units: 16, activation: 'relu', batch_input_shape: [null, 2] },
+          },
           { class_name: 'Dense', config: { name: 'out', units: 2, activation: 'softmax' } },
         ],
       },

@@ -12,7 +12,12 @@ await tf.setBackend('cpu');
 export { tf };
 
 /** Our layer of `className` from a Keras config, built for `inputShape` (batch axis included). */
-export function makeLayer(className: string, config: Record<string, unknown>, inputShape: SymbolicShape, seed = 1): Layer {
+export function makeLayer(
+  className: string,
+  config: Record<string, unknown>,
+  inputShape: SymbolicShape,
+  seed = 1,
+): Layer {
   const cls = findLayerClass(className);
   if (!cls) throw new Error(`no layer class ${className}`);
   const layer = cls.fromConfig(new ConfigReader(config, ''), 'l');
