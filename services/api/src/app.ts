@@ -14,7 +14,7 @@ import { rateLimit } from './plugins/rate-limit.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { eventRoutes } from './routes/events.js';
-import { datasetRoutes, resolveJobDatasets } from './routes/datasets.js';
+import { datasetRoutes } from './routes/datasets.js';
 import { modelCache } from './model-cache.js';
 import { modelRoutes } from './routes/models.js';
 import { sweepRoutes } from './routes/sweeps.js';
@@ -112,7 +112,6 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
   await app.register(rateLimit);
   await app.register(metrics);
   await app.register(healthRoutes);
-  await app.register(resolveJobDatasets);
   await app.register(jobRoutes);
   await app.register(eventRoutes);
   await app.register(datasetRoutes);

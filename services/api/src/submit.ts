@@ -5,7 +5,8 @@ import { IDEMPOTENCY_TTL_SECONDS, type JobSpec, type JobStatus, type TrainJobDat
 import type { ApiConfig } from './config.js';
 import { ApiError } from './errors.js';
 import { newJobId } from './job-store.js';
-import { checkJob, jobEstimate, type CheckedJob } from './validate-job.js';
+import { resolveDataset } from './resolve-dataset.js';
+import { checkJob, jobEstimate, type CheckedJob, type ResolvedDataset } from './validate-job.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -22,10 +23,14 @@ export function trainJobOptions(config: ApiConfig, jobId: string): JobsOptions {
 
 /**
  * Checks a spec against the service's limits (model, data, epochs × samples, timeout) and
- * returns what the queue payload needs; every refusal is a coded 4xx.
+ * returns what the queue payload needs; every refusal is a coded 4xx. `dataset` is resolveDataset's.
  */
-export function checkSubmission(config: ApiConfig, spec: JobSpec): CheckedJob & { timeoutMs: number } {
-  const checked = checkJob(spec, {
+export function checkSubmission(
+  config: ApiConfig,
+  spec: JobSpec,
+  dataset: ResolvedDataset,
+): CheckedJob & { timeoutMs: number } {
+  const checked = checkJob(spec, dataset, {
     maxParams: config.maxParams,
     maxEpochSamples: config.maxEpochSamples,
     maxJobBytes: config.maxJobBytes,
@@ -72,7 +77,7 @@ export async function submitJob(
   spec: JobSpec,
   opts: { idempotencyKey?: string; log: FastifyBaseLogger },
 ): Promise<Submitted> {
-  const checked = checkSubmission(app.config, spec);
+  const checked = checkSubmission(app.config, spec, await resolveDataset(app.datasets, tenant, spec.dataset));
   const bodySha256 = sha256(JSON.stringify(spec));
   const id = newJobId();
   const key = opts.idempotencyKey;

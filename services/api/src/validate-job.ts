@@ -5,9 +5,10 @@ import {
   createMetrics,
   estimateTraining,
   inspectModel,
+  type ModelInfo,
   type TrainingEstimate,
 } from '@trainyard/nn';
-import type { KerasArg, MetricSpec } from '@trainyard/nn';
+import type { HeadSpec, KerasArg, MetricSpec } from '@trainyard/nn';
 import type { JobEstimate, JobSpec } from '@trainyard/contracts';
 import { ApiError } from './errors.js';
 import { checkFit, loggedNames } from './validate-fit.js';
@@ -18,6 +19,8 @@ export interface CheckedJob {
   sampleShape: number[];
   classes: number | undefined;
   params: number;
+  /** The model as built against the dataset's sample shape. */
+  model: ModelInfo;
   /** The names fit logs at each epoch end (loss, metrics, val_* with validation data). */
   logged: string[];
   /** Peak worker memory and FLOPs the job is estimated to take (see estimateTraining). */
@@ -67,17 +70,12 @@ export interface StoredDatasetShape {
   classes: number | null;
 }
 
-// Filled by the routes' preHandler (which can await Redis) for the spec's dataset object; read here.
-const storedShapes = new WeakMap<object, StoredDatasetShape>();
+/** The dataset a job's check needs besides its spec: an upload's record, null for built-in and inline data (see resolveDataset). */
+export type ResolvedDataset = StoredDatasetShape | null;
 
-/** Records the stored dataset a job's `dataset: { id }` refers to, for checkJob. */
-export function rememberStoredDataset(ds: object, shape: StoredDatasetShape): void {
-  storedShapes.set(ds, shape);
-}
-
-function storedShape(ds: { id: string; options?: { test_split?: number } }): DataShape {
-  const rec = storedShapes.get(ds);
-  if (!rec) throw new ApiError('DATASET_NOT_FOUND', `No dataset ${ds.id}`, { id: ds.id, path: '/dataset/id' });
+function storedShape(ds: { id: string; options?: { test_split?: number } }, rec: ResolvedDataset): DataShape {
+  // resolveDataset answers a 404 for an unknown id, so a missing record here is a caller that skipped it.
+  if (!rec) throw new Error(`checkJob: dataset ${ds.id} was not resolved`);
   const split = ds.options?.test_split ?? 0;
   const samples = rec.samples - Math.round(rec.samples * split);
   if (samples < 1)
@@ -107,8 +105,8 @@ function storedShape(ds: { id: string; options?: { test_split?: number } }): Dat
   };
 }
 
-function datasetShape(ds: JobSpec['dataset']): DataShape {
-  if ('id' in ds) return storedShape(ds);
+function datasetShape(ds: JobSpec['dataset'], stored: ResolvedDataset): DataShape {
+  if ('id' in ds) return storedShape(ds, stored);
   if ('inline' in ds) {
     const data = under('/dataset/inline', () => fromInline(ds.inline));
     return {
@@ -157,9 +155,10 @@ function datasetShape(ds: JobSpec['dataset']): DataShape {
  * Checks a spec the way the worker will use it — dataset, model shapes against the data,
  * parameter count, loss against the targets — so a bad spec never reaches a worker. Nothing
  * here allocates weights: a model of a trillion parameters is refused as cheaply as any other.
+ * `dataset` is what resolveDataset found for the spec's dataset.
  */
-export function checkJob(spec: JobSpec, limits: JobLimits): CheckedJob {
-  const data = datasetShape(spec.dataset);
+export function checkJob(spec: JobSpec, dataset: ResolvedDataset, limits: JobLimits): CheckedJob {
+  const data = datasetShape(spec.dataset, dataset);
   const epochSamples = spec.fit.epochs * data.samples;
   if (epochSamples > limits.maxEpochSamples) {
     throw new ApiError(
@@ -181,6 +180,36 @@ export function checkJob(spec: JobSpec, limits: JobLimits): CheckedJob {
     });
   }
   checkIndexInputs(info.indexInputs, spec.dataset);
+  const heads = checkHead(spec, info, data);
+  const split = spec.fit.validation_split ?? 0;
+  if (split > 0 && Math.floor(data.samples * (1 - split)) < 1) {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `validation_split ${split} leaves no training samples out of ${data.samples}`,
+      { path: '/fit/validation_split' },
+    );
+  }
+  // Rows of k > 1 targets (inline one-hot) weigh by their argmax, as Keras's class_weight does.
+  const rowWidth = data.targetShape.length === 1 && data.targetShape[0] > 1 ? data.targetShape[0] : undefined;
+  checkFit(spec.fit, { compile: spec.compile, heads, classes: data.classes ?? rowWidth });
+  const estimate = estimateJob(
+    spec,
+    data,
+    heads.flatMap((h) => h.metrics),
+  );
+  checkResources(spec, estimate, limits);
+  return {
+    sampleShape: data.sampleShape,
+    classes: data.classes,
+    params: info.params,
+    model: info,
+    logged: loggedNames(spec.fit, heads),
+    estimate,
+  };
+}
+
+/** Compile against the model's one output and the data's targets: loss, its units, metrics. */
+function checkHead(spec: JobSpec, info: ModelInfo, data: DataShape): HeadSpec[] {
   // The schema admits Keras's multi-output forms (loss, loss_weights and metrics as lists or
   // objects keyed by output); whether they fit this model is checkCompile's call, not the api's.
   const heads = checkCompile(
@@ -216,30 +245,7 @@ export function checkJob(spec: JobSpec, limits: JobLimits): CheckedJob {
   under('/compile/loss', () => checkTargets(loss, [1, ...info.outputShape], [1, ...data.targetShape]));
   // Metrics meet the targets only in fit; trackers are a few small arrays, so build them here (top-k needs one-hot targets, …).
   under('/compile/metrics', () => createMetrics(metrics, info.outputShape, data.targetShape));
-  const split = spec.fit.validation_split ?? 0;
-  if (split > 0 && Math.floor(data.samples * (1 - split)) < 1) {
-    throw new ApiError(
-      'VALIDATION_FAILED',
-      `validation_split ${split} leaves no training samples out of ${data.samples}`,
-      { path: '/fit/validation_split' },
-    );
-  }
-  // Rows of k > 1 targets (inline one-hot) weigh by their argmax, as Keras's class_weight does.
-  const rowWidth = data.targetShape.length === 1 && data.targetShape[0] > 1 ? data.targetShape[0] : undefined;
-  checkFit(spec.fit, { compile: spec.compile, heads, classes: data.classes ?? rowWidth });
-  const estimate = estimateJob(
-    spec,
-    data,
-    heads.flatMap((h) => h.metrics),
-  );
-  checkResources(spec, estimate, limits);
-  return {
-    sampleShape: data.sampleShape,
-    classes: data.classes,
-    params: info.params,
-    logged: loggedNames(spec.fit, heads),
-    estimate,
-  };
+  return heads;
 }
 
 // The worker holds the whole dataset as float32 (x and y, training and test splits) and trains on

@@ -1,6 +1,5 @@
 import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
-import fp from 'fastify-plugin';
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import {
@@ -15,7 +14,6 @@ import {
   DatasetView,
   DATASET_LIMITS,
   ErrorEnvelope,
-  type JobSpec,
 } from '@trainyard/contracts';
 import {
   BUILTINS,
@@ -30,7 +28,6 @@ import { datasetView } from '../dataset-store.js';
 import { ApiError } from '../errors.js';
 import { fetchDataset } from '../fetch-url.js';
 import { jsonTooDeep, tooDeep } from '../json-depth.js';
-import { rememberStoredDataset } from '../validate-job.js';
 
 const DatasetParams = Type.Object({ id: DatasetId });
 type UploadQuery = DatasetUploadQueryType;
@@ -360,21 +357,3 @@ function notFound(id: string): ApiError {
 function tooLarge(limit: number): ApiError {
   return new ApiError('DATASET_TOO_LARGE', `The dataset is larger than the ${limit}-byte limit`, { limit });
 }
-
-/**
- * Looks up the uploaded dataset a job names before POST /v1/jobs runs, so checkJob (synchronous,
- * in routes/jobs.ts) can check the model against its shapes; an unknown id is a 404 here.
- */
-export const resolveJobDatasets = fp(
-  async (app) => {
-    app.addHook('preHandler', async (request) => {
-      if (request.method !== 'POST' || request.routeOptions.url !== '/v1/jobs') return;
-      const ds = (request.body as Partial<JobSpec> | undefined)?.dataset;
-      if (!ds || !('id' in ds)) return;
-      const record = await app.datasets.get(request.tenant, ds.id);
-      if (!record) throw new ApiError('DATASET_NOT_FOUND', `No dataset ${ds.id}`, { id: ds.id, path: '/dataset/id' });
-      rememberStoredDataset(ds, record);
-    });
-  },
-  { name: 'trainyard-job-datasets', dependencies: ['trainyard-services'] },
-);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import type { JobSpec } from '@trainyard/contracts';
 import { parseApiKeys } from '../config.js';
 import { testApp, validJob } from '../test-utils/app.js';
 import { TEST_KEYS } from '../test-utils/keys.js';
@@ -94,6 +95,71 @@ describe('GET /v1/jobs/:id/summary', () => {
     const anonymous = await app.inject({ method: 'GET', url: `/v1/jobs/${id}/summary` });
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json().error.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('GET /v1/jobs/:id/summary of a job whose spec or data changed since it was accepted', () => {
+  const summaryOf = (id: string) => app.inject({ method: 'GET', url: `/v1/jobs/${id}/summary`, headers: as(KEY_A) });
+
+  async function jobOnUpload(layers: unknown[]): Promise<{ id: string; dataset: string }> {
+    const upload = await app.inject({
+      method: 'POST',
+      url: '/v1/datasets',
+      headers: as(KEY_A),
+      payload: {
+        x: [
+          [0, 0],
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ],
+        y: [0, 1, 1, 0],
+      },
+    });
+    expect(upload.statusCode, upload.body).toBe(201);
+    const body = validJob();
+    body.model.config.layers = layers;
+    body.dataset = { id: upload.json().id };
+    body.fit.validation_split = 0.25;
+    return { id: await submit(body), dataset: upload.json().id };
+  }
+  const deleteDataset = async (id: string) =>
+    expect((await app.inject({ method: 'DELETE', url: `/v1/datasets/${id}`, headers: as(KEY_A) })).statusCode).toBe(
+      204,
+    );
+
+  it('still lists a model that declares its input shape once its upload is deleted, without the estimate', async () => {
+    const { id, dataset } = await jobOnUpload(validJob().model.config.layers);
+    expect((await summaryOf(id)).json().estimate).toBeDefined();
+    await deleteDataset(dataset);
+    const res = await summaryOf(id);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().input_shape).toEqual([null, 2]);
+    expect(res.json().total_params).toBe(82);
+    expect(res.json().estimate).toBeUndefined();
+  });
+
+  it('is a 404 DATASET_NOT_FOUND when the model took its input shape from the deleted upload', async () => {
+    const { id, dataset } = await jobOnUpload([
+      { class_name: 'Dense', config: { units: 8, activation: 'tanh' } },
+      { class_name: 'Dense', config: { units: 2, activation: 'softmax' } },
+    ]);
+    await deleteDataset(dataset);
+    const res = await summaryOf(id);
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toMatchObject({ code: 'DATASET_NOT_FOUND', details: { id: dataset } });
+    expect(res.json().error.message).toContain(`job ${id} was trained on it`);
+  });
+
+  it("answers the check's coded 400 for a stored spec the checks no longer pass, instead of a summary without the estimate", async () => {
+    // Written past POST /v1/jobs, as a record from before a check was added would be: 3 units for 2 classes.
+    const spec = validJob();
+    spec.model.config.layers[1].config.units = 3;
+    const id = `job_summary${Date.now()}`;
+    await app.jobs.create('alpha', id, spec as JobSpec);
+    const res = await summaryOf(id);
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'SPEC_SHAPE_MISMATCH', details: { path: '/model', classes: 2 } });
   });
 });
 

@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { ErrorEnvelope, JobEstimate, JobParams, type JobSpec } from '@trainyard/contracts';
-import { inspectModel, type ModelInfo, type TrainingEstimate } from '@trainyard/nn';
+import { inspectModel, NnError, type ModelInfo, type TrainingEstimate } from '@trainyard/nn';
 import { ApiError } from '../errors.js';
-import { checkJob, jobEstimate, rememberStoredDataset } from '../validate-job.js';
+import { resolveDataset } from '../resolve-dataset.js';
+import { checkJob, jobEstimate, type JobLimits } from '../validate-job.js';
 
 const Dim = Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]);
 
@@ -132,18 +133,35 @@ export function summarise(spec: JobSpec, info: ModelInfo, estimate?: TrainingEst
   };
 }
 
-// The estimate as POST /v1/jobs made it; none when the job's data is gone (a deleted upload).
-async function estimateOf(app: FastifyInstance, tenant: string, spec: JobSpec): Promise<TrainingEstimate | undefined> {
-  const ds = spec.dataset;
-  if ('id' in ds) {
-    const record = await app.datasets.get(tenant, ds.id);
-    if (!record) return undefined;
-    rememberStoredDataset(ds, record);
-  }
+const UNLIMITED: JobLimits = { maxParams: Number.MAX_SAFE_INTEGER, maxEpochSamples: Number.MAX_SAFE_INTEGER };
+
+/**
+ * The summary of an accepted job's model, built and estimated against its dataset as POST /v1/jobs
+ * did; a spec that no longer passes that check answers the check's own coded 4xx.
+ */
+async function jobSummary(app: FastifyInstance, tenant: string, jobId: string, spec: JobSpec): Promise<ModelSummary> {
+  const dataset = await resolveDataset(app.datasets, tenant, spec.dataset).catch((err: unknown) => {
+    if (err instanceof ApiError && err.code === 'DATASET_NOT_FOUND') return 'deleted' as const;
+    throw err;
+  });
+  // An upload deleted since the job was accepted: no estimate, and the model must declare its own input shape.
+  if (dataset === 'deleted') return summarise(spec, inspectWithoutData(spec, jobId));
+  const checked = checkJob(spec, dataset, UNLIMITED);
+  return summarise(spec, checked.model, checked.estimate);
+}
+
+// An engine error here is the missing input shape the deleted upload used to give; anything else is ours.
+function inspectWithoutData(spec: JobSpec, jobId: string): ModelInfo {
   try {
-    return checkJob(spec, { maxParams: Number.MAX_SAFE_INTEGER, maxEpochSamples: Number.MAX_SAFE_INTEGER }).estimate;
-  } catch {
-    return undefined;
+    return inspectModel(spec.model);
+  } catch (err) {
+    if (!(err instanceof NnError)) throw err;
+    const { id } = spec.dataset as { id: string };
+    throw new ApiError(
+      'DATASET_NOT_FOUND',
+      `No dataset ${id} (job ${jobId} was trained on it; it has since been deleted): ${err.message}`,
+      { id },
+    );
   }
 }
 
@@ -171,30 +189,7 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id } = request.params;
       const job = await app.jobs.get(request.tenant, id);
       if (!job) throw new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
-      const { spec } = job;
-      let info: ModelInfo;
-      try {
-        info = inspectModel(spec.model);
-      } catch {
-        // No declared input shape: take the dataset's, exactly as POST /v1/jobs did.
-        const ds = spec.dataset;
-        if ('id' in ds) {
-          const record = await app.datasets.get(request.tenant, ds.id);
-          if (!record)
-            throw new ApiError(
-              'DATASET_NOT_FOUND',
-              `No dataset ${ds.id} (job ${id} was trained on it; it has since been deleted)`,
-              { id: ds.id },
-            );
-          rememberStoredDataset(ds, record);
-        }
-        const checked = checkJob(spec, {
-          maxParams: Number.MAX_SAFE_INTEGER,
-          maxEpochSamples: Number.MAX_SAFE_INTEGER,
-        });
-        info = inspectModel(spec.model, { inputShape: checked.sampleShape });
-      }
-      return summarise(spec, info, await estimateOf(app, request.tenant, spec));
+      return jobSummary(app, request.tenant, id, job.spec);
     },
   );
 };

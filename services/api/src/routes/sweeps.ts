@@ -29,7 +29,8 @@ import { newJobId } from '../job-store.js';
 import { checkSubmission, trainJobOptions } from '../submit.js';
 import { planTrials, type PlannedTrial } from '../sweep-plan.js';
 import { newSweepId, SweepStore, type SweepRecord } from '../sweep-store.js';
-import { jobEstimate, rememberStoredDataset } from '../validate-job.js';
+import { resolveDataset } from '../resolve-dataset.js';
+import { jobEstimate } from '../validate-job.js';
 import { jobSource, parseResume, streamMultiplexed, type MuxSource } from './events.js';
 
 const notFound = (id: string) => new ApiError('SWEEP_NOT_FOUND', `No sweep ${id}`, { id });
@@ -157,16 +158,12 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { tenant, body } = request;
       const { config } = app;
       const { seed, trials } = planTrials(body, config.maxSweepTrials);
-      // Only POST /v1/jobs gets its stored dataset looked up by a hook; a sweep's trials share one.
-      const ds = body.base.dataset;
-      const stored = 'id' in ds ? await app.datasets.get(tenant, ds.id) : null;
-      if ('id' in ds && !stored)
-        throw new ApiError('DATASET_NOT_FOUND', `No dataset ${ds.id}`, { id: ds.id, path: '/base/dataset/id' });
+      // Parameters sweep only /model, /compile and /fit, so every trial trains on base's dataset.
+      const dataset = await resolveDataset(app.datasets, tenant, body.base.dataset, '/base/dataset/id');
       const checked = trials.map((t, index) =>
         inTrial(index, t.params, () => {
           checkSchema(t.spec);
-          if (stored) rememberStoredDataset(t.spec.dataset, stored);
-          return checkSubmission(config, t.spec);
+          return checkSubmission(config, t.spec, dataset);
         }),
       );
       checkMetric(
