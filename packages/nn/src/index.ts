@@ -1,5 +1,6 @@
 export { NnError, type NnErrorCode, type NnErrorDetails } from './errors.js';
-export { inspectModel, type IndexInput, type ModelInfo, type ModelInput, type SpecOptions } from './model/spec.js';
+export { inspectModel, type IndexInput, type ModelInfo } from './model/inspect.js';
+export type { ModelInput, SpecOptions } from './model/spec.js';
 export { forwardFlops, layerForwardFlops, type ForwardFlops, type LayerFlops } from './model/flops.js';
 export { Model, modelFromJson, type BatchResult, type HeadMetrics, type ModelData } from './model/model.js';
 export {

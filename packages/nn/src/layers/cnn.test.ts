@@ -3,7 +3,7 @@
 import { Rng, Tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
 import { NnError } from '../errors.js';
-import { inspectModel } from '../model/spec.js';
+import { inspectModel } from '../model/inspect.js';
 import { modelFromJson } from '../model/model.js';
 import { maxDiff, rand, tf } from './test-utils/oracle.js';
 

@@ -1,9 +1,10 @@
 import { gather, Rng, Tensor } from '@trainyard/tensor';
 import type { Callback, History, Logs } from '../callbacks.js';
 import { NnError } from '../errors.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
 import { checkBatchSize, sliceRows } from './data.js';
 import { sampleWeights } from './sample-weights.js';
-import type { Model, ModelData } from './model.js';
+import type { HeadMetrics, Model, ModelData } from './model.js';
 
 /** Options of `Model.fit` (Keras names in camelCase). */
 export interface FitOptions {
@@ -52,9 +53,20 @@ function validate(opts: FitOptions): void {
 const rowsOf = (ts: readonly Tensor[], start: number, size: number): Tensor[] =>
   ts.map((t) => sliceRows(t, start, size));
 
-/** The Keras training loop; see FitOptions for the semantics. */
-export async function fitModel(model: Model, x: ModelData, y: ModelData, opts: FitOptions): Promise<History> {
-  const compiled = model.requireCompiled();
+interface TrainData {
+  metrics: HeadMetrics[];
+  /** Outputs of the model (the number of per-output loss sums). */
+  heads: number;
+  nTrain: number;
+  batchSize: number;
+  xTrain: Tensor[];
+  yTrain: Tensor[];
+  wTrain?: Tensor;
+  validation?: { xs: Tensor[]; ys: Tensor[]; w?: Float32Array | Tensor };
+}
+
+// Checks the options and the data, and splits off the validation set, all before the first epoch.
+function prepare(model: Model, x: ModelData, y: ModelData, opts: FitOptions): TrainData {
   validate(opts);
   const xs = model.toInputs(x);
   const ys = model.toTargets(y);
@@ -66,7 +78,7 @@ export async function fitModel(model: Model, x: ModelData, y: ModelData, opts: F
   const split = opts.validationSplit ?? 0;
   let nTrain = n;
   const givenWeights = sampleWeights(ys[0], opts.sampleWeight, undefined);
-  let validation: { xs: Tensor[]; ys: Tensor[]; w?: Float32Array | Tensor } | undefined;
+  let validation: TrainData['validation'];
   if (opts.validationData) {
     const [vx, vy, vw] = opts.validationData;
     validation = { xs: model.toInputs(vx), ys: model.toTargets(vy), w: vw };
@@ -93,59 +105,87 @@ export async function fitModel(model: Model, x: ModelData, y: ModelData, opts: F
   const yTrain = rowsOf(ys, 0, nTrain);
   const trainWeights = sampleWeights(yTrain[0], givenWeights?.subarray(0, nTrain), opts.classWeight);
   const wTrain = trainWeights ? new Tensor(trainWeights, [nTrain]) : undefined;
-  const seed = opts.seed ?? model.seed;
+  return { metrics, heads: ys.length, nTrain, batchSize, xTrain, yTrain, wTrain, validation };
+}
+
+interface Run {
+  model: Model;
+  data: TrainData;
+  opts: FitOptions;
+  callbacks: Callback[];
+  optimizer: Optimizer;
+  params: Tensor[];
+  /** performance.now() when fit last yielded to the event loop. */
+  lastYield: number;
+}
+
+// One epoch's batches and validation; its logs, or null when the signal aborted it.
+async function runEpoch(run: Run, epoch: number): Promise<Logs | null> {
+  const { model, data, opts, callbacks, optimizer, params } = run;
+  const { metrics, nTrain, batchSize } = data;
+  const rng = Rng.fromKey(opts.seed ?? model.seed, epoch);
+  const order = new Int32Array(nTrain);
+  for (let i = 0; i < nTrain; i++) order[i] = i;
+  if (opts.shuffle ?? true) rng.shuffle(order);
+  let lossSum = 0;
+  const headSums = new Float64Array(data.heads);
+  let seen = 0;
+  for (const hm of metrics) for (const m of hm.metrics) m.reset(); // Keras resets metric state at each epoch start
+  for (let batch = 0, start = 0; start < nTrain; batch++, start += batchSize) {
+    if (opts.signal?.aborted) return null;
+    const idx = order.subarray(start, Math.min(start + batchSize, nTrain));
+    const size = idx.length;
+    for (const p of params) p.zeroGrad();
+    const pick = (ts: Tensor[]): Tensor[] => ts.map((t) => gather(t, idx));
+    const w = data.wTrain && gather(data.wTrain, idx);
+    const r = model.runBatch(pick(data.xTrain), pick(data.yTrain), true, rng, metrics, w);
+    const loss = r.loss.item(); // before this batch's update, as Keras logs it
+    r.loss.backward();
+    optimizer.apply(params);
+    lossSum += loss * size;
+    r.headLosses.forEach((l, i) => (headSums[i] += l * size));
+    seen += size;
+    // Running values since the epoch began, as Keras logs them.
+    const batchLogs: Logs = { batch, size, ...model.logs(loss, r.headLosses, metrics) };
+    for (const cb of callbacks) await cb.onBatchEnd?.(batch, batchLogs);
+    if (performance.now() - run.lastYield > YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      run.lastYield = performance.now();
+    }
+    if (model.stopTraining) break;
+  }
+  const logs = model.logs(
+    lossSum / seen,
+    [...headSums].map((s) => s / seen),
+    metrics,
+  );
+  const v = data.validation;
+  if (v) {
+    const vLogs = model.evaluate(v.xs, v.ys, { batchSize, sampleWeight: v.w });
+    for (const [k, value] of Object.entries(vLogs)) logs[`val_${k}`] = value;
+  }
+  return logs;
+}
+
+/** The Keras training loop; see FitOptions for the semantics. */
+export async function fitModel(model: Model, x: ModelData, y: ModelData, opts: FitOptions): Promise<History> {
+  const { optimizer } = model.requireCompiled();
+  const data = prepare(model, x, y, opts);
   const callbacks = opts.callbacks ?? [];
   const params = model.trainableWeights();
+  const run: Run = { model, data, opts, callbacks, optimizer, params, lastYield: performance.now() };
   const history: History = { epoch: [], history: {} };
   let lastLogs: Logs | undefined;
-  let lastYield = performance.now();
   model.stopTraining = false;
 
   for (const cb of callbacks) cb.setModel?.(model);
   for (const cb of callbacks) await cb.onTrainBegin?.();
-  epochs: for (let epoch = opts.initialEpoch ?? 0; epoch < opts.epochs; epoch++) {
+  for (let epoch = opts.initialEpoch ?? 0; epoch < opts.epochs; epoch++) {
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
-    const rng = Rng.fromKey(seed, epoch);
-    const order = new Int32Array(nTrain);
-    for (let i = 0; i < nTrain; i++) order[i] = i;
-    if (opts.shuffle ?? true) rng.shuffle(order);
-    let lossSum = 0;
-    const headSums = new Float64Array(ys.length);
-    let seen = 0;
-    for (const hm of metrics) for (const m of hm.metrics) m.reset(); // Keras resets metric state at each epoch start
-    for (let batch = 0, start = 0; start < nTrain; batch++, start += batchSize) {
-      if (opts.signal?.aborted) {
-        history.aborted = true;
-        break epochs;
-      }
-      const idx = order.subarray(start, Math.min(start + batchSize, nTrain));
-      const size = idx.length;
-      for (const p of params) p.zeroGrad();
-      const pick = (ts: Tensor[]): Tensor[] => ts.map((t) => gather(t, idx));
-      const r = model.runBatch(pick(xTrain), pick(yTrain), true, rng, metrics, wTrain && gather(wTrain, idx));
-      const loss = r.loss.item(); // before this batch's update, as Keras logs it
-      r.loss.backward();
-      compiled.optimizer.apply(params);
-      lossSum += loss * size;
-      r.headLosses.forEach((l, i) => (headSums[i] += l * size));
-      seen += size;
-      // Running values since the epoch began, as Keras logs them.
-      const batchLogs: Logs = { batch, size, ...model.logs(loss, r.headLosses, metrics) };
-      for (const cb of callbacks) await cb.onBatchEnd?.(batch, batchLogs);
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
-      if (model.stopTraining) break;
-    }
-    const logs = model.logs(
-      lossSum / seen,
-      [...headSums].map((s) => s / seen),
-      metrics,
-    );
-    if (validation) {
-      const v = model.evaluate(validation.xs, validation.ys, { batchSize, sampleWeight: validation.w });
-      for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
+    const logs = await runEpoch(run, epoch);
+    if (!logs) {
+      history.aborted = true;
+      break;
     }
     history.epoch.push(epoch);
     for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);

@@ -6,7 +6,7 @@ import { fromLayersModel, toLayersModel } from '../io/layers-model.js';
 import { thrown } from '../test-utils/fixtures.js';
 import { loadInTfjs, maxAbsDiff, tf } from '../test-utils/tfjs.js';
 import { modelFromJson } from './model.js';
-import { inspectModel } from './spec.js';
+import { inspectModel } from './inspect.js';
 
 type Node = [name: string, className: string, config: Record<string, unknown>, inputs: string[]];
 

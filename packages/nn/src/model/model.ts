@@ -12,17 +12,14 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import { parseOptimizer } from '../optimizers/registry.js';
 import { isRegularized } from '../regularizers.js';
 import { logNames, resolveHeads, type CompileArgs, type HeadSpec } from './compile.js';
-import { checkBatchSize, sliceRows } from './data.js';
+import { checkBatchSize, checkRows, sliceRows, toList, type ModelData } from './data.js';
 import { fitModel, type FitOptions } from './fit.js';
+import { modelConfigJson } from './model-json.js';
 import { sampleWeights } from './sample-weights.js';
 import { analyse, outputsOf, type AnalysedLayer, type Analysis, type ModelInput, type SpecOptions } from './spec.js';
 import { renderSummary } from './summary.js';
 
-/**
- * Model inputs or targets: one tensor (single-input / single-output models), a list in model
- * order, or an object keyed by input or output layer name — the forms Keras accepts.
- */
-export type ModelData = Tensor | readonly Tensor[] | Readonly<Record<string, Tensor>>;
+export type { ModelData } from './data.js';
 
 /** One output's streaming metric trackers for a pass over some data. */
 export interface HeadMetrics {
@@ -190,7 +187,7 @@ export class Model {
   /** Every output for x in inference mode (model output order), computed in batches. */
   predictOutputs(x: ModelData, opts: { batchSize?: number } = {}): Tensor[] {
     const xs = this.toInputs(x);
-    const n = this.checkRows(xs);
+    const n = checkRows(xs, this.inputs);
     const bs = checkBatchSize(opts.batchSize ?? 32);
     const rows = this.outputs.map((o) => o.shape.reduce((a, b) => a * b, 1));
     const outs = rows.map((row) => new Float32Array(n * row));
@@ -268,59 +265,18 @@ export class Model {
 
   /** @internal The inputs as a list in model order; throws SPEC_SHAPE_MISMATCH. */
   toInputs(x: ModelData): Tensor[] {
-    return this.toList(x, this.inputs, 'input');
+    return toList(x, this.inputs, 'input');
   }
 
   /** @internal The targets as a list in model output order; throws SPEC_INCOMPATIBLE_TARGETS. */
   toTargets(y: ModelData): Tensor[] {
-    return this.toList(y, this.outputs, 'output');
-  }
-
-  private toList(d: ModelData, slots: readonly { name: string }[], what: 'input' | 'output'): Tensor[] {
-    const code = what === 'input' ? 'SPEC_SHAPE_MISMATCH' : 'SPEC_INCOMPATIBLE_TARGETS';
-    const names = slots.map((s) => s.name).join(', ');
-    if (d instanceof Tensor) {
-      if (slots.length !== 1)
-        throw new NnError(
-          code,
-          `the model has ${slots.length} ${what}s (${names}); pass a list or an object keyed by name`,
-        );
-      return [d];
-    }
-    if (Array.isArray(d)) {
-      if (d.length !== slots.length)
-        throw new NnError(code, `the model has ${slots.length} ${what}s (${names}), got ${d.length} arrays`);
-      return [...d];
-    }
-    const byName = d as Readonly<Record<string, Tensor>>;
-    const extra = Object.keys(byName).find((k) => !slots.some((s) => s.name === k));
-    if (extra !== undefined) throw new NnError(code, `"${extra}" is not an ${what} of the model (${what}s: ${names})`);
-    return slots.map((s) => byName[s.name] ?? raise(new NnError(code, `no data for ${what} "${s.name}"`)));
-  }
-
-  // Every array has the same number of rows and each input its declared per-sample shape; returns the row count.
-  private checkRows(xs: readonly Tensor[]): number {
-    xs.forEach((x, i) => {
-      if (x.ndim < 1 || !shapesEqual(x.shape.slice(1), this.inputs[i].shape)) {
-        const which = this.inputs.length > 1 ? ` "${this.inputs[i].name}"` : '';
-        throw new NnError(
-          'SPEC_SHAPE_MISMATCH',
-          `the model expects input${which} of shape ${formatShape([null, ...this.inputs[i].shape])}, got ${formatShape(x.shape)}`,
-        );
-      }
-      if (x.shape[0] !== xs[0].shape[0])
-        throw new NnError(
-          'SPEC_SHAPE_MISMATCH',
-          `input arrays must have the same number of samples, got ${xs.map((t) => t.shape[0]).join(' and ')}`,
-        );
-    });
-    return xs[0].shape[0];
+    return toList(y, this.outputs, 'output');
   }
 
   /** @internal Validates x and y for the compiled losses and metrics; returns fresh metric trackers per output. */
   checkData(xs: readonly Tensor[], ys: readonly Tensor[]): HeadMetrics[] {
     const { heads } = this.requireCompiled();
-    const n = this.checkRows(xs);
+    const n = checkRows(xs, this.inputs);
     return heads.map((h, i) => {
       const y = ys[i];
       const shape = this.outputs[i].shape;
@@ -400,46 +356,8 @@ export class Model {
 
   /** Keras 2 style config (InputLayers included, every default written out), loadable by TF.js. */
   toJSON(): JsonObject {
-    const inputLayer = (input: ModelInput): JsonObject => ({
-      class_name: 'InputLayer',
-      config: {
-        batch_input_shape: [null, ...input.shape],
-        dtype: 'float32',
-        sparse: false,
-        ragged: false,
-        name: input.name,
-      },
-    });
-    const meta = { keras_version: '2.x-compatible', backend: 'tensorflow' };
-    if (this.kind === 'sequential') {
-      const layers = this.layers.map((l) => ({ class_name: l.className, config: l.getConfig() }));
-      return {
-        class_name: 'Sequential',
-        config: { name: this.name, layers: [inputLayer(this.inputs[0]), ...layers] },
-        ...meta,
-      };
-    }
-    const ref = (v: number): [string, number, number] => [this.valueName(v), 0, 0];
-    const layers = [
-      ...this.inputs.map((input) => ({ ...inputLayer(input), name: input.name, inbound_nodes: [] })),
-      ...this.analysis.layers.map((a) => ({
-        class_name: a.layer.className,
-        name: a.layer.name,
-        config: a.layer.getConfig(),
-        inbound_nodes: [a.inbound.map((v) => [...ref(v), {}])],
-      })),
-    ];
-    const inputs = this.inputs.map((_, i) => ref(i));
-    return {
-      class_name: 'Functional',
-      config: { name: this.name, layers, input_layers: inputs, output_layers: this.analysis.outputs.map(ref) },
-      ...meta,
-    };
+    return modelConfigJson(this.analysis, (v) => this.valueName(v));
   }
-}
-
-function raise(e: Error): never {
-  throw e;
 }
 
 /** Builds a model and initialises its weights from `seed` (default: random). Throws NnError. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
 import { Dense } from '../layers/dense.js';
 import { KERAS2, KERAS3, mlp, thrown } from '../test-utils/fixtures.js';
-import { inspectModel } from './spec.js';
+import { inspectModel } from './inspect.js';
 
 const expected = {
   kind: 'sequential',
