@@ -3,60 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { NnError } from '../errors.js';
 import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { fromLayersModel, toLayersModel } from '../io/layers-model.js';
-import { thrown } from '../test-utils/fixtures.js';
 import { loadInTfjs, maxAbsDiff, tf } from '../test-utils/tfjs.js';
 import { modelFromJson } from './model.js';
 import { inspectModel } from './inspect.js';
-
-type Node = [name: string, className: string, config: Record<string, unknown>, inputs: string[]];
-
-/** Keras 2 `to_json()` of a functional model: InputLayers, then layers with their inbound nodes. */
-function functional(
-  inputs: [string, number[]][],
-  nodes: Node[],
-  outputs: string[],
-  name = 'model',
-): Record<string, unknown> {
-  return {
-    class_name: 'Functional',
-    config: {
-      name,
-      layers: [
-        ...inputs.map(([n, shape]) => ({
-          class_name: 'InputLayer',
-          name: n,
-          config: { batch_input_shape: [null, ...shape], dtype: 'float32', sparse: false, ragged: false, name: n },
-          inbound_nodes: [],
-        })),
-        ...nodes.map(([n, cls, config, ins]) => ({
-          class_name: cls,
-          name: n,
-          config: { name: n, ...config },
-          inbound_nodes: [ins.map((i) => [i, 0, 0, {}])],
-        })),
-      ],
-      input_layers: inputs.map(([n]) => [n, 0, 0]),
-      output_layers: outputs.map((n) => [n, 0, 0]),
-    },
-    keras_version: '2.13.1',
-    backend: 'tensorflow',
-  };
-}
-
-/** Two inputs, a shared trunk, a regression head and a 3-class head (keras-formats.md §7.2). */
-const TWO_HEADS = functional(
-  [
-    ['in_a', [4]],
-    ['in_b', [3]],
-  ],
-  [
-    ['concat', 'Concatenate', { axis: -1 }, ['in_a', 'in_b']],
-    ['trunk', 'Dense', { units: 16, activation: 'tanh' }, ['concat']],
-    ['out_reg', 'Dense', { units: 1 }, ['trunk']],
-    ['out_cls', 'Dense', { units: 3, activation: 'softmax' }, ['trunk']],
-  ],
-  ['out_reg', 'out_cls'],
-);
+import { functional, TWO_HEADS, twoHeadData, uniform } from '../test-utils/functional.js';
 
 /** The same graph with a wider trunk: a different model. */
 const widerTrunk = (spec: Record<string, unknown>): Record<string, unknown> => {
@@ -64,30 +14,6 @@ const widerTrunk = (spec: Record<string, unknown>): Record<string, unknown> => {
   copy.config.layers[3].config.units = 17;
   return copy;
 };
-
-const uniform = (shape: number[], rng: Rng, lo = -1, hi = 1): Tensor =>
-  new Tensor(
-    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(lo, hi)),
-    shape,
-  );
-
-/** Targets both heads can learn: y_reg = sum(a) - sum(b); class = which third of sum(a) + sum(b) it falls in. */
-function twoHeadData(n: number, seed: number): { a: Tensor; b: Tensor; reg: Tensor; cls: Tensor } {
-  const rng = new Rng(seed);
-  const a = uniform([n, 4], rng);
-  const b = uniform([n, 3], rng);
-  const reg = new Float32Array(n);
-  const cls = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let sa = 0;
-    let sb = 0;
-    for (let j = 0; j < 4; j++) sa += a.data[i * 4 + j];
-    for (let j = 0; j < 3; j++) sb += b.data[i * 3 + j];
-    reg[i] = sa - sb;
-    cls[i] = sa + sb < -0.8 ? 0 : sa + sb < 0.8 ? 1 : 2;
-  }
-  return { a, b, reg: new Tensor(reg, [n, 1]), cls: new Tensor(cls, [n]) };
-}
 
 describe('functional Model', () => {
   it('infers shapes through branches and merges, and reports inputs and outputs by name', () => {
@@ -365,133 +291,5 @@ describe('functional Model', () => {
     const again = modelFromJson(model.toJSON(), { seed: 1 });
     expect(again.toJSON()).toEqual(model.toJSON());
     expect(inspectModel(model.toJSON())).toEqual(inspectModel(TWO_HEADS));
-  });
-
-  describe('rejects bad graphs and bad compile arguments with coded errors and paths', () => {
-    const variant = (edit: (layers: Record<string, unknown>[], config: Record<string, unknown>) => void): unknown => {
-      const spec = structuredClone(TWO_HEADS) as {
-        config: { layers: Record<string, unknown>[] } & Record<string, unknown>;
-      };
-      edit(spec.config.layers, spec.config);
-      return spec;
-    };
-
-    it.each([
-      [
-        'an unknown input name',
-        (l: Record<string, unknown>[]) => (l[3].inbound_nodes = [[['nope', 0, 0, {}]]]),
-        /"nope"/,
-        '/config/layers/3/inbound_nodes/0',
-      ],
-      [
-        'a cycle',
-        (l: Record<string, unknown>[]) => (l[3].inbound_nodes = [[['out_reg', 0, 0, {}]]]),
-        /cycle/,
-        '/config/layers/3/inbound_nodes/0',
-      ],
-      [
-        'a shared layer',
-        (l: Record<string, unknown>[]) => (l[3].inbound_nodes = [[['concat', 0, 0, {}]], [['concat', 0, 0, {}]]]),
-        /shared layers/,
-        '/config/layers/3/inbound_nodes',
-      ],
-      [
-        'a layer with two inputs',
-        (l: Record<string, unknown>[]) =>
-          (l[3].inbound_nodes = [
-            [
-              ['in_a', 0, 0, {}],
-              ['in_b', 0, 0, {}],
-            ],
-          ]),
-        /takes one input/,
-        '/config/layers/3/inbound_nodes',
-      ],
-      [
-        'a merge of mismatched shapes',
-        (l: Record<string, unknown>[]) => ((l[2].class_name = 'Add'), (l[2].config = { name: 'concat' })),
-        /one shape/,
-        '/config/layers/2',
-      ],
-      [
-        'a node index ≠ 0',
-        (l: Record<string, unknown>[]) => (l[3].inbound_nodes = [[['concat', 1, 0, {}]]]),
-        /node and tensor index/,
-        '/config/layers/3/inbound_nodes/0/0',
-      ],
-      [
-        'call kwargs',
-        (l: Record<string, unknown>[]) => (l[3].inbound_nodes = [[['concat', 0, 0, { scale: 2 }]]]),
-        /not supported/,
-        '/config/layers/3/inbound_nodes/0/0/3',
-      ],
-      [
-        'an output that is an input',
-        (_: unknown, c: Record<string, unknown>) => (c.output_layers = [['in_a', 0, 0]]),
-        /not an InputLayer/,
-        '/config/output_layers',
-      ],
-      [
-        'the same output twice',
-        (_: unknown, c: Record<string, unknown>) =>
-          (c.output_layers = [
-            ['out_cls', 0, 0],
-            ['out_cls', 0, 0],
-          ]),
-        /listed twice/,
-        '/config/output_layers/1',
-      ],
-      [
-        'an input that is not an InputLayer',
-        (_: unknown, c: Record<string, unknown>) => (c.input_layers = [['trunk', 0, 0]]),
-        /must name an InputLayer/,
-        '/config/input_layers/0',
-      ],
-      [
-        'a Lambda layer',
-        (l: Record<string, unknown>[]) => (l[3].class_name = 'Lambda'),
-        /unknown layer class "Lambda"/,
-        '/config/layers/3/class_name',
-      ],
-    ])('%s', (_, edit, message, path) => {
-      const e = thrown(() => inspectModel(variant(edit as never)));
-      expect(e.code).toMatch(/^SPEC_/);
-      expect(e.message).toMatch(message);
-      expect(e.details.path).toBe(path);
-    });
-
-    it('compile arguments per output', () => {
-      const model = modelFromJson(TWO_HEADS, { seed: 1 });
-      expect(thrown(() => model.compile({ optimizer: 'sgd', loss: ['mse'] })).details.path).toBe('/loss');
-      expect(thrown(() => model.compile({ optimizer: 'sgd', loss: { out_reg: 'mse' } })).message).toMatch(
-        /no entry for output "out_cls"/,
-      );
-      expect(
-        thrown(() => model.compile({ optimizer: 'sgd', loss: { out_reg: 'mse', out_cls: 'mse', other: 'mse' } }))
-          .details.path,
-      ).toBe('/loss/other');
-      expect(thrown(() => model.compile({ optimizer: 'sgd', loss: 'mse', loss_weights: [1, -1] })).details.path).toBe(
-        '/loss_weights/1',
-      );
-      expect(
-        thrown(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [['mae'], ['bogus']] })).details.path,
-      ).toBe('/metrics/1/0');
-    });
-
-    it('data that does not match the inputs and outputs', async () => {
-      const model = modelFromJson(TWO_HEADS, { seed: 1 });
-      model.compile({ optimizer: 'sgd', loss: ['mse', 'sparse_categorical_crossentropy'] });
-      const d = twoHeadData(8, 1);
-      expect(thrown(() => model.predictOutputs(d.a)).message).toMatch(/2 inputs \(in_a, in_b\)/);
-      expect(thrown(() => model.predictOutputs({ in_a: d.a })).message).toMatch(/no data for input "in_b"/);
-      expect(thrown(() => model.predictOutputs([d.b, d.a])).message).toMatch(/expects input "in_a" of shape/);
-      expect(thrown(() => model.predict([d.a, d.b])).message).toMatch(/predictOutputs/);
-      await expect(model.fit([d.a, d.b], [d.reg, d.cls], { epochs: 1, classWeight: { 0: 2 } })).rejects.toMatchObject({
-        code: 'SPEC_INVALID_FIT_CONFIG',
-      });
-      await expect(model.fit([d.a, d.b], { out_reg: d.reg, oops: d.cls }, { epochs: 1 })).rejects.toMatchObject({
-        code: 'SPEC_INCOMPATIBLE_TARGETS',
-      });
-    });
   });
 });
