@@ -1,6 +1,6 @@
 import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
-import type { FastifyError, FastifyRequest } from 'fastify';
+import type { FastifyError } from 'fastify';
 import { Type } from 'typebox';
 import {
   BuiltinDatasetList,
@@ -9,155 +9,67 @@ import {
   DatasetList,
   DatasetListQuery,
   DatasetUploadQuery,
-  type DatasetUploadQuery as DatasetUploadQueryType,
   DatasetUrlBody,
   DatasetView,
   DATASET_LIMITS,
   ErrorEnvelope,
 } from '@trainyard/contracts';
-import {
-  BUILTINS,
-  fromArrays,
-  fromJsonData,
-  parseCsv,
-  readArrayFile,
-  type CsvDataset,
-  type Dataset,
-} from '@trainyard/data';
+import { BUILTINS, type CsvDataset } from '@trainyard/data';
 import { datasetView } from '../dataset-store.js';
+import { readUpload, tooLarge, type UploadLimits } from '../dataset-upload.js';
 import { ApiError } from '../errors.js';
-import { fetchDataset } from '../fetch-url.js';
-import { jsonTooDeep, tooDeep } from '../json-depth.js';
+import type { RouteApp } from './route-app.js';
 
 const DatasetParams = Type.Object({ id: DatasetId });
-type UploadQuery = DatasetUploadQueryType;
-
-/** What a parsed upload needs besides the arrays: its name, format and CSV class names. */
-interface Parsed {
-  data: Dataset;
-  name: string;
-  format: string;
-}
 
 const errors = { 400: ErrorEnvelope, 413: ErrorEnvelope, 415: ErrorEnvelope, 503: ErrorEnvelope };
 
-/** Upload, list, read and delete datasets; list the built-ins. */
-export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const maxBytes = app.config.maxDatasetBytes;
-  // Float32 storage: four bytes a value, so the byte cap also bounds what a parsed file may hold.
-  const maxValues = Math.max(1, Math.floor(maxBytes / 4));
+/** The body of POST /v1/datasets as documented; only JSON is checked against a schema (see registerUpload). */
+const UploadBody = {
+  content: {
+    'application/json': {
+      schema: Type.Union([DatasetJsonBody, DatasetUrlBody], {
+        examples: [
+          {
+            name: 'xor',
+            x: [
+              [0, 0],
+              [0, 1],
+              [1, 0],
+              [1, 1],
+            ],
+            y: [0, 1, 1, 0],
+          },
+          { url: 'https://example.com/iris.csv', name: 'iris' },
+        ],
+      }),
+    },
+    'text/csv': {
+      schema: Type.String({
+        description: 'CSV with a header row; name the target with ?target=',
+        examples: [
+          'sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n7.0,3.2,4.7,1.4,versicolor\n',
+        ],
+      }),
+    },
+    'multipart/form-data': {
+      schema: Type.Object({
+        x: Type.Optional(Type.String({ format: 'binary', description: 'Features: .npy or IDX (.gz)' })),
+        y: Type.Optional(Type.String({ format: 'binary', description: 'Targets: .npy or IDX (.gz)' })),
+        file: Type.Optional(
+          Type.String({ format: 'binary', description: 'One CSV (with ?target=) or JSON { x, y } file' }),
+        ),
+      }),
+    },
+  },
+};
 
-  await app.register(multipart, {
-    throwFileSizeLimit: false,
-    limits: { fileSize: maxBytes, files: 2, fields: 4, fieldSize: 1024, parts: 6 },
-  });
-  app.addContentTypeParser(
-    ['text/csv', 'application/octet-stream'],
-    { parseAs: 'buffer', bodyLimit: maxBytes },
-    (_req, body, done) => done(null, body),
-  );
-  // Size failures of Fastify's and multipart's own parsers are this catalogue's DATASET_TOO_LARGE.
-  app.setErrorHandler((err: FastifyError) => {
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(maxBytes);
-    throw err;
-  });
-
-  const readOptions = (q: UploadQuery) => ({
-    maxValues,
-    ...(q.classes !== undefined && { classes: q.classes }),
-    ...(q.shape !== undefined && { sampleShape: q.shape.split(',').map(Number) }),
-  });
-
-  /** Reads a CSV or JSON file by its content; CSV needs `?target=`. */
-  function parseText(bytes: Buffer, q: UploadQuery, name: string, hint: string): Parsed {
-    const first = bytes.subarray(0, 64).toString('utf8').trimStart()[0];
-    if (hint.includes('json') || first === '{') {
-      // A file or download skips the body parser's depth cap, so it gets the same check here.
-      const text = new TextDecoder('utf-8').decode(bytes);
-      if (jsonTooDeep(text, app.config.maxJsonDepth))
-        throw tooDeep(`The JSON dataset ${name}`, app.config.maxJsonDepth);
-      return { data: fromJsonData(text, { ...readOptions(q), name }), name, format: 'json' };
-    }
-    if (!q.target)
-      throw new ApiError('VALIDATION_FAILED', 'A CSV upload needs ?target=<column> naming its target column', {
-        path: 'querystring/target',
-      });
-    const data: CsvDataset = parseCsv(bytes, {
-      ...readOptions(q),
-      target: q.target,
-      regression: q.regression ?? false,
-      name,
-    });
-    return { data, name, format: 'csv' };
-  }
-
-  async function readMultipart(request: FastifyRequest, q: UploadQuery): Promise<Parsed> {
-    const files = new Map<string, { bytes: Buffer; filename: string; mimetype: string }>();
-    let total = 0;
-    try {
-      for await (const part of request.parts()) {
-        if (part.type !== 'file') continue;
-        if (!['x', 'y', 'file'].includes(part.fieldname)) {
-          part.file.resume();
-          throw new ApiError(
-            'VALIDATION_FAILED',
-            `Unknown file field "${part.fieldname}": send x and y (NPY or IDX), or one CSV/JSON as file`,
-            { path: part.fieldname },
-          );
-        }
-        const chunks: Buffer[] = [];
-        for await (const chunk of part.file as AsyncIterable<Buffer>) {
-          total += chunk.length;
-          if (total > maxBytes) throw tooLarge(maxBytes);
-          chunks.push(chunk);
-        }
-        if (part.file.truncated) throw tooLarge(maxBytes);
-        files.set(part.fieldname, { bytes: Buffer.concat(chunks), filename: part.filename, mimetype: part.mimetype });
-      }
-    } catch (err) {
-      if (err instanceof ApiError) throw err;
-      const code = (err as FastifyError).code;
-      if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT')
-        throw new ApiError('VALIDATION_FAILED', 'Too many parts: send x and y, or one file', {});
-      if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_PROTO_VIOLATION')
-        throw new ApiError('INVALID_BODY', (err as Error).message, {});
-      throw new ApiError(
-        'DATASET_UPLOAD_TRUNCATED',
-        `The multipart upload is incomplete or malformed: ${(err as Error).message}`,
-        {},
-      );
-    }
-    const file = files.get('file');
-    const name = q.name;
-    if (file) {
-      if (files.size > 1)
-        throw new ApiError('VALIDATION_FAILED', 'Send either one file (CSV or JSON) or the pair x and y, not both', {});
-      return parseText(file.bytes, q, name ?? file.filename, `${file.mimetype} ${file.filename}`);
-    }
-    const x = files.get('x');
-    const y = files.get('y');
-    if (!x || !y)
-      throw new ApiError(
-        'VALIDATION_FAILED',
-        'A multipart upload needs the file fields x and y (NPY or IDX, .gz accepted), or one CSV/JSON file as file',
-        { path: x ? 'y' : 'x' },
-      );
-    // Gzip inflates off the event loop and stops at the dataset limit, both files together.
-    const xa = await readArrayFile(x.bytes, 'x', maxBytes);
-    const ya = await readArrayFile(y.bytes, 'y', maxBytes - xa.bytes);
-    if (xa.data.length + ya.data.length > maxValues) throw tooLarge(maxBytes);
-    const data = fromArrays(xa, ya, { ...readOptions(q), name: name ?? x.filename });
-    return {
-      data,
-      name: name ?? x.filename,
-      format: xa.format === ya.format ? xa.format : `${xa.format}+${ya.format}`,
-    };
-  }
-
+/** POST /v1/datasets: any of the upload forms, validated and stored. */
+function registerUpload(app: RouteApp, limits: UploadLimits): void {
   app.post(
     '/v1/datasets',
     {
-      bodyLimit: maxBytes,
+      bodyLimit: limits.maxBytes,
       schema: {
         operationId: 'uploadDataset',
         summary: 'Upload a dataset',
@@ -170,44 +82,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Every value must be finite, x and y must have the same number of samples, and `?shape=28,28` reshapes each sample.',
         tags: ['datasets'],
         querystring: DatasetUploadQuery,
-        body: {
-          content: {
-            'application/json': {
-              schema: Type.Union([DatasetJsonBody, DatasetUrlBody], {
-                examples: [
-                  {
-                    name: 'xor',
-                    x: [
-                      [0, 0],
-                      [0, 1],
-                      [1, 0],
-                      [1, 1],
-                    ],
-                    y: [0, 1, 1, 0],
-                  },
-                  { url: 'https://example.com/iris.csv', name: 'iris' },
-                ],
-              }),
-            },
-            'text/csv': {
-              schema: Type.String({
-                description: 'CSV with a header row; name the target with ?target=',
-                examples: [
-                  'sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n7.0,3.2,4.7,1.4,versicolor\n',
-                ],
-              }),
-            },
-            'multipart/form-data': {
-              schema: Type.Object({
-                x: Type.Optional(Type.String({ format: 'binary', description: 'Features: .npy or IDX (.gz)' })),
-                y: Type.Optional(Type.String({ format: 'binary', description: 'Targets: .npy or IDX (.gz)' })),
-                file: Type.Optional(
-                  Type.String({ format: 'binary', description: 'One CSV (with ?target=) or JSON { x, y } file' }),
-                ),
-              }),
-            },
-          },
-        } as never,
+        body: UploadBody as never,
         response: { 201: DatasetView, ...errors },
       },
       // Bodies other than JSON are read by the handler; only JSON is checked against a schema first.
@@ -217,36 +92,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
           : TypeBoxValidatorCompiler(route),
     },
     async (request, reply) => {
-      const q = request.query;
-      let parsed: Parsed;
-      const type = String(request.headers['content-type'] ?? '');
-      if (request.isMultipart()) {
-        parsed = await readMultipart(request, q);
-      } else if (Buffer.isBuffer(request.body)) {
-        parsed = parseText(request.body, q, q.name ?? 'upload.csv', type);
-      } else {
-        const body = request.body as { url?: string; x?: unknown; y?: unknown; name?: string } | undefined;
-        // With no body and no content type no parser (and so no schema) runs: the handler gets nothing.
-        if (body === undefined || body === null) {
-          throw new ApiError(
-            'VALIDATION_FAILED',
-            'body is empty: send JSON { x, y } or { url }, text/csv, or multipart/form-data',
-            { path: 'body' },
-          );
-        }
-        if (typeof body.url === 'string') {
-          const got = await fetchDataset(body.url, {
-            maxBytes,
-            timeoutMs: app.config.datasetFetchTimeoutMs,
-            allowPrivate: app.config.datasetUrlAllowPrivate,
-          });
-          const name = body.name ?? q.name ?? (new URL(got.url).pathname.split('/').pop() || 'download');
-          parsed = parseText(got.bytes, q, name, got.contentType);
-        } else {
-          const name = body.name ?? q.name ?? 'upload.json';
-          parsed = { data: fromJsonData({ x: body.x, y: body.y }, { ...readOptions(q), name }), name, format: 'json' };
-        }
-      }
+      const parsed = await readUpload(request, request.query, limits);
       const record = await app.datasets.create(request.tenant, parsed.data, {
         name: parsed.name,
         format: parsed.format,
@@ -257,7 +103,10 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(201).header('location', view.links.self).send(view);
     },
   );
+}
 
+/** GET /v1/datasets: a page of the tenant's datasets, newest first. */
+function registerListDatasets(app: RouteApp): void {
   app.get(
     '/v1/datasets',
     {
@@ -278,7 +127,10 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { items: page.items.map(datasetView), next_cursor: page.next };
     },
   );
+}
 
+/** GET /v1/datasets/builtin. */
+function registerListBuiltins(app: RouteApp): void {
   app.get(
     '/v1/datasets/builtin',
     {
@@ -304,7 +156,10 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })),
     }),
   );
+}
 
+/** GET /v1/datasets/:id. */
+function registerGetDataset(app: RouteApp): void {
   app.get(
     '/v1/datasets/:id',
     {
@@ -324,7 +179,10 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return datasetView(record);
     },
   );
+}
 
+/** DELETE /v1/datasets/:id: the record and its stored arrays. */
+function registerDeleteDataset(app: RouteApp): void {
   app.delete(
     '/v1/datasets/:id',
     {
@@ -348,12 +206,38 @@ export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(204).send(null);
     },
   );
+}
+
+/** Upload, list, read and delete datasets; list the built-ins. */
+export const datasetRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const limits: UploadLimits = {
+    maxBytes: app.config.maxDatasetBytes,
+    maxJsonDepth: app.config.maxJsonDepth,
+    fetchTimeoutMs: app.config.datasetFetchTimeoutMs,
+    allowPrivateUrls: app.config.datasetUrlAllowPrivate,
+  };
+  const { maxBytes } = limits;
+  await app.register(multipart, {
+    throwFileSizeLimit: false,
+    limits: { fileSize: maxBytes, files: 2, fields: 4, fieldSize: 1024, parts: 6 },
+  });
+  app.addContentTypeParser(
+    ['text/csv', 'application/octet-stream'],
+    { parseAs: 'buffer', bodyLimit: maxBytes },
+    (_req, body, done) => done(null, body),
+  );
+  // Size failures of Fastify's and multipart's own parsers are this catalogue's DATASET_TOO_LARGE.
+  app.setErrorHandler((err: FastifyError) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(maxBytes);
+    throw err;
+  });
+  registerUpload(app, limits);
+  registerListDatasets(app);
+  registerListBuiltins(app);
+  registerGetDataset(app);
+  registerDeleteDataset(app);
 };
 
 function notFound(id: string): ApiError {
   return new ApiError('DATASET_NOT_FOUND', `No dataset ${id}`, { id });
-}
-
-function tooLarge(limit: number): ApiError {
-  return new ApiError('DATASET_TOO_LARGE', `The dataset is larger than the ${limit}-byte limit`, { limit });
 }

@@ -20,11 +20,12 @@ import { lttbIndices } from '../downsample.js';
 import { ApiError } from '../errors.js';
 import { InvalidCursorError, jobLinks } from '../job-store.js';
 import { submitJob } from '../submit.js';
+import type { RouteApp } from './route-app.js';
 
 const notFound = (id: string) => new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
 
-/** Submit, list, read, cancel and delete training jobs, and read their metric history. */
-export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
+/** POST /v1/jobs: check a spec and queue it. */
+function registerSubmitJob(app: RouteApp): void {
   app.post(
     '/v1/jobs',
     {
@@ -71,7 +72,10 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(201).send({ id: job.id, status: job.status, links });
     },
   );
+}
 
+/** GET /v1/jobs: a page of the tenant's jobs, newest first. */
+function registerListJobs(app: RouteApp): void {
   app.get(
     '/v1/jobs',
     {
@@ -99,7 +103,10 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
   );
+}
 
+/** GET /v1/jobs/:id. */
+function registerGetJob(app: RouteApp): void {
   app.get(
     '/v1/jobs/:id',
     {
@@ -119,7 +126,10 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return job;
     },
   );
+}
 
+/** GET /v1/jobs/:id/metrics: the metric history, downsampled past max_points. */
+function registerJobMetrics(app: RouteApp): void {
   app.get(
     '/v1/jobs/:id/metrics',
     {
@@ -157,7 +167,10 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
     },
   );
+}
 
+/** POST /v1/jobs/:id/cancel. */
+function registerCancelJob(app: RouteApp): void {
   app.post(
     '/v1/jobs/:id/cancel',
     {
@@ -186,7 +199,10 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(view.status === 'cancelled' ? 200 : 202).send(view);
     },
   );
+}
 
+/** DELETE /v1/jobs/:id: a finished job and everything stored for it. */
+function registerDeleteJob(app: RouteApp): void {
   app.delete(
     '/v1/jobs/:id',
     {
@@ -221,4 +237,14 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(204).send(null);
     },
   );
+}
+
+/** Submit, list, read, cancel and delete training jobs, and read their metric history. */
+export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  registerSubmitJob(app);
+  registerListJobs(app);
+  registerGetJob(app);
+  registerJobMetrics(app);
+  registerCancelJob(app);
+  registerDeleteJob(app);
 };

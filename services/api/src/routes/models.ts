@@ -8,7 +8,10 @@ import {
   modelBlobKey,
   type ModelFile,
 } from '@trainyard/contracts';
+import type { ApiConfig } from '../config.js';
 import { ApiError } from '../errors.js';
+import type { ModelMeta } from '../model-cache.js';
+import type { RouteApp } from './route-app.js';
 
 /** Largest finite float32: a bigger JSON number would become Infinity in the model. */
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -60,31 +63,94 @@ const ModelFileResponses = {
   409: ErrorEnvelope,
 };
 
-/**
- * The trained model of a succeeded job, as TensorFlow.js loads it, and predictions from it.
- * Predict runs in a bounded pool of worker threads (model-cache.ts), never on the event loop that
- * serves every other request; each request's forward cost is estimated from the model's layers
- * before it is queued and refused above a budget, so no request holds a thread for long.
- */
-export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // 404 for an unknown job, 409 until the job has succeeded (its model is stored just before).
-  const requireSucceeded = async (tenant: string, id: string): Promise<void> => {
-    const status = await app.jobs.status(tenant, id);
-    if (!status) throw new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
-    if (status !== 'succeeded') {
-      throw new ApiError('MODEL_NOT_READY', `Job ${id} is ${status}; a model exists only once a job has succeeded`, {
-        id,
-        status,
-      });
-    }
-  };
-  const missing = (id: string) =>
-    new ApiError(
-      'MODEL_NOT_FOUND',
-      `Job ${id} succeeded but has no stored model (it finished before models were kept)`,
-      { id },
-    );
+// 404 for an unknown job, 409 until the job has succeeded (its model is stored just before).
+async function requireSucceeded(app: RouteApp, tenant: string, id: string): Promise<void> {
+  const status = await app.jobs.status(tenant, id);
+  if (!status) throw new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
+  if (status !== 'succeeded') {
+    throw new ApiError('MODEL_NOT_READY', `Job ${id} is ${status}; a model exists only once a job has succeeded`, {
+      id,
+      status,
+    });
+  }
+}
 
+const missing = (id: string) =>
+  new ApiError('MODEL_NOT_FOUND', `Job ${id} succeeded but has no stored model (it finished before models were kept)`, {
+    id,
+  });
+
+/** A stored file of a succeeded job's model (404, 409 as requireSucceeded; MODEL_NOT_FOUND if never kept). */
+async function readModelFile(app: RouteApp, tenant: string, id: string, file: ModelFile): Promise<Buffer> {
+  await requireSucceeded(app, tenant, id);
+  const blob = await app.blobs.get(modelBlobKey(id, file));
+  if (!blob) throw missing(id);
+  return blob;
+}
+
+/**
+ * What a prediction of `samples` samples would cost, refused before it is queued: models with one
+ * input and one output only, samples × forward FLOPs within TRAINYARD_PREDICT_MAX_FLOPS, and no
+ * more output values than the largest request body could carry.
+ */
+function checkPredictCost(
+  config: ApiConfig,
+  id: string,
+  meta: ModelMeta,
+  samples: number,
+): { flops: number; inShape: number[]; outShape: number[] } {
+  if (meta.inputs.length !== 1 || meta.outputs.length !== 1) {
+    throw new ApiError(
+      'PREDICT_UNSUPPORTED_MODEL',
+      `predict takes models with one input and one output; this one has ${meta.inputs.length} and ${meta.outputs.length}`,
+      {
+        id,
+        inputs: meta.inputs.map((i) => i.name),
+        outputs: meta.outputs.map((o) => o.name),
+      },
+    );
+  }
+  const flops = meta.flopsPerSample * samples;
+  const limit = config.predictMaxFlops;
+  if (flops > limit) {
+    const fit = Math.floor(limit / meta.flopsPerSample);
+    throw new ApiError(
+      'PREDICT_TOO_EXPENSIVE',
+      `${samples} sample(s) through this model cost about ${flops.toExponential(2)} FLOPs, more than the ${limit.toExponential(2)} a request may use; ` +
+        (fit > 0
+          ? `send at most ${fit} sample(s) per request`
+          : 'even one sample is too expensive: download the model and run it yourself'),
+      {
+        estimated_flops: flops,
+        max_flops: limit,
+        flops_per_sample: meta.flopsPerSample,
+        samples,
+        max_samples: fit,
+      },
+    );
+  }
+  const inShape = [...meta.inputs[0].shape];
+  const outShape = [...meta.outputs[0].shape];
+  // The answer is bounded like the question: no more values than the largest request body could carry.
+  const outputValues = outShape.reduce((a, b) => a * b, 1) * samples;
+  const maxOutputs = Math.max(config.predictMaxSamples, Math.floor(config.predictMaxBytes / 4));
+  if (outputValues > maxOutputs) {
+    throw new ApiError(
+      'PREDICT_TOO_EXPENSIVE',
+      `${samples} sample(s) of this model's output shape [${outShape.join(', ')}] are ${outputValues} values, more than the ${maxOutputs} an answer may hold`,
+      {
+        output_values: outputValues,
+        max_output_values: maxOutputs,
+        samples,
+        max_samples: Math.floor(maxOutputs / (outputValues / samples)),
+      },
+    );
+  }
+  return { flops, inShape, outShape };
+}
+
+/** GET /v1/jobs/:id/model: the model's one short address. */
+function registerModelRedirect(app: RouteApp): void {
   app.get(
     '/v1/jobs/:id/model',
     {
@@ -102,18 +168,14 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { id } = request.params;
-      await requireSucceeded(request.tenant, id);
+      await requireSucceeded(app, request.tenant, id);
       return reply.redirect(`/v1/jobs/${id}/model/model.json`, 302);
     },
   );
+}
 
-  const sendFile = async (tenant: string, id: string, file: ModelFile): Promise<Buffer> => {
-    await requireSucceeded(tenant, id);
-    const blob = await app.blobs.get(modelBlobKey(id, file));
-    if (!blob) throw missing(id);
-    return blob;
-  };
-
+/** GET /v1/jobs/:id/model/model.json. */
+function registerModelJson(app: RouteApp): void {
   app.get(
     '/v1/jobs/:id/model/model.json',
     {
@@ -152,7 +214,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const blob = await sendFile(request.tenant, request.params.id, 'model.json');
+      const blob = await readModelFile(app, request.tenant, request.params.id, 'model.json');
       // Sent as stored: a Buffer skips the serializer (the schema is for the docs), which would drop the topology's fields.
       return reply
         .type('application/json; charset=utf-8')
@@ -160,7 +222,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .send(blob as never);
     },
   );
+}
 
+/** GET /v1/jobs/:id/model/weights.bin. */
+function registerModelWeights(app: RouteApp): void {
   app.get(
     '/v1/jobs/:id/model/weights.bin',
     {
@@ -181,14 +246,17 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const blob = await sendFile(request.tenant, request.params.id, 'weights.bin');
+      const blob = await readModelFile(app, request.tenant, request.params.id, 'weights.bin');
       return reply
         .type('application/octet-stream')
         .header('cache-control', 'private, no-cache')
         .send(blob as never);
     },
   );
+}
 
+/** POST /v1/jobs/:id/predict. */
+function registerPredict(app: RouteApp): void {
   app.post(
     '/v1/jobs/:id/predict',
     {
@@ -229,56 +297,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
           samples: x.length,
           max,
         });
-      await requireSucceeded(request.tenant, id);
+      await requireSucceeded(app, request.tenant, id);
       const meta = await app.models.describe(id);
       if (!meta) throw missing(id);
-      if (meta.inputs.length !== 1 || meta.outputs.length !== 1) {
-        throw new ApiError(
-          'PREDICT_UNSUPPORTED_MODEL',
-          `predict takes models with one input and one output; this one has ${meta.inputs.length} and ${meta.outputs.length}`,
-          {
-            id,
-            inputs: meta.inputs.map((i) => i.name),
-            outputs: meta.outputs.map((o) => o.name),
-          },
-        );
-      }
-      const flops = meta.flopsPerSample * x.length;
-      const limit = app.config.predictMaxFlops;
-      if (flops > limit) {
-        const fit = Math.floor(limit / meta.flopsPerSample);
-        throw new ApiError(
-          'PREDICT_TOO_EXPENSIVE',
-          `${x.length} sample(s) through this model cost about ${flops.toExponential(2)} FLOPs, more than the ${limit.toExponential(2)} a request may use; ` +
-            (fit > 0
-              ? `send at most ${fit} sample(s) per request`
-              : 'even one sample is too expensive: download the model and run it yourself'),
-          {
-            estimated_flops: flops,
-            max_flops: limit,
-            flops_per_sample: meta.flopsPerSample,
-            samples: x.length,
-            max_samples: fit,
-          },
-        );
-      }
-      const inShape = [...meta.inputs[0].shape];
-      const outShape = [...meta.outputs[0].shape];
-      // The answer is bounded like the question: no more values than the largest request body could carry.
-      const outputValues = outShape.reduce((a, b) => a * b, 1) * x.length;
-      const maxOutputs = Math.max(max, Math.floor(app.config.predictMaxBytes / 4));
-      if (outputValues > maxOutputs) {
-        throw new ApiError(
-          'PREDICT_TOO_EXPENSIVE',
-          `${x.length} sample(s) of this model's output shape [${outShape.join(', ')}] are ${outputValues} values, more than the ${maxOutputs} an answer may hold`,
-          {
-            output_values: outputValues,
-            max_output_values: maxOutputs,
-            samples: x.length,
-            max_samples: Math.floor(maxOutputs / (outputValues / x.length)),
-          },
-        );
-      }
+      const { flops, inShape, outShape } = checkPredictCost(app.config, id, meta, x.length);
       const packed = packSamples(x, inShape);
       try {
         const y = await app.models.predict({ jobId: id, x: packed, samples: x.length, inputShape: inShape }, flops);
@@ -292,4 +314,17 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
   );
+}
+
+/**
+ * The trained model of a succeeded job, as TensorFlow.js loads it, and predictions from it.
+ * Predict runs in a bounded pool of worker threads (model-cache.ts), never on the event loop that
+ * serves every other request; each request's forward cost is estimated from the model's layers
+ * before it is queued and refused above a budget, so no request holds a thread for long.
+ */
+export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  registerModelRedirect(app);
+  registerModelJson(app);
+  registerModelWeights(app);
+  registerPredict(app);
 };
