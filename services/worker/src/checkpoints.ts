@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { threadRedis } from './redis.js';
 import type { Checkpoint } from '@trainyard/nn';
-import { RedisBlobStore, type BlobStore } from '@trainyard/store';
+import type { BlobStore } from '@trainyard/store';
 import type { JobEvent } from '@trainyard/contracts';
 import type { JobPublisher } from './publisher.js';
 import type { TrainHooks } from './resume.js';
@@ -80,16 +78,7 @@ export class JobCheckpoints {
     private readonly blobs: BlobStore,
     private readonly pub: Pick<JobPublisher, 'emit' | 'reportedEpoch' | 'assertOwner'>,
     private readonly jobId: string,
-    private readonly onClose: () => Promise<void> = async () => undefined,
   ) {}
-
-  /** Opens the blob store on its own connection. */
-  static open(redisUrl: string, prefix: string, jobId: string, pub: JobPublisher): JobCheckpoints {
-    const redis = threadRedis(redisUrl, `trainyard-ckpt-${jobId}`);
-    return new JobCheckpoints(new RedisBlobStore(redis, prefix), pub, jobId, async () => {
-      await redis.quit().catch(() => redis.disconnect());
-    });
-  }
 
   /** The hooks for train(): on a retried attempt (attempt > 1), the checkpoint to resume from. */
   async hooks(attempt: number): Promise<TrainHooks> {
@@ -113,8 +102,4 @@ export class JobCheckpoints {
     const bytes = await storeCheckpoint(this.blobs, this.jobId, checkpoint, batch);
     await this.pub.emit({ type: 'checkpoint', epoch: checkpoint.json.epoch, bytes, ...(batch > 0 && { batch }) });
   };
-
-  async close(): Promise<void> {
-    await this.onClose();
-  }
 }

@@ -1,16 +1,12 @@
-import type { Redis } from 'ioredis';
-import { threadRedis } from './redis.js';
 import { fromInline, loadBuiltin, parseNpy, splitTest, DataError, type Dataset } from '@trainyard/data';
 import { datasetBlobKey, type DatasetSpec } from '@trainyard/contracts';
-import { RedisBlobStore, type BlobStore } from '@trainyard/store';
+import type { BlobStore } from '@trainyard/store';
 
 /** Where the worker finds data: the Fashion-MNIST folder, and the blob store holding uploads. */
 export interface DatasetEnv {
   fashionMnistDir: string;
-  /** Uploaded datasets: a store, or the Redis (URL and key prefix) to open one on. */
+  /** The training thread's blob store, holding uploaded datasets (built-in and inline data need none). */
   blobs?: BlobStore;
-  redisUrl?: string;
-  prefix?: string;
 }
 
 /** Resolves a job's dataset spec to arrays: built-ins are generated or read locally, uploads come from the blob store. */
@@ -24,36 +20,26 @@ async function loadStored(
   spec: { id: string; options?: { test_split?: number; seed?: number } },
   env: DatasetEnv,
 ): Promise<Dataset> {
-  let redis: Redis | undefined;
-  let blobs = env.blobs;
-  if (!blobs) {
-    if (!env.redisUrl || env.prefix === undefined)
-      throw new Error('The worker has no blob store for uploaded datasets (redisUrl and prefix unset)');
-    redis = threadRedis(env.redisUrl, 'trainyard-worker-dataset', 2);
-    blobs = new RedisBlobStore(redis, env.prefix);
-  }
-  try {
-    const [x, y, meta] = await Promise.all([
-      blobs.get(datasetBlobKey(spec.id, 'x.npy')),
-      blobs.get(datasetBlobKey(spec.id, 'y.npy')),
-      blobs.get(datasetBlobKey(spec.id, 'meta.json')),
-    ]);
-    // Deleted after the job was queued: the job's fault, not the worker's, so it is not retried.
-    if (!x || !y || !meta)
-      throw new DataError('DATASET_INVALID', `Dataset ${spec.id} no longer exists (deleted after the job was queued)`, {
-        id: spec.id,
-      });
-    const info = JSON.parse(meta.toString()) as { name: string; classes: number | null };
-    const xa = parseNpy(x, `${spec.id}/x.npy`);
-    const ya = parseNpy(y, `${spec.id}/y.npy`);
-    const data: Dataset = {
-      name: info.name,
-      x: { data: xa.data as Float32Array, shape: xa.shape },
-      y: { data: ya.data as Float32Array, shape: ya.shape },
-      ...(ya.shape.length === 1 && info.classes !== null && { classes: info.classes }),
-    };
-    return splitTest(data, spec.options?.test_split ?? 0, spec.options?.seed ?? 0);
-  } finally {
-    redis?.disconnect();
-  }
+  const { blobs } = env;
+  if (!blobs) throw new Error(`No blob store to load uploaded dataset ${spec.id} from`);
+  const [x, y, meta] = await Promise.all([
+    blobs.get(datasetBlobKey(spec.id, 'x.npy')),
+    blobs.get(datasetBlobKey(spec.id, 'y.npy')),
+    blobs.get(datasetBlobKey(spec.id, 'meta.json')),
+  ]);
+  // Deleted after the job was queued: the job's fault, not the worker's, so it is not retried.
+  if (!x || !y || !meta)
+    throw new DataError('DATASET_INVALID', `Dataset ${spec.id} no longer exists (deleted after the job was queued)`, {
+      id: spec.id,
+    });
+  const info = JSON.parse(meta.toString()) as { name: string; classes: number | null };
+  const xa = parseNpy(x, `${spec.id}/x.npy`);
+  const ya = parseNpy(y, `${spec.id}/y.npy`);
+  const data: Dataset = {
+    name: info.name,
+    x: { data: xa.data as Float32Array, shape: xa.shape },
+    y: { data: ya.data as Float32Array, shape: ya.shape },
+    ...(ya.shape.length === 1 && info.classes !== null && { classes: info.classes }),
+  };
+  return splitTest(data, spec.options?.test_split ?? 0, spec.options?.seed ?? 0);
 }

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { engineInfo, setKernelMemoryLimit, setThreads } from '@trainyard/tensor';
 import { DEFAULT_TENANT, type TrainJobResult } from '@trainyard/contracts';
+import { connectBlobStore } from '@trainyard/store';
 import { saveModelArtifact } from './artifact.js';
 import { JobCheckpoints } from './checkpoints.js';
 import { loadDataset } from './dataset.js';
@@ -33,8 +34,15 @@ async function processTrainJob(run: JobStart, signal: AbortSignal, started: () =
   const { prefix } = env;
   const { attempt } = run;
   const { jobId, spec, tenant = DEFAULT_TENANT, timeoutMs } = run.job;
-  const pub = await JobPublisher.connect(env.redisUrl, prefix, tenant, jobId, run.owner);
-  const checkpoints = JobCheckpoints.open(env.redisUrl, prefix, jobId, pub);
+  // The thread's one connection and one blob store: the job record, its events, the uploaded
+  // dataset, checkpoints and the model all go through them. Nothing here blocks a connection
+  // (cancels come from the parent), so a second one would buy nothing.
+  const store = connectBlobStore(env.redisUrl, prefix, {
+    connectionName: `trainyard-job-${jobId}`,
+    maxRetriesPerRequest: 20,
+  });
+  const pub = new JobPublisher(store.redis, prefix, tenant, jobId, run.owner);
+  const checkpoints = new JobCheckpoints(store.blobs, pub, jobId);
   let deadline: ReturnType<typeof jobDeadline> | undefined;
   // A cancel reaches this thread as the abort of `signal`: the worker's main thread hears it on
   // the cancel channel, BullMQ's cancelJob aborts the job's signal there, and the parent sends Cancel.
@@ -58,7 +66,7 @@ async function processTrainJob(run: JobStart, signal: AbortSignal, started: () =
     // The budget counts from the job's first start (the record's started_at), retries included.
     deadline = jobDeadline(start.startedAt, timeoutMs);
     const stop = AbortSignal.any([signal, deadline.signal]);
-    const data = await loadDataset(spec.dataset, { ...env, prefix });
+    const data = await loadDataset(spec.dataset, { fashionMnistDir: env.fashionMnistDir, blobs: store.blobs });
     if (signal.aborted) return await cancelled(abortReason(signal));
     if (deadline.signal.aborted) return await timedOut();
     const result = await train(spec, data, checkpoints.emit, stop, await checkpoints.hooks(attempt));
@@ -71,7 +79,7 @@ async function processTrainJob(run: JobStart, signal: AbortSignal, started: () =
       return { status: 'cancelled', metrics: result.metrics };
     }
     // Stored before the completed event, so a succeeded job always has its model.
-    const links = await saveModelArtifact(jobId, result.model, { redisUrl: env.redisUrl, prefix });
+    const links = await saveModelArtifact(jobId, result.model, store.blobs);
     await pub.finish({
       type: 'completed',
       metrics: result.metrics,
@@ -97,8 +105,7 @@ async function processTrainJob(run: JobStart, signal: AbortSignal, started: () =
     throw err;
   } finally {
     deadline?.clear();
-    await checkpoints.close();
-    await pub.close();
+    await store.close();
   }
 }
 

@@ -26,8 +26,8 @@ describe('JobPublisher fencing', () => {
     const record = keys.job(prefix, 'job_f');
     const firstStart = '2026-11-27T10:00:00.000Z';
     await redis.hset(record, 'status', 'queued', 'started_at', firstStart);
-    const a = await JobPublisher.connect(REDIS_URL, prefix, DEFAULT_TENANT, 'job_f', 'token-a');
-    const b = await JobPublisher.connect(REDIS_URL, prefix, DEFAULT_TENANT, 'job_f', 'token-b');
+    const a = new JobPublisher(redis, prefix, DEFAULT_TENANT, 'job_f', 'token-a');
+    const b = new JobPublisher(redis, prefix, DEFAULT_TENANT, 'job_f', 'token-b');
     const ckptA = new JobCheckpoints(new RedisBlobStore(redis, prefix), a, 'job_f');
     const m = modelFromJson(
       {
@@ -37,28 +37,24 @@ describe('JobPublisher fencing', () => {
       { seed: 1 },
     );
     const checkpoint = saveCheckpoint(m, { epoch: 1, history: { epoch: [0], history: {} } });
-    try {
-      expect(await a.started(1, 'w-a')).toEqual({ outcome: 'started', startedAt: Date.parse(firstStart) });
-      expect(await redis.hget(record, 'owner')).toBe('token-a');
-      await a.emit({ type: 'log', level: 'info', message: 'a owns it' });
-      await ckptA.save(checkpoint);
+    expect(await a.started(1, 'w-a')).toEqual({ outcome: 'started', startedAt: Date.parse(firstStart) });
+    expect(await redis.hget(record, 'owner')).toBe('token-a');
+    await a.emit({ type: 'log', level: 'info', message: 'a owns it' });
+    await ckptA.save(checkpoint);
 
-      expect((await b.started(2, 'w-b')).outcome).toBe('started');
-      const written = await redis.xlen(keys.events(prefix, 'job_f'));
-      await expect(a.emit({ type: 'log', level: 'info', message: 'stale' })).rejects.toBeInstanceOf(FencedError);
-      await expect(
-        ckptA.save(saveCheckpoint(m, { epoch: 2, history: { epoch: [0, 1], history: {} } })),
-      ).rejects.toBeInstanceOf(FencedError);
-      await expect(a.finish({ type: 'cancelled' })).rejects.toBeInstanceOf(FencedError);
-      expect(await redis.xlen(keys.events(prefix, 'job_f'))).toBe(written);
-      expect((await loadStoredCheckpoint(new RedisBlobStore(redis, prefix), 'job_f'))!.json.epoch).toBe(1);
-      expect(await redis.hget(record, 'status')).toBe('running');
+    expect((await b.started(2, 'w-b')).outcome).toBe('started');
+    const written = await redis.xlen(keys.events(prefix, 'job_f'));
+    await expect(a.emit({ type: 'log', level: 'info', message: 'stale' })).rejects.toBeInstanceOf(FencedError);
+    await expect(
+      ckptA.save(saveCheckpoint(m, { epoch: 2, history: { epoch: [0, 1], history: {} } })),
+    ).rejects.toBeInstanceOf(FencedError);
+    await expect(a.finish({ type: 'cancelled' })).rejects.toBeInstanceOf(FencedError);
+    expect(await redis.xlen(keys.events(prefix, 'job_f'))).toBe(written);
+    expect((await loadStoredCheckpoint(new RedisBlobStore(redis, prefix), 'job_f'))!.json.epoch).toBe(1);
+    expect(await redis.hget(record, 'status')).toBe('running');
 
-      await b.emit({ type: 'log', level: 'info', message: 'b owns it' });
-      expect(await b.finish({ type: 'cancelled' })).toBe(true);
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-    }
+    await b.emit({ type: 'log', level: 'info', message: 'b owns it' });
+    expect(await b.finish({ type: 'cancelled' })).toBe(true);
   });
 
   it('a command replayed after a Redis restart (same attempt, same event number) writes nothing twice', async () => {
@@ -67,21 +63,17 @@ describe('JobPublisher fencing', () => {
     const record = keys.job(prefix, 'job_r');
     const stream = keys.events(prefix, 'job_r');
     await redis.hset(record, 'status', 'queued');
-    const first = await JobPublisher.connect(REDIS_URL, prefix, DEFAULT_TENANT, 'job_r', 'token-r');
-    const replay = await JobPublisher.connect(REDIS_URL, prefix, DEFAULT_TENANT, 'job_r', 'token-r');
+    const first = new JobPublisher(redis, prefix, DEFAULT_TENANT, 'job_r', 'token-r');
+    const replay = new JobPublisher(redis, prefix, DEFAULT_TENANT, 'job_r', 'token-r');
     const epoch = (n: number) =>
       ({ type: 'epoch', epoch: n, epochs: 2, logs: { loss: 1 / n }, seconds: 1, samples_per_second: 100 }) as const;
-    try {
-      const started = await first.started(1, 'w');
-      expect(await replay.started(1, 'w')).toEqual(started);
-      await first.emit(epoch(1));
-      await replay.emit(epoch(1));
-      await first.emit(epoch(2));
-      const events = (await redis.xrange(stream, '-', '+')).map(([, f]) => JSON.parse(f[3]));
-      expect(events.map((e) => e.epoch ?? e.status)).toEqual(['running', 1, 2]);
-      expect(await redis.hget(record, 'epoch')).toBe('2');
-    } finally {
-      await Promise.all([first.close(), replay.close()]);
-    }
+    const started = await first.started(1, 'w');
+    expect(await replay.started(1, 'w')).toEqual(started);
+    await first.emit(epoch(1));
+    await replay.emit(epoch(1));
+    await first.emit(epoch(2));
+    const events = (await redis.xrange(stream, '-', '+')).map(([, f]) => JSON.parse(f[3]));
+    expect(events.map((e) => e.epoch ?? e.status)).toEqual(['running', 1, 2]);
+    expect(await redis.hget(record, 'epoch')).toBe('2');
   });
 });

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { threadRedis } from './redis.js';
 import { jobKeys, keys, type Engine, type JobEvent } from '@trainyard/contracts';
 import { FencedError } from './errors.js';
 import { finishJob, type TerminalEvent } from './job-record.js';
@@ -62,7 +60,8 @@ export class JobPublisher {
   /** The number of this attempt's last event (see EMIT). */
   private seq = 0;
 
-  private constructor(
+  /** One attempt at a job, on the thread's connection; `owner` is the attempt's fencing token. */
+  constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly tenant: string,
@@ -71,18 +70,6 @@ export class JobPublisher {
   ) {
     this.record = keys.job(prefix, jobId);
     this.stream = keys.events(prefix, jobId);
-  }
-
-  /** Opens a connection for one attempt at a job; `owner` is the attempt's fencing token (random by default). */
-  static async connect(
-    redisUrl: string,
-    prefix: string,
-    tenant: string,
-    jobId: string,
-    owner: string = randomUUID(),
-  ): Promise<JobPublisher> {
-    const redis = threadRedis(redisUrl, `trainyard-job-${jobId}`);
-    return new JobPublisher(redis, prefix, tenant, jobId, owner);
   }
 
   /**
@@ -147,9 +134,5 @@ export class JobPublisher {
   /** Ends the job with its one terminal event; throws FencedError once another attempt owns the job. */
   async finish(event: TerminalEvent): Promise<boolean> {
     return finishJob(this.redis, this.prefix, this.tenant, this.jobId, event, this.owner);
-  }
-
-  async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

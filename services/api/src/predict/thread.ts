@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Redis } from 'ioredis';
 import { modelBlobKey } from '@trainyard/contracts';
-import { RedisBlobStore } from '@trainyard/store';
+import { connectBlobStore, type BlobStore, type BlobStoreConnection } from '@trainyard/store';
 import { kernelMemoryBytes, setThreads } from '@trainyard/tensor';
 import { PredictMessage, type FromThread, type PredictThreadData, type ToThread } from './protocol.js';
 import { ModelRunner, toFailure } from './runner.js';
@@ -12,19 +11,14 @@ const env = workerData as PredictThreadData;
 // The pool is the parallelism: one predict thread is one core, its GEMM included.
 setThreads(1);
 
-let redis: Redis | undefined;
-const blobs = (): RedisBlobStore => {
-  if (!redis) {
-    redis = new Redis(env.redisUrl, {
-      maxRetriesPerRequest: 2,
-      retryStrategy: (n) => Math.min(n * 100, 500),
-      connectionName: `trainyard-api-predict@${env.prefix}`,
-    });
-    // It reconnects by itself; meanwhile a load fails and its request answers 503 (errors.ts).
-    redis.on('error', () => undefined);
-  }
-  return new RedisBlobStore(redis, env.prefix);
-};
+let store: BlobStoreConnection | undefined;
+// It reconnects by itself; meanwhile a load fails and its request answers 503 (errors.ts).
+const blobs = (): BlobStore =>
+  (store ??= connectBlobStore(env.redisUrl, env.prefix, {
+    maxRetriesPerRequest: 2,
+    retryStrategy: (n) => Math.min(n * 100, 500),
+    connectionName: `trainyard-api-predict@${env.prefix}`,
+  })).blobs;
 const runner = new ModelRunner(
   async (jobId) => {
     const store = blobs();
