@@ -8,3 +8,4 @@ export * from './datasets.js';
 export * from './models.js';
 export * from './sweeps.js';
 export * from './redact.js';
+export * from './coded-error.js';

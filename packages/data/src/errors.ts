@@ -1,29 +1,26 @@
-/** Error codes raised by @trainyard/data; the api maps every DATASET_* code to a 4xx. */
-export type DataErrorCode =
-  | 'DATASET_INVALID'
-  | 'DATASET_SHAPE_MISMATCH'
-  | 'DATASET_NON_FINITE'
-  | 'DATASET_LABEL_OUT_OF_RANGE'
-  | 'DATASET_UNKNOWN_BUILTIN'
-  | 'DATASET_INVALID_OPTION'
-  | 'DATASET_NOT_INSTALLED'
-  | 'DATASET_TOO_LARGE'
-  | 'DATASET_CORRUPT'
-  | 'DATASET_INVALID_CSV'
-  | 'DATASET_INVALID_NPY'
-  | 'DATASET_INVALID_JSON';
+import { CodedError, refused, type ErrorCatalogue } from '@trainyard/contracts/errors';
+
+/** The codes @trainyard/data raises, all the caller's doing (the dataset or its options). */
+export const DATA_ERRORS = {
+  DATASET_INVALID: refused(400),
+  DATASET_SHAPE_MISMATCH: refused(400),
+  DATASET_NON_FINITE: refused(400),
+  DATASET_LABEL_OUT_OF_RANGE: refused(400),
+  DATASET_UNKNOWN_BUILTIN: refused(400),
+  DATASET_INVALID_OPTION: refused(400),
+  /** A known builtin whose files this host does not have. */
+  DATASET_NOT_INSTALLED: refused(422),
+  DATASET_TOO_LARGE: refused(413),
+  DATASET_CORRUPT: refused(400),
+  DATASET_INVALID_CSV: refused(400),
+  DATASET_INVALID_NPY: refused(400),
+  DATASET_INVALID_JSON: refused(400),
+} as const satisfies ErrorCatalogue;
+export type DataErrorCode = keyof typeof DATA_ERRORS;
 
 /** A dataset error: `code` for machines, a message naming the offending path or option for people. */
-export class DataError extends Error {
-  readonly code: DataErrorCode;
-  readonly details: Record<string, unknown>;
-
+export class DataError extends CodedError<DataErrorCode> {
   constructor(code: DataErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = 'DataError';
-    this.code = code;
-    this.details = details;
-    // Keeps instanceof working even if a consumer down-levels classes to ES5.
-    Object.setPrototypeOf(this, new.target.prototype);
+    super(code, message, DATA_ERRORS[code], details);
   }
 }

@@ -1,4 +1,4 @@
-export { DataError, type DataErrorCode } from './errors.js';
+export { DATA_ERRORS, DataError, type DataErrorCode } from './errors.js';
 export type { Dataset, NdArray } from './types.js';
 export {
   BUILTINS,

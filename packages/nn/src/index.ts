@@ -1,4 +1,4 @@
-export { NnError, type NnErrorCode, type NnErrorDetails } from './errors.js';
+export { NN_ERRORS, NnError, type NnErrorCode, type NnErrorDetails } from './errors.js';
 export { inspectModel, type IndexInput, type ModelInfo } from './model/inspect.js';
 export type { ModelInput, SpecOptions } from './model/spec.js';
 export { forwardFlops, layerForwardFlops, type ForwardFlops, type LayerFlops } from './model/flops.js';

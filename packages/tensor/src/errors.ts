@@ -1,26 +1,25 @@
-/** Error codes raised by @trainyard/tensor. */
-export type TensorErrorCode =
-  | 'TENSOR_SHAPE_MISMATCH'
-  | 'TENSOR_DTYPE_MISMATCH'
-  | 'TENSOR_INVALID_SHAPE'
-  | 'TENSOR_INVALID_DATA'
-  | 'TENSOR_INVALID_AXIS'
-  | 'TENSOR_INVALID_SLICE'
-  | 'TENSOR_INDEX_OUT_OF_RANGE'
-  | 'TENSOR_INVALID_ARGUMENT'
-  | 'TENSOR_NOT_SCALAR'
-  | 'TENSOR_NO_GRAD'
-  | 'TENSOR_MEMORY_LIMIT';
+import { CodedError, refused, type ErrorCatalogue } from '@trainyard/contracts/errors';
+
+/** The codes @trainyard/tensor raises, all the caller's doing (a bad shape, argument or size): 400. */
+export const TENSOR_ERRORS = {
+  TENSOR_SHAPE_MISMATCH: refused(400),
+  TENSOR_DTYPE_MISMATCH: refused(400),
+  TENSOR_INVALID_SHAPE: refused(400),
+  TENSOR_INVALID_DATA: refused(400),
+  TENSOR_INVALID_AXIS: refused(400),
+  TENSOR_INVALID_SLICE: refused(400),
+  TENSOR_INDEX_OUT_OF_RANGE: refused(400),
+  TENSOR_INVALID_ARGUMENT: refused(400),
+  TENSOR_NOT_SCALAR: refused(400),
+  TENSOR_NO_GRAD: refused(400),
+  /** The kernels' WebAssembly memory would pass its limit: the job is too big for its worker. */
+  TENSOR_MEMORY_LIMIT: refused(400),
+} as const satisfies ErrorCatalogue;
+export type TensorErrorCode = keyof typeof TENSOR_ERRORS;
 
 /** A typed tensor error; the message starts with the code, e.g. `TENSOR_SHAPE_MISMATCH: cannot broadcast [3] with [4]`. */
-export class TensorError extends Error {
-  readonly code: TensorErrorCode;
-
+export class TensorError extends CodedError<TensorErrorCode> {
   constructor(code: TensorErrorCode, message: string) {
-    super(`${code}: ${message}`);
-    this.name = 'TensorError';
-    this.code = code;
-    // Keeps instanceof working even if a consumer down-levels classes to ES5.
-    Object.setPrototypeOf(this, new.target.prototype);
+    super(code, `${code}: ${message}`, TENSOR_ERRORS[code]);
   }
 }

@@ -7,7 +7,7 @@ export {
   type NestedArray,
   type TensorConstructor,
 } from './tensor.js';
-export { TensorError, type TensorErrorCode } from './errors.js';
+export { TENSOR_ERRORS, TensorError, type TensorErrorCode } from './errors.js';
 export { broadcastShapes, formatShape, normalizeAxes, shapesEqual, sizeOf, stridesOf, type Shape } from './shape.js';
 export {
   arange,
