@@ -7,19 +7,14 @@ import {
   JOB_STATUSES,
   TERMINAL_STATUSES,
   keys,
-  statusForCode,
+  type ErrorCatalogue,
 } from '../../packages/contracts/src/index.js';
 import { DATA_ERRORS } from '../../packages/data/src/index.js';
 import { NN_ERRORS } from '../../packages/nn/src/index.js';
 import { TENSOR_ERRORS } from '../../packages/tensor/src/index.js';
 
-/** Every code an answer may carry: the api's catalogue and the engine's and data package's. */
-export const ERROR_CATALOGUE: ReadonlySet<string> = new Set([
-  ...Object.keys(API_ERRORS),
-  ...Object.keys(NN_ERRORS),
-  ...Object.keys(DATA_ERRORS),
-  ...Object.keys(TENSOR_ERRORS),
-]);
+/** Every code an answer may carry, with its status: the api's catalogue and the engine's and data package's. */
+export const ERROR_CATALOGUE: ErrorCatalogue = { ...API_ERRORS, ...NN_ERRORS, ...DATA_ERRORS, ...TENSOR_ERRORS };
 
 export interface Answer {
   statusCode: number;
@@ -45,11 +40,11 @@ export function violation(res: Answer): string | null {
   if (!error || typeof error.code !== 'string' || typeof error.message !== 'string') {
     return `answered ${res.statusCode} without the {error:{code,message}} envelope: ${res.body.slice(0, 300)}`;
   }
-  if (!ERROR_CATALOGUE.has(error.code))
-    return `answered ${res.statusCode} with a code outside the catalogues: ${error.code}`;
+  const catalogued = Object.hasOwn(ERROR_CATALOGUE, error.code) ? ERROR_CATALOGUE[error.code] : undefined;
+  if (!catalogued) return `answered ${res.statusCode} with a code outside the catalogues: ${error.code}`;
   // Fastify's own client errors keep their status (e.g. 414, 431) under a general code.
-  if (statusForCode(error.code) !== res.statusCode && error.code !== 'BAD_REQUEST') {
-    return `answered ${res.statusCode} with ${error.code}, whose catalogued status is ${statusForCode(error.code)}`;
+  if (catalogued.status !== res.statusCode && error.code !== 'BAD_REQUEST') {
+    return `answered ${res.statusCode} with ${error.code}, whose catalogued status is ${catalogued.status}`;
   }
   return null;
 }

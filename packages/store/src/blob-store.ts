@@ -1,3 +1,5 @@
+import { BlobKeyError } from './errors.js';
+
 /** Bytes to store: a buffer, or a stream of chunks (an upload) consumed once. */
 export type BlobInput = Uint8Array | AsyncIterable<Uint8Array>;
 
@@ -14,15 +16,6 @@ export interface BlobStore {
   has(key: string): Promise<boolean>;
   /** Removes one blob, or every blob under a prefix ending in `/`; returns how many were removed. */
   delete(keyOrPrefix: string): Promise<number>;
-}
-
-/** Thrown for a key outside the store's alphabet (no `..`, no globs, no leading `/`). */
-export class BlobKeyError extends Error {
-  readonly code = 'BLOB_INVALID_KEY';
-  constructor(key: string) {
-    super(`Invalid blob key ${JSON.stringify(key)}: use letters, digits and _ . - separated by /`);
-    this.name = 'BlobKeyError';
-  }
 }
 
 const KEY = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;

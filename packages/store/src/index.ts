@@ -1,4 +1,5 @@
-export { BlobKeyError, checkKey, type BlobInput, type BlobStore } from './blob-store.js';
+export { checkKey, type BlobInput, type BlobStore } from './blob-store.js';
+export { BlobKeyError, STORE_ERRORS, type StoreErrorCode } from './errors.js';
 export { RedisBlobStore, type RedisBlobStoreOptions } from './redis-blob-store.js';
 export { FsBlobStore } from './fs-blob-store.js';
 export { connectBlobStore, type BlobStoreConnection } from './connect.js';

@@ -1,32 +1,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { statusForCode } from '@trainyard/contracts';
+import { API_ERRORS, CodedError, type ApiErrorCode } from '@trainyard/contracts';
+import { isRedisUnavailable } from './redis-outage.js';
 
-/** An error the caller caused (or a known fault), carrying its catalogue code. */
-export class ApiError extends Error {
-  readonly statusCode: number;
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'ApiError';
-    this.statusCode = statusForCode(code);
+/** An error of the api's catalogue (API_ERRORS): the caller's, or a known state of ours such as a 503. */
+export class ApiError extends CodedError<ApiErrorCode> {
+  constructor(code: ApiErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, API_ERRORS[code], details);
   }
-}
-
-/** Errors from our packages (engine, data) carry a code and details; treat them alike. */
-interface CodedError extends Error {
-  code: string;
-  details?: Record<string, unknown>;
-}
-
-function isCoded(err: unknown): err is CodedError {
-  return (
-    err instanceof Error &&
-    typeof (err as CodedError).code === 'string' &&
-    /^[A-Z][A-Z0-9_]+$/.test((err as CodedError).code)
-  );
 }
 
 // Fastify's own client errors, renamed into our catalogue.
@@ -79,15 +59,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const { message, details } = describeValidation(err);
       return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message, details } });
     }
-    if (err instanceof ApiError || isCoded(err)) {
-      const coded = err as CodedError;
-      const status = statusForCode(coded.code);
-      // A coded 503 is a known state of ours (e.g. shutting down), with a message written for the caller.
-      if (status < 500 || status === 503) {
-        return reply
-          .status(status)
-          .send({ error: { code: coded.code, message: coded.message, details: coded.details ?? {} } });
-      }
+    // Any package's coded error (the engine's, the data package's, the api's) answers with its own
+    // status; a 503 is a known state of ours, with a message written for the caller.
+    if (err instanceof CodedError && (err.status < 500 || err.status === 503)) {
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });
     }
     const fastifyCode = typeof err.code === 'string' ? FASTIFY_CODES[err.code] : undefined;
     if (fastifyCode || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
@@ -97,14 +72,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .send({ error: { code: fastifyCode ?? 'BAD_REQUEST', message: err.message, details: {} } });
     }
     request.log.error({ err }, 'unhandled error');
-    const unavailable = /ECONNREFUSED|Connection is closed|MaxRetriesPerRequest/i.test(err.message);
-    return reply.status(unavailable ? 503 : 500).send({
-      error: {
-        code: unavailable ? 'SERVICE_UNAVAILABLE' : 'INTERNAL',
-        message: unavailable ? 'Redis is unreachable' : 'Internal error',
-        details: { request_id: request.id },
-      },
-    });
+    const hidden = isRedisUnavailable(err)
+      ? new ApiError('SERVICE_UNAVAILABLE', 'Redis is unreachable', { request_id: request.id })
+      : new ApiError('INTERNAL', 'Internal error', { request_id: request.id });
+    return reply
+      .status(hidden.status)
+      .send({ error: { code: hidden.code, message: hidden.message, details: hidden.details } });
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -1,6 +1,5 @@
-import { callbackFromConfig, logNames, parseOptimizer, type HeadSpec } from '@trainyard/nn';
+import { NnError, callbackFromConfig, logNames, parseOptimizer, type HeadSpec } from '@trainyard/nn';
 import type { JobSpec } from '@trainyard/contracts';
-import { ApiError } from './errors.js';
 
 const CODE = 'SPEC_INVALID_FIT_CONFIG';
 
@@ -23,7 +22,7 @@ export function loggedNames(fit: JobSpec['fit'], heads: FitContext['heads']): st
 }
 
 function fail(message: string, path: string, extra: Record<string, unknown> = {}): never {
-  throw new ApiError(CODE, message, { path, ...extra });
+  throw new NnError(CODE, message, { path, ...extra });
 }
 
 /** Callbacks: each built once by the engine (cheap objects, no weights), then checked against what the job logs. */

@@ -1,7 +1,6 @@
 import { BUILTINS, fromInline } from '@trainyard/data';
-import type { IndexInput } from '@trainyard/nn';
+import { NnError, type IndexInput } from '@trainyard/nn';
 import type { JobSpec } from '@trainyard/contracts';
-import { ApiError } from './errors.js';
 
 /**
  * An Embedding reads integer indices in [0, input_dim): the engine checks every batch and fails
@@ -14,7 +13,7 @@ export function checkIndexInputs(embeddings: readonly IndexInput[], dataset: Job
   if (embeddings.length === 0) return;
   for (const e of embeddings) {
     if (e.input === null) {
-      throw new ApiError(
+      throw new NnError(
         'SPEC_INVALID_MODEL',
         `layer "${e.layer}": an Embedding needs integer indices, but its input is the output of layer "${e.from}" (real numbers); give it the model input`,
         { path: `/model${e.path}`, layer: e.layer, from: e.from },
@@ -24,7 +23,7 @@ export function checkIndexInputs(embeddings: readonly IndexInput[], dataset: Job
   const needed = Math.min(...embeddings.map((e) => e.inputDim));
   const first = embeddings.find((e) => e.inputDim === needed)!;
   const refuse = (what: string, path: string, extra: Record<string, unknown> = {}) =>
-    new ApiError(
+    new NnError(
       'SPEC_INCOMPATIBLE_TARGETS',
       `layer "${first.layer}": an Embedding needs integer indices in [0, ${needed}), but ${what}`,
       {

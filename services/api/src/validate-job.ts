@@ -1,10 +1,11 @@
-import { BUILTINS, fromInline, validateBuiltinOptions } from '@trainyard/data';
+import { BUILTINS, DataError, fromInline, validateBuiltinOptions } from '@trainyard/data';
 import {
   checkCompile,
   checkTargets,
   createMetrics,
   estimateTraining,
   inspectModel,
+  NnError,
   type ModelInfo,
   type TrainingEstimate,
 } from '@trainyard/nn';
@@ -79,7 +80,7 @@ function storedShape(ds: { id: string; options?: { test_split?: number } }, rec:
   const split = ds.options?.test_split ?? 0;
   const samples = rec.samples - Math.round(rec.samples * split);
   if (samples < 1)
-    throw new ApiError(
+    throw new DataError(
       'DATASET_INVALID_OPTION',
       `test_split ${split} leaves no training samples out of ${rec.samples}`,
       { path: '/dataset/options/test_split' },
@@ -119,7 +120,7 @@ function datasetShape(ds: JobSpec['dataset'], stored: ResolvedDataset): DataShap
   }
   const info = BUILTINS.find((b) => b.name === ds.builtin);
   if (!info) {
-    throw new ApiError(
+    throw new DataError(
       'DATASET_UNKNOWN_BUILTIN',
       `Unknown built-in dataset "${ds.builtin}"; known: ${BUILTINS.map((b) => b.name).join(', ')}`,
       {
@@ -218,7 +219,7 @@ function checkHead(spec: JobSpec, info: ModelInfo, data: DataShape): HeadSpec[] 
     info.outputs.map((o) => o.name),
   );
   if (heads.length !== 1) {
-    throw new ApiError(
+    throw new NnError(
       'SPEC_SHAPE_MISMATCH',
       `The model has ${heads.length} outputs (${info.outputs.map((o) => o.name).join(', ')}) but a dataset gives one target per sample`,
       {
@@ -236,7 +237,7 @@ function checkHead(spec: JobSpec, info: ModelInfo, data: DataShape): HeadSpec[] 
     data.targetShape.length === 0 &&
     units !== data.classes
   ) {
-    throw new ApiError(
+    throw new NnError(
       'SPEC_SHAPE_MISMATCH',
       `Output layer "${last?.name}" gives [null, ${units}] but the dataset has ${data.classes} classes: ${loss.name} needs ${data.classes} units`,
       { path: '/model', layer: last?.name, output_shape: [null, ...info.outputShape], classes: data.classes },

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { CodedError } from '@trainyard/contracts';
 import { ApiError } from '../errors.js';
 import { PredictMessage, type FromThread, type PredictThreadData, type ToThread } from './protocol.js';
 import type { PredictOutput, PredictTask } from './runner.js';
@@ -192,7 +193,7 @@ export class PredictPool {
       if (p.flops > 0 && seconds > 0) this.flopsPerSecond = 0.8 * this.flopsPerSecond + 0.2 * (p.flops / seconds);
       p.resolve({ outputs: msg.outputs });
     } else {
-      p.reject(new ApiError(msg.error.code, msg.error.message, msg.error.details));
+      p.reject(CodedError.fromJSON(msg.error));
     }
     this.pump();
   }

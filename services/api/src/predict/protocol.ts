@@ -1,4 +1,5 @@
-import type { CodedFailure, PredictTask } from './runner.js';
+import type { CodedErrorJSON } from '@trainyard/contracts';
+import type { PredictTask } from './runner.js';
 
 /** Every message between the api and a predict thread, by its `type` (one enum, as the worker's). */
 export const PredictMessage = {
@@ -34,4 +35,4 @@ export type FromThread =
       cached: string[];
       /** The thread's WebAssembly kernel memory after this task (it grows, never shrinks). */
       kernelBytes: number;
-    } & ({ ok: true; outputs: string } | { ok: false; error: CodedFailure }));
+    } & ({ ok: true; outputs: string } | { ok: false; error: CodedErrorJSON }));

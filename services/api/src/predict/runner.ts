@@ -1,5 +1,8 @@
 import { fromLayersModel, type Model } from '@trainyard/nn';
 import { tensor } from '@trainyard/tensor';
+import { CodedError, type CodedErrorJSON } from '@trainyard/contracts';
+import { ApiError } from '../errors.js';
+import { isRedisUnavailable } from '../redis-outage.js';
 
 /** A stored model's two files, or null when the store has none. */
 export type ModelLoader = (jobId: string) => Promise<{ json: Buffer; weights: Buffer } | null>;
@@ -17,21 +20,10 @@ export interface PredictOutput {
   outputs: string;
 }
 
-/** A failure with a catalogue code, in a form that crosses postMessage (an Error's class does not). */
-export interface CodedFailure {
-  code: string;
-  message: string;
-  details: Record<string, unknown>;
-}
-
 /** Thrown when a stored model cannot be loaded: the model is broken, not the request. */
-export class ModelLoadError extends Error {
-  readonly code = 'MODEL_INVALID';
-  constructor(
-    message: string,
-    readonly details: Record<string, unknown>,
-  ) {
-    super(message);
+export class ModelLoadError extends ApiError {
+  constructor(message: string, details: Record<string, unknown>) {
+    super('MODEL_INVALID', message, details);
   }
 }
 
@@ -125,11 +117,12 @@ export function nest(data: Float32Array, shape: readonly number[]): unknown[] {
   return shape.length === 0 ? [] : build(0);
 }
 
-/** An error as it crosses a thread: coded errors keep code and details, anything else is internal. */
-export function toFailure(err: unknown): CodedFailure {
-  const e = err as { code?: unknown; message?: unknown; details?: unknown };
-  if (err instanceof Error && typeof e.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(e.code)) {
-    return { code: e.code, message: err.message, details: (e.details as Record<string, unknown>) ?? {} };
-  }
-  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), details: {} };
+/**
+ * An error as it crosses to the api's thread (CodedError.fromJSON there): a coded error keeps
+ * its fields, Redis out of reach is the 503 the api answers for it, anything else is internal.
+ */
+export function toFailure(err: unknown): CodedErrorJSON {
+  if (err instanceof CodedError) return err.toJSON();
+  if (isRedisUnavailable(err)) return new ApiError('SERVICE_UNAVAILABLE', 'Redis is unreachable').toJSON();
+  return new ApiError('INTERNAL', err instanceof Error ? err.message : String(err)).toJSON();
 }
