@@ -1,12 +1,23 @@
+import { CodedError, refused, type ErrorCatalogue } from '@trainyard/contracts';
+
+/**
+ * The codes the worker ends a job with, all the job's own doing and never retried. They reach
+ * callers only inside a job's failed event, never as an HTTP answer; 422 says what they are.
+ */
+export const TRAINING_ERRORS = {
+  /** The loss became NaN or infinite. */
+  TRAINING_DIVERGED: refused(422),
+  /** The job ran past its own time budget. */
+  JOB_TIMEOUT: refused(422),
+  /** The job outgrew its memory limit (V8's, the MemoryGuard's, or the kernels' WebAssembly memory). */
+  RESOURCE_LIMIT: refused(422),
+} as const satisfies ErrorCatalogue;
+export type TrainingErrorCode = keyof typeof TRAINING_ERRORS;
+
 /** A failure caused by the job itself (its spec or its data): retrying cannot help. */
-export class TrainingError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'TrainingError';
+export class TrainingError extends CodedError<TrainingErrorCode> {
+  constructor(code: TrainingErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, TRAINING_ERRORS[code], details);
   }
 }
 
@@ -33,12 +44,11 @@ export class JobFailed extends Error {
   }
 }
 
-// Errors from the engine (SPEC_*, TENSOR_*) and data (DATASET_*) packages are the user's doing, as is
-// running past the job's own time budget (JOB_TIMEOUT) or memory limit (RESOURCE_LIMIT).
-const USER_CODE = /^((SPEC|TENSOR|DATASET|TRAINING)_[A-Z0-9_]+|JOB_TIMEOUT|RESOURCE_LIMIT)$/;
-
-/** True when an error is the job's own fault, so it must fail now and never be retried. */
-export function isUserError(err: unknown): err is Error & { code: string } {
-  const code: unknown = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
-  return typeof code === 'string' && USER_CODE.test(code);
+/**
+ * True when the job must fail now and never be retried: the job's own fault (its spec, data or
+ * budget) that a retry cannot mend, e.g. an NnError, a DataError or a TrainingError. Anything
+ * else, uncoded (Redis, a crash) or a fault of ours, goes back to BullMQ for another attempt.
+ */
+export function failsForGood(err: unknown): err is CodedError {
+  return err instanceof CodedError && err.userFault && !err.retryable;
 }

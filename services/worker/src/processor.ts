@@ -5,7 +5,7 @@ import { connectBlobStore } from '@trainyard/store';
 import { saveModelArtifact } from './artifact.js';
 import { JobCheckpoints } from './checkpoints.js';
 import { loadDataset } from './dataset.js';
-import { FencedError, JobFailed, isUserError } from './errors.js';
+import { FencedError, JobFailed, failsForGood } from './errors.js';
 import { JobPublisher } from './publisher.js';
 import { HandBack, isShutdown } from './shutdown.js';
 import { ThreadCommand, type FromThread, type JobStart, type ThreadData, type ToThread } from './thread-protocol.js';
@@ -96,7 +96,7 @@ async function processTrainJob(run: JobStart, signal: AbortSignal, started: () =
     // Whatever an abort interrupted, a cancelled job ends cancelled and is never retried.
     if (signal.aborted) return await cancelled(abortReason(signal));
     if (deadline?.signal.aborted) return await timedOut();
-    if (isUserError(err)) {
+    if (failsForGood(err)) {
       // The kernels refused to grow their memory past the job's limit: the same failure as the guard's.
       const code = err.code === 'TENSOR_MEMORY_LIMIT' ? 'RESOURCE_LIMIT' : err.code;
       await pub.finish({ type: 'failed', error: { code, message: err.message } });
