@@ -449,7 +449,147 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /** @description The data of one message of a job's event stream; the message's `event` is its `type`. A multiplexed stream adds `job_id`. */
+        JobEvent: components["schemas"]["StatusEvent"] | components["schemas"]["LogEvent"] | components["schemas"]["BatchEvent"] | components["schemas"]["EpochEvent"] | components["schemas"]["CompletedEvent"] | components["schemas"]["CheckpointEvent"] | components["schemas"]["ResumedEvent"] | components["schemas"]["FailedEvent"] | components["schemas"]["CancelledEvent"];
+        /** @description The job's status changed: `queued` when created, `running` (with the worker and its engine) at each attempt's start. */
+        StatusEvent: {
+            /** @enum {string} */
+            type: "status";
+            /** @description queued → running → succeeded | failed | cancelled */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            attempt: number;
+            worker?: string;
+            engine?: {
+                kernels: "wasm-simd" | "typescript";
+                threads: number;
+                simd: boolean;
+                /** @description Why the TypeScript kernels run, when they do */
+                reason?: string;
+            };
+        };
+        /** @description A line for the user: the dataset loaded, the model summary, a warning. */
+        LogEvent: {
+            /** @enum {string} */
+            type: "log";
+            level: "info" | "warn";
+            message: string;
+        };
+        /** @description Progress within an epoch, at most ~4 per second. */
+        BatchEvent: {
+            /** @enum {string} */
+            type: "batch";
+            /** @description 1-based, as Keras prints it ("Epoch 3/5") */
+            epoch: number;
+            batch: number;
+            batches: number;
+            /** @description Keras-named logs: loss, accuracy, val_loss, val_accuracy, … */
+            logs: {
+                [key: string]: number;
+            };
+        };
+        /** @description An epoch ended (1-based, as Keras prints "Epoch 3/5"); never throttled. */
+        EpochEvent: {
+            /** @enum {string} */
+            type: "epoch";
+            /** @description 1-based, as Keras prints it ("Epoch 3/5") */
+            epoch: number;
+            epochs: number;
+            /** @description Keras-named logs: loss, accuracy, val_loss, val_accuracy, … */
+            logs: {
+                [key: string]: number;
+            };
+            seconds: number;
+            samples_per_second: number;
+        };
+        /** @description Terminal: training finished, with the final metrics. */
+        CompletedEvent: {
+            /** @enum {string} */
+            type: "completed";
+            /** @description Keras-named logs: loss, accuracy, val_loss, val_accuracy, … */
+            metrics: {
+                [key: string]: number;
+            };
+            seconds: number;
+            /** @description Last epoch that ran (1-based); below fit.epochs when a callback stopped training */
+            epoch?: number;
+            stopped_early?: {
+                monitor: string;
+                best?: number;
+                best_epoch?: number;
+            };
+            /** @description The trained model (TF.js model.json, weights.bin next to it) and its predict endpoint */
+            links?: {
+                model: string;
+                predict: string;
+            };
+        };
+        /** @description A checkpoint of the model after `epoch` is stored; a retried attempt resumes from the latest one. `batch` is set only on the checkpoint a cancel or timeout stores mid-epoch: the weights also hold that many batches of epoch `epoch + 1` (such a checkpoint is kept, never resumed from). */
+        CheckpointEvent: {
+            /** @enum {string} */
+            type: "checkpoint";
+            /** @description 1-based, as Keras prints it ("Epoch 3/5") */
+            epoch: number;
+            bytes: number;
+            batch?: number;
+        };
+        /** @description A retried attempt (its worker crashed, stalled or shut down) restored the checkpoint of epoch `from_epoch` and trains on from there. Epochs the stream already reported are not reported again: the next epoch event is the first one not yet seen. */
+        ResumedEvent: {
+            /** @enum {string} */
+            type: "resumed";
+            /** @description 1-based, as Keras prints it ("Epoch 3/5") */
+            from_epoch: number;
+        };
+        /** @description Terminal: the job failed. JOB_TIMEOUT failures say where their checkpoint stands, as `cancelled` does. */
+        FailedEvent: {
+            /** @enum {string} */
+            type: "failed";
+            error: {
+                code: string;
+                message: string;
+            };
+            /** @description Every epoch up to this one is stored */
+            checkpoint_epoch?: number;
+            /** @description The checkpoint also holds this many batches of the next epoch */
+            checkpoint_batch?: number;
+        };
+        /** @description Terminal: the job stopped at a cancel. `checkpoint_epoch` is set when the stored checkpoint holds the work done: every epoch up to it, plus `checkpoint_batch` batches of the next one when it stopped mid-epoch. */
+        CancelledEvent: {
+            /** @enum {string} */
+            type: "cancelled";
+            reason?: string;
+            /** @description Every epoch up to this one is stored */
+            checkpoint_epoch?: number;
+            /** @description The checkpoint also holds this many batches of the next epoch */
+            checkpoint_batch?: number;
+        };
+        /** @description The data of a sweep's own message (`event: sweep`) on its event stream, with `sweep_id` added; its trials' messages carry JobEvent data with `job_id` added. */
+        SweepEvent: {
+            /** @enum {string} */
+            type: "sweep";
+            /** @description queued → running → succeeded | failed | cancelled */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            /** @description On the first event: how many trials run */
+            trials?: number;
+            /** @description On the last event: the trials, best first */
+            ranking?: {
+                rank: number;
+                index: number;
+                /**
+                 * @description Job id, e.g. job_3kq9x…
+                 * @example job_4f1c2a9e7b
+                 */
+                job_id: string;
+                /** @description queued → running → succeeded | failed | cancelled */
+                status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                value: number | null;
+                error?: {
+                    code: string;
+                    message: string;
+                };
+            }[];
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -3250,7 +3390,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An event stream */
+            /** @description An event stream: each message's `event` is its data's `type` and its `data` one line of JSON, a `JobEvent` (components/schemas). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3367,7 +3507,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An event stream */
+            /** @description An event stream: each message's `event` is its data's `type` and its `data` one line of JSON, a `JobEvent` (components/schemas) with `job_id` added. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6115,7 +6255,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An event stream */
+            /** @description An event stream: each message's `event` is its data's `type` and its `data` one line of JSON, a `JobEvent` or `SweepEvent` (components/schemas) with `job_id` or `sweep_id` added. */
             200: {
                 headers: {
                     [name: string]: unknown;

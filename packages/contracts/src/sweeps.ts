@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { JobError, JobId, JobStatusSchema, type JobStatus } from './job.js';
+import { JobError, JobId, JobStatusSchema } from './job.js';
 import { JobSpec, SPEC_LIMITS } from './spec.js';
 
 /**
@@ -247,7 +247,20 @@ export const SweepListQuery = Type.Object(
 export const SweepParams = Type.Object({ id: SweepId });
 
 /** What a sweep's own stream carries: `queued` when created, then one terminal event with the ranking. */
-export type SweepEvent = { type: 'sweep'; status: JobStatus; trials?: number; ranking?: SweepRank[] };
+export const SweepEvent = Type.Object(
+  {
+    type: Type.Literal('sweep'),
+    status: JobStatusSchema,
+    trials: Type.Optional(Type.Integer({ minimum: 0, description: 'On the first event: how many trials run' })),
+    ranking: Type.Optional(Type.Array(SweepRank, { description: 'On the last event: the trials, best first' })),
+  },
+  {
+    description:
+      "The data of a sweep's own message (`event: sweep`) on its event stream, with `sweep_id` added; " +
+      "its trials' messages carry JobEvent data with `job_id` added.",
+  },
+);
+export type SweepEvent = Static<typeof SweepEvent>;
 
 /** Sweep-level Redis keys, under the same prefix (one hash slot) as jobs. */
 export const sweepKeys = {

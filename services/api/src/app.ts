@@ -14,6 +14,7 @@ import { rateLimit } from './plugins/rate-limit.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { eventRoutes } from './routes/events.js';
+import { eventSchemaComponents } from './sse-docs.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { modelCache } from './model-cache.js';
 import { modelRoutes } from './routes/models.js';
@@ -87,6 +88,8 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
       ],
       servers: [{ url: '/', description: 'This api' }],
       components: {
+        // The SSE event payloads: routes' text/event-stream answers refer to them (sse-docs.ts).
+        schemas: eventSchemaComponents(),
         securitySchemes: {
           // Enforced only when TRAINYARD_API_KEYS is set; plugins/auth.ts puts them on each /v1 operation.
           apiKey: {

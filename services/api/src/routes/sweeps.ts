@@ -31,7 +31,9 @@ import { planTrials, type PlannedTrial } from '../sweep-plan.js';
 import { newSweepId, SweepStore, type SweepRecord } from '../sweep-store.js';
 import { resolveDataset } from '../resolve-dataset.js';
 import { jobEstimate } from '../validate-job.js';
-import { jobSource, parseResume, streamMultiplexed, type MuxSource } from './events.js';
+import { eventStreamResponse } from '../sse-docs.js';
+import { eventStreamer, parseResume, type StreamSource } from '../sse.js';
+import { jobSource } from './events.js';
 
 const notFound = (id: string) => new ApiError('SWEEP_NOT_FOUND', `No sweep ${id}`, { id });
 const isTerminal = (s: string | null | undefined) => (TERMINAL_STATUSES as readonly string[]).includes(s ?? '');
@@ -84,10 +86,7 @@ function checkMetric(metric: string, logged: string[][]): void {
 export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const store = new SweepStore(app.redis, app.config.prefix);
   const flows = new FlowProducer({ connection: app.redis, prefix: app.config.prefix });
-  const open = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const finish of [...open]) finish();
-  });
+  const stream = eventStreamer(app);
   app.addHook('onClose', async () => {
     await flows.close();
   });
@@ -326,18 +325,11 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 8192 })) }),
         response: {
-          200: {
-            description: 'An event stream',
-            content: {
-              'text/event-stream': {
-                schema: Type.String({
-                  examples: [
-                    'id: swp_a/1732700000000-0\nevent: sweep\ndata: {"type":"sweep","status":"queued","trials":4,"sweep_id":"swp_a"}\n\n',
-                  ],
-                }),
-              },
-            },
-          },
+          200: eventStreamResponse(
+            ['JobEvent', 'SweepEvent'],
+            'id: swp_a/1732700000000-0\nevent: sweep\ndata: {"type":"sweep","status":"queued","trials":4,"sweep_id":"swp_a"}\n\n',
+            'job_id or sweep_id',
+          ),
           400: ErrorEnvelope,
           401: ErrorEnvelope,
           404: ErrorEnvelope,
@@ -353,7 +345,7 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const statuses = await app.jobs.statuses(tenant, jobIds);
       const live = jobIds.filter((_, i) => statuses[i]);
       const resume = parseResume(request.query.after ?? request.headers['last-event-id'] ?? '', [...live, rec.id]);
-      const sweep: MuxSource = {
+      const sweep: StreamSource = {
         id: rec.id,
         field: 'sweep_id',
         key: sweepKeys.events(app.config.prefix, rec.id),
@@ -362,7 +354,7 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
         terminal: (e) => e.type === 'sweep' && isTerminal((JSON.parse(e.data) as { status?: string }).status),
       };
       const sources = [...live.map((jobId) => jobSource(app, tenant, jobId, resume.get(jobId) ?? '0-0')), sweep];
-      await streamMultiplexed(app, request, reply, sources, open);
+      await stream(request, reply, sources);
     },
   );
 
