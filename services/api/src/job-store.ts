@@ -12,6 +12,7 @@ import {
   type JobStatus,
   type JobView,
 } from '@trainyard/contracts';
+import { ApiError } from './errors.js';
 
 /** A fresh, unguessable job id. */
 export function newJobId(): string {
@@ -116,8 +117,12 @@ interface Position {
   id: string;
 }
 
-/** Thrown for a cursor this api did not write. */
-export class InvalidCursorError extends Error {}
+/** Thrown for a cursor this api did not write: a 400 INVALID_CURSOR. */
+export class InvalidCursorError extends ApiError {
+  constructor() {
+    super('INVALID_CURSOR', 'cursor must be a next_cursor this api returned', { path: 'cursor' });
+  }
+}
 
 function encodeCursor(p: Position): string {
   return Buffer.from(JSON.stringify([p.score, p.id])).toString('base64url');
@@ -138,7 +143,7 @@ function decodeCursor(cursor: string): Position {
   } catch {
     // fall through
   }
-  throw new InvalidCursorError('cursor is not one this api wrote');
+  throw new InvalidCursorError();
 }
 
 /** Newest first; equal creation times fall back to the id, as Redis orders equal scores. */

@@ -18,7 +18,7 @@ import {
 import { cancelJob } from '../cancel.js';
 import { lttbIndices } from '../downsample.js';
 import { ApiError } from '../errors.js';
-import { InvalidCursorError, jobLinks } from '../job-store.js';
+import { jobLinks } from '../job-store.js';
 import { submitJob } from '../submit.js';
 import type { RouteApp } from './route-app.js';
 
@@ -94,13 +94,7 @@ function registerListJobs(app: RouteApp): void {
     async (request) => {
       const { status, limit = 20, cursor } = request.query;
       const statuses = status === undefined ? undefined : ([status].flat().flatMap((s) => s.split(',')) as JobStatus[]);
-      try {
-        return await app.jobs.list({ tenant: request.tenant, statuses, limit, cursor });
-      } catch (err) {
-        if (err instanceof InvalidCursorError)
-          throw new ApiError('INVALID_CURSOR', 'cursor must be a next_cursor this api returned', { path: 'cursor' });
-        throw err;
-      }
+      return app.jobs.list({ tenant: request.tenant, statuses, limit, cursor });
     },
   );
 }
