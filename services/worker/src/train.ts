@@ -5,6 +5,7 @@ import {
   modelFromJson,
   type Callback,
   type Checkpoint,
+  type History,
   type Logs,
   type Model,
 } from '@trainyard/nn';
@@ -63,6 +64,65 @@ export async function train(
   const started = performance.now();
   const x = toTensor(data.x);
   const y = toTensor(data.y);
+  const plan = await planRun(spec, data, emit, hooks);
+  const run = new RunProgress(plan, emit, hooks, signal);
+  const history = await plan.model.fit(x, y, {
+    epochs: plan.lastFitEpoch,
+    batchSize: plan.batchSize,
+    validationSplit: plan.split,
+    shuffle: spec.fit.shuffle ?? true,
+    seed: plan.seed,
+    signal,
+    initialEpoch: plan.initialEpoch,
+    ...(spec.fit.class_weight && { classWeight: classWeights(spec.fit.class_weight) }),
+    callbacks: run.callbacks(),
+  });
+
+  const metrics: Logs = { ...run.lastLogs };
+  // Fewer epochs than asked is not an abort: EarlyStopping ends a job that completes normally.
+  const aborted = signal?.aborted === true || history.aborted === true;
+  if (data.test && !aborted) {
+    const test = plan.model.evaluate(toTensor(data.test.x), toTensor(data.test.y), { batchSize: 1024 });
+    for (const [name, value] of Object.entries(test)) metrics[`test_${name}`] = value;
+  }
+  const stoppedEarly = aborted ? undefined : earlyStop(plan.userCallbacks);
+  return {
+    metrics,
+    seconds: round((performance.now() - started) / 1000, 3),
+    aborted,
+    epoch: run.lastEpoch,
+    ...(stoppedEarly && { stoppedEarly }),
+    model: plan.model,
+    ...(aborted && run.stopped && { stopped: run.stopped }),
+  };
+}
+
+/** What a run trains and where it starts, worked out once before fit. */
+interface RunPlan {
+  model: Model;
+  userCallbacks: Callback[];
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  batches: number;
+  split: number;
+  trainSamples: number;
+  initialEpoch: number;
+  /** The epoch fit runs to: `epochs`, unless a resumed EarlyStopping had already stopped the run. */
+  lastFitEpoch: number;
+  /** The history a checkpoint carries: the resumed run's, then each epoch's as it ends. */
+  runHistory: History;
+  /** The last completed epoch's logs (the resumed run's, until an epoch ends). */
+  lastLogs: Logs;
+}
+
+/** Builds and compiles the model, restores a checkpoint when there is one that fits, and says where the run starts. */
+async function planRun(
+  spec: JobSpec,
+  data: Dataset,
+  emit: (e: Progress) => Promise<void>,
+  hooks: TrainHooks,
+): Promise<RunPlan> {
   const model = modelFromJson(spec.model, { seed: spec.seed ?? 0, inputShape: data.x.shape.slice(1) });
   model.compile(spec.compile);
   // User callbacks run before ours, as Keras runs them before History: what they add to the logs
@@ -90,96 +150,113 @@ export async function train(
   // trains no further epoch; fit still ends the run (restoring the best weights).
   const lastFitEpoch =
     resumed && userCallbacks.some((c) => c instanceof EarlyStopping && c.stoppedEpoch > 0) ? initialEpoch : epochs;
-  const runHistory = resumed?.history ?? { epoch: [], history: {} };
   await emit({
     type: 'log',
     level: 'info',
     message: `${data.name}: ${samples} samples of shape [${data.x.shape.slice(1).join(', ')}]; model has ${model.countParams()} parameters; ${epochs - initialEpoch} epochs of ${batches} batches${initialEpoch ? ` from epoch ${initialEpoch + 1}` : ''}`,
   });
-
-  let epochStart = performance.now();
-  let currentEpoch = initialEpoch + 1;
-  let lastEpoch = initialEpoch;
-  let lastBatchEvent = 0;
-  let lastLogs: Logs = resumed ? { ...resumed.lastLogs } : {};
-  let batchesDone = 0;
-  let stopped: TrainResult['stopped'];
-  const seed = spec.seed ?? 0;
-  const history = await model.fit(x, y, {
-    epochs: lastFitEpoch,
-    batchSize,
-    validationSplit: split,
-    shuffle: spec.fit.shuffle ?? true,
+  return {
+    model,
+    userCallbacks,
     seed: spec.seed ?? 0,
-    signal,
+    epochs,
+    batchSize,
+    batches,
+    split,
+    trainSamples,
     initialEpoch,
-    ...(spec.fit.class_weight && { classWeight: classWeights(spec.fit.class_weight) }),
-    callbacks: [
+    lastFitEpoch,
+    runHistory: resumed?.history ?? { epoch: [], history: {} },
+    lastLogs: resumed ? { ...resumed.lastLogs } : {},
+  };
+}
+
+/**
+ * train()'s own callbacks around the user's, and what they track as fit goes: batch and epoch
+ * events, each epoch's checkpoint, and the snapshot of where a stop left the weights.
+ */
+class RunProgress {
+  lastEpoch: number;
+  lastLogs: Logs;
+  stopped: TrainResult['stopped'];
+  private currentEpoch: number;
+  private epochStart = performance.now();
+  private lastBatchEvent = 0;
+  private batchesDone = 0;
+
+  constructor(
+    private readonly plan: RunPlan,
+    private readonly emit: (e: Progress) => Promise<void>,
+    private readonly hooks: TrainHooks,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.currentEpoch = plan.initialEpoch + 1;
+    this.lastEpoch = plan.initialEpoch;
+    this.lastLogs = plan.lastLogs;
+  }
+
+  callbacks(): Callback[] {
+    const { model, userCallbacks, runHistory, seed } = this.plan;
+    return [
       {
         // First in line, so the weights are still those training stopped with.
         onTrainEnd: () => {
-          if (signal?.aborted)
-            stopped = {
-              checkpoint: snapshot(model, lastEpoch, runHistory, seed, userCallbacks),
-              epoch: lastEpoch,
-              batch: batchesDone,
+          if (this.signal?.aborted)
+            this.stopped = {
+              checkpoint: snapshot(model, this.lastEpoch, runHistory, seed, userCallbacks),
+              epoch: this.lastEpoch,
+              batch: this.batchesDone,
             };
         },
       },
       ...userCallbacks,
       {
         onEpochBegin: (epoch) => {
-          currentEpoch = epoch + 1;
-          epochStart = performance.now();
-          batchesDone = 0;
+          this.currentEpoch = epoch + 1;
+          this.epochStart = performance.now();
+          this.batchesDone = 0;
         },
-        onBatchEnd: async (batch, logs) => {
-          batchesDone = batch + 1;
-          if (!Number.isFinite(logs.loss)) assertFinite({ loss: logs.loss ?? NaN }, `at batch ${batch + 1}`);
-          const now = performance.now();
-          if (now - lastBatchEvent < BATCH_EVENT_INTERVAL_MS) return;
-          lastBatchEvent = now;
-          const { batch: _b, size: _s, ...rest } = logs;
-          await emit({ type: 'batch', epoch: currentEpoch, batch: batch + 1, batches, logs: rest });
-        },
-        onEpochEnd: async (epoch, logs) => {
-          const seconds = (performance.now() - epochStart) / 1000;
-          assertFinite(logs, `after epoch ${epoch + 1}`);
-          lastLogs = logs;
-          lastEpoch = epoch + 1;
-          await emit({
-            type: 'epoch',
-            epoch: epoch + 1,
-            epochs,
-            logs,
-            seconds: round(seconds, 3),
-            samples_per_second: Math.round(trainSamples / Math.max(seconds, 1e-9)),
-          });
-          // After the epoch event: a crash in between replays this epoch, and the replay's event is skipped.
-          appendEpoch(runHistory, epoch, logs);
-          if (hooks.onCheckpoint) await hooks.onCheckpoint(snapshot(model, epoch + 1, runHistory, seed, userCallbacks));
-        },
+        onBatchEnd: (batch, logs) => this.batchEnd(batch, logs),
+        onEpochEnd: (epoch, logs) => this.epochEnd(epoch, logs),
       },
-    ],
-  });
-
-  const metrics: Logs = { ...lastLogs };
-  // Fewer epochs than asked is not an abort: EarlyStopping ends a job that completes normally.
-  const aborted = signal?.aborted === true || history.aborted === true;
-  if (data.test && !aborted) {
-    const test = model.evaluate(toTensor(data.test.x), toTensor(data.test.y), { batchSize: 1024 });
-    for (const [name, value] of Object.entries(test)) metrics[`test_${name}`] = value;
+    ];
   }
-  const stoppedEarly = aborted ? undefined : earlyStop(userCallbacks);
-  return {
-    metrics,
-    seconds: round((performance.now() - started) / 1000, 3),
-    aborted,
-    epoch: lastEpoch,
-    ...(stoppedEarly && { stoppedEarly }),
-    model,
-    ...(aborted && stopped && { stopped }),
-  };
+
+  private async batchEnd(batch: number, logs: Logs): Promise<void> {
+    this.batchesDone = batch + 1;
+    if (!Number.isFinite(logs.loss)) assertFinite({ loss: logs.loss ?? NaN }, `at batch ${batch + 1}`);
+    const now = performance.now();
+    if (now - this.lastBatchEvent < BATCH_EVENT_INTERVAL_MS) return;
+    this.lastBatchEvent = now;
+    const { batch: _b, size: _s, ...rest } = logs;
+    await this.emit({
+      type: 'batch',
+      epoch: this.currentEpoch,
+      batch: batch + 1,
+      batches: this.plan.batches,
+      logs: rest,
+    });
+  }
+
+  private async epochEnd(epoch: number, logs: Logs): Promise<void> {
+    const { model, userCallbacks, runHistory, seed, epochs, trainSamples } = this.plan;
+    const seconds = (performance.now() - this.epochStart) / 1000;
+    assertFinite(logs, `after epoch ${epoch + 1}`);
+    this.lastLogs = logs;
+    this.lastEpoch = epoch + 1;
+    await this.emit({
+      type: 'epoch',
+      epoch: epoch + 1,
+      epochs,
+      logs,
+      seconds: round(seconds, 3),
+      samples_per_second: Math.round(trainSamples / Math.max(seconds, 1e-9)),
+    });
+    // After the epoch event: a crash in between replays this epoch, and the replay's event is skipped.
+    appendEpoch(runHistory, epoch, logs);
+    if (this.hooks.onCheckpoint)
+      await this.hooks.onCheckpoint(snapshot(model, epoch + 1, runHistory, seed, userCallbacks));
+  }
 }
 
 /** Keras class_weight keys are class indices; JSON object keys are strings. */
