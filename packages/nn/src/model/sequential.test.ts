@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng, Tensor, tensor } from '@trainyard/tensor';
 import { describe, expect, it } from 'vitest';
 import { NnError } from '../errors.js';
-import { KERAS2, KERAS3, mlp, xorData } from '../test-utils/fixtures.js';
+import { KERAS2, KERAS3, mlp } from '../test-utils/fixtures.js';
 import { modelFromJson } from './model.js';
 
 tf.env().set('IS_TEST', true);

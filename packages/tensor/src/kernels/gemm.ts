@@ -46,7 +46,7 @@ const KC = 256;
 const MC = 64;
 const NC = 2048;
 
-let packA = new Float64Array(MC * KC);
+const packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
 
 /** The pure-TypeScript kernel behind `gemm`: the fallback, and the reference in tests. */
@@ -263,6 +263,8 @@ function macroKernel(
   }
 }
 
+// The 4×4 register block written out by hand, sixteen accumulators in locals: long because unrolled.
+// eslint-disable-next-line max-lines-per-function -- a documented kernel (issue 14 exempts them)
 function micro4x4(
   kc: number,
   ap: Float64Array,

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { tensor } from '../creation.js';
 import { describeEmptyUnary, expectGradsMatchTf } from '../test-utils/edge-cases.js';
-import { describeUnaryOp, rand, tf } from '../test-utils/oracle.js';
+import { describeUnaryOp, tf } from '../test-utils/oracle.js';
 import { leakyRelu } from './leaky-relu.js';
 
 describeUnaryOp('leakyRelu (default alpha, as TF.js)', { ours: (x) => leakyRelu(x), theirs: (x) => tf.leakyRelu(x) });

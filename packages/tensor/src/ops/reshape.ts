@@ -1,4 +1,3 @@
-import { record } from '../autograd/engine.js';
 import { TensorError } from '../errors.js';
 import { reshapeStrides } from '../layout.js';
 import { formatShape, sizeOf, type Shape } from '../shape.js';
