@@ -15,6 +15,10 @@ try {
   say('typechecking…');
   // One program over every package, test and bench file: the same check as `pnpm -r typecheck`, faster.
   status = bin('tsc', ['-p', 'tsconfig.json']);
+  // Lint and format are checked on every run, but a finding does not hide the test results: it fails the run at the end.
+  say('linting (eslint, prettier --check)…');
+  const eslint = bin('eslint', ['.']);
+  const lint = bin('prettier', ['--check', '--log-level', 'warn', '.']) || eslint;
   if (status === 0) {
     say(`running tests against ${url}`);
     const report = join(ROOT, 'test-artifacts/vitest.json');
@@ -34,6 +38,10 @@ try {
       stdio: 'inherit',
     }).status;
     if (leaks !== 0 && status === 0) status = 1;
+    if (lint !== 0 && status === 0) {
+      say('lint failed (see above): `npm run lint` to see it again, `npm run format` to fix formatting');
+      status = 1;
+    }
     // One plain closing line any CI can read: "tests: N passed, N failed, N skipped".
     if (existsSync(report)) {
       const r = JSON.parse(readFileSync(report, 'utf8'));
