@@ -1,13 +1,21 @@
-import type { JobEvent } from '@trainyard/contracts';
 import { TrainyardError, errorFromBody } from './errors.js';
+import type { components } from './openapi.js';
 import { parseEventStream, type ServerEvent } from './sse.js';
+
+/** An event's data as openapi/openapi.json documents it (components/schemas/JobEvent). */
+export type JobEvent = components['schemas']['JobEvent'];
 
 /** A job event as the SSE stream delivers it: `event` names the type, so checking it narrows `data`. */
 export type JobServerEvent<Extra = unknown> = {
   [T in JobEvent['type']]: { id: string; event: T; data: Extract<JobEvent, { type: T }> & Extra };
 }[JobEvent['type']];
 
-export const TERMINAL_EVENT_TYPES: readonly string[] = ['completed', 'failed', 'cancelled'];
+/** The events after which a job's stream ends. */
+export const TERMINAL_EVENT_TYPES: readonly string[] = [
+  'completed',
+  'failed',
+  'cancelled',
+] satisfies JobEvent['type'][];
 
 export interface FollowOptions {
   /** Stops following (the job itself goes on); the iterator then throws the abort reason. */

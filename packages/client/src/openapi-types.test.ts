@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import type { JobEvent as ContractJobEvent, SweepEvent as ContractSweepEvent } from '@trainyard/contracts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { JobEvent } from './follow.js';
+import type { components } from './openapi.js';
 
 const PKG = fileURLToPath(new URL('../', import.meta.url));
 
@@ -26,5 +29,27 @@ describe('src/openapi.ts', () => {
         ? 'up to date'
         : `stale from line ${at! + 1}: ${JSON.stringify(lines[at])} should be ${JSON.stringify(fresh[at])}`,
     ).toBe('up to date');
+  });
+});
+
+describe('the generated event types', () => {
+  // Compile-time: `npm test` type-checks this file, so a schema that drifts from the contracts'
+  // types (or falls back to `string`) fails there.
+  it('are the contracts: JobEvent a union of the event objects, SweepEvent its object', () => {
+    expectTypeOf<JobEvent>().toEqualTypeOf<ContractJobEvent>();
+    expectTypeOf<components['schemas']['SweepEvent']>().toEqualTypeOf<ContractSweepEvent>();
+    expectTypeOf<Extract<JobEvent, { type: 'epoch' }>['logs']>().toEqualTypeOf<Record<string, number>>();
+    const types: Record<JobEvent['type'], true> = {
+      status: true,
+      log: true,
+      batch: true,
+      epoch: true,
+      completed: true,
+      checkpoint: true,
+      resumed: true,
+      failed: true,
+      cancelled: true,
+    };
+    expect(Object.keys(types)).toHaveLength(9);
   });
 });
