@@ -11,9 +11,9 @@
 //    be busy with other work).
 // Knobs (env): THREADS ('1,0'), CLIENTS (4), SECONDS (20), POLL_MS (10).
 import { Redis } from 'ioredis';
-import { DEFAULT_TENANT, finishJobCall, modelBlobKey, type JobSpec } from '../packages/contracts/src/index.js';
+import { DEFAULT_TENANT, modelBlobKey, type JobSpec } from '../packages/contracts/src/index.js';
 import { forwardFlops, modelFromJson, toLayersModel } from '../packages/nn/src/index.js';
-import { RedisBlobStore } from '../packages/store/src/index.js';
+import { RedisBlobStore, endJob } from '../packages/store/src/index.js';
 import { setThreads, tensor } from '../packages/tensor/src/index.js';
 import { JobStore, newJobId } from '../services/api/src/job-store.js';
 import { loadConfig } from '../services/api/src/config.js';
@@ -120,9 +120,7 @@ async function storeModel(redis: Redis, prefix: string, config: object): Promise
   const blobs = new RedisBlobStore(redis, prefix);
   await blobs.put(modelBlobKey(id, 'weights.bin'), weightsBin);
   await blobs.put(modelBlobKey(id, 'model.json'), Buffer.from(JSON.stringify(modelJson)));
-  await redis.eval(
-    ...finishJobCall(prefix, DEFAULT_TENANT, id, { type: 'completed', metrics: { loss: 0 }, seconds: 1 }),
-  );
+  await endJob(redis, { prefix, tenant: DEFAULT_TENANT, id }, { type: 'completed', metrics: { loss: 0 }, seconds: 1 });
   return id;
 }
 

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { Redis } from 'ioredis';
-import { keys } from '../packages/contracts/src/index.js';
+import { keys } from '../packages/store/src/index.js';
 import {
   Samples,
   apiConnections,

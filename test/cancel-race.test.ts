@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TENANT, jobKeys, keys } from '../packages/contracts/src/index.js';
+import { DEFAULT_TENANT } from '../packages/contracts/src/index.js';
+import { jobKeys, keys } from '../packages/store/src/index.js';
 import { Rng } from '../packages/tensor/src/index.js';
 import { spiralsJob } from './fixtures.js';
 import { postJson, startStack, type Stack } from './stack.js';

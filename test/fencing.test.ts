@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainyardClient } from '../packages/client/src/index.js';
-import { DEFAULT_TENANT, finishJobCall, type JobSpec } from '../packages/contracts/src/index.js';
+import { DEFAULT_TENANT, type JobSpec } from '../packages/contracts/src/index.js';
+import { endJob } from '../packages/store/src/index.js';
 import { spiralsJob } from './fixtures.js';
 import { startStack, type Stack } from './stack.js';
 
@@ -59,9 +60,11 @@ describe('a worker that lost its job to another attempt', () => {
 
     // Ending the job is fenced too: the stale token is refused, the owner's and the api's (no token) are not.
     const cancelled = { type: 'cancelled', reason: 'test' } as const;
-    expect(await redis.eval(...finishJobCall(stack.prefix, DEFAULT_TENANT, id, cancelled, token!))).toBe(2);
-    expect(await redis.eval(...finishJobCall(stack.prefix, DEFAULT_TENANT, id, cancelled, 'attempt-2-token'))).toBe(1);
-    expect(await redis.eval(...finishJobCall(stack.prefix, DEFAULT_TENANT, id, cancelled))).toBe(0);
+    expect(await endJob(redis, { prefix: stack.prefix, tenant: DEFAULT_TENANT, id }, cancelled, token!)).toBe(2);
+    expect(
+      await endJob(redis, { prefix: stack.prefix, tenant: DEFAULT_TENANT, id }, cancelled, 'attempt-2-token'),
+    ).toBe(1);
+    expect(await endJob(redis, { prefix: stack.prefix, tenant: DEFAULT_TENANT, id }, cancelled)).toBe(0);
     expect((await types()).filter((t) => t === 'cancelled')).toHaveLength(1);
   });
 });

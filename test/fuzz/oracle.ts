@@ -6,12 +6,12 @@ import {
   API_ERRORS,
   JOB_STATUSES,
   TERMINAL_STATUSES,
-  keys,
   type ErrorCatalogue,
 } from '../../packages/contracts/src/index.js';
 import { DATA_ERRORS } from '../../packages/data/src/index.js';
 import { NN_ERRORS } from '../../packages/nn/src/index.js';
 import { TENSOR_ERRORS } from '../../packages/tensor/src/index.js';
+import { keys } from '../../packages/store/src/index.js';
 
 /** Every code an answer may carry, with its status: the api's catalogue and the engine's and data package's. */
 export const ERROR_CATALOGUE: ErrorCatalogue = { ...API_ERRORS, ...NN_ERRORS, ...DATA_ERRORS, ...TENSOR_ERRORS };

@@ -5,6 +5,14 @@ export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancel
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
 
+/** Whether a status (as read from a record, possibly missing) is one a job never leaves. */
+export function isTerminalStatus(status: string | null | undefined): boolean {
+  return (TERMINAL_STATUSES as readonly (string | null | undefined)[]).includes(status);
+}
+
+/** What every job id looks like (`newJobId` writes `job_` and 16 base64url characters). */
+export const JOB_ID_PATTERN = /^job_[A-Za-z0-9_-]{1,64}$/;
+
 export const JobStatusSchema = Type.Union(
   [
     Type.Literal('queued'),
@@ -17,7 +25,7 @@ export const JobStatusSchema = Type.Union(
 );
 
 export const JobId = Type.String({
-  pattern: '^job_[A-Za-z0-9_-]{1,64}$',
+  pattern: JOB_ID_PATTERN.source,
   description: 'Job id, e.g. job_3kq9x…',
   examples: ['job_4f1c2a9e7b'],
 });

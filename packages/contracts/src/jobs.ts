@@ -1,7 +1,5 @@
 import { Type, type Static } from 'typebox';
-import type { JobEvent } from './events.js';
-import { JOB_STATUSES, JobId, JobView, type JobStatus } from './job.js';
-import { keys } from './queue.js';
+import { JOB_STATUSES, JobId, JobView } from './job.js';
 
 const STATUS_ALT = JOB_STATUSES.join('|');
 
@@ -108,80 +106,3 @@ export const AccessToken = Type.Optional(
 
 /** How long an Idempotency-Key remembers its job. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-
-/** Job-level Redis keys beyond the record and the stream, all under the same prefix (one hash slot). */
-export const jobKeys = {
-  /** Sorted set: every job id of one tenant, scored by creation time in µs (Redis TIME). */
-  created: (prefix: string, tenant: string) => `${prefix}:t:${tenant}:jobs:created`,
-  /** Sorted set per tenant and status, scored like `created`. */
-  byStatus: (prefix: string, tenant: string, status: JobStatus) => `${prefix}:t:${tenant}:jobs:status:${status}`,
-  /** Set of every tenant that ever created a job (for /metrics totals). */
-  tenants: (prefix: string) => `${prefix}:tenants`,
-  /** An Idempotency-Key's remembered job (hashed key). */
-  idempotency: (prefix: string, keyHash: string) => `${prefix}:idem:${keyHash}`,
-  /** Pub/sub channel on which the api asks whichever worker holds a job to cancel it. */
-  cancel: (prefix: string) => `${prefix}:cancel`,
-};
-
-type TerminalEvent = Extract<JobEvent, { type: 'completed' | 'failed' | 'cancelled' }>;
-
-const STATUS_OF: Record<TerminalEvent['type'], JobStatus> = {
-  completed: 'succeeded',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
-
-// Writes the terminal status, the terminal event and the status index together, once: whoever
-// comes second (thread, worker main thread, api cancelling a queued job) changes nothing. A
-// training thread passes its owner token (ARGV[8]); when another attempt has taken the job over
-// since, it is fenced off (2). Callers without a token (the api, a worker's main thread) pass ''.
-export const FINISH_JOB_LUA = `
-local s = redis.call('HGET', KEYS[1], 'status')
-if not s or s == 'succeeded' or s == 'failed' or s == 'cancelled' then return 0 end
-if ARGV[8] ~= '' and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[8] then return 2 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'finished_at', ARGV[2])
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'metrics', ARGV[5]) end
-if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[6]) end
-redis.call('XADD', KEYS[2], '*', 'type', ARGV[3], 'data', ARGV[4])
-local t = redis.call('ZSCORE', KEYS[3], ARGV[7])
-if t then
-  redis.call('ZREM', KEYS[4], ARGV[7])
-  redis.call('ZREM', KEYS[5], ARGV[7])
-  redis.call('ZADD', KEYS[6], t, ARGV[7])
-end
-return 1
-`;
-
-/**
- * The EVAL arguments that end a job with exactly one terminal event: the script answers 1 when
- * it did, 0 when the job had already ended, 2 when `owner` is given and no longer owns the job.
- *
- * @example const done = (await redis.eval(...finishJobCall(prefix, tenant, id, { type: 'cancelled' }))) === 1;
- */
-export function finishJobCall(
-  prefix: string,
-  tenant: string,
-  jobId: string,
-  event: TerminalEvent,
-  owner = '',
-): [string, number, ...string[]] {
-  const status = STATUS_OF[event.type];
-  return [
-    FINISH_JOB_LUA,
-    6,
-    keys.job(prefix, jobId),
-    keys.events(prefix, jobId),
-    jobKeys.created(prefix, tenant),
-    jobKeys.byStatus(prefix, tenant, 'queued'),
-    jobKeys.byStatus(prefix, tenant, 'running'),
-    jobKeys.byStatus(prefix, tenant, status),
-    status,
-    new Date().toISOString(),
-    event.type,
-    JSON.stringify(event),
-    event.type === 'completed' ? JSON.stringify(event.metrics) : '',
-    event.type === 'failed' ? JSON.stringify(event.error) : '',
-    jobId,
-    owner,
-  ];
-}

@@ -24,14 +24,6 @@ export function artifactLinks(id: string): { model: string; predict: string } {
   return { model: `/v1/jobs/${id}/model/model.json`, predict: `/v1/jobs/${id}/predict` };
 }
 
-/** `GET /v1/jobs/:id/model/:file`. */
-export const ModelFileParams = Type.Object({
-  id: Type.String({ pattern: '^job_[A-Za-z0-9_-]{1,64}$', description: 'Job id, e.g. job_3kq9x…' }),
-  file: Type.Union([Type.Literal('model.json'), Type.Literal('weights.bin')], {
-    description: 'model.json, or the weights.bin it names',
-  }),
-});
-
 /** Body of `POST /v1/jobs/:id/predict`. */
 export const PredictRequest = Type.Object(
   {

@@ -25,8 +25,8 @@ export interface TrainJobResult {
   metrics: Record<string, number>;
 }
 
-/** Redis keys outside BullMQ's own, all under the same prefix. */
-export const keys = {
-  job: (prefix: string, id: string) => `${prefix}:job:${id}`,
-  events: (prefix: string, id: string) => `${prefix}:events:${id}`,
-};
+/** How long BullMQ keeps a finished job (training job or sweep): a day after success, a week after failure (seconds). */
+export const QUEUE_RETENTION = {
+  removeOnComplete: { age: 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;

@@ -262,16 +262,6 @@ export const SweepEvent = Type.Object(
 );
 export type SweepEvent = Static<typeof SweepEvent>;
 
-/** Sweep-level Redis keys, under the same prefix (one hash slot) as jobs. */
-export const sweepKeys = {
-  /** Hash: id, tenant, status, method, metric, mode, seed, created_at, trials (JSON), ranking (JSON), cancel_requested. */
-  record: (prefix: string, id: string) => `${prefix}:sweep:${id}`,
-  /** Stream of the sweep's own events (trials' events stay in their jobs' streams). */
-  events: (prefix: string, id: string) => `${prefix}:sweep:${id}:events`,
-  /** Sorted set: one tenant's sweep ids by creation time (ms). */
-  created: (prefix: string, tenant: string) => `${prefix}:t:${tenant}:sweeps:created`,
-};
-
 /** Links every sweep view carries. */
 export function sweepLinks(id: string): Static<typeof SweepLinks> {
   return { self: `/v1/sweeps/${id}`, events: `/v1/sweeps/${id}/events`, cancel: `/v1/sweeps/${id}/cancel` };

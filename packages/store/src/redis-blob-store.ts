@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { checkKey, chunksOf, type BlobInput, type BlobStore } from './blob-store.js';
+import { blobKeys } from './keys.js';
+import { LuaScript } from './lua-script.js';
 
-const SWAP = `
+const SWAP = new LuaScript(`
 local old = redis.call('HMGET', KEYS[1], 'version', 'chunks')
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'bytes', ARGV[1], 'chunks', ARGV[2], 'version', ARGV[3])
-return old`;
+return old`);
 
 export interface RedisBlobStoreOptions {
   /** Bytes per Redis string (512 KiB): small enough to keep Redis responsive, big enough to be few. */
@@ -31,11 +33,11 @@ export class RedisBlobStore implements BlobStore {
   }
 
   private meta(key: string): string {
-    return `${this.prefix}:blob:${key}`;
+    return blobKeys.meta(this.prefix, key);
   }
 
   private chunk(key: string, version: string, n: number): string {
-    return `${this.prefix}:blob:${key}#${version}:${n}`;
+    return blobKeys.chunk(this.prefix, key, version, n);
   }
 
   async put(key: string, data: BlobInput): Promise<{ bytes: number }> {
@@ -70,7 +72,7 @@ export class RedisBlobStore implements BlobStore {
     }
     // One script swaps the meta hash and hands back the version it replaced, so two racing puts
     // each drop exactly the chunks they displaced and none leak.
-    const old = (await this.redis.eval(SWAP, 1, this.meta(key), bytes, chunks, version)) as [
+    const old = (await SWAP.run(this.redis, [this.meta(key)], [bytes, chunks, version])) as [
       string | null,
       string | null,
     ];
@@ -127,7 +129,7 @@ export class RedisBlobStore implements BlobStore {
       metas.push(this.meta(keyOrPrefix));
     }
     let removed = 0;
-    const base = `${this.prefix}:blob:`;
+    const base = blobKeys.base(this.prefix);
     for (const meta of metas) {
       const key = meta.slice(base.length);
       const [version, chunks] = await this.redis.hmget(meta, 'version', 'chunks');

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { TERMINAL_STATUSES, jobKeys, type JobStatus } from '@trainyard/contracts';
+import { isTerminalStatus, type JobStatus } from '@trainyard/contracts';
+import { jobKeys } from '@trainyard/store';
 
 /**
  * Cancels one of a tenant's jobs: a queued one is taken off the queue and ends cancelled at once,
@@ -8,7 +9,7 @@ import { TERMINAL_STATUSES, jobKeys, type JobStatus } from '@trainyard/contracts
  */
 export async function cancelJob(app: FastifyInstance, tenant: string, id: string): Promise<JobStatus | null> {
   const status = await app.jobs.requestCancel(tenant, id);
-  if (!status || TERMINAL_STATUSES.includes(status)) return status;
+  if (!status || isTerminalStatus(status)) return status;
   // Removal succeeds only when no worker holds the job's lock: waiting, or delayed before a retry.
   if ((await app.queue.remove(id)) === 1) {
     await app.jobs.finishCancelled(tenant, id, 'cancelled before it started');

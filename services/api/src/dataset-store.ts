@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { datasetBlobKey, type DatasetView } from '@trainyard/contracts';
 import { encodeNpy, isOneHot, type Dataset } from '@trainyard/data';
-import type { BlobStore } from '@trainyard/store';
+import { datasetKeys, type BlobStore } from '@trainyard/store';
 
 /** A stored dataset's record, as kept in Redis (the view without links). */
 export type DatasetRecord = Omit<DatasetView, 'links'>;
@@ -44,11 +44,11 @@ export class DatasetStore {
   ) {}
 
   private key(id: string): string {
-    return `${this.prefix}:dataset:${id}`;
+    return datasetKeys.record(this.prefix, id);
   }
 
   private index(tenant: string): string {
-    return `${this.prefix}:t:${tenant}:datasets`;
+    return datasetKeys.byTenant(this.prefix, tenant);
   }
 
   /** Stores a validated dataset for a tenant and returns its record. */

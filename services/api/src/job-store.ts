@@ -1,22 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { LuaScript } from './lua.js';
 import {
   JOB_STATUSES,
+  JOB_ID_PATTERN,
   artifactLinks,
-  finishJobCall,
-  jobKeys,
-  keys,
   type JobEstimate,
   type JobSpec,
   type JobStatus,
   type JobView,
 } from '@trainyard/contracts';
+import {
+  createJob,
+  deleteJob,
+  endJob,
+  jobKeys,
+  keys,
+  requestJobCancel,
+  type CreateJobOptions,
+  type IdempotencyRecord,
+} from '@trainyard/store';
 import { ApiError } from './errors.js';
 
 /** A fresh, unguessable job id. */
 export function newJobId(): string {
   return `job_${randomBytes(12).toString('base64url')}`;
+}
+
+/** The 404 for a job this tenant cannot see (unknown, deleted, or another tenant's): one answer for all three. */
+export function jobNotFound(id: string): ApiError {
+  return new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
 }
 
 /** Links every job view carries. */
@@ -52,58 +64,7 @@ function toView(h: Record<string, string>, tenant: string): JobView | null {
   return view;
 }
 
-// The record, the first event and both index entries at once; with an Idempotency-Key, only
-// when the key is new (else the key's stored value is returned and nothing is written). A
-// tenant already at its limit of queued and running jobs gets 0 and nothing is written.
-const CREATE = new LuaScript(`
-if #KEYS == 7 then
-  local known = redis.call('GET', KEYS[7])
-  if known then return known end
-end
-local limit = tonumber(ARGV[8])
-if limit > 0 and redis.call('ZCARD', KEYS[4]) + redis.call('ZCARD', KEYS[5]) >= limit then return 0 end
-if #KEYS == 7 then
-  redis.call('SET', KEYS[7], ARGV[5], 'EX', ARGV[6])
-  redis.call('HSET', KEYS[1], 'idempotency_key', KEYS[7])
-end
-redis.call('HSET', KEYS[1], 'id', ARGV[1], 'tenant', ARGV[7], 'status', 'queued', 'spec', ARGV[2], 'created_at', ARGV[3], 'attempts', '0')
-if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'estimate', ARGV[9]) end
-redis.call('SADD', KEYS[6], ARGV[7])
-redis.call('XADD', KEYS[2], '*', 'type', 'status', 'data', ARGV[4])
--- Microseconds from Redis's own clock (built as a string: Lua would print the number with 14 digits).
-local now = redis.call('TIME')
-local score = now[1] .. string.format('%06d', tonumber(now[2]))
-redis.call('ZADD', KEYS[3], score, ARGV[1])
-redis.call('ZADD', KEYS[4], score, ARGV[1])
-return 1
-`);
-
-// Removes a job of this tenant that is not queued or running: record, stream, index entries, idempotency key.
-const DELETE = `
-local s, t = unpack(redis.call('HMGET', KEYS[1], 'status', 'tenant'))
-if not s or t ~= ARGV[2] then return 0 end
-if s == 'queued' or s == 'running' then return s end
-local idem = redis.call('HGET', KEYS[1], 'idempotency_key')
-redis.call('DEL', KEYS[1], KEYS[2])
-for i = 3, #KEYS do
-  if KEYS[i] == idem then redis.call('DEL', KEYS[i]) else redis.call('ZREM', KEYS[i], ARGV[1]) end
-end
-return 1
-`;
-
-// Marks a live job of this tenant as having a cancel pending (a worker starting it later ends it cancelled).
-const REQUEST_CANCEL = `
-local s, t = unpack(redis.call('HMGET', KEYS[1], 'status', 'tenant'))
-if not s or t ~= ARGV[2] then return false end
-if s == 'queued' or s == 'running' then redis.call('HSETNX', KEYS[1], 'cancel_requested', ARGV[1]) end
-return s
-`;
-
-/** What an Idempotency-Key remembers: the job it created and a hash of the body it came with. */
-export interface IdempotencyRecord {
-  id: string;
-  body_sha256: string;
-}
+export type { IdempotencyRecord };
 
 export interface ListOptions {
   tenant: string;
@@ -136,7 +97,7 @@ function decodeCursor(cursor: string): Position {
       v.length === 2 &&
       Number.isSafeInteger(v[0]) &&
       typeof v[1] === 'string' &&
-      /^job_[A-Za-z0-9_-]{1,64}$/.test(v[1])
+      JOB_ID_PATTERN.test(v[1])
     ) {
       return { score: v[0] as number, id: v[1] };
     }
@@ -179,49 +140,14 @@ export class JobStore {
     tenant: string,
     id: string,
     spec: JobSpec,
-    opts: {
-      maxActive?: number;
-      idempotency?: { key: string; bodySha256: string; ttlSeconds: number };
-      estimate?: JobEstimate;
-    } = {},
+    opts: CreateJobOptions = {},
   ): Promise<IdempotencyRecord | 'limit' | null> {
-    const { idempotency, maxActive = 0 } = opts;
-    const ks = [
-      keys.job(this.prefix, id),
-      keys.events(this.prefix, id),
-      jobKeys.created(this.prefix, tenant),
-      jobKeys.byStatus(this.prefix, tenant, 'queued'),
-      jobKeys.byStatus(this.prefix, tenant, 'running'),
-      jobKeys.tenants(this.prefix),
-    ];
-    // Keys are per tenant: two tenants may pick the same one.
-    if (idempotency) ks.push(jobKeys.idempotency(this.prefix, `${tenant}:${idempotency.key}`));
-    const remembered: IdempotencyRecord = { id, body_sha256: idempotency?.bodySha256 ?? '' };
-    const r = await CREATE.run(this.redis, ks, [
-      id,
-      JSON.stringify(spec),
-      new Date().toISOString(),
-      JSON.stringify({ type: 'status', status: 'queued', attempt: 0 }),
-      JSON.stringify(remembered),
-      idempotency?.ttlSeconds ?? 0,
-      tenant,
-      maxActive,
-      opts.estimate ? JSON.stringify(opts.estimate) : '',
-    ]);
-    if (r === 0) return 'limit';
-    return r === 1 ? null : (JSON.parse(String(r)) as IdempotencyRecord);
+    return createJob(this.redis, { prefix: this.prefix, tenant, id }, spec, opts);
   }
 
   /** Removes a record whose enqueue failed, so no phantom "queued" job (or key pointing at it) remains. */
   async discard(tenant: string, id: string): Promise<void> {
-    const idem = await this.redis.hget(keys.job(this.prefix, id), 'idempotency_key');
-    const tx = this.redis
-      .multi()
-      .del(keys.job(this.prefix, id), keys.events(this.prefix, id))
-      .zrem(jobKeys.created(this.prefix, tenant), id);
-    for (const s of JOB_STATUSES) tx.zrem(jobKeys.byStatus(this.prefix, tenant, s), id);
-    if (idem) tx.del(idem);
-    await tx.exec();
+    await deleteJob(this.redis, { prefix: this.prefix, tenant, id }, true);
   }
 
   /** The job as the api shows it, or null (unknown, or another tenant's). */
@@ -320,35 +246,17 @@ export class JobStore {
 
   /** Notes that a cancel was asked for; returns the status it found, or null for an unknown job. */
   async requestCancel(tenant: string, id: string): Promise<JobStatus | null> {
-    return (
-      ((await this.redis.eval(
-        REQUEST_CANCEL,
-        1,
-        keys.job(this.prefix, id),
-        new Date().toISOString(),
-        tenant,
-      )) as JobStatus | null) ?? null
-    );
+    return requestJobCancel(this.redis, { prefix: this.prefix, tenant, id });
   }
 
   /** Ends a job no worker holds as cancelled, with its one terminal event. */
   async finishCancelled(tenant: string, id: string, reason: string): Promise<boolean> {
-    return (await this.redis.eval(...finishJobCall(this.prefix, tenant, id, { type: 'cancelled', reason }))) === 1;
+    return (await endJob(this.redis, { prefix: this.prefix, tenant, id }, { type: 'cancelled', reason })) === 1;
   }
 
   /** Deletes a finished job; 'not_found', 'deleted', or the live status that forbids it. */
   async delete(tenant: string, id: string): Promise<'not_found' | 'deleted' | JobStatus> {
-    const record = keys.job(this.prefix, id);
-    const idem = (await this.redis.hget(record, 'idempotency_key')) ?? jobKeys.idempotency(this.prefix, '');
-    const ks = [
-      record,
-      keys.events(this.prefix, id),
-      jobKeys.created(this.prefix, tenant),
-      ...JOB_STATUSES.map((s) => jobKeys.byStatus(this.prefix, tenant, s)),
-      idem,
-    ];
-    const r = await this.redis.eval(DELETE, ks.length, ...ks, id, tenant);
-    return r === 0 ? 'not_found' : r === 1 ? 'deleted' : (r as JobStatus);
+    return deleteJob(this.redis, { prefix: this.prefix, tenant, id });
   }
 
   /** Samples per second of every running job's last epoch, summed over all tenants (for /metrics). */

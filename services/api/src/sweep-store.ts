@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { sweepKeys, type JobStatus, type SweepEvent, type SweepRank, type SweepRequest } from '@trainyard/contracts';
+import type { JobStatus, SweepRank } from '@trainyard/contracts';
+import { createSweep, discardSweep, requestSweepCancel, sweepKeys, type NewSweep } from '@trainyard/store';
 
 /** A fresh, unguessable sweep id. */
 export function newSweepId(): string {
@@ -8,18 +9,11 @@ export function newSweepId(): string {
 }
 
 /** A sweep as stored: the trials' own state lives in their job records. */
-export interface SweepRecord {
-  id: string;
-  tenant: string;
+export interface SweepRecord extends NewSweep {
   /** queued until the sweep worker ends it: succeeded, failed or cancelled. */
   status: JobStatus;
-  method: SweepRequest['method'];
-  metric: string;
-  mode: SweepRequest['mode'];
-  seed?: number;
   created_at: string;
   finished_at?: string;
-  trials: { index: number; job_id: string; params: Record<string, unknown> }[];
   ranking?: SweepRank[];
   cancel_requested?: string;
 }
@@ -42,14 +36,6 @@ function fromHash(h: Record<string, string>, tenant: string): SweepRecord | null
   };
 }
 
-// Notes a cancel on an unfinished sweep of this tenant; returns the status found (nil: none).
-const REQUEST_CANCEL = `
-local s, t = unpack(redis.call('HMGET', KEYS[1], 'status', 'tenant'))
-if not s or t ~= ARGV[2] then return false end
-if s == 'queued' or s == 'running' then redis.call('HSETNX', KEYS[1], 'cancel_requested', ARGV[1]) end
-return s
-`;
-
 /**
  * Sweep records: one hash per sweep naming its tenant, a per-tenant index by creation time, and
  * the sweep's own event stream (queued, then one terminal event with the ranking). The worker's
@@ -62,33 +48,13 @@ export class SweepStore {
   ) {}
 
   /** Writes the queued record, its index entry and its first event together. */
-  async create(rec: Omit<SweepRecord, 'status' | 'created_at'>): Promise<void> {
-    const event: SweepEvent = { type: 'sweep', status: 'queued', trials: rec.trials.length };
-    await this.redis
-      .multi()
-      .hset(sweepKeys.record(this.prefix, rec.id), {
-        id: rec.id,
-        tenant: rec.tenant,
-        status: 'queued',
-        method: rec.method,
-        metric: rec.metric,
-        mode: rec.mode,
-        ...(rec.seed !== undefined && { seed: String(rec.seed) }),
-        created_at: new Date().toISOString(),
-        trials: JSON.stringify(rec.trials),
-      })
-      .zadd(sweepKeys.created(this.prefix, rec.tenant), Date.now(), rec.id)
-      .xadd(sweepKeys.events(this.prefix, rec.id), '*', 'type', 'sweep', 'data', JSON.stringify(event))
-      .exec();
+  async create(rec: NewSweep): Promise<void> {
+    await createSweep(this.redis, this.prefix, rec);
   }
 
   /** Removes a sweep whose enqueue failed. */
   async discard(tenant: string, id: string): Promise<void> {
-    await this.redis
-      .multi()
-      .del(sweepKeys.record(this.prefix, id), sweepKeys.events(this.prefix, id))
-      .zrem(sweepKeys.created(this.prefix, tenant), id)
-      .exec();
+    await discardSweep(this.redis, this.prefix, tenant, id);
   }
 
   /** The sweep, or null (unknown, or another tenant's). */
@@ -111,14 +77,6 @@ export class SweepStore {
 
   /** Notes that a cancel was asked for; returns the status found, or null for an unknown sweep. */
   async requestCancel(tenant: string, id: string): Promise<JobStatus | null> {
-    return (
-      ((await this.redis.eval(
-        REQUEST_CANCEL,
-        1,
-        sweepKeys.record(this.prefix, id),
-        new Date().toISOString(),
-        tenant,
-      )) as JobStatus | null) ?? null
-    );
+    return requestSweepCancel(this.redis, this.prefix, tenant, id);
   }
 }

@@ -1,8 +1,15 @@
 import type { Redis } from 'ioredis';
-import { finishJobCall, keys, type JobEvent } from '@trainyard/contracts';
+import {
+  endJob,
+  keys,
+  noteAttemptMemory as writeAttemptMemory,
+  type AttemptMemory,
+  type TerminalEvent,
+} from '@trainyard/store';
+import { isTerminalStatus } from '@trainyard/contracts';
 import { FencedError } from './errors.js';
 
-export type TerminalEvent = Extract<JobEvent, { type: 'completed' | 'failed' | 'cancelled' }>;
+export type { AttemptMemory, TerminalEvent };
 
 /**
  * Ends a job with exactly one terminal event (record, stream and status index in one script);
@@ -18,28 +25,10 @@ export async function finishJob(
   event: TerminalEvent,
   owner = '',
 ): Promise<boolean> {
-  const r = await redis.eval(...finishJobCall(prefix, tenant, jobId, event, owner));
+  const r = await endJob(redis, { prefix, tenant, id: jobId }, event, owner);
   if (r === 2) throw new FencedError(jobId);
   return r === 1;
 }
-
-/** What the record keeps of a running attempt's memory (field `attempt_memory`), for the next attempt to read if this one's worker dies. */
-export interface AttemptMemory {
-  attempt: number;
-  /** The attempt's memory as the worker last measured it (bytes). */
-  bytes: number;
-  /** Its limit (WORKER_JOB_MEMORY_MB, bytes). */
-  limit: number;
-  /** Set once the worker began stopping the attempt for going past its limit. */
-  contained?: boolean;
-}
-
-// Writes (or, with '', removes) the attempt's memory note, only while ARGV[1] owns the job.
-const ATTEMPT_MEMORY = `
-if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
-if ARGV[2] == '' then redis.call('HDEL', KEYS[1], 'attempt_memory') else redis.call('HSET', KEYS[1], 'attempt_memory', ARGV[2]) end
-return 1
-`;
 
 /**
  * Notes an attempt's memory on the job record while `owner` owns it; `null` removes the note when
@@ -52,7 +41,7 @@ export async function noteAttemptMemory(
   owner: string,
   note: AttemptMemory | null,
 ): Promise<void> {
-  await redis.eval(ATTEMPT_MEMORY, 1, keys.job(prefix, jobId), owner, note ? JSON.stringify(note) : '');
+  await writeAttemptMemory(redis, { prefix, id: jobId }, owner, note);
 }
 
 /**
@@ -67,7 +56,7 @@ export async function lostToItsMemory(
   fraction: number,
 ): Promise<string | null> {
   const [status, raw] = await redis.hmget(keys.job(prefix, jobId), 'status', 'attempt_memory');
-  if (!raw || status === 'succeeded' || status === 'failed' || status === 'cancelled') return null;
+  if (!raw || isTerminalStatus(status)) return null;
   const note = JSON.parse(raw) as AttemptMemory;
   if (!note.contained && note.bytes < fraction * note.limit) return null;
   const mb = (b: number) => Math.round(b / 2 ** 20);

@@ -4,7 +4,8 @@ import { Worker as Thread } from 'node:worker_threads';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
-import { DEFAULT_TENANT, keys, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
+import { DEFAULT_TENANT, isTerminalStatus, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
+import { keys } from '@trainyard/store';
 import type { WorkerConfig } from './config.js';
 import { FencedError } from './errors.js';
 import { finishJob, lostToItsMemory, noteAttemptMemory, type AttemptMemory, type TerminalEvent } from './job-record.js';
@@ -121,8 +122,7 @@ export async function runJobThread(
   // A cancel that came as the job was picked up (too late for the api to remove it) ends it here,
   // before a thread is spent on it; one that comes later is seen by the thread's START.
   const [status, cancelRequested] = await redis.hmget(keys.job(config.prefix, jobId), 'status', 'cancel_requested');
-  if (!status || status === 'succeeded' || status === 'failed' || status === 'cancelled')
-    return { status: 'cancelled', metrics: {} };
+  if (!status || isTerminalStatus(status)) return { status: 'cancelled', metrics: {} };
   if (cancelRequested !== null) {
     await end({ type: 'cancelled', reason: 'cancelled before it started' });
     return { status: 'cancelled', metrics: {} };

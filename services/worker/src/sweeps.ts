@@ -1,15 +1,8 @@
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import {
-  SWEEP_QUEUE,
-  keys,
-  sweepKeys,
-  type JobStatus,
-  type SweepEvent,
-  type SweepJobData,
-  type SweepRank,
-} from '@trainyard/contracts';
+import { SWEEP_QUEUE, type JobStatus, type SweepJobData, type SweepRank } from '@trainyard/contracts';
+import { endSweep, readTrials, sweepKeys } from '@trainyard/store';
 import type { WorkerConfig } from './config.js';
 import { finishJob } from './job-record.js';
 
@@ -29,26 +22,6 @@ export function rankTrials(trials: TrialOutcome[], mode: 'min' | 'max'): SweepRa
       return sign * (a.value - b.value) || a.index - b.index;
     })
     .map((t, i) => ({ rank: i + 1, ...t }));
-}
-
-// Ends a sweep once: status, ranking and its last event together; a second run changes nothing.
-const FINISH_SWEEP = `
-local s = redis.call('HGET', KEYS[1], 'status')
-if s ~= 'queued' and s ~= 'running' then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'finished_at', ARGV[2], 'ranking', ARGV[3])
-redis.call('XADD', KEYS[2], '*', 'type', 'sweep', 'data', ARGV[4])
-return 1
-`;
-
-type TrialRow = [status: string | null, metrics: string | null, error: string | null, cancelRequested: string | null];
-
-async function readTrials(redis: Redis, prefix: string, jobIds: string[]): Promise<TrialRow[]> {
-  const pipe = redis.pipeline();
-  for (const id of jobIds) pipe.hmget(keys.job(prefix, id), 'status', 'metrics', 'error', 'cancel_requested');
-  return ((await pipe.exec()) ?? []).map(([err, row]) => {
-    if (err) throw err;
-    return row as TrialRow;
-  });
 }
 
 /**
@@ -100,18 +73,8 @@ export async function finishSweep(redis: Redis, prefix: string, sweepId: string)
     : outcomes.some((o) => o.status === 'succeeded')
       ? 'succeeded'
       : 'failed';
-  const event: SweepEvent = { type: 'sweep', status, ranking };
-  const keysOf = [sweepKeys.record(prefix, sweepId), sweepKeys.events(prefix, sweepId)];
-  await redis.eval(
-    FINISH_SWEEP,
-    2,
-    ...keysOf,
-    status,
-    new Date().toISOString(),
-    JSON.stringify(ranking),
-    JSON.stringify(event),
-  );
-  return ((await redis.hget(keysOf[0], 'status')) as JobStatus | null) ?? status;
+  await endSweep(redis, prefix, sweepId, status, ranking);
+  return ((await redis.hget(sweepKeys.record(prefix, sweepId), 'status')) as JobStatus | null) ?? status;
 }
 
 export interface SweepWorker {

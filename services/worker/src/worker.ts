@@ -1,14 +1,8 @@
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import {
-  DEFAULT_TENANT,
-  TRAIN_QUEUE,
-  jobKeys,
-  keys,
-  type TrainJobData,
-  type TrainJobResult,
-} from '@trainyard/contracts';
+import { DEFAULT_TENANT, TRAIN_QUEUE, type TrainJobData, type TrainJobResult } from '@trainyard/contracts';
+import { jobKeys, keys } from '@trainyard/store';
 import type { WorkerConfig } from './config.js';
 import { finishJob } from './job-record.js';
 import { runJobThread, ThreadSupply, type JobThreadContext } from './job-thread.js';

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { ApiError } from '../errors.js';
-import { LuaScript } from '../lua.js';
+import { LuaScript, rateLimitKey } from '@trainyard/store';
 
 const WINDOW_MS = 60_000;
 
@@ -28,7 +28,6 @@ export const rateLimit = fp(
   async (app) => {
     const limit = app.config.rateLimitPerMinute;
     if (limit === 0) return;
-    const prefix = `${app.config.prefix}:ratelimit`;
     app.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith('/v1/')) return;
       const now = Date.now();
@@ -36,7 +35,10 @@ export const rateLimit = fp(
       const elapsed = now - window * WINDOW_MS;
       const [allowed, used] = (await HIT.run(
         app.redis,
-        [`${prefix}:${request.tenant}:${window}`, `${prefix}:${request.tenant}:${window - 1}`],
+        [
+          rateLimitKey(app.config.prefix, request.tenant, window),
+          rateLimitKey(app.config.prefix, request.tenant, window - 1),
+        ],
         [limit, WINDOW_MS, elapsed],
       )) as [number, number];
       reply.header('ratelimit-limit', limit).header('ratelimit-remaining', Math.max(0, limit - used));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_TENANT, jobKeys, keys } from '@trainyard/contracts';
+import { DEFAULT_TENANT } from '@trainyard/contracts';
+import { jobKeys, keys } from '@trainyard/store';
 import { testApp, validJob } from '../test-utils/app.js';
 
 let app: FastifyInstance;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_TENANT, finishJobCall, jobKeys, keys } from '@trainyard/contracts';
+import { DEFAULT_TENANT } from '@trainyard/contracts';
+import { endJob, jobKeys, keys } from '@trainyard/store';
 import { testApp, validJob } from '../test-utils/app.js';
 
 // List, metrics history, cancel (of jobs no worker holds), delete and Idempotency-Key, through
@@ -63,7 +64,7 @@ async function finish(id: string, type: 'completed' | 'failed', epochs: Record<s
     type === 'completed'
       ? { type, metrics: epochs.at(-1) ?? {}, seconds: 1 }
       : { type, error: { code: 'TRAINING_DIVERGED', message: 'loss became NaN' } };
-  expect(await redis.eval(...finishJobCall(prefix, DEFAULT_TENANT, id, event))).toBe(1);
+  expect(await endJob(redis, { prefix, tenant: DEFAULT_TENANT, id }, event)).toBe(1);
   await app.queue.remove(id);
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_TENANT, finishJobCall, keys, modelBlobKey, type JobSpec } from '@trainyard/contracts';
+import { DEFAULT_TENANT, modelBlobKey, type JobSpec } from '@trainyard/contracts';
+import { endJob, keys } from '@trainyard/store';
 import { modelFromJson, toLayersModel, type Model } from '@trainyard/nn';
 import { tensor } from '@trainyard/tensor';
 import { newJobId } from '../job-store.js';
@@ -33,11 +34,13 @@ async function job(
   await app.jobs.create(DEFAULT_TENANT, id, spec);
   if (status === 'running') await app.redis.hset(keys.job(prefix, id), 'status', 'running');
   if (status === 'failed')
-    await app.redis.eval(
-      ...finishJobCall(prefix, DEFAULT_TENANT, id, {
+    await endJob(
+      app.redis,
+      { prefix, tenant: DEFAULT_TENANT, id },
+      {
         type: 'failed',
         error: { code: 'TRAINING_DIVERGED', message: 'loss became NaN' },
-      }),
+      },
     );
   if (status !== 'succeeded') return { id };
   let model: Model | undefined;
@@ -47,8 +50,10 @@ async function job(
     await app.blobs.put(modelBlobKey(id, 'weights.bin'), weightsBin);
     await app.blobs.put(modelBlobKey(id, 'model.json'), Buffer.from(JSON.stringify(modelJson)));
   }
-  await app.redis.eval(
-    ...finishJobCall(prefix, DEFAULT_TENANT, id, { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 }),
+  await endJob(
+    app.redis,
+    { prefix, tenant: DEFAULT_TENANT, id },
+    { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 },
   );
   return { id, ...(model && { model }) };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_TENANT, finishJobCall, modelBlobKey, type JobSpec } from '@trainyard/contracts';
+import { DEFAULT_TENANT, modelBlobKey, type JobSpec } from '@trainyard/contracts';
+import { endJob } from '@trainyard/store';
 import { forwardFlops, modelFromJson, toLayersModel, type Model } from '@trainyard/nn';
 import { tensor } from '@trainyard/tensor';
 import type { ApiConfig } from '../config.js';
@@ -90,8 +91,10 @@ async function stored(
   }
   await app.blobs.put(modelBlobKey(id, 'model.json'), files.json);
   await app.blobs.put(modelBlobKey(id, 'weights.bin'), files.weights);
-  await app.redis.eval(
-    ...finishJobCall(prefix, DEFAULT_TENANT, id, { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 }),
+  await endJob(
+    app.redis,
+    { prefix, tenant: DEFAULT_TENANT, id },
+    { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 },
   );
   return { id, ...(model && { model }) };
 }

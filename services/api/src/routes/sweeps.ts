@@ -6,6 +6,7 @@ import {
   AccessToken,
   ErrorEnvelope,
   JobSpec,
+  QUEUE_RETENTION,
   SWEEP_QUEUE,
   SweepCreated,
   SweepList,
@@ -13,16 +14,15 @@ import {
   SweepParams,
   SweepRequest,
   SweepView,
-  TERMINAL_STATUSES,
   TRAIN_QUEUE,
-  keys,
-  sweepKeys,
+  isTerminalStatus,
   sweepLinks,
   type JobStatus,
   type SweepJobData,
   type SweepTrial,
   type TrainJobData,
 } from '@trainyard/contracts';
+import { keys, sweepKeys } from '@trainyard/store';
 import { cancelJob } from '../cancel.js';
 import { ApiError } from '../errors.js';
 import { newJobId } from '../job-store.js';
@@ -36,7 +36,6 @@ import { eventStreamer, parseResume, type StreamSource } from '../sse.js';
 import { jobSource } from './events.js';
 
 const notFound = (id: string) => new ApiError('SWEEP_NOT_FOUND', `No sweep ${id}`, { id });
-const isTerminal = (s: string | null | undefined) => (TERMINAL_STATUSES as readonly string[]).includes(s ?? '');
 
 /** Runs a trial's check; a refusal names the trial and its parameters, keeping its own code and path. */
 function inTrial<T>(index: number, params: Record<string, unknown>, check: () => T): T {
@@ -209,8 +208,7 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
           opts: {
             jobId: id,
             attempts: config.jobAttempts,
-            removeOnComplete: { age: 24 * 3600 },
-            removeOnFail: { age: 7 * 24 * 3600 },
+            ...QUEUE_RETENTION,
           },
           children: trials.map((t, i) => {
             const data: TrainJobData = { jobId: jobIds[i], spec: t.spec, tenant, timeoutMs: checked[i].timeoutMs };
@@ -350,8 +348,8 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
         field: 'sweep_id',
         key: sweepKeys.events(app.config.prefix, rec.id),
         after: resume.get(rec.id) ?? '0-0',
-        ended: async () => isTerminal((await store.get(tenant, rec.id))?.status),
-        terminal: (e) => e.type === 'sweep' && isTerminal((JSON.parse(e.data) as { status?: string }).status),
+        ended: async () => isTerminalStatus((await store.get(tenant, rec.id))?.status),
+        terminal: (e) => e.type === 'sweep' && isTerminalStatus((JSON.parse(e.data) as { status?: string }).status),
       };
       const sources = [...live.map((jobId) => jobSource(app, tenant, jobId, resume.get(jobId) ?? '0-0')), sweep];
       await stream(request, reply, sources);

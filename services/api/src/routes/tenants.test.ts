@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { finishJobCall } from '@trainyard/contracts';
+import { endJob } from '@trainyard/store';
 import { buildApp } from '../app.js';
 import { loadConfig, parseApiKeys } from '../config.js';
 import { REDIS_URL, dropPrefix, testApp, validJob } from '../test-utils/app.js';
@@ -80,11 +80,13 @@ describe('API keys', () => {
   it('take ?access_token= on event streams only', async () => {
     const a = client(app, KEY_A);
     const { body: job } = await a('POST', '/v1/jobs', validJob());
-    await app.redis.eval(
-      ...finishJobCall(prefix, 'alpha', job.id, {
+    await endJob(
+      app.redis,
+      { prefix: prefix, tenant: 'alpha', id: job.id },
+      {
         type: 'failed',
         error: { code: 'TRAINING_DIVERGED', message: 'loss became NaN' },
-      }),
+      },
     );
     const anon = client(app);
     // The job has ended, so the stream replays it and closes.
@@ -119,8 +121,10 @@ describe('API keys', () => {
     expect(dsStatus).toBe(201);
     const { body: job } = await a('POST', '/v1/jobs', { ...validJob(), dataset: { id: ds.id } });
     expect(job.status).toBe('queued');
-    await app.redis.eval(
-      ...finishJobCall(prefix, 'alpha', job.id, { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 }),
+    await endJob(
+      app.redis,
+      { prefix: prefix, tenant: 'alpha', id: job.id },
+      { type: 'completed', metrics: { loss: 0.1 }, seconds: 1 },
     );
 
     // Alpha's second key is the same tenant.

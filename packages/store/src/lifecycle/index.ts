@@ -1,0 +1,25 @@
+export {
+  createJob,
+  deleteJob,
+  emitJobEvent,
+  endJob,
+  noteAttemptMemory,
+  requestJobCancel,
+  startJob,
+  type AttemptMemory,
+  type CreateJobOptions,
+  type FinishCode,
+  type IdempotencyRecord,
+  type JobRef,
+  type StartOutcome,
+  type TerminalEvent,
+} from './jobs.js';
+export {
+  createSweep,
+  discardSweep,
+  endSweep,
+  readTrials,
+  requestSweepCancel,
+  type NewSweep,
+  type TrialRow,
+} from './sweeps.js';
