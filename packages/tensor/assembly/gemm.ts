@@ -6,40 +6,20 @@
 // reading one NR-wide row of B (two v128 loads) and four broadcast values of A (load32_splat) per
 // k. No FMA in baseline wasm SIMD, so each step is f32x4.mul + f32x4.add. Products with at least
 // SPLAT_MIN_N columns pack A pre-broadcast instead (every value four times), so the micro-kernel
-// reads it with plain v128 loads (micro4x8Splat): on the project's AMD EPYC VM (Node 20) that took
-// a 1024³ product from 41-42 to 46-48 GFLOPS on one thread (the core's 128-bit limit is 51-54,
-// bench/peak.c; mul and add have pipes of their own there, so the loop is bound by instruction
-// issue, and V8 spends an extra instruction on each load32_splat's address). At n ≤ 64 (the conv
-// layers' outC) an A strip feeds too few tiles to repay the fourfold packing: 7744×64×288 ran 37.6
-// against 38.0.
+// reads it with plain v128 loads (micro4x8Splat); narrower ones (the conv layers' outC ≤ 64) feed
+// too few tiles per A strip to repay the fourfold packing.
 //   nn: A stored [m,k], B stored [k,n]     tn: A stored [k,m]     nt: B stored [n,k]
 //
-// Measured on a 2-core Sapphire Rapids VM (Node 20, best of interleaved runs), before the
-// pre-broadcast path:
-// - The micro-kernel is at the machine's limit. V8 compiles each k-step to 2 loads, 4 broadcast
-//   loads, 8 mulps and 8 addps; those 16 arithmetic ops share three vector ports, so a k-step takes
-//   at least 16/3 cycles: 46 GFLOPS in isolation (kc = 256, all in L1). A 2× k-unrolled 4×8,
-//   pre-broadcast A (v128.load instead of load32_splat) and an index-based loop also reach 46, no
-//   more; 8×4 (32), 3×12 (36) and splatting A by shuffles (37) are slower, and 6×8 or 5×8 run out
-//   of V8's 15 usable xmm registers (it issues every load of a k-step before the arithmetic).
-//   (With relaxed SIMD's f32x4.relaxed_madd, behind a flag in Node 20, this 4×8 ran at 55.)
-// - Loop order: for each MR-row strip of A (4 KB, stays in L1) the macro-kernel sweeps the whole
-//   packed B panel (KC×NC floats = 1 MB, streamed from L2, which loses nothing against L1) and
-//   walks C along its rows. Sweeping A under a fixed B strip instead (the classic order) reached
-//   41-42 GFLOPS at 1024 against 43-44: it reads C down a column, 4 KB apart, all in one L1 set.
-//   On the benchmark's conv layers the two orders trade: the filter gradient (tn, 32 columns per
-//   thread) is 3-5% slower this way on 2 threads, the first layer's forward (k = 9) 15% faster.
-// - NC = 1024 keeps that B panel within the 2 MB L2: at 2048×2048, NC = 4096 (a 4 MB panel) gave
-//   39 GFLOPS against 43. KC = 192…512 and MC = 32…512 were all within noise of each other at
-//   1024; KC = 256 keeps the B strip (8 KB) and A strip (4 KB) together in L1.
-// - Packing took about 4% of a 1024 product. The [·,k] sources (A for nn, B for nt), read along
-//   rows, are now packed four k at a time through a 4×4 in-register transpose instead of one float
-//   at a time. Packing the strided [k,·] sources a few cache lines wide at a time instead of one
-//   strip at a time gained nothing measurable at 1024 and lost 8% on the conv filter-gradient
-//   product (tn, m = 288), so those stay strip by strip.
-// In the kernel alone (operands already in wasm memory) one thread computes 44-45 GFLOPS at 1024³
-// and 45-46 at 256³, 95% of the micro-kernel's bound; the old loop order got 41-44 at 1024 in the
-// same runs. The rest of a call is copying operands (src/kernels/gemm-wasm.ts, about 2% at 1024).
+// Why it is built this way (the measurements are in BENCHMARKS.md, "Kernel measurement history"):
+// - 4×8 is the fastest block tried: taller ones (5×8, 6×8) run out of V8's usable xmm registers,
+//   and the micro-kernel is bound by instruction issue, close to the core's 128-bit peak; other
+//   shapes, unrolling and splat variants were no faster.
+// - Each MR-row strip of A (4 KB, in L1) sweeps the whole packed B panel (streamed from L2) and C
+//   is walked along its rows; the classic order reads C down a column, all in one L1 set.
+// - NC = 1024 keeps that 1 MB B panel within a 2 MB L2; KC = 256 keeps a B strip (8 KB) and an A
+//   strip (4 KB) together in L1.
+// - The [·,k] sources (A for nn, B for nt) are packed four k at a time through a 4×4 in-register
+//   transpose; the strided [k,·] sources stay strip by strip (wider packing did not pay).
 //
 // All pointers are byte offsets into this module's memory; the JavaScript side copies A, B and C
 // in and out (src/kernels/gemm-wasm.ts) and passes scratch space of workBytes(n) bytes. The memory

@@ -12,13 +12,10 @@ const CHUNK_FLOATS = 1 << 21;
 
 const wasm = kernels;
 
-// Below this many multiply-adds a product stays on one thread: waking the workers costs more. One
-// parallel() round trip takes 60-90 µs on the project's 2-core VM (futex wake of an idle vCPU), so
-// 2 threads only broke even at 160³ = 2^22 multiply-adds (about 0.2 ms on one thread): at 128³
-// they ran at 30 GFLOPS against 41 on one thread, at 192³ at 52 against 43. (Polling before
-// sleeping cut that round trip to ~1 µs and paid from 64³ on, but with it runs of small products
-// stalled twice and 12-epoch MLP runs once stalled and once diverged, causes not found; threads.ts
-// sleeps at once.)
+// Below this many multiply-adds a product stays on one thread: waking an idle worker (a futex
+// wake) costs more than the split saves (BENCHMARKS.md, "Kernel measurement history"). Workers
+// sleep at once rather than polling first, which would make waking cheap: with polling, runs hung
+// for reasons not found (docs/architecture.md, "Known issues").
 const PARALLEL_MIN = 1 << 22;
 
 // One product whose operands are the given contiguous spans. With several threads C is split
