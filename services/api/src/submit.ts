@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { JobsOptions } from 'bullmq';
-import { IDEMPOTENCY_TTL_SECONDS, type JobSpec, type JobStatus, type TrainJobData } from '@trainyard/contracts';
+import {
+  IDEMPOTENCY_TTL_SECONDS,
+  QUEUE_RETENTION,
+  type JobSpec,
+  type JobStatus,
+  type TrainJobData,
+} from '@trainyard/contracts';
 import type { ApiConfig } from './config.js';
 import { ApiError } from './errors.js';
-import { newJobId } from './job-store.js';
+import { jobNotFound, newJobId } from './job-store.js';
 import { resolveDataset } from './resolve-dataset.js';
 import { checkJob, jobEstimate, type CheckedJob, type ResolvedDataset } from './validate-job.js';
 
@@ -16,8 +22,7 @@ export function trainJobOptions(config: ApiConfig, jobId: string): JobsOptions {
     jobId,
     attempts: config.jobAttempts,
     backoff: { type: 'exponential', delay: 1000 },
-    removeOnComplete: { age: 24 * 3600 },
-    removeOnFail: { age: 7 * 24 * 3600 },
+    ...QUEUE_RETENTION,
   };
 }
 
@@ -96,7 +101,7 @@ export async function submitJob(
       );
     }
     const status = await app.jobs.status(tenant, created.id);
-    if (!status) throw new ApiError('JOB_NOT_FOUND', `No job ${created.id}`, { id: created.id });
+    if (!status) throw jobNotFound(created.id);
     return { id: created.id, status, replayed: true };
   }
   const data: TrainJobData = { jobId: id, spec, tenant, timeoutMs: checked.timeoutMs };

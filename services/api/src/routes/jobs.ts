@@ -11,18 +11,16 @@ import {
   JobSpec,
   JobView,
   MetricsQuery,
-  TERMINAL_STATUSES,
+  isTerminalStatus,
   jobBlobKey,
   type JobStatus,
 } from '@trainyard/contracts';
 import { cancelJob } from '../cancel.js';
 import { lttbIndices } from '../downsample.js';
 import { ApiError } from '../errors.js';
-import { jobLinks } from '../job-store.js';
+import { jobLinks, jobNotFound } from '../job-store.js';
 import { submitJob } from '../submit.js';
 import type { RouteApp } from './route-app.js';
-
-const notFound = (id: string) => new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
 
 /** POST /v1/jobs: check a spec and queue it. */
 function registerSubmitJob(app: RouteApp): void {
@@ -116,7 +114,7 @@ function registerGetJob(app: RouteApp): void {
     },
     async (request) => {
       const job = await app.jobs.get(request.tenant, request.params.id);
-      if (!job) throw notFound(request.params.id);
+      if (!job) throw jobNotFound(request.params.id);
       return job;
     },
   );
@@ -144,7 +142,7 @@ function registerJobMetrics(app: RouteApp): void {
       const { id } = request.params;
       const maxPoints = request.query.max_points ?? 500;
       const history = await app.jobs.history(request.tenant, id);
-      if (!history) throw notFound(id);
+      if (!history) throw jobNotFound(id);
       const { epochs, series } = history;
       if (epochs.length <= maxPoints)
         return { epochs, metrics: series, total_epochs: epochs.length, downsampling: 'none' as const };
@@ -184,12 +182,12 @@ function registerCancelJob(app: RouteApp): void {
     async (request, reply) => {
       const { id } = request.params;
       const status = await cancelJob(app, request.tenant, id);
-      if (!status) throw notFound(id);
-      if ((TERMINAL_STATUSES as readonly string[]).includes(status) && status !== 'cancelled') {
+      if (!status) throw jobNotFound(id);
+      if (isTerminalStatus(status) && status !== 'cancelled') {
         throw new ApiError('JOB_ALREADY_FINISHED', `Job ${id} already ${status}`, { id, status });
       }
       const view = await app.jobs.get(request.tenant, id);
-      if (!view) throw notFound(id);
+      if (!view) throw jobNotFound(id);
       return reply.status(view.status === 'cancelled' ? 200 : 202).send(view);
     },
   );
@@ -218,7 +216,7 @@ function registerDeleteJob(app: RouteApp): void {
     async (request, reply) => {
       const { id } = request.params;
       const result = await app.jobs.delete(request.tenant, id);
-      if (result === 'not_found') throw notFound(id);
+      if (result === 'not_found') throw jobNotFound(id);
       if (result !== 'deleted')
         throw new ApiError('JOB_NOT_FINISHED', `Job ${id} is ${result}; cancel it before deleting it`, {
           id,

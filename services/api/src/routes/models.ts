@@ -10,6 +10,7 @@ import {
 } from '@trainyard/contracts';
 import type { ApiConfig } from '../config.js';
 import { ApiError } from '../errors.js';
+import { jobNotFound } from '../job-store.js';
 import type { ModelMeta } from '../model-cache.js';
 import type { RouteApp } from './route-app.js';
 
@@ -66,7 +67,7 @@ const ModelFileResponses = {
 // 404 for an unknown job, 409 until the job has succeeded (its model is stored just before).
 async function requireSucceeded(app: RouteApp, tenant: string, id: string): Promise<void> {
   const status = await app.jobs.status(tenant, id);
-  if (!status) throw new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
+  if (!status) throw jobNotFound(id);
   if (status !== 'succeeded') {
     throw new ApiError('MODEL_NOT_READY', `Job ${id} is ${status}; a model exists only once a job has succeeded`, {
       id,

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ErrorEnvelope, JobEstimate, JobParams, type JobSpec } from '@trainyard/contracts';
 import { inspectModel, NnError, type ModelInfo, type TrainingEstimate } from '@trainyard/nn';
 import { ApiError } from '../errors.js';
+import { jobNotFound } from '../job-store.js';
 import { resolveDataset } from '../resolve-dataset.js';
 import { checkJob, jobEstimate, type JobLimits } from '../validate-job.js';
 
@@ -188,7 +189,7 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { id } = request.params;
       const job = await app.jobs.get(request.tenant, id);
-      if (!job) throw new ApiError('JOB_NOT_FOUND', `No job ${id}`, { id });
+      if (!job) throw jobNotFound(id);
       return jobSummary(app, request.tenant, id, job.spec);
     },
   );
