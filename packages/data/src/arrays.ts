@@ -84,6 +84,19 @@ export function isOneHot(y: NdArray): boolean {
 export function fromArrays(x: RawArray, y: RawArray, opts: ArrayOptions = {}): Dataset {
   const xs = opts.xSource ?? 'x';
   const ys = opts.ySource ?? 'y';
+  checkSizes(x, y, opts, xs, ys);
+  const xShape = sampleShaped(x, opts, xs);
+  const dataset: Dataset = {
+    name: opts.name ?? 'upload',
+    x: { data: toFloat32(x, xs), shape: xShape },
+    y: { data: toFloat32(y, ys), shape: [...y.shape] },
+  };
+  checkTargets(dataset, opts, ys);
+  return dataset;
+}
+
+// Both arrays hold the same number of samples, of ranks the engine takes, within the size cap.
+function checkSizes(x: RawArray, y: RawArray, opts: ArrayOptions, xs: string, ys: string): void {
   if (x.shape.length < 1 || x.shape[0] === 0)
     throw new DataError('DATASET_INVALID', `${xs} holds no samples`, { path: xs });
   if (y.shape.length < 1 || y.shape[0] === 0)
@@ -119,7 +132,11 @@ export function fromArrays(x: RawArray, y: RawArray, opts: ArrayOptions = {}): D
       limit: opts.maxValues,
     });
   }
+}
 
+// x's shape: a 1-D x is [N, 1] as in Keras, and a declared sample shape must hold each sample's values.
+function sampleShaped(x: RawArray, opts: ArrayOptions, xs: string): number[] {
+  const n = x.shape[0];
   let xShape = x.shape.length === 1 ? [n, 1] : x.shape;
   if (opts.sampleShape) {
     const want = product(opts.sampleShape);
@@ -141,12 +158,13 @@ export function fromArrays(x: RawArray, y: RawArray, opts: ArrayOptions = {}): D
     }
     xShape = [n, ...opts.sampleShape];
   }
-  const dataset: Dataset = {
-    name: opts.name ?? 'upload',
-    x: { data: toFloat32(x, xs), shape: xShape },
-    y: { data: toFloat32(y, ys), shape: [...y.shape] },
-  };
+  return xShape;
+}
 
+// A 1-D y holds class indices in range (and sets the class count); with classes declared, a 2-D y is one-hot.
+function checkTargets(dataset: Dataset, opts: ArrayOptions, ys: string): void {
+  const y = dataset.y;
+  const n = y.shape[0];
   if (
     opts.classes !== undefined &&
     (!Number.isInteger(opts.classes) || opts.classes < 1 || opts.classes > MAX_CLASSES)
@@ -161,7 +179,7 @@ export function fromArrays(x: RawArray, y: RawArray, opts: ArrayOptions = {}): D
     const limit = opts.classes ?? MAX_CLASSES;
     let max = 0;
     for (let i = 0; i < n; i++) {
-      const label = dataset.y.data[i];
+      const label = y.data[i];
       if (!Number.isInteger(label) || label < 0 || label >= limit) {
         throw new DataError(
           'DATASET_LABEL_OUT_OF_RANGE',
@@ -172,7 +190,7 @@ export function fromArrays(x: RawArray, y: RawArray, opts: ArrayOptions = {}): D
       if (label > max) max = label;
     }
     dataset.classes = opts.classes ?? max + 1;
-  } else if (opts.classes !== undefined && !(isOneHot(dataset.y) && dataset.y.shape[1] === opts.classes)) {
+  } else if (opts.classes !== undefined && !(isOneHot(y) && y.shape[1] === opts.classes)) {
     throw new DataError(
       'DATASET_SHAPE_MISMATCH',
       `${ys} has shape [${y.shape.join(', ')}]; with ${opts.classes} classes declared it must hold class indices [N] or one-hot rows [N, ${opts.classes}]`,
@@ -181,7 +199,6 @@ export function fromArrays(x: RawArray, y: RawArray, opts: ArrayOptions = {}): D
       },
     );
   }
-  return dataset;
 }
 
 function take(a: NdArray, rows: ArrayLike<number>): NdArray {

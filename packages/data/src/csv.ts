@@ -83,6 +83,15 @@ export function* csvRows(text: string): Generator<{ line: number; fields: string
 export function parseCsv(input: string | Uint8Array, opts: CsvOptions): CsvDataset {
   const text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
   const rows = csvRows(text);
+  const { header, t } = readHeader(rows, opts);
+  const { xs, targets } = readRows(rows, header, t, opts);
+  return toDataset(xs, targets, header.length - 1, opts);
+}
+
+type CsvRows = Generator<{ line: number; fields: string[] }>;
+
+// The header row: distinct non-empty names, the target among them, and a feature besides it.
+function readHeader(rows: CsvRows, opts: CsvOptions): { header: string[]; t: number } {
   const first = rows.next();
   if (first.done) throw invalid('The CSV is empty; it needs a header row and at least one data row');
   const header = first.value.fields.map((h) => h.trim());
@@ -99,7 +108,11 @@ export function parseCsv(input: string | Uint8Array, opts: CsvOptions): CsvDatas
       columns: header.slice(0, 50),
     });
   if (header.length < 2) throw invalid('The CSV needs at least one feature column besides the target', { line: 1 });
-  const width = header.length - 1;
+  return { header, t };
+}
+
+// The data rows: numeric features (row-major) and the target cells as text; errors name line and column.
+function readRows(rows: CsvRows, header: string[], t: number, opts: CsvOptions): { xs: number[]; targets: string[] } {
   const maxRows = opts.maxValues !== undefined ? Math.floor(opts.maxValues / header.length) : Infinity;
 
   const xs: number[] = [];
@@ -141,6 +154,11 @@ export function parseCsv(input: string | Uint8Array, opts: CsvOptions): CsvDatas
       xs.push(Number(cell));
     }
   }
+  return { xs, targets };
+}
+
+// Numeric targets are classes (whole numbers) or regression values; text ones are class names, sorted.
+function toDataset(xs: number[], targets: string[], width: number, opts: CsvOptions): CsvDataset {
   const n = targets.length;
   if (n === 0) throw invalid('The CSV has a header but no data rows');
 
