@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareStreamIds, readSse, type SseEvent } from './sse.js';
 import { getJson, postJson, settledJob, startStack, type Stack } from './stack.js';
@@ -21,19 +20,23 @@ describe('the worker', () => {
     await rm(emptyDir, { recursive: true, force: true });
   });
 
-  it('trains in a worker thread: the main event loop stays responsive and batch events are throttled', async () => {
+  it('trains in a worker thread: the api answers while it trains and batch events are throttled', async () => {
     const spec = spiralsJob({ epochs: 30, samples: 12000 });
-    const lag = monitorEventLoopDelay({ resolution: 10 });
-    lag.enable();
     const { body } = await postJson(`${stack.url}/v1/jobs`, spec);
-    const { events } = await readSse(`${stack.url}${body.links.events}`, { timeoutMs: 120_000 });
-    lag.disable();
+    const reading = readSse(`${stack.url}${body.links.events}`, { timeoutMs: 120_000 });
+    // The main thread (the api, and the worker that renews BullMQ's lock) is not the one training:
+    // requests complete while the job runs, at several different epochs of it.
+    const answeredAt = new Set<number>();
+    for (;;) {
+      const job = await getJson(`${stack.url}/v1/jobs/${body.id}`);
+      if (['succeeded', 'failed', 'cancelled'].includes(job.status)) break;
+      if (job.status === 'running') answeredAt.add(job.epoch ?? 0);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const { events } = await reading;
     expect(events.at(-1)!.event).toBe('completed');
-
-    // Training took seconds; the process that renews BullMQ's lock never stalled for long.
+    expect(answeredAt.size).toBeGreaterThanOrEqual(2);
     const seconds = data(events.at(-1)!).seconds as number;
-    expect(seconds).toBeGreaterThan(1);
-    expect(lag.max / 1e6).toBeLessThan(250);
 
     // Batch events exist, carry progress, and are throttled to about one per 250 ms: the count
     // bounds the rate; the gaps (Redis's clock, so they carry the jitter of each XADD's trip under

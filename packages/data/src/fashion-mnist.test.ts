@@ -117,11 +117,8 @@ if (!installed)
   );
 
 describe.skipIf(!installed)(`loadFashionMnist on the real files in ${FASHION_MNIST_DIR}`, () => {
-  it('loads 60,000 + 10,000 28×28 images in [0, 1] with balanced labels, first labels 9 (ankle boot), quickly', async () => {
-    const started = performance.now();
+  it('loads 60,000 + 10,000 28×28 images in [0, 1] with balanced labels, first labels 9 (ankle boot)', async () => {
     const ds = await loadFashionMnist();
-    // One pass over the pixels; about 1.5 s here, most of it gunzip and first-touch page faults.
-    expect(performance.now() - started).toBeLessThan(5000);
 
     expect(ds.x.shape).toEqual([60_000, 28, 28]);
     expect(ds.x.data.length).toBe(60_000 * 784);

@@ -226,9 +226,7 @@ describe('CNN models', () => {
       loss: 'sparse_categorical_crossentropy',
       metrics: ['accuracy'],
     });
-    const started = performance.now();
     const h = await model.fit(x, y, { epochs: 8, batchSize: 16 });
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(h.history.loss.at(-1)!).toBeLessThan(h.history.loss[0] / 2);
     const p = model.predict(xt).toArray() as number[][];
     const correct = p.filter((row, i) => (row[1] > row[0] ? 1 : 0) === yt.data[i]).length;

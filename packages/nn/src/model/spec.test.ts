@@ -153,16 +153,14 @@ describe('inspectModel', () => {
     expect(e.details).toMatchObject({ layer: 'dense', index: 2, path: '/config/layers/2/config/name' });
   });
 
-  it('never allocates weights: a 1e12-unit layer is counted instantly', () => {
+  it('never allocates weights: a 1e12-unit layer is counted without being built', () => {
     const build = vi.spyOn(Dense.prototype, 'build');
-    const t0 = performance.now();
     const info = inspectModel(
       mlp(784, [
         [1e12, 'relu'],
         [10, 'softmax'],
       ]),
     );
-    expect(performance.now() - t0).toBeLessThan(100);
     expect(info.params).toBe(784 * 1e12 + 1e12 + 1e13 + 10);
     expect(build).not.toHaveBeenCalled();
     build.mockRestore();
