@@ -56,15 +56,15 @@ export function eventSchemaComponents(): ComponentSchemas {
 
 /**
  * The 200 of an SSE route, written once: a text/event-stream whose messages' `data` are the named
- * event schemas (in `x-event-data`, as OpenAPI 3.1 has no item schema for a stream), tagged with
- * `tag` when the stream is multiplexed.
+ * event schemas (in `x-event-data`, as OpenAPI 3.1 has no item schema for a stream), with the
+ * `tags` fields added when the stream is multiplexed.
  */
-export function eventStreamResponse(data: EventSchemaName[], example: string, tag?: 'job_id' | 'job_id or sweep_id') {
-  const names = data.map((n) => `\`${n}\``).join(' or ');
+export function eventStreamResponse(data: EventSchemaName[], example: string, tags: ('job_id' | 'sweep_id')[] = []) {
+  const names = (list: string[]) => list.map((n) => `\`${n}\``).join(' or ');
   return {
     description:
-      `An event stream: each message's \`event\` is its data's \`type\` and its \`data\` one line of JSON, a ${names} ` +
-      `(components/schemas)${tag ? ` with \`${tag.replaceAll(' or ', '` or `')}\` added` : ''}.`,
+      `An event stream: each message's \`event\` is its data's \`type\` and its \`data\` one line of JSON, a ` +
+      `${names(data)} (components/schemas)${tags.length > 0 ? ` with ${names(tags)} added` : ''}.`,
     content: {
       'text/event-stream': {
         schema: Type.String({ examples: [example] }),

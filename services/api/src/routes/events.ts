@@ -101,7 +101,7 @@ const multiplexedSchema = {
     200: eventStreamResponse(
       ['JobEvent'],
       'id: job_a/1732700000000-0\nevent: epoch\ndata: {"type":"epoch","epoch":1,"epochs":5,"logs":{"loss":0.41},"job_id":"job_a"}\n\n',
-      'job_id',
+      ['job_id'],
     ),
     400: ErrorEnvelope,
     401: ErrorEnvelope,

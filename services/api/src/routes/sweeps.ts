@@ -70,7 +70,7 @@ const streamSchema = {
     200: eventStreamResponse(
       ['JobEvent', 'SweepEvent'],
       'id: swp_a/1732700000000-0\nevent: sweep\ndata: {"type":"sweep","status":"queued","trials":4,"sweep_id":"swp_a"}\n\n',
-      'job_id or sweep_id',
+      ['job_id', 'sweep_id'],
     ),
     400: ErrorEnvelope,
     401: ErrorEnvelope,
