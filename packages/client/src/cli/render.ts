@@ -1,4 +1,8 @@
 // What the CLI prints: Keras-style epoch lines (a live bar on a terminal), tables, numbers.
+import type { JobEvent } from '../follow.js';
+
+/** The data of one kind of event, as the generated schema types it, without its `type`. */
+type EventData<T extends JobEvent['type']> = Omit<Extract<JobEvent, { type: T }>, 'type'>;
 
 /** Where output goes; a terminal gets a redrawn progress line, a pipe or file only whole lines. */
 export interface Out {
@@ -66,20 +70,17 @@ export class EpochProgress {
     return `Epoch ${epoch}/${this.totalEpochs ?? '?'}`;
   }
 
-  batch(e: { epoch: number; batch: number; batches: number; logs: Record<string, unknown> }): void {
+  batch(e: EventData<'batch'>): void {
     if (!this.out.isTTY) return;
     const text = `${this.prefix(e.epoch)}  ${bar(e.batch, e.batches)} ${e.batch}/${e.batches}  ${logsText(e.logs)}`;
     this.out.write(`\r\x1b[2K${text.slice(0, this.out.columns - 1)}`);
     this.live = true;
   }
 
-  epoch(e: {
-    epoch: number;
-    epochs: number;
-    logs: Record<string, unknown>;
-    seconds: number;
-    samples_per_second?: number;
-  }): void {
+  /** `samples_per_second` may be missing: the rate is left out then. */
+  epoch(
+    e: Omit<EventData<'epoch'>, 'samples_per_second'> & Partial<Pick<EventData<'epoch'>, 'samples_per_second'>>,
+  ): void {
     this.totalEpochs = e.epochs;
     const rate = e.samples_per_second ? `  ${Math.round(e.samples_per_second)} samples/s` : '';
     const full = this.out.isTTY ? `  ${bar(1, 1)}` : '';
