@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import swagger from '@fastify/swagger';
+import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiConfig } from './config.js';
@@ -32,6 +32,35 @@ export interface BuildOptions {
 
 /** Builds the api (plugins, routes, docs) without listening: tests inject, server.ts listens. */
 export async function buildApp({ config, logger = false }: BuildOptions): Promise<FastifyInstance> {
+  const app = createServer(config, logger);
+  registerErrorHandling(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, { openapi: openapiDocument() });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(services, { config });
+  await app.register(auth);
+  await app.register(rateLimit);
+  await app.register(metrics);
+  await app.register(healthRoutes);
+  await app.register(jobRoutes);
+  await app.register(eventRoutes);
+  await app.register(datasetRoutes);
+  await app.register(modelCache);
+  await app.register(modelRoutes);
+  await app.register(sweepRoutes);
+  await app.register(summaryRoutes);
+  await app.register(dashboardRoutes);
+  await app.register(adminBoard);
+  return app;
+}
+
+/** Fastify with our limits, request ids, strict TypeBox validation and a depth-capped JSON parser. */
+function createServer(config: ApiConfig, logger: BuildOptions['logger']) {
   const app = Fastify({
     logger: withRedaction(logger),
     // A path parameter longer than any id is refused as a coded 414, not Fastify's bare one.
@@ -61,68 +90,48 @@ export async function buildApp({ config, logger = false }: BuildOptions): Promis
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (jsonTooDeep(body as string, config.maxJsonDepth))
       return done(tooDeep('The request body', config.maxJsonDepth), undefined);
-    parseJson(request, body as string, done);
+    void parseJson(request, body as string, done);
   });
-  registerErrorHandling(app);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
+  return app;
+}
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Trainyard',
-        version: '0.1.0',
-        description: 'Training as a service: post a Keras model and a dataset, watch it train over server-sent events.',
+/** The OpenAPI document's head: info, tags, the SSE event schemas and the security schemes. */
+function openapiDocument(): FastifyDynamicSwaggerOptions['openapi'] {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Trainyard',
+      version: '0.1.0',
+      description: 'Training as a service: post a Keras model and a dataset, watch it train over server-sent events.',
+    },
+    tags: [
+      { name: 'jobs', description: 'Training jobs and their live events' },
+      { name: 'datasets', description: 'Uploaded datasets (JSON, CSV, NPY, IDX or a URL) and the built-ins' },
+      { name: 'models', description: "A succeeded job's trained model (TensorFlow.js) and predictions from it" },
+      {
+        name: 'sweeps',
+        description: 'Hyperparameter sweeps: grid or random search, one training job per trial, ranked by a metric',
       },
-      tags: [
-        { name: 'jobs', description: 'Training jobs and their live events' },
-        { name: 'datasets', description: 'Uploaded datasets (JSON, CSV, NPY, IDX or a URL) and the built-ins' },
-        { name: 'models', description: "A succeeded job's trained model (TensorFlow.js) and predictions from it" },
-        {
-          name: 'sweeps',
-          description: 'Hyperparameter sweeps: grid or random search, one training job per trial, ranked by a metric',
+      { name: 'operations', description: 'Probes and documentation' },
+    ],
+    servers: [{ url: '/', description: 'This api' }],
+    components: {
+      // The SSE event payloads: routes' text/event-stream answers refer to them (sse-docs.ts).
+      schemas: eventSchemaComponents(),
+      securitySchemes: {
+        // Enforced only when TRAINYARD_API_KEYS is set; plugins/auth.ts puts them on each /v1 operation.
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key from TRAINYARD_API_KEYS: `Authorization: Bearer <key>`',
         },
-        { name: 'operations', description: 'Probes and documentation' },
-      ],
-      servers: [{ url: '/', description: 'This api' }],
-      components: {
-        // The SSE event payloads: routes' text/event-stream answers refer to them (sse-docs.ts).
-        schemas: eventSchemaComponents(),
-        securitySchemes: {
-          // Enforced only when TRAINYARD_API_KEYS is set; plugins/auth.ts puts them on each /v1 operation.
-          apiKey: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'An API key from TRAINYARD_API_KEYS: `Authorization: Bearer <key>`',
-          },
-          accessToken: {
-            type: 'apiKey',
-            in: 'query',
-            name: 'access_token',
-            description: 'The API key in the query, on SSE routes only (a browser EventSource cannot set headers)',
-          },
+        accessToken: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'access_token',
+          description: 'The API key in the query, on SSE routes only (a browser EventSource cannot set headers)',
         },
       },
     },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  await app.register(services, { config });
-  await app.register(auth);
-  await app.register(rateLimit);
-  await app.register(metrics);
-  await app.register(healthRoutes);
-  await app.register(jobRoutes);
-  await app.register(eventRoutes);
-  await app.register(datasetRoutes);
-  await app.register(modelCache);
-  await app.register(modelRoutes);
-  await app.register(sweepRoutes);
-  await app.register(summaryRoutes);
-  await app.register(dashboardRoutes);
-  await app.register(adminBoard);
-  return app;
+  };
 }
