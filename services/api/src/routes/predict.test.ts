@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_TENANT, modelBlobKey, type JobSpec } from '@trainyard/contracts';
 import { endJob } from '@trainyard/store';
@@ -297,13 +297,12 @@ describe('predict limits', () => {
       String(await a.app.redis.client('LIST'))
         .split('\n')
         .filter((l) => l.includes(`name=trainyard-api-predict@${a.prefix}`)).length;
-    for (let i = 0; i < 100 && (await threadConnections()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await threadConnections()).toBe(1);
+    // The thread connects once it has loaded its modules, which a loaded machine makes slow: wait for it.
+    await vi.waitFor(async () => expect(await threadConnections()).toBe(1), { timeout: 15_000, interval: 20 });
     const [r1, r2] = await Promise.all([running, waiting, a.app.models.close()]);
     for (const r of [r1, r2]) expect([r.statusCode, r.json().error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
     // A terminated thread's socket closes with it.
-    for (let i = 0; i < 100 && (await threadConnections()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await threadConnections()).toBe(0);
+    await vi.waitFor(async () => expect(await threadConnections()).toBe(0), { timeout: 15_000, interval: 20 });
     await a.close();
   });
 });
