@@ -108,9 +108,16 @@ export async function runJobThread(
   token: string | undefined,
   signal?: AbortSignal,
 ): Promise<TrainJobResult> {
-  const { config, log, redis } = ctx;
-  const { jobId, tenant = DEFAULT_TENANT } = job.data;
-  const end = (event: TerminalEvent, owner = '') => finishJob(redis, config.prefix, tenant, jobId, event, owner);
+  const ended = await endBeforeStart(ctx, job.data);
+  if (ended) return ended;
+  return new Attempt(ctx, job, token).run(signal);
+}
+
+/** Ends a job that needs no training thread (and says how), or returns undefined for one that does. */
+async function endBeforeStart(ctx: JobThreadContext, data: TrainJobData): Promise<TrainJobResult | undefined> {
+  const { config, redis } = ctx;
+  const { jobId, tenant = DEFAULT_TENANT } = data;
+  const end = (event: TerminalEvent) => finishJob(redis, config.prefix, tenant, jobId, event);
 
   // A job whose last attempt took its worker process down would take the next one down too.
   const lost = await lostToItsMemory(redis, config.prefix, jobId, config.poisonMemoryFraction);
@@ -127,98 +134,155 @@ export async function runJobThread(
     await end({ type: 'cancelled', reason: 'cancelled before it started' });
     return { status: 'cancelled', metrics: {} };
   }
+  return undefined;
+}
 
-  // attemptsStarted also counts starts after a stall (a crashed worker), which attemptsMade does not.
-  const attempt = job.attemptsStarted || job.attemptsMade + 1;
-  const owner = randomUUID();
-  const limit = config.jobMemoryMb * 2 ** 20;
-  const memory = new SharedArrayBuffer(MEMORY_SLOTS_BYTES);
-  const run: JobStart = { job: job.data, attempt, owner, memory };
-  const spawnedAt = performance.now();
-  const thread = ctx.threads.take();
-  ctx.stats.running++;
-  ctx.stats.peak = Math.max(ctx.stats.peak, ctx.stats.running);
+/** One attempt in its training thread, as the main thread sees it: started, watched, stopped, concluded. */
+class Attempt {
+  private readonly attempt: number;
+  private readonly owner = randomUUID();
+  private readonly limit: number;
+  private readonly memory = new SharedArrayBuffer(MEMORY_SLOTS_BYTES);
+  private started = false;
+  private settle!: (e: Ending) => void;
+  private readonly ending = new Promise<Ending>((resolve) => (this.settle = resolve));
+  /** The memory last noted on the record (bytes). */
+  private noted = 0;
 
-  let started = false;
-  let settle!: (e: Ending) => void;
-  const ending = new Promise<Ending>((resolve) => (settle = resolve));
-  thread.on('message', (m: FromThread) => {
-    if (m.cmd !== ThreadCommand.Started) return settle(m);
-    started = true;
-    log.debug({ jobId, startMs: Math.round(performance.now() - spawnedAt) }, 'training thread started');
-  });
-  thread.on('error', (err: Error & { code?: string }) => {
-    // V8's resourceLimits: the thread's heap is full; the thread is gone, the process is not.
-    if (err.code === 'ERR_WORKER_OUT_OF_MEMORY')
-      settle({ cmd: 'over_limit', message: `the job's JavaScript heap went past its ${config.jobMemoryMb} MB limit` });
-    else settle({ cmd: 'crashed', error: err });
-  });
-  thread.on('exit', (code) =>
-    settle({ cmd: 'crashed', error: new Error(`the training thread exited (code ${code}) before it ended the job`) }),
-  );
-  thread.postMessage({ cmd: ThreadCommand.Start, run } satisfies ToThread);
+  constructor(
+    private readonly ctx: JobThreadContext,
+    private readonly job: Job<TrainJobData, TrainJobResult>,
+    private readonly token: string | undefined,
+  ) {
+    // attemptsStarted also counts starts after a stall (a crashed worker), which attemptsMade does not.
+    this.attempt = job.attemptsStarted || job.attemptsMade + 1;
+    this.limit = ctx.config.jobMemoryMb * 2 ** 20;
+  }
 
-  // Noted on the record while the job is large, so the next attempt knows if it took this process down.
-  let noted = 0;
-  const note = (bytes: number, contained = false) => {
-    const n: AttemptMemory = { attempt, bytes: Math.round(bytes), limit, ...(contained && { contained }) };
-    noted = bytes;
-    noteAttemptMemory(redis, config.prefix, jobId, owner, n).catch((err: unknown) =>
+  async run(signal?: AbortSignal): Promise<TrainJobResult> {
+    const thread = this.start();
+    const unwatch = this.watchMemory();
+    const unlisten = this.stopOnAbort(thread, signal);
+    let result: Ending;
+    try {
+      result = await this.ending;
+    } finally {
+      unlisten();
+      unwatch();
+    }
+    // JavaScript (and a kernel) stops at once; the promise resolves once the thread has exited,
+    // which under load can take a few hundred ms: the job's bookkeeping does not wait for it, the
+    // processor (the concurrency slot) does.
+    const exited = thread.terminate().then(() => {
+      this.ctx.stats.running--;
+    });
+    try {
+      return await this.conclude(result);
+    } catch (err) {
+      if (err instanceof FencedError) throw new WaitingError();
+      throw err;
+    } finally {
+      // Ended in this worker's hands: no note may say otherwise to the next attempt.
+      if (this.started)
+        await noteAttemptMemory(this.ctx.redis, this.ctx.config.prefix, this.job.data.jobId, this.owner, null).catch(
+          () => undefined,
+        );
+      await exited;
+    }
+  }
+
+  /** Takes a thread, listens for how it ends and sends it the attempt. */
+  private start(): Thread {
+    const { ctx } = this;
+    const { jobId } = this.job.data;
+    const run: JobStart = { job: this.job.data, attempt: this.attempt, owner: this.owner, memory: this.memory };
+    const spawnedAt = performance.now();
+    const thread = ctx.threads.take();
+    ctx.stats.running++;
+    ctx.stats.peak = Math.max(ctx.stats.peak, ctx.stats.running);
+    thread.on('message', (m: FromThread) => {
+      if (m.cmd !== ThreadCommand.Started) return this.settle(m);
+      this.started = true;
+      ctx.log.debug({ jobId, startMs: Math.round(performance.now() - spawnedAt) }, 'training thread started');
+    });
+    thread.on('error', (err: Error & { code?: string }) => {
+      // V8's resourceLimits: the thread's heap is full; the thread is gone, the process is not.
+      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY')
+        this.settle({
+          cmd: 'over_limit',
+          message: `the job's JavaScript heap went past its ${ctx.config.jobMemoryMb} MB limit`,
+        });
+      else this.settle({ cmd: 'crashed', error: err });
+    });
+    thread.on('exit', (code) =>
+      this.settle({
+        cmd: 'crashed',
+        error: new Error(`the training thread exited (code ${code}) before it ended the job`),
+      }),
+    );
+    thread.postMessage({ cmd: ThreadCommand.Start, run } satisfies ToThread);
+    return thread;
+  }
+
+  /** Has the MemoryGuard watch the thread; returns the unwatch. */
+  private watchMemory(): () => void {
+    const { config } = this.ctx;
+    return this.ctx.guard.watch({
+      slots: new BigInt64Array(this.memory),
+      limit: this.limit,
+      sample: (bytes) => {
+        if (this.started && bytes >= config.poisonMemoryFraction * this.limit && bytes > this.noted * 1.1)
+          this.note(bytes);
+      },
+      breach: (bytes) => {
+        if (this.started) this.note(bytes, true);
+        this.settle({
+          cmd: 'over_limit',
+          message: `the job used ${mb(bytes)} MB, past its memory limit of ${config.jobMemoryMb} MB`,
+        });
+      },
+    });
+  }
+
+  /** Notes the memory on the record while the job is large, so the next attempt knows if it took this process down. */
+  private note(bytes: number, contained = false): void {
+    const { config, log, redis } = this.ctx;
+    const { jobId } = this.job.data;
+    const n: AttemptMemory = {
+      attempt: this.attempt,
+      bytes: Math.round(bytes),
+      limit: this.limit,
+      ...(contained && { contained }),
+    };
+    this.noted = bytes;
+    noteAttemptMemory(redis, config.prefix, jobId, this.owner, n).catch((err: unknown) =>
       log.warn({ err, jobId }, 'could not note the job’s memory'),
     );
-  };
-  const unwatch = ctx.guard.watch({
-    slots: new BigInt64Array(memory),
-    limit,
-    sample: (bytes) => {
-      if (started && bytes >= config.poisonMemoryFraction * limit && bytes > noted * 1.1) note(bytes);
-    },
-    breach: (bytes) => {
-      if (started) note(bytes, true);
-      settle({
-        cmd: 'over_limit',
-        message: `the job used ${mb(bytes)} MB, past its memory limit of ${config.jobMemoryMb} MB`,
-      });
-    },
-  });
-
-  // A cancel or shutdown: the thread stops at its next batch boundary, keeping a checkpoint of
-  // where it stopped; one that cannot get there in time is terminated.
-  let stopTimer: NodeJS.Timeout | undefined;
-  const onAbort = () => {
-    const reason = typeof signal?.reason === 'string' ? signal.reason : 'cancelled';
-    thread.postMessage({ cmd: ThreadCommand.Cancel, reason } satisfies ToThread);
-    stopTimer = setTimeout(() => settle({ cmd: 'stopped', reason }), ctx.stopGraceMs(reason));
-  };
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
-
-  let result: Ending;
-  try {
-    result = await ending;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    clearTimeout(stopTimer);
-    unwatch();
-  }
-  // JavaScript (and a kernel) stops at once; the promise resolves once the thread has exited,
-  // which under load can take a few hundred ms: the job's bookkeeping does not wait for it, the
-  // processor (the concurrency slot) does.
-  const exited = thread.terminate().then(() => {
-    ctx.stats.running--;
-  });
-  try {
-    return await conclude(result);
-  } catch (err) {
-    if (err instanceof FencedError) throw new WaitingError();
-    throw err;
-  } finally {
-    // Ended in this worker's hands: no note may say otherwise to the next attempt.
-    if (started) await noteAttemptMemory(redis, config.prefix, jobId, owner, null).catch(() => undefined);
-    await exited;
   }
 
-  async function conclude(result: Ending): Promise<TrainJobResult> {
+  /**
+   * A cancel or shutdown: the thread stops at its next batch boundary, keeping a checkpoint of
+   * where it stopped; one that cannot get there in time is terminated. Returns the unlisten.
+   */
+  private stopOnAbort(thread: Thread, signal?: AbortSignal): () => void {
+    let stopTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      const reason = typeof signal?.reason === 'string' ? signal.reason : 'cancelled';
+      thread.postMessage({ cmd: ThreadCommand.Cancel, reason } satisfies ToThread);
+      stopTimer = setTimeout(() => this.settle({ cmd: 'stopped', reason }), this.ctx.stopGraceMs(reason));
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    return () => {
+      signal?.removeEventListener('abort', onAbort);
+      clearTimeout(stopTimer);
+    };
+  }
+
+  /** Ends the job (when the thread could not) and answers BullMQ as the thread's ending asks. */
+  private async conclude(result: Ending): Promise<TrainJobResult> {
+    const { config, log } = this.ctx;
+    const { jobId } = this.job.data;
     switch (result.cmd) {
       case ThreadCommand.Completed:
         return result.result;
@@ -231,7 +295,7 @@ export async function runJobThread(
       case ThreadCommand.Fenced:
         throw new WaitingError();
       case ThreadCommand.HandBack:
-        await job.moveToWait(token);
+        await this.job.moveToWait(this.token);
         throw new WaitingError();
       case 'stopped':
         log.warn(
@@ -239,18 +303,24 @@ export async function runJobThread(
           'the job did not stop at a batch boundary in time; its thread was terminated',
         );
         if (result.reason === SHUTDOWN_REASON) {
-          await job.moveToWait(token);
+          await this.job.moveToWait(this.token);
           throw new WaitingError();
         }
         // Cancelled before its START: the record still names no owner of ours (the api asked first).
-        await end({ type: 'cancelled', reason: result.reason }, started ? owner : '');
+        await this.end({ type: 'cancelled', reason: result.reason });
         return { status: 'cancelled', metrics: {} };
       case 'over_limit':
         log.warn({ jobId, limitMb: config.jobMemoryMb }, result.message);
-        await end({ type: 'failed', error: { code: 'RESOURCE_LIMIT', message: result.message } }, started ? owner : '');
+        await this.end({ type: 'failed', error: { code: 'RESOURCE_LIMIT', message: result.message } });
         throw new UnrecoverableError(`RESOURCE_LIMIT: ${result.message}`);
     }
     return unreachable(result);
+  }
+
+  /** Writes the job's terminal event as this attempt's owner, or as nobody's before its START ran. */
+  private end(event: TerminalEvent): Promise<boolean> {
+    const { tenant = DEFAULT_TENANT, jobId } = this.job.data;
+    return finishJob(this.ctx.redis, this.ctx.config.prefix, tenant, jobId, event, this.started ? this.owner : '');
   }
 }
 
