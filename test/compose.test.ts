@@ -55,7 +55,7 @@ describe('docker-compose.yml', () => {
   // Plain reads of the files: what a reviewer would check by eye, kept from regressing.
   const file = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
   const services = Object.fromEntries(
-    file.split(/\n(?=  [a-z]+:\n)/).map((block) => [/^ {2}([a-z]+):/m.exec(block)?.[1] ?? '', block]),
+    file.split(/\n(?= {2}[a-z]+:\n)/).map((block) => [/^ {2}([a-z]+):/m.exec(block)?.[1] ?? '', block]),
   );
 
   it('runs Redis with AOF on, noeviction and a healthcheck', () => {

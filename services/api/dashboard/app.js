@@ -24,7 +24,9 @@ async function api(path, init = {}) {
     let message = `${res.status} ${res.statusText}`;
     try {
       message = (await res.json()).error?.message ?? message;
-    } catch {}
+    } catch {
+      // Not our JSON envelope (a proxy's HTML page, say): the status line is the message.
+    }
     if (res.status === 401) message = `${message} — enter an API key above`;
     throw new Error(message);
   }
