@@ -34,6 +34,12 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    // Files stay under 400 lines and functions under 80 (STYLE.md); a documented kernel says so where it is exempt.
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    rules: {
       'max-lines': ['error', { max: 400 }],
       'max-lines-per-function': ['error', { max: 80, skipBlankLines: false, skipComments: false }],
     },
@@ -47,8 +53,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    // Tests describe many cases inside one describe(); the size rules apply to the cases, not the suite.
-    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    // A test file's describe() holds its many cases; the function rule applies to helpers, not to the suite.
+    files: ['**/*.test.ts'],
     rules: { 'max-lines-per-function': 'off' },
   },
 );

@@ -121,12 +121,8 @@ async function createJobs(api: ApiServer, n: number): Promise<string[]> {
   return jobs;
 }
 
-async function runMode(
-  mode: string,
-  api: ApiServer,
-  prefix: string,
-  redis: Redis,
-): Promise<Record<string, string | number>> {
+/** Opens the mode's clients on fresh jobs and waits until the api counts every subscription. */
+async function connectClients(mode: string, api: ApiServer) {
   // Fresh jobs, so that no client replays another mode's events.
   const jobs = await createJobs(api, mode === 'one-job' ? 1 : JOBS);
   const latencies = new Samples();
@@ -147,8 +143,11 @@ async function runMode(
     async () => (await metric(api, 'trainyard_sse_clients')) === subscriptions,
     30_000,
   );
+  return { jobs, follows, clients, latencies, errors };
+}
 
-  // Send RATE events a second to each job, spread evenly, for SECONDS.
+/** Sends RATE events a second to each job, spread evenly, for SECONDS; samples the api halfway. */
+async function sendEvents(api: ApiServer, prefix: string, redis: Redis, jobs: string[]) {
   const sent = new Map<string, number>(jobs.map((j) => [j, 0]));
   const total = Math.round(RATE * jobs.length * SECONDS);
   const start = now();
@@ -183,9 +182,25 @@ async function runMode(
     await new Promise((r) => setTimeout(r, 5));
   }
   const elapsed = (now() - start) / 1000;
-  const apiCpu = (api.cpuSeconds() - cpu0.api) / elapsed;
   const benchCpuUs = process.cpuUsage(cpu0.bench);
-  const benchCpu = (benchCpuUs.user + benchCpuUs.system) / 1e6 / elapsed;
+  return {
+    sent,
+    total,
+    connections,
+    rssMid,
+    apiCpu: (api.cpuSeconds() - cpu0.api) / elapsed,
+    benchCpu: (benchCpuUs.user + benchCpuUs.system) / 1e6 / elapsed,
+  };
+}
+
+async function runMode(
+  mode: string,
+  api: ApiServer,
+  prefix: string,
+  redis: Redis,
+): Promise<Record<string, string | number>> {
+  const { jobs, follows, clients, latencies, errors } = await connectClients(mode, api);
+  const { sent, total, connections, rssMid, apiCpu, benchCpu } = await sendEvents(api, prefix, redis, jobs);
   const expected = follows.reduce((sum, f) => sum + f.reduce((s, j) => s + (sent.get(j) ?? 0), 0), 0);
   const received = () => clients.reduce((s, c) => s + c.received, 0);
   await waitFor('every event delivered', async () => received() >= expected, 10_000).catch(() => undefined);
