@@ -97,6 +97,24 @@ describe('cancel through the api, with a real worker', () => {
     await client.deleteJob(id);
     await expect(client.getJob(id)).rejects.toMatchObject({ status: 404 });
   });
+
+  it('stops a running job whose cancel message was lost: the attempt re-reads its record', async () => {
+    const { id } = await client.submitJob(longJob());
+    const events: { event: string; data: any }[] = [];
+    for await (const e of client.events(id)) {
+      events.push(e as never);
+      // What the api writes before it publishes, with the publish lost (a subscriber reconnecting).
+      if (e.event === 'epoch' && events.filter((x) => x.event === 'epoch').length === 1)
+        await stack.app.redis.hset(`${stack.prefix}:job:${id}`, 'cancel_requested', new Date().toISOString());
+    }
+    expect(events.at(-1)).toMatchObject({
+      event: 'cancelled',
+      data: { type: 'cancelled', reason: 'cancelled by request' },
+    });
+    expect(events.filter((e) => e.event === 'epoch').length).toBeLessThan(500);
+    await expectStoppedCheckpoint(stack, id, events, longJob());
+    await expectNeverRetried(stack, client, id, events.length);
+  });
 });
 
 describe('cancel reaches a worker in another process', () => {

@@ -45,6 +45,12 @@ export interface WorkerConfig {
    */
   cancelGraceMs: number;
   /**
+   * WORKER_CANCEL_POLL_MS: how often a running attempt re-reads its record's cancel_requested (2000;
+   * 0: never). A cancel arrives by pub/sub, which drops messages while a subscriber reconnects; the
+   * record, set before the publish, still stops the job within this interval.
+   */
+  cancelPollMs: number;
+  /**
    * WORKER_POISON_MEMORY_FRACTION: a job whose worker process died while the job used at least this
    * share of WORKER_JOB_MEMORY_MB (or was being stopped for going past it) is taken to have killed
    * it, and fails RESOURCE_LIMIT instead of being resumed on another worker (0.8). A worker killed
@@ -92,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
       64,
     ),
     cancelGraceMs: int(env, 'WORKER_CANCEL_GRACE_MS', 3000),
+    cancelPollMs: int(env, 'WORKER_CANCEL_POLL_MS', 2000),
     poisonMemoryFraction: fraction(env, 'WORKER_POISON_MEMORY_FRACTION', 0.8),
   };
   // Jobs × threads beyond the cores only makes every job slower (threads wait on each other).

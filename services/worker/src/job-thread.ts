@@ -10,7 +10,7 @@ import type { WorkerConfig } from './config.js';
 import { FencedError } from './errors.js';
 import { finishJob, lostToItsMemory, noteAttemptMemory, type AttemptMemory, type TerminalEvent } from './job-record.js';
 import type { MemoryGuard } from './memory-guard.js';
-import { SHUTDOWN_REASON } from './shutdown.js';
+import { CANCEL_REASON, SHUTDOWN_REASON } from './shutdown.js';
 import {
   MEMORY_SLOTS_BYTES,
   ThreadCommand,
@@ -162,12 +162,14 @@ class Attempt {
   async run(signal?: AbortSignal): Promise<TrainJobResult> {
     const thread = this.start();
     const unwatch = this.watchMemory();
-    const unlisten = this.stopOnAbort(thread, signal);
+    const cancel = this.cancelSignal(signal);
+    const unlisten = this.stopOnAbort(thread, cancel.signal);
     let result: Ending;
     try {
       result = await this.ending;
     } finally {
       unlisten();
+      cancel.stop();
       unwatch();
     }
     // JavaScript (and a kernel) stops at once; the promise resolves once the thread has exited,
@@ -258,6 +260,39 @@ class Attempt {
     noteAttemptMemory(redis, config.prefix, jobId, this.owner, n).catch((err: unknown) =>
       log.warn({ err, jobId }, 'could not note the job’s memory'),
     );
+  }
+
+  /**
+   * BullMQ's signal (a cancel heard on pub/sub, or a shutdown), also aborted when the record says a
+   * cancel was asked for: pub/sub drops what is published while a subscriber reconnects.
+   */
+  private cancelSignal(signal?: AbortSignal): { signal: AbortSignal; stop: () => void } {
+    const { config, log, redis } = this.ctx;
+    const { jobId } = this.job.data;
+    const controller = new AbortController();
+    const forward = () => controller.abort(signal?.reason);
+    if (signal?.aborted) forward();
+    else signal?.addEventListener('abort', forward, { once: true });
+    const poll = () => {
+      if (!this.started || controller.signal.aborted) return;
+      redis.hexists(keys.job(config.prefix, jobId), 'cancel_requested').then(
+        (found) => {
+          if (found === 1 && !controller.signal.aborted) {
+            log.info({ jobId }, 'cancelling job: its record asks for it (the cancel message was missed)');
+            controller.abort(CANCEL_REASON);
+          }
+        },
+        (err: unknown) => log.warn({ err, jobId }, 'could not re-read the job’s cancel request'),
+      );
+    };
+    const timer = config.cancelPollMs > 0 ? setInterval(poll, config.cancelPollMs) : undefined;
+    return {
+      signal: controller.signal,
+      stop: () => {
+        clearInterval(timer);
+        signal?.removeEventListener('abort', forward);
+      },
+    };
   }
 
   /**

@@ -7,7 +7,7 @@ import type { WorkerConfig } from './config.js';
 import { finishJob } from './job-record.js';
 import { runJobThread, ThreadSupply, type JobThreadContext } from './job-thread.js';
 import { MemoryGuard } from './memory-guard.js';
-import { SHUTDOWN_REASON } from './shutdown.js';
+import { CANCEL_REASON, SHUTDOWN_REASON } from './shutdown.js';
 import { createSweepWorker } from './sweeps.js';
 
 export { PROCESSOR_PATH } from './job-thread.js';
@@ -168,7 +168,7 @@ function listenForCancels(
   const channel = jobKeys.cancel(config.prefix);
   subscriber.on('message', (ch: string, jobId: string) => {
     if (ch !== channel) return;
-    if (worker.cancelJob(jobId, 'cancelled by request')) log.info({ jobId }, 'cancelling job');
+    if (worker.cancelJob(jobId, CANCEL_REASON)) log.info({ jobId }, 'cancelling job');
   });
   subscriber.on('error', (err) => log.warn({ err }, 'cancel listener error'));
   const ready = subscriber.subscribe(channel).then(() => undefined);
