@@ -72,7 +72,7 @@ describe('sweep lifecycle', () => {
   it('ends a sweep once, with its ranking and one terminal event', async () => {
     const s = sweep();
     await createSweep(redis, prefix, s);
-    const ranking: SweepRank[] = [{ rank: 1, index: 0, job_id: s.trials[0]!.job_id, status: 'succeeded', value: 0.1 }];
+    const ranking: SweepRank[] = [{ rank: 1, index: 0, job_id: s.trials[0].job_id, status: 'succeeded', value: 0.1 }];
     expect(await endSweep(redis, prefix, s.id, 'succeeded', ranking)).toBe(true);
     expect(await endSweep(redis, prefix, s.id, 'failed', [])).toBe(false);
     const rec = await redis.hgetall(sweepKeys.record(prefix, s.id));
