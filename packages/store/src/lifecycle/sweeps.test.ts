@@ -90,8 +90,8 @@ describe('sweep lifecycle', () => {
     await endJob(redis, a!, { type: 'completed', metrics: { loss: 0.5 }, seconds: 1 });
     await redis.del(keys.job(prefix, b!.id));
     expect(await readTrials(redis, prefix, [a!.id, b!.id])).toEqual([
-      ['succeeded', '{"loss":0.5}', null, null],
-      [null, null, null, null],
+      ['succeeded', '{"loss":0.5}', null, null, 'acme'],
+      [null, null, null, null, null],
     ]);
   });
 

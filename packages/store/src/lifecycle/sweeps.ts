@@ -72,18 +72,19 @@ export async function endSweep(
   return r === 1;
 }
 
-/** What a sweep's ranking reads of one trial's record. */
+/** What a sweep's view and its ranking read of one trial's record (all null for a deleted one). */
 export type TrialRow = [
   status: string | null,
   metrics: string | null,
   error: string | null,
   cancelRequested: string | null,
+  tenant: string | null,
 ];
 
-/** The trials' records as the ranking reads them, in one round trip. */
+/** The trials' records as the sweep's view and ranking read them, in one round trip. */
 export async function readTrials(redis: Redis, prefix: string, jobIds: string[]): Promise<TrialRow[]> {
   const pipe = redis.pipeline();
-  for (const id of jobIds) pipe.hmget(keys.job(prefix, id), 'status', 'metrics', 'error', 'cancel_requested');
+  for (const id of jobIds) pipe.hmget(keys.job(prefix, id), 'status', 'metrics', 'error', 'cancel_requested', 'tenant');
   return ((await pipe.exec()) ?? []).map(([err, row]) => {
     if (err) throw err;
     return row as TrialRow;

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { sweepLinks, type JobStatus, type SweepSummary, type SweepTrial, type SweepView } from '@trainyard/contracts';
-import { keys } from '@trainyard/store';
+import { readTrials } from '@trainyard/store';
 import type { SweepRecord } from '../sweep-store.js';
 
 /** The sweep with each trial's current status and metric value read from its job record. */
 export async function sweepView(app: FastifyInstance, rec: SweepRecord): Promise<SweepView> {
-  const pipe = app.redis.pipeline();
-  for (const t of rec.trials) pipe.hmget(keys.job(app.config.prefix, t.job_id), 'status', 'metrics', 'error', 'tenant');
-  const rows = (await pipe.exec()) ?? [];
+  const rows = await readTrials(
+    app.redis,
+    app.config.prefix,
+    rec.trials.map((t) => t.job_id),
+  );
   const trials = rec.trials.map((t, i): SweepTrial => {
-    const [err, v] = rows[i] ?? [null, []];
-    if (err) throw err;
-    const [status, metrics, error, owner] = v as (string | null)[];
+    const [status, metrics, error, , owner] = rows[i];
     if (!status || owner !== rec.tenant) return { ...t }; // the trial's job was deleted
     const value = (JSON.parse(metrics || '{}') as Record<string, unknown>)[rec.metric];
     return {
